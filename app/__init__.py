@@ -1,0 +1,63 @@
+"""Backchannel: a course on the informal peace process between Pakistan and India."""
+
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from app.config import Config, default_database_uri, instance_secret_key
+from app.extensions import csrf, db, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages and commands."""
+    app = Flask(__name__)
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to this application."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _configure_sqlite)
+
+
+def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
+    """WAL lets readers work while a writer commits; SQLite leaves foreign keys off unless asked."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per audience; imported here so the factory controls the order."""
+    from app.errors import bp as errors_bp
+    from app.learning import bp as learning_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(learning_bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Command-line groups: ``flask course ...`` (``flask db ...`` comes from Flask-Migrate)."""
+    from app import course_loader
+
+    course_loader.init_app(app)

@@ -1,0 +1,1 @@
+"""Pure modules for the course: reading lessons and building course-wide indexes (no Flask)."""

@@ -1,0 +1,34 @@
+"""One handler for every HTTP error, answering in the format the client asked for."""
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.errors import bp
+from app.extensions import db
+
+SERVER_ERROR_REASON = "Something went wrong on our side and nothing was saved. Please try again."
+
+
+def wants_json() -> bool:
+    """True for API paths and for clients that prefer JSON to HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
+
+
+@bp.app_errorhandler(HTTPException)
+def handle_http_error(error: HTTPException):
+    """Answer any 4xx/5xx (unhandled exceptions arrive here as 500) with the status and reason.
+
+    Flask has already logged an unhandled exception; the session is rolled back so no half-done
+    write survives, and the user sees a page, never a traceback.
+    """
+    reason = error.description
+    if error.code is None or error.code >= 500:
+        db.session.rollback()
+        reason = SERVER_ERROR_REASON if error.code == 500 else reason
+    status = error.code or 500
+    if wants_json():
+        return jsonify(error=error.name, status=status, reason=reason), status
+    return render_template("errors/error.html", error=error, reason=reason, status=status), status

@@ -1,0 +1,7 @@
+"""Learning: the course index, lesson pages and the course-wide timeline, people and glossary."""
+
+from flask import Blueprint
+
+bp = Blueprint("learning", __name__)
+
+from app.learning import routes  # noqa: E402,F401
