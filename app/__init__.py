@@ -12,9 +12,13 @@ from app.extensions import csrf, db, migrate
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(config_class: type = Config) -> Flask:
-    """Build the application: configuration, extensions, blueprints, error pages and commands."""
-    app = Flask(__name__)
+def create_app(config_class: type = Config, instance_path: str | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages and commands.
+
+    ``instance_path`` overrides Flask's default ``instance/`` folder beside the package (tests
+    give each app its own).
+    """
+    app = Flask(__name__, instance_path=instance_path)
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from app.course.lessons import CourseRead, Lesson as LessonDoc, read_course
 from app.extensions import db
@@ -51,9 +52,7 @@ def _report(result: CourseRead) -> None:
     click.echo(f"{len(result.problems)} {noun} found; nothing was loaded.", err=True)
 
 
-@click.group("course")
-def course_cli() -> None:
-    """Check and load the course (lessons, and later quizzes)."""
+course_cli = AppGroup("course", help="Check and load the course (lessons, and later quizzes).")
 
 
 @course_cli.command("check")

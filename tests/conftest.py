@@ -1,0 +1,94 @@
+"""Fixtures in flaskr's style: an app per test on its own migrated SQLite file, a client, a runner.
+
+Migrating and loading the shipped course happen once per session into template files that each
+test copies, so every test starts from a real migrated database without paying for it.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import PROJECT_ROOT, Config
+from app.course.lessons import read_course
+from app.course_loader import store_course
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def make_config(database: Path, **overrides) -> type:
+    """A test configuration class using ``database`` as its SQLite file."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "COURSE_DIR": PROJECT_ROOT,
+        **overrides,
+    }
+    return type("TestConfig", (Config,), settings)
+
+
+@pytest.fixture(scope="session")
+def shipped_course():
+    """The project's own course, read and rendered once."""
+    result = read_course(PROJECT_ROOT)
+    assert result.ok, "\n".join(str(problem) for problem in result.problems)
+    return result
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory, shipped_course):
+    """Two migrated database files: empty, and with the shipped course loaded."""
+    folder = tmp_path_factory.mktemp("templates")
+    empty, loaded = folder / "empty.sqlite3", folder / "loaded.sqlite3"
+    app = create_app(make_config(empty), instance_path=str(folder / "instance"))
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+        db.engine.dispose()
+    shutil.copy(empty, loaded)
+    app = create_app(make_config(loaded), instance_path=str(folder / "instance"))
+    with app.app_context():
+        store_course(shipped_course.lessons)
+        from app.extensions import db
+        db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.engine.dispose()
+    return {"empty": empty, "loaded": loaded}
+
+
+def _app_from(template: Path, tmp_path: Path, **overrides):
+    database = tmp_path / "test.sqlite3"
+    shutil.copy(template, database)
+    return create_app(make_config(database, **overrides), instance_path=str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def empty_app(database_templates, tmp_path):
+    """An app on a migrated database with no course loaded."""
+    app = _app_from(database_templates["empty"], tmp_path)
+    yield app
+    with app.app_context():
+        from app.extensions import db
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_templates, tmp_path):
+    """An app on a migrated database holding the shipped course."""
+    app = _app_from(database_templates["loaded"], tmp_path)
+    yield app
+    with app.app_context():
+        from app.extensions import db
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

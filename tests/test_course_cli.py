@@ -1,0 +1,82 @@
+"""`flask course check` and `flask course load`: all or nothing, every problem as file:line."""
+
+import shutil
+
+import sqlalchemy as sa
+
+from app.config import PROJECT_ROOT
+from app.extensions import db
+from app.models import Lesson
+
+
+def copy_course(tmp_path):
+    shutil.copytree(PROJECT_ROOT / "lessons", tmp_path / "course" / "lessons")
+    return tmp_path / "course"
+
+
+def break_order(course):
+    path = course / "lessons" / "trade.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("order: 6", "order: six", 1), encoding="utf-8")
+    line = text.splitlines().index("order: 6") + 1
+    return path, line
+
+
+def stored(app):
+    with app.app_context():
+        return {row.slug: row.content_hash for row in db.session.scalars(sa.select(Lesson))}
+
+
+def test_check_passes_on_the_shipped_course(runner):
+    result = runner.invoke(args=["course", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: 11 lessons")
+
+
+def test_check_lists_file_and_line_and_exits_non_zero(runner, tmp_path):
+    course = copy_course(tmp_path)
+    path, line = break_order(course)
+    (course / "lessons" / "saarc.md").write_text("no front matter\n", encoding="utf-8")
+    result = runner.invoke(args=["course", "check", str(course)])
+    assert result.exit_code == 1
+    assert f"{path}:{line}: 'order' must be a whole number from 1" in result.output
+    assert f"{course / 'lessons' / 'saarc.md'}:1: lesson must start with '---'" in result.output
+
+
+def test_check_loads_nothing(empty_app, tmp_path):
+    course = copy_course(tmp_path)
+    result = empty_app.test_cli_runner().invoke(args=["course", "check", str(course)])
+    assert result.exit_code == 0
+    assert stored(empty_app) == {}
+
+
+def test_load_fills_an_empty_database(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["course", "load"])
+    assert result.exit_code == 0, result.output
+    assert "loaded 11 lessons (11 added, 0 changed, 0 removed)" in result.output
+    assert len(stored(empty_app)) == 11
+
+
+def test_a_broken_lesson_loads_nothing_and_keeps_the_old_course(app, runner, tmp_path):
+    before = stored(app)
+    course = copy_course(tmp_path)
+    (course / "lessons" / "trade.md").write_text((PROJECT_ROOT / "lessons" / "trade.md").read_text(encoding="utf-8") + "\nNew line.\n", encoding="utf-8")
+    path, line = break_order(course)
+    result = runner.invoke(args=["course", "load", "--dir", str(course)])
+    assert result.exit_code == 1
+    assert f"{path}:{line}:" in result.output
+    assert "nothing was loaded" in result.output
+    assert stored(app) == before
+
+
+def test_reload_updates_changed_lessons_and_removes_deleted_ones(app, runner, tmp_path):
+    course = copy_course(tmp_path)
+    path = course / "lessons" / "conclusion.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## Key facts", "A new closing paragraph.\n\n## Key facts", 1), encoding="utf-8")
+    (course / "lessons" / "abstract.md").unlink()
+    result = runner.invoke(args=["course", "load", "--dir", str(course)])
+    assert result.exit_code == 0, result.output
+    assert "loaded 10 lessons (0 added, 1 changed, 1 removed)" in result.output
+    client = app.test_client()
+    assert "A new closing paragraph." in client.get("/lessons/conclusion").get_data(as_text=True)
+    assert client.get("/lessons/abstract").status_code == 404
