@@ -14,6 +14,7 @@ from app import create_app
 from app.config import PROJECT_ROOT, Config
 from app.course.lessons import read_course
 from app.course_loader import store_course
+from app.extensions import db
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -46,42 +47,44 @@ def database_templates(tmp_path_factory, shipped_course):
     app = create_app(make_config(empty), instance_path=str(folder / "instance"))
     with app.app_context():
         upgrade()
-        from app.extensions import db
         db.engine.dispose()
     shutil.copy(empty, loaded)
     app = create_app(make_config(loaded), instance_path=str(folder / "instance"))
     with app.app_context():
         store_course(shipped_course.lessons)
-        from app.extensions import db
         db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
     return {"empty": empty, "loaded": loaded}
 
 
-def _app_from(template: Path, tmp_path: Path, **overrides):
-    database = tmp_path / "test.sqlite3"
-    shutil.copy(template, database)
-    return create_app(make_config(database, **overrides), instance_path=str(tmp_path / "instance"))
+@pytest.fixture
+def make_app(database_templates, tmp_path):
+    """Factory: an app on a private copy of the "empty" or "loaded" template database."""
+    apps = []
+
+    def factory(template: str = "loaded", **overrides):
+        database = tmp_path / f"test-{len(apps)}.sqlite3"
+        shutil.copy(database_templates[template], database)
+        app = create_app(make_config(database, **overrides), instance_path=str(tmp_path / "instance"))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
-def empty_app(database_templates, tmp_path):
+def empty_app(make_app):
     """An app on a migrated database with no course loaded."""
-    app = _app_from(database_templates["empty"], tmp_path)
-    yield app
-    with app.app_context():
-        from app.extensions import db
-        db.engine.dispose()
+    return make_app("empty")
 
 
 @pytest.fixture
-def app(database_templates, tmp_path):
+def app(make_app):
     """An app on a migrated database holding the shipped course."""
-    app = _app_from(database_templates["loaded"], tmp_path)
-    yield app
-    with app.app_context():
-        from app.extensions import db
-        db.engine.dispose()
+    return make_app("loaded")
 
 
 @pytest.fixture
