@@ -8,9 +8,25 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.course.lessons import CourseRead, Lesson as LessonDoc, read_course
+from app.course.bank import Bank, read_banks
+from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
 from app.models import Lesson
+
+
+def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Problem]]:
+    """Read a course folder's lessons and banks, the banks checked against the lessons' anchors.
+
+    Returns (lessons, banks, []) or, with any problem anywhere, ([], [], every problem). When the
+    lessons themselves are broken the banks are still checked, short of their anchors.
+    """
+    course = read_course(folder)
+    anchors = {lesson.slug: lesson.anchors for lesson in course.lessons} if course.ok else None
+    banks = read_banks(folder, anchors)
+    problems = course.problems + banks.problems
+    if problems:
+        return [], [], problems
+    return course.lessons, banks.banks, []
 
 
 def store_course(lessons: list[LessonDoc]) -> tuple[int, int, int]:
@@ -45,39 +61,35 @@ def store_course(lessons: list[LessonDoc]) -> tuple[int, int, int]:
     return added, updated, len(existing)
 
 
-def _report(result: CourseRead) -> None:
-    for problem in result.problems:
-        click.echo(str(problem), err=True)
-    noun = "problem" if len(result.problems) == 1 else "problems"
-    click.echo(f"{len(result.problems)} {noun} found; nothing was loaded.", err=True)
-
-
-course_cli = AppGroup("course", help="Check and load the course (lessons, and later quizzes).")
+course_cli = AppGroup("course", help="Check and load the course: lessons/ and quizzes/.")
 
 
 @course_cli.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_command(folder: Path | None) -> None:
     """Validate a course folder without loading anything; exit 1 on any problem."""
-    result = read_course(folder or current_app.config["COURSE_DIR"])
-    if not result.ok:
-        for problem in result.problems:
+    lessons, banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
+    if problems:
+        for problem in problems:
             click.echo(str(problem))
         raise SystemExit(1)
-    words = sum(lesson.word_count for lesson in result.lessons)
-    click.echo(f"ok: {len(result.lessons)} lessons, {words} words")
+    words = sum(lesson.word_count for lesson in lessons)
+    questions = sum(len(bank.questions) for bank in banks)
+    click.echo(f"ok: {len(lessons)} lessons, {words} words; {len(banks)} banks, {questions} questions")
 
 
 @course_cli.command("load")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), help="Course folder (default: the project's).")
 def load_command(folder: Path | None) -> None:
     """(Re)load the lessons into the database, all or nothing."""
-    result = read_course(folder or current_app.config["COURSE_DIR"])
-    if not result.ok:
-        _report(result)
+    lessons, _banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(problems)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
-    added, updated, removed = store_course(result.lessons)
-    click.echo(f"loaded {len(result.lessons)} lessons ({added} added, {updated} changed, {removed} removed)")
+    added, updated, removed = store_course(lessons)
+    click.echo(f"loaded {len(lessons)} lessons ({added} added, {updated} changed, {removed} removed)")
 
 
 def init_app(app: Flask) -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
-import nh3
 import yaml
+
+from app.course.markup import render_inline, sanitise
 
 READING_WORDS_PER_MINUTE = 200
 SUMMARY_MAX_CHARS = 200
@@ -34,20 +35,6 @@ MONTHS = {
 REQUIRED_SECTIONS = ("key facts", "glossary")
 MARKDOWN_EXTENSIONS = ["toc", "tables", "attr_list", "footnotes", "admonition", "sane_lists"]
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
-
-# What rendered lessons may keep. Everything else (script, style, iframes, on* handlers,
-# javascript: URLs) is removed by nh3, whatever an author writes.
-ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h2", "h3",
-    "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "q", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title"},
-    "a": {"href"},
-    "td": {"align"},
-    "th": {"align"},
-}
 
 _HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(?:\{\s*#([A-Za-z][\w-]*)\s*\})?\s*$")
 _ANY_HEADING = re.compile(r"^#{1,6}\s")
@@ -144,25 +131,6 @@ class CourseRead:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def sanitise(html: str) -> str:
-    """Strip everything from rendered Markdown that is not plain document structure."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-
-
-def render_inline(text: str) -> str:
-    """Render one table cell or list item of Markdown to sanitised HTML without a <p>."""
-    html = markdown.markdown(text)
-    if html.startswith("<p>") and html.endswith("</p>"):
-        html = html[3:-4]
-    return sanitise(html)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:

@@ -1,0 +1,574 @@
+"""Question banks: parse, check and render ``quizzes/<slug>.yaml``.
+
+Pure module, and the only way a bank becomes questions: files today, browser authoring and
+imports (GIFT, Moodle XML) later all call :func:`parse_bank_text` / :func:`check_question`, so a
+question is accepted or refused for the same reasons, with the same messages, on every path.
+
+Every problem is reported with its file and line, and all problems at once. A bank with any
+problem yields no questions at all: callers never see half a bank.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from app.course.lessons import Problem
+from app.course.markup import render_block, render_inline
+
+QUESTION_TYPES = (
+    "single_choice", "multiple_response", "true_false", "short_answer",
+    "numeric", "ordering", "matching", "cloze",
+)
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_TEST_SIZE = 10
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "lesson_anchor", "tags", "difficulty"}
+TYPE_FIELDS = {
+    "single_choice": {"options", "answer"},
+    "multiple_response": {"options", "answer"},
+    "true_false": {"answer", "feedback"},
+    "short_answer": {"answers"},
+    "numeric": {"answer", "tolerance", "unit", "units"},
+    "ordering": {"items"},
+    "matching": {"pairs", "distractors"},
+    "cloze": {"text", "blanks"},
+}
+OPTIONAL_FIELDS = {"feedback", "distractors", "units", "tolerance", "unit"}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+BLANK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
+
+
+# --- YAML with line numbers --------------------------------------------------------------
+
+class LineDict(dict):
+    """A mapping from YAML that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int):
+        super().__init__(key, line)
+        self.key, self.line = key, line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings are LineDicts and which refuses a key given twice."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool):  # YAML reads `true:` / `false:` keys as booleans
+            key = "true" if key else "false"
+        key = str(key)
+        if key in mapping:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# --- The parsed bank ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Question:
+    """One checked question. ``data`` is its canonical, JSON-ready form (what is stored and hashed)."""
+
+    id: str
+    type: str
+    data: dict
+    line: int = 0
+
+    @property
+    def version(self) -> str:
+        """A hash of everything the learner sees and is scored on: a new version when any of it changes."""
+        return version_of(self.data)
+
+    @property
+    def lesson_anchor(self) -> str:
+        return self.data["lesson_anchor"]
+
+
+@dataclass
+class Bank:
+    slug: str
+    path: str
+    test_size: int
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass
+class BankRead:
+    banks: list[Bank]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def version_of(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# --- Checking ----------------------------------------------------------------------------
+
+class _Checker:
+    """Collects problems for one file; each check names the line of the field at fault."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def text(self, mapping: LineDict, key: str, where: str, required: bool = True) -> str | None:
+        """A non-empty string field; numbers are accepted as text (YAML reads `1996` as a number)."""
+        if key not in mapping:
+            if required:
+                self.add(mapping.line, f"{where} is missing '{key}'")
+            return None
+        value = mapping[key]
+        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+            self.add(mapping.line_of(key), f"{where}: '{key}' must be text" + (" (quote yes/no/true/false)" if isinstance(value, bool) else ""))
+            return None
+        text = str(value).strip()
+        if not text:
+            self.add(mapping.line_of(key), f"{where}: '{key}' must not be empty")
+            return None
+        return text
+
+    def items(self, mapping: LineDict, key: str, where: str, minimum: int) -> list | None:
+        if key not in mapping:
+            self.add(mapping.line, f"{where} is missing '{key}'")
+            return None
+        value = mapping[key]
+        if not isinstance(value, list) or len(value) < minimum:
+            self.add(mapping.line_of(key), f"{where}: '{key}' must be a list of at least {minimum}")
+            return None
+        return value
+
+    def mapping(self, value: Any, line: int, where: str) -> LineDict | None:
+        if not isinstance(value, LineDict):
+            self.add(line, f"{where} must be a mapping of fields")
+            return None
+        return value
+
+    def identifier(self, mapping: LineDict, where: str, seen: dict[str, int]) -> str | None:
+        ident = self.text(mapping, "id", where)
+        if ident is None:
+            return None
+        if not ID_PATTERN.match(ident):
+            self.add(mapping.line_of("id"), f"{where}: id '{ident}' must use lowercase letters, digits and hyphens")
+            return None
+        if ident in seen:
+            self.add(mapping.line_of("id"), f"{where}: id '{ident}' is already used on line {seen[ident]}")
+            return None
+        seen[ident] = mapping.line_of("id")
+        return ident
+
+
+def _options(check: _Checker, q: LineDict, where: str) -> tuple[list[dict], set[str]] | None:
+    raw = check.items(q, "options", where, 2)
+    if raw is None:
+        return None
+    options, seen = [], {}
+    for index, item in enumerate(raw, start=1):
+        option = check.mapping(item, q.line_of("options"), f"{where}, option {index}")
+        if option is None:
+            continue
+        ident = check.identifier(option, f"{where}, option {index}", seen)
+        text = check.text(option, "text", f"{where}, option {index}")
+        feedback = check.text(option, "feedback", f"{where}, option {index}")
+        for key in option:
+            if key not in {"id", "text", "feedback"}:
+                check.add(option.line_of(key), f"{where}, option {index}: unknown field '{key}'")
+        if ident and text and feedback:
+            options.append({"id": ident, "text": text, "feedback": feedback})
+    return options, set(seen)
+
+
+def _check_single_choice(check: _Checker, q: LineDict, where: str) -> dict | None:
+    found = _options(check, q, where)
+    answer = check.text(q, "answer", where)
+    if found is None or answer is None:
+        return None
+    options, ids = found
+    if answer not in ids:
+        check.add(q.line_of("answer"), f"{where}: answer '{answer}' is not among the options ({', '.join(sorted(ids))})")
+        return None
+    return {"options": options, "answer": answer}
+
+
+def _check_multiple_response(check: _Checker, q: LineDict, where: str) -> dict | None:
+    found = _options(check, q, where)
+    if "answer" not in q:
+        check.add(q.line, f"{where} is missing 'answer'")
+        return None
+    answer = q["answer"]
+    if not isinstance(answer, list) or not answer or not all(isinstance(a, str) for a in answer):
+        check.add(q.line_of("answer"), f"{where}: 'answer' must be a list of option ids")
+        return None
+    if found is None:
+        return None
+    options, ids = found
+    unknown = [a for a in answer if a not in ids]
+    if unknown:
+        check.add(q.line_of("answer"), f"{where}: answer '{unknown[0]}' is not among the options ({', '.join(sorted(ids))})")
+        return None
+    if len(set(answer)) != len(answer):
+        check.add(q.line_of("answer"), f"{where}: 'answer' lists an option twice")
+        return None
+    if len(set(answer)) == len(ids):
+        check.add(q.line_of("answer"), f"{where}: every option is correct; add at least one wrong option")
+        return None
+    return {"options": options, "answer": sorted(answer, key=[o["id"] for o in options].index)}
+
+
+def _check_true_false(check: _Checker, q: LineDict, where: str) -> dict | None:
+    if "answer" not in q:
+        check.add(q.line, f"{where} is missing 'answer'")
+        return None
+    if not isinstance(q["answer"], bool):
+        check.add(q.line_of("answer"), f"{where}: 'answer' must be true or false")
+        return None
+    body: dict = {"answer": q["answer"]}
+    if "feedback" in q:
+        feedback = check.mapping(q["feedback"], q.line_of("feedback"), f"{where}: 'feedback'")
+        if feedback is None:
+            return None
+        for key in feedback:
+            if key not in {"true", "false"}:
+                check.add(feedback.line_of(key), f"{where}: feedback keys are 'true' and 'false', not '{key}'")
+        body["feedback"] = {key: text for key in ("true", "false")
+                            if key in feedback and (text := check.text(feedback, key, f"{where} feedback"))}
+    return body
+
+
+def _credit(check: _Checker, mapping: LineDict, where: str) -> float | None:
+    credit = mapping.get("credit", 1)
+    if isinstance(credit, bool) or not isinstance(credit, (int, float)) or not 0 < credit <= 1:
+        check.add(mapping.line_of("credit"), f"{where}: 'credit' must be a number above 0 and at most 1")
+        return None
+    return float(credit)
+
+
+def _check_short_answer(check: _Checker, q: LineDict, where: str) -> dict | None:
+    raw = check.items(q, "answers", where, 1)
+    if raw is None:
+        return None
+    answers = []
+    for index, item in enumerate(raw, start=1):
+        label = f"{where}, answer {index}"
+        if not isinstance(item, LineDict):
+            item_text = None if isinstance(item, bool) or item is None else str(item).strip()
+            if not item_text:
+                check.add(q.line_of("answers"), f"{label} must be text or a mapping with 'text'")
+                continue
+            answers.append({"text": item_text, "credit": 1.0})
+            continue
+        text = check.text(item, "text", label)
+        credit = _credit(check, item, label)
+        for key in item:
+            if key not in {"text", "credit", "feedback"}:
+                check.add(item.line_of(key), f"{label}: unknown field '{key}'")
+        entry = {"text": text, "credit": credit}
+        if "feedback" in item:
+            entry["feedback"] = check.text(item, "feedback", label)
+        if text is not None and credit is not None:
+            answers.append(entry)
+    if answers and not any(answer["credit"] == 1.0 for answer in answers):
+        check.add(q.line_of("answers"), f"{where}: at least one answer must earn full credit")
+        return None
+    return {"answers": answers} if len(answers) == len(raw) else None
+
+
+def _number(check: _Checker, q: LineDict, key: str, where: str) -> float | None:
+    value = q.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        check.add(q.line_of(key), f"{where}: '{key}' must be a number")
+        return None
+    return float(value)
+
+
+def _check_numeric(check: _Checker, q: LineDict, where: str) -> dict | None:
+    if "answer" not in q:
+        check.add(q.line, f"{where} is missing 'answer'")
+        return None
+    answer = _number(check, q, "answer", where)
+    tolerance = _number(check, q, "tolerance", where) if "tolerance" in q else 0.0
+    if tolerance is not None and tolerance < 0:
+        check.add(q.line_of("tolerance"), f"{where}: 'tolerance' must not be negative")
+        return None
+    unit = check.text(q, "unit", where, required=False)
+    units: dict[str, float] = {}
+    if "units" in q:
+        mapping = check.mapping(q["units"], q.line_of("units"), f"{where}: 'units'")
+        if mapping is None:
+            return None
+        for name, factor in mapping.items():
+            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0:
+                check.add(mapping.line_of(name), f"{where}: unit '{name}' needs a positive multiplier")
+                return None
+            units[name.strip().lower()] = float(factor)
+    if answer is None or tolerance is None:
+        return None
+    return {"answer": answer, "tolerance": tolerance, "unit": unit, "units": units}
+
+
+def _labelled_items(check: _Checker, raw: list, line: int, where: str, text_key: str) -> list[dict] | None:
+    items, seen = [], {}
+    for index, item in enumerate(raw, start=1):
+        mapping = check.mapping(item, line, f"{where}, item {index}")
+        if mapping is None:
+            continue
+        ident = check.identifier(mapping, f"{where}, item {index}", seen)
+        text = check.text(mapping, text_key, f"{where}, item {index}")
+        if ident and text:
+            items.append({"id": ident, text_key: text})
+    return items if len(items) == len(raw) else None
+
+
+def _check_ordering(check: _Checker, q: LineDict, where: str) -> dict | None:
+    raw = check.items(q, "items", where, 3)
+    if raw is None:
+        return None
+    items = _labelled_items(check, raw, q.line_of("items"), where, "text")
+    return {"items": items} if items else None
+
+
+def _check_matching(check: _Checker, q: LineDict, where: str) -> dict | None:
+    raw = check.items(q, "pairs", where, 2)
+    if raw is None:
+        return None
+    pairs, seen = [], {}
+    for index, item in enumerate(raw, start=1):
+        pair = check.mapping(item, q.line_of("pairs"), f"{where}, pair {index}")
+        if pair is None:
+            continue
+        ident = check.identifier(pair, f"{where}, pair {index}", seen)
+        left = check.text(pair, "left", f"{where}, pair {index}")
+        right = check.text(pair, "right", f"{where}, pair {index}")
+        if ident and left and right:
+            pairs.append({"id": ident, "left": left, "right": right})
+    distractors = []
+    if "distractors" in q:
+        raw_distractors = check.items(q, "distractors", where, 1) or []
+        distractors = _labelled_items(check, raw_distractors, q.line_of("distractors"), f"{where}, distractor", "text") or []
+        for distractor in distractors:
+            if distractor["id"] in seen:
+                check.add(q.line_of("distractors"), f"{where}: distractor id '{distractor['id']}' is also a pair id")
+                return None
+    rights = [pair["right"] for pair in pairs] + [d["text"] for d in distractors]
+    if len(set(rights)) != len(rights):
+        check.add(q.line_of("pairs"), f"{where}: two right-hand answers are the same text; each must be distinct")
+        return None
+    if len(pairs) != len(raw):
+        return None
+    return {"pairs": pairs, "distractors": distractors}
+
+
+def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
+    text = check.text(q, "text", where)
+    raw = check.items(q, "blanks", where, 1)
+    if text is None or raw is None:
+        return None
+    blanks, seen = [], {}
+    for index, item in enumerate(raw, start=1):
+        blank = check.mapping(item, q.line_of("blanks"), f"{where}, blank {index}")
+        if blank is None:
+            continue
+        ident = check.identifier(blank, f"{where}, blank {index}", seen)
+        accepted = check.items(blank, "accept", f"{where}, blank {index}", 1)
+        if ident and accepted:
+            texts = [str(a).strip() for a in accepted if not isinstance(a, (bool, list, dict)) and str(a).strip()]
+            if len(texts) != len(accepted):
+                check.add(blank.line_of("accept"), f"{where}, blank {index}: every accepted answer must be text")
+                continue
+            blanks.append({"id": ident, "accept": texts})
+    in_text = BLANK.findall(text)
+    for ident in in_text:
+        if ident not in seen:
+            check.add(q.line_of("text"), f"{where}: the text has [[{ident}]] but no blank with that id")
+    for ident in seen:
+        if ident not in in_text:
+            check.add(seen[ident], f"{where}: blank '{ident}' does not appear in the text as [[{ident}]]")
+    if len(set(in_text)) != len(in_text):
+        check.add(q.line_of("text"), f"{where}: a blank appears twice in the text")
+    if len(blanks) != len(raw) or set(in_text) != set(seen) or len(set(in_text)) != len(in_text):
+        return None
+    return {"text": text, "blanks": blanks}
+
+
+TYPE_CHECKS: dict[str, Callable[[_Checker, LineDict, str], dict | None]] = {
+    "single_choice": _check_single_choice,
+    "multiple_response": _check_multiple_response,
+    "true_false": _check_true_false,
+    "short_answer": _check_short_answer,
+    "numeric": _check_numeric,
+    "ordering": _check_ordering,
+    "matching": _check_matching,
+    "cloze": _check_cloze,
+}
+
+
+def check_question(check: _Checker, q: LineDict, seen_ids: dict[str, int], anchors: set[str] | None) -> Question | None:
+    """Check one question mapping; return it, or None with the reasons added to ``check``."""
+    where = f"question '{q.get('id', '?')}'"
+    ident = check.identifier(q, "question", seen_ids)
+    qtype = check.text(q, "type", where)
+    if qtype is not None and qtype not in QUESTION_TYPES:
+        check.add(q.line_of("type"), f"{where}: unknown type '{qtype}' (known: {', '.join(QUESTION_TYPES)})")
+        qtype = None
+    prompt = check.text(q, "prompt", where)
+    explanation = check.text(q, "explanation", where)
+    anchor = check.text(q, "lesson_anchor", where)
+    if anchor is not None:
+        anchor = anchor.lstrip("#")
+        if anchors is not None and anchor not in anchors:
+            check.add(q.line_of("lesson_anchor"), f"{where}: lesson_anchor '#{anchor}' is not a heading or paragraph anchor of the lesson")
+            anchor = None
+    difficulty = check.text(q, "difficulty", where)
+    if difficulty is not None and difficulty not in DIFFICULTIES:
+        check.add(q.line_of("difficulty"), f"{where}: difficulty must be one of {', '.join(DIFFICULTIES)}")
+        difficulty = None
+    tags = q.get("tags")
+    if "tags" not in q:
+        check.add(q.line, f"{where} is missing 'tags'")
+    elif not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
+        check.add(q.line_of("tags"), f"{where}: 'tags' must be a list of words")
+        tags = None
+    body = None
+    if qtype is not None:
+        allowed = COMMON_FIELDS | TYPE_FIELDS[qtype]
+        for key in q:
+            if key not in allowed:
+                check.add(q.line_of(key), f"{where}: field '{key}' does not belong to a {qtype} question")
+        body = TYPE_CHECKS[qtype](check, q, where)
+    if None in (ident, qtype, prompt, explanation, anchor, difficulty, tags, body):
+        return None
+    data = {
+        "id": ident, "type": qtype, "prompt": prompt, "explanation": explanation,
+        "lesson_anchor": anchor, "tags": [t.strip() for t in tags], "difficulty": difficulty, **body,
+    }
+    return Question(id=ident, type=qtype, data=data, line=q.line)
+
+
+def parse_bank_text(text: str, path: str, slug: str, anchors: set[str] | None = None,
+                    seen_ids: dict[str, int] | None = None) -> tuple[Bank | None, list[Problem]]:
+    """Parse a bank's YAML text; return the bank and no problems, or None and every problem.
+
+    ``anchors`` are the paired lesson's anchors (None skips that check); ``seen_ids`` carries
+    question ids across banks so an id is unique in the whole course.
+    """
+    check = _Checker(path)
+    try:
+        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except _DuplicateKey as duplicate:
+        return None, [Problem(path, duplicate.line, f"key '{duplicate.key}' appears twice in one mapping")]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return None, [Problem(path, mark.line + 1 if mark else 1, f"not valid YAML: {error.problem or error.context}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, f"not valid YAML: {error}")]
+    if not isinstance(document, LineDict):
+        return None, [Problem(path, 1, "a bank must be a mapping with a 'questions' list")]
+    for key in document:
+        if key not in {"questions", "test_size"}:
+            check.add(document.line_of(key), f"unknown bank field '{key}' (known: questions, test_size)")
+    raw_questions = document.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        check.add(document.line_of("questions"), "'questions' must be a non-empty list")
+        raw_questions = []
+    test_size = document.get("test_size", DEFAULT_TEST_SIZE)
+    if isinstance(test_size, bool) or not isinstance(test_size, int) or test_size < 1:
+        check.add(document.line_of("test_size"), "'test_size' must be a whole number from 1")
+        test_size = DEFAULT_TEST_SIZE
+    seen = {} if seen_ids is None else seen_ids
+    questions = []
+    for raw in raw_questions:
+        mapping = check.mapping(raw, document.line_of("questions"), "each question")
+        if mapping is not None and (question := check_question(check, mapping, seen, anchors)):
+            questions.append(question)
+    if check.problems:
+        return None, check.problems
+    return Bank(slug=slug, path=path, test_size=min(test_size, len(questions)), questions=questions), []
+
+
+def read_banks(folder: Path, lesson_anchors: dict[str, set[str]] | None) -> BankRead:
+    """Read every ``quizzes/*.yaml`` of a course folder, checked against the lessons' anchors.
+
+    ``lesson_anchors`` maps each lesson slug to its anchors; a bank without a lesson of its slug
+    is a problem. Question ids must be unique across all banks.
+    """
+    quizzes = folder / "quizzes"
+    if not quizzes.is_dir():
+        return BankRead([], [])
+    banks, problems = [], []
+    seen_ids: dict[str, int] = {}
+    for path in sorted(quizzes.glob("*.yaml")):
+        slug = path.stem
+        anchors = None
+        if lesson_anchors is not None:
+            if slug not in lesson_anchors:
+                problems.append(Problem(str(path), 1, f"there is no lesson '{slug}' for this bank (lessons/{slug}.md)"))
+                continue
+            anchors = lesson_anchors[slug]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), 1, f"file is not valid UTF-8 ({error.reason} at byte {error.start})"))
+            continue
+        bank, found = parse_bank_text(text, str(path), slug, anchors, seen_ids)
+        problems.extend(found)
+        if bank is not None:
+            banks.append(bank)
+    return BankRead([] if problems else banks, problems)
+
+
+# --- Rendering ---------------------------------------------------------------------------
+
+def render_question(data: dict) -> dict:
+    """Sanitised HTML for every authored text of a question, keyed as the templates use it."""
+    html: dict[str, Any] = {
+        "prompt": render_block(data["prompt"]),
+        "explanation": render_block(data["explanation"]),
+    }
+    qtype = data["type"]
+    if qtype in ("single_choice", "multiple_response"):
+        html["options"] = {o["id"]: render_inline(o["text"]) for o in data["options"]}
+        html["feedback"] = {o["id"]: render_inline(o["feedback"]) for o in data["options"]}
+    elif qtype == "true_false":
+        html["feedback"] = {key: render_inline(text) for key, text in data.get("feedback", {}).items()}
+    elif qtype == "short_answer":
+        html["feedback"] = {a["text"]: render_inline(a["feedback"]) for a in data["answers"] if a.get("feedback")}
+    elif qtype == "ordering":
+        html["items"] = {item["id"]: render_inline(item["text"]) for item in data["items"]}
+    elif qtype == "matching":
+        html["left"] = {p["id"]: render_inline(p["left"]) for p in data["pairs"]}
+        html["right"] = {p["id"]: render_inline(p["right"]) for p in data["pairs"]}
+        html["right"].update({d["id"]: render_inline(d["text"]) for d in data["distractors"]})
+    elif qtype == "cloze":
+        html["text"] = render_block(data["text"])
+    return html
