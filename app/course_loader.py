@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.course.bank import Bank, read_banks
+from app.course.bank import Bank, Question as QuestionDoc, read_banks, render_question
 from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
-from app.models import Lesson
+from app.models import Lesson, Question, QuestionVersion
 
 
 def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Problem]]:
@@ -29,18 +29,26 @@ def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Pro
     return course.lessons, banks.banks, []
 
 
-def store_course(lessons: list[LessonDoc]) -> tuple[int, int, int]:
-    """Replace the stored lessons with ``lessons`` in one transaction; return (added, updated, removed)."""
+def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> tuple[int, int, int]:
+    """Make the database hold exactly this course, in one transaction; return (added, changed, retired).
+
+    Lessons and questions missing from the folder are retired, never deleted: attempts and
+    answers keep pointing at them. A question whose content changed gets a new version; the old
+    version stays for the answers given to it.
+    """
     existing = {lesson.slug: lesson for lesson in db.session.scalars(sa.select(Lesson))}
-    added = updated = 0
+    was_live = {slug for slug, row in existing.items() if not row.retired}
+    bank_by_slug = {bank.slug: bank for bank in banks or []}
+    added = changed = 0
     for doc in lessons:
         row = existing.pop(doc.slug, None)
         if row is None:
             row = Lesson(slug=doc.slug)
             db.session.add(row)
             added += 1
-        elif row.content_hash != doc.content_hash:
-            updated += 1
+        elif row.content_hash != doc.content_hash or row.retired:
+            changed += 1
+        row.retired = False
         row.title = doc.title
         row.position = doc.order
         row.summary = doc.summary
@@ -55,10 +63,39 @@ def store_course(lessons: list[LessonDoc]) -> tuple[int, int, int]:
         row.word_count = doc.word_count
         row.reading_minutes = doc.reading_minutes
         row.content_hash = doc.content_hash
-    for stale in existing.values():
-        db.session.delete(stale)
+        bank = bank_by_slug.get(doc.slug)
+        row.quiz_size = bank.test_size if bank else None
+        db.session.flush()
+        _store_questions(row, bank.questions if bank else [])
+    retired = [row for row in existing.values() if row.slug in was_live]
+    for row in existing.values():
+        row.retired = True
+        row.position = 0
+        _store_questions(row, [])
     db.session.commit()
-    return added, updated, len(existing)
+    return added, changed, len(retired)
+
+
+def _store_questions(lesson: Lesson, questions: list[QuestionDoc]) -> None:
+    """Bring one lesson's questions in line with its bank: add, re-version, reorder, retire."""
+    stored = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.lesson_id == lesson.id))}
+    known_versions = {
+        (question_id, version)
+        for question_id, version in db.session.execute(
+            sa.select(QuestionVersion.question_id, QuestionVersion.version)
+            .join(Question).where(Question.lesson_id == lesson.id))
+    }
+    for position, doc in enumerate(questions, start=1):
+        row = stored.pop(doc.id, None) or db.session.get(Question, doc.id)
+        if row is None:
+            row = Question(id=doc.id, lesson_id=lesson.id, position=position, type=doc.type, version=doc.version)
+            db.session.add(row)
+            db.session.flush()
+        row.lesson_id, row.position, row.type, row.version, row.retired = lesson.id, position, doc.type, doc.version, False
+        if (doc.id, doc.version) not in known_versions:
+            db.session.add(QuestionVersion(question_id=doc.id, version=doc.version, data=doc.data, html=render_question(doc.data)))
+    for row in stored.values():
+        row.retired = True
 
 
 course_cli = AppGroup("course", help="Check and load the course: lessons/ and quizzes/.")
@@ -81,15 +118,17 @@ def check_command(folder: Path | None) -> None:
 @course_cli.command("load")
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), help="Course folder (default: the project's).")
 def load_command(folder: Path | None) -> None:
-    """(Re)load the lessons into the database, all or nothing."""
-    lessons, _banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
+    """(Re)load the lessons and their question banks into the database, all or nothing."""
+    lessons, banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(problems)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
-    added, updated, removed = store_course(lessons)
-    click.echo(f"loaded {len(lessons)} lessons ({added} added, {updated} changed, {removed} removed)")
+    added, changed, retired = store_course(lessons, banks)
+    questions = sum(len(bank.questions) for bank in banks)
+    click.echo(f"loaded {len(lessons)} lessons ({added} added, {changed} changed, {retired} retired) "
+               f"and {len(banks)} banks with {questions} questions")
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Database models (SQLAlchemy 2, typed). Every change here needs an Alembic revision."""
 
 from datetime import datetime, timezone
+from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,6 +15,9 @@ def utcnow() -> datetime:
 
 class Lesson(db.Model):
     """A lesson as last loaded from ``lessons/``: rendered HTML and the structured data of its tables.
+
+    A lesson that disappears from ``lessons/`` is marked ``retired`` (hidden, not deleted), so
+    the attempts and answers that hang on it are never lost.
 
     Rendering and parsing happen at load time (``flask course load``), so a request only reads
     this row. ``timeline``, ``people`` and ``glossary`` keep the lesson's own tables as lists of
@@ -38,6 +42,94 @@ class Lesson(db.Model):
     reading_minutes: so.Mapped[int]
     content_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
     loaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    quiz_size: so.Mapped[Optional[int]]
+    retired: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+    questions: so.WriteOnlyMapped["Question"] = so.relationship(back_populates="lesson")
 
     def __repr__(self) -> str:
         return f"<Lesson {self.slug}>"
+
+
+class Question(db.Model):
+    """A bank question by its stable id. Its content lives in versions; attempts point at those.
+
+    A question dropped from its bank is marked ``retired`` rather than deleted, so old answers
+    keep their meaning.
+    """
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
+    position: so.Mapped[int]
+    type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    version: so.Mapped[str] = so.mapped_column(sa.String(16))
+    retired: so.Mapped[bool] = so.mapped_column(default=False)
+
+    lesson: so.Mapped[Lesson] = so.relationship(back_populates="questions")
+    versions: so.WriteOnlyMapped["QuestionVersion"] = so.relationship(back_populates="question")
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} v{self.version}>"
+
+
+class QuestionVersion(db.Model):
+    """One exact content of a question (canonical data and rendered HTML), kept forever."""
+
+    __table_args__ = (sa.UniqueConstraint("question_id", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
+    version: so.Mapped[str] = so.mapped_column(sa.String(16))
+    data: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    html: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    question: so.Mapped[Question] = so.relationship(back_populates="versions")
+
+
+class Attempt(db.Model):
+    """One sitting of a lesson's quiz, in test or practice mode.
+
+    ``layout`` fixes the draw for the whole attempt: for each position, the question, the exact
+    version shown and the shuffled order of its choices. ``owner_key`` identifies the learner
+    (``guest:<token>`` from the session until accounts exist).
+    """
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    public_id: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
+    mode: so.Mapped[str] = so.mapped_column(sa.String(16))
+    owner_key: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    layout: so.Mapped[list] = so.mapped_column(sa.JSON)
+    started_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    submitted_at: so.Mapped[Optional[datetime]]
+    score: so.Mapped[Optional[float]]
+    max_score: so.Mapped[float]
+
+    lesson: so.Mapped[Lesson] = so.relationship()
+    answers: so.WriteOnlyMapped["Answer"] = so.relationship(back_populates="attempt", passive_deletes=True)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(db.Model):
+    """A learner's response to one question of an attempt (one row per try in practice mode)."""
+
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", "try_number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Attempt.id, ondelete="CASCADE"), index=True)
+    position: so.Mapped[int]
+    try_number: so.Mapped[int] = so.mapped_column(default=1)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
+    question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(QuestionVersion.id), index=True)
+    response: so.Mapped[Optional[dict]] = so.mapped_column(sa.JSON)
+    score: so.Mapped[float]
+    status: so.Mapped[str] = so.mapped_column(sa.String(16))
+    answered_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    seconds_taken: so.Mapped[Optional[int]]
+
+    attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
+    question_version: so.Mapped[QuestionVersion] = so.relationship()

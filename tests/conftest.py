@@ -5,6 +5,7 @@ test copies, so every test starts from a real migrated database without paying f
 """
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import PROJECT_ROOT, Config
-from app.course.lessons import read_course
-from app.course_loader import store_course
+from app.course_loader import read_everything, store_course
 from app.extensions import db
 
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -31,12 +31,21 @@ def make_config(database: Path, **overrides) -> type:
     return type("TestConfig", (Config,), settings)
 
 
+@dataclass
+class Shipped:
+    lessons: list
+    banks: list
+
+    def bank(self, slug: str):
+        return next(bank for bank in self.banks if bank.slug == slug)
+
+
 @pytest.fixture(scope="session")
-def shipped_course():
-    """The project's own course, read and rendered once."""
-    result = read_course(PROJECT_ROOT)
-    assert result.ok, "\n".join(str(problem) for problem in result.problems)
-    return result
+def shipped_course() -> Shipped:
+    """The project's own course (lessons and banks), read, checked and rendered once."""
+    lessons, banks, problems = read_everything(PROJECT_ROOT)
+    assert not problems, "\n".join(str(problem) for problem in problems)
+    return Shipped(lessons, banks)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +60,7 @@ def database_templates(tmp_path_factory, shipped_course):
     shutil.copy(empty, loaded)
     app = create_app(make_config(loaded), instance_path=str(folder / "instance"))
     with app.app_context():
-        store_course(shipped_course.lessons)
+        store_course(shipped_course.lessons, shipped_course.banks)
         db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
     return {"empty": empty, "loaded": loaded}

@@ -45,7 +45,10 @@ def test_migrations_upgrade_an_empty_database_and_step_back(tmp_path):
     app = create_app(BareConfig, instance_path=str(instance))
     with app.app_context():
         upgrade()
-        assert "lesson" in sa.inspect(db.engine).get_table_names()
+        assert {"lesson", "question", "question_version", "attempt", "answer"} <= set(sa.inspect(db.engine).get_table_names())
         downgrade(revision="-1")
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert "lesson" in tables and "answer" not in tables
+        downgrade(revision="base")
         assert "lesson" not in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()

@@ -58,10 +58,12 @@ def test_lesson_pages_link_to_their_neighbours(client):
     assert 'rel="next"' not in last
 
 
-def test_quiz_link_leads_to_a_clear_placeholder(client):
+def test_quiz_link_leads_to_the_lessons_quiz_page(client, shipped_course):
     response = client.get("/lessons/trade/quiz")
     assert response.status_code == 200
-    assert "not available yet" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert f"This lesson's bank has {len(shipped_course.bank('trade').questions)} questions" in html
+    assert "Start a test" in html and "Start practising" in html
 
 
 @pytest.mark.parametrize("path", ["/lessons/no-such-lesson", "/lessons/no-such-lesson/quiz", "/nowhere"])

@@ -570,5 +570,6 @@ def render_question(data: dict) -> dict:
         html["right"] = {p["id"]: render_inline(p["right"]) for p in data["pairs"]}
         html["right"].update({d["id"]: render_inline(d["text"]) for d in data["distractors"]})
     elif qtype == "cloze":
-        html["text"] = render_block(data["text"])
+        # Alternating HTML and blank ids: ["<p>Set up in ", "city", " in ", "year", ".</p>"]
+        html["text_parts"] = BLANK.split(render_block(data["text"]))
     return html

@@ -9,14 +9,19 @@ from app.learning import bp
 from app.models import Lesson
 
 
+def live_lessons() -> sa.Select:
+    """A query for the lessons of the course as loaded (retired ones left out)."""
+    return sa.select(Lesson).where(Lesson.retired.is_(False))
+
+
 def course_lessons() -> list[Lesson]:
     """All loaded lessons in course order."""
-    return list(db.session.scalars(sa.select(Lesson).order_by(Lesson.position)))
+    return list(db.session.scalars(live_lessons().order_by(Lesson.position)))
 
 
 def lesson_or_404(slug: str) -> Lesson:
     """The lesson with this slug, or a 404 page that says which slug was not found."""
-    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+    lesson = db.session.scalar(live_lessons().where(Lesson.slug == slug))
     if lesson is None:
         abort(404, description=f"There is no lesson called “{slug}”. The course index lists every lesson.")
     return lesson
@@ -37,16 +42,10 @@ def lesson(slug: str):
     """One lesson, with its table of contents and links to its neighbours and its quiz."""
     current = lesson_or_404(slug)
     previous = db.session.scalar(
-        sa.select(Lesson).where(Lesson.position < current.position).order_by(Lesson.position.desc()).limit(1))
+        live_lessons().where(Lesson.position < current.position).order_by(Lesson.position.desc()).limit(1))
     following = db.session.scalar(
-        sa.select(Lesson).where(Lesson.position > current.position).order_by(Lesson.position).limit(1))
+        live_lessons().where(Lesson.position > current.position).order_by(Lesson.position).limit(1))
     return render_template("learning/lesson.html", lesson=current, previous=previous, following=following)
-
-
-@bp.route("/lessons/<slug>/quiz")
-def quiz(slug: str):
-    """Placeholder until the lesson's question bank is served."""
-    return render_template("learning/quiz_placeholder.html", lesson=lesson_or_404(slug))
 
 
 @bp.route("/timeline")

@@ -1,0 +1,34 @@
+"""Forms of the learning blueprint. Answers themselves are read by ``app.course.quiz.parse_response``,
+since a quiz's fields depend on the questions drawn; these forms carry the CSRF token and the
+fixed fields."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SubmitField
+from wtforms.validators import AnyOf, InputRequired, NumberRange
+
+
+class StartQuizForm(FlaskForm):
+    """Start a new attempt in test or practice mode."""
+
+    mode = HiddenField(validators=[AnyOf(["test", "practice"], message="Mode must be test or practice.")])
+    submit = SubmitField("Start")
+
+
+class SubmitAttemptForm(FlaskForm):
+    """Submit a whole test-mode attempt."""
+
+    submit = SubmitField("Submit answers")
+
+
+class CheckForm(FlaskForm):
+    """Check one practice question; ``try_number`` makes a repeated click harmless."""
+
+    position = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
+    try_number = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField("Check")
+
+
+class FinishForm(FlaskForm):
+    """Finish a practice attempt and see the result."""
+
+    submit = SubmitField("Finish and see my result")

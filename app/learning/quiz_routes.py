@@ -1,0 +1,272 @@
+"""Quiz views: start an attempt, answer it (test or practice mode), see the result.
+
+Attempts belong to the learner who started them (a guest token in the session until accounts
+exist). Every write happens in one transaction, after every submitted value has been checked:
+a forged or repeated submission changes nothing.
+"""
+
+import random
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, session, url_for
+
+from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
+from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, practice_mark, score
+from app.extensions import db
+from app.learning import bp
+from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
+from app.learning.routes import lesson_or_404
+from app.models import Answer, Attempt, Question, QuestionVersion
+
+
+def learner_key() -> str:
+    """Who is answering: a random guest token kept in the signed session cookie."""
+    if "guest" not in session:
+        session["guest"] = secrets.token_urlsafe(16)
+        session.permanent = True
+    return f"guest:{session['guest']}"
+
+
+def attempt_or_abort(public_id: str) -> Attempt:
+    """The attempt with this id if it is the current learner's: 404 if unknown, 403 if someone else's."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+    if attempt is None:
+        abort(404, description="There is no quiz attempt with this address.")
+    if attempt.owner_key != learner_key():
+        abort(403, description="This quiz attempt belongs to another learner; you can only open your own.")
+    return attempt
+
+
+def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
+    """(question id, current version id, data) for the lesson's bank, in bank order."""
+    rows = db.session.execute(
+        sa.select(Question.id, QuestionVersion.id, QuestionVersion.data)
+        .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
+                                       QuestionVersion.version == Question.version))
+        .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
+        .order_by(Question.position))
+    return [tuple(row) for row in rows]
+
+
+def attempt_items(attempt: Attempt) -> list[dict]:
+    """The attempt's layout joined with the exact question versions it showed."""
+    version_ids = [entry["version_id"] for entry in attempt.layout]
+    versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    return [
+        {"position": position, "field": f"q{position}", "order": entry["order"],
+         "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
+         "html": versions[entry["version_id"]].html}
+        for position, entry in enumerate(attempt.layout)
+    ]
+
+
+def answers_by_position(attempt: Attempt) -> dict[int, list[Answer]]:
+    """Every stored answer of the attempt, grouped by position, tries in order."""
+    grouped: dict[int, list[Answer]] = {}
+    for answer in db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number)):
+        grouped.setdefault(answer.position, []).append(answer)
+    return grouped
+
+
+def claim_submission(attempt: Attempt) -> bool:
+    """Mark the attempt submitted unless it already is; True only for the one request that did it.
+
+    A conditional UPDATE, so two tabs or a double click racing each other cannot both score.
+    """
+    now = datetime.now(timezone.utc)
+    result = db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    attempt.submitted_at = now
+    return True
+
+
+@bp.route("/lessons/<slug>/quiz")
+def quiz(slug: str):
+    """The quiz home of a lesson: start a test or practice, and see your earlier attempts."""
+    lesson = lesson_or_404(slug)
+    questions = live_questions(lesson.id)
+    mine = []
+    if "guest" in session:
+        mine = list(db.session.scalars(
+            sa.select(Attempt).where(Attempt.lesson_id == lesson.id, Attempt.owner_key == learner_key())
+            .order_by(Attempt.started_at.desc()).limit(20)))
+    return render_template(
+        "learning/quiz_home.html", lesson=lesson, question_count=len(questions), attempts=mine,
+        test_form=StartQuizForm(mode="test"), practice_form=StartQuizForm(mode="practice"),
+        penalty=PRACTICE_PENALTY, max_tries=PRACTICE_MAX_TRIES,
+    )
+
+
+@bp.route("/lessons/<slug>/quiz/start", methods=["POST"])
+def start_quiz(slug: str):
+    """Draw a new attempt (the draw is then fixed) and open it."""
+    lesson = lesson_or_404(slug)
+    form = StartQuizForm()
+    if not form.validate_on_submit():
+        abort(400, description="Choose test or practice mode to start a quiz. " + " ".join(form.mode.errors))
+    questions = live_questions(lesson.id)
+    if not questions:
+        abort(404, description=f"The lesson “{lesson.title}” has no quiz yet.")
+    size = lesson.quiz_size if form.mode.data == "test" else None
+    layout = draw_layout(questions, size, random.Random(secrets.randbits(64)))
+    attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=lesson.id, mode=form.mode.data,
+                      owner_key=learner_key(), layout=layout, max_score=float(len(layout)))
+    db.session.add(attempt)
+    db.session.commit()
+    return redirect(url_for("learning.attempt", public_id=attempt.public_id))
+
+
+@bp.route("/attempts/<public_id>")
+def attempt(public_id: str):
+    """Answer an attempt: the whole test at once, or practice one question at a time."""
+    current = attempt_or_abort(public_id)
+    if current.is_submitted:
+        return redirect(url_for("learning.result", public_id=public_id))
+    items = attempt_items(current)
+    if current.mode == "test":
+        return render_template("learning/test.html", attempt=current, items=items, form=SubmitAttemptForm())
+    return practice_view(current, items)
+
+
+def practice_view(current: Attempt, items: list[dict]):
+    """Show one practice question with the feedback of its latest try."""
+    tries = answers_by_position(current)
+    finished = {pos for pos, answers in tries.items()
+                if answers[-1].status == "correct" or len(answers) >= PRACTICE_MAX_TRIES}
+    default = next((item["position"] for item in items if item["position"] not in finished), 0)
+    position = request.args.get("q", default, type=int)
+    if not 0 <= position < len(items):
+        abort(404, description=f"This attempt has questions 1 to {len(items)}; there is no question {position + 1}.")
+    item = items[position]
+    its_tries = tries.get(position, [])
+    last = its_tries[-1] if its_tries else None
+    outcome = score(item["data"], last.response) if last else None
+    return render_template(
+        "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
+        outcome=outcome, finished=position in finished, finished_positions=finished,
+        mark=practice_mark([t.score for t in its_tries]),
+        values=form_values(item["data"], item["field"], last.response) if last and position not in finished else {},
+        check_form=CheckForm(position=position, try_number=len(its_tries) + 1), finish_form=FinishForm(),
+        max_tries=PRACTICE_MAX_TRIES, penalty=PRACTICE_PENALTY, tries_by_position=tries,
+    )
+
+
+def read_responses(items: list[dict]) -> list:
+    """Every item's response from the submitted form, or a 400 page naming the forged value."""
+    try:
+        return [parse_response(item["data"], item["field"], request.form.getlist) for item in items]
+    except ForgedResponse as forged:
+        abort(400, description=f"{forged} Nothing was saved.")
+
+
+@bp.route("/attempts/<public_id>/submit", methods=["POST"])
+def submit(public_id: str):
+    """Score a whole test once; a repeated submit shows the existing result and changes nothing."""
+    current = attempt_or_abort(public_id)
+    if current.mode != "test":
+        abort(400, description="Practice attempts are checked one question at a time.")
+    if current.is_submitted:
+        flash("This quiz was already submitted; here is its result.")
+        return redirect(url_for("learning.result", public_id=public_id))
+    items = attempt_items(current)
+    responses = read_responses(items)
+    if not claim_submission(current):
+        flash("This quiz was already submitted; here is its result.")
+        return redirect(url_for("learning.result", public_id=public_id))
+    elapsed = int((current.submitted_at - _aware(current.started_at)).total_seconds())
+    total = 0.0
+    for item, response in zip(items, responses):
+        outcome = score(item["data"], response)
+        total += outcome.score
+        db.session.add(Answer(attempt_id=current.id, position=item["position"], try_number=1,
+                              question_id=item["data"]["id"], question_version_id=item["version"].id,
+                              response=response, score=outcome.score, status=outcome.status,
+                              answered_at=current.submitted_at, seconds_taken=elapsed))
+    current.score = total
+    db.session.commit()
+    return redirect(url_for("learning.result", public_id=public_id))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@bp.route("/attempts/<public_id>/check", methods=["POST"])
+def check(public_id: str):
+    """Score one practice try; the try number makes a double click or a stale tab harmless."""
+    current = attempt_or_abort(public_id)
+    if current.mode != "practice":
+        abort(400, description="Test attempts are submitted as a whole, not checked question by question.")
+    if current.is_submitted:
+        return redirect(url_for("learning.result", public_id=public_id))
+    form = CheckForm()
+    if not form.validate_on_submit():
+        abort(400, description="This check is missing its question number or try number; reload the page and try again.")
+    items = attempt_items(current)
+    position = form.position.data
+    if position >= len(items):
+        abort(400, description=f"This attempt has no question {position + 1}.")
+    back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
+    earlier = answers_by_position(current).get(position, [])
+    done = earlier and (earlier[-1].status == "correct" or len(earlier) >= PRACTICE_MAX_TRIES)
+    if form.try_number.data != len(earlier) + 1 or done:
+        return back  # already checked (double click, back button, second tab): nothing changes
+    item = items[position]
+    response = read_responses([item])[0]
+    outcome = score(item["data"], response)
+    previous_moment = _aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
+    now = datetime.now(timezone.utc)
+    db.session.add(Answer(attempt_id=current.id, position=position, try_number=len(earlier) + 1,
+                          question_id=item["data"]["id"], question_version_id=item["version"].id,
+                          response=response, score=outcome.score, status=outcome.status, answered_at=now,
+                          seconds_taken=int((now - previous_moment).total_seconds())))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same try arrived twice at once; the first one counts
+    return back
+
+
+def _latest_moment(current: Attempt) -> datetime:
+    latest = db.session.scalar(sa.select(sa.func.max(Answer.answered_at)).where(Answer.attempt_id == current.id))
+    return _aware(latest or current.started_at)
+
+
+@bp.route("/attempts/<public_id>/finish", methods=["POST"])
+def finish(public_id: str):
+    """Close a practice attempt: each question keeps its best penalised try."""
+    current = attempt_or_abort(public_id)
+    if current.mode != "practice":
+        abort(400, description="Test attempts are finished by submitting them.")
+    if not FinishForm().validate_on_submit():
+        abort(400, description="The finish request was incomplete; reload the page and try again.")
+    tries = answers_by_position(current)
+    if claim_submission(current):
+        current.score = sum(practice_mark([t.score for t in answers]) for answers in tries.values())
+        db.session.commit()
+    return redirect(url_for("learning.result", public_id=public_id))
+
+
+@bp.route("/attempts/<public_id>/result")
+def result(public_id: str):
+    """The scored attempt: for every question your answer, the right answer, why, and where to read more."""
+    current = attempt_or_abort(public_id)
+    if not current.is_submitted:
+        return redirect(url_for("learning.attempt", public_id=public_id))
+    items = attempt_items(current)
+    tries = answers_by_position(current)
+    rows = []
+    for item in items:
+        its_tries = tries.get(item["position"], [])
+        last = its_tries[-1] if its_tries else None
+        mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
+        rows.append({**item, "tries": its_tries, "last": last, "mark": mark,
+                     "outcome": score(item["data"], last.response if last else None)})
+    return render_template("learning/result.html", attempt=current, rows=rows)

@@ -1,0 +1,252 @@
+"""Taking quizzes over HTTP: test and practice modes, stored attempts, and refused bad requests."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.course.quiz import form_values
+from app.course.scoring import PRACTICE_PENALTY, key_response
+from app.extensions import db
+from app.models import Answer, Attempt, QuestionVersion
+
+
+def csrf_token(client, path="/lessons/trade/quiz") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def start(client, slug="trade", mode="test") -> str:
+    response = client.post(f"/lessons/{slug}/quiz/start", data={"mode": mode, "csrf_token": csrf_token(client, f"/lessons/{slug}/quiz")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+def attempt_row(app, public_id) -> Attempt:
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        db.session.expunge(attempt)
+        return attempt
+
+
+def layout_data(app, public_id) -> list[dict]:
+    """The question data of each position of an attempt, as the server drew it."""
+    attempt = attempt_row(app, public_id)
+    with app.app_context():
+        versions = {v.id: v.data for v in db.session.scalars(sa.select(QuestionVersion))}
+    return [versions[entry["version_id"]] for entry in attempt.layout]
+
+
+def stored_answers(app, public_id) -> list[Answer]:
+    attempt = attempt_row(app, public_id)
+    with app.app_context():
+        rows = list(db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number)))
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def key_form(questions: list[dict]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for position, data in enumerate(questions):
+        values.update(form_values(data, f"q{position}", key_response(data)))
+    return values
+
+
+def wrong_response(data):
+    """A response that is not fully right, whatever the question."""
+    kind = data["type"]
+    if kind == "single_choice":
+        return next(o["id"] for o in data["options"] if o["id"] != data["answer"])
+    if kind == "multiple_response":
+        return [o["id"] for o in data["options"] if o["id"] not in data["answer"]]
+    if kind == "true_false":
+        return not data["answer"]
+    if kind == "short_answer":
+        return "certainly not this"
+    if kind == "numeric":
+        return repr(data["answer"] + data["tolerance"] + 1000)
+    if kind == "ordering":
+        return [item["id"] for item in reversed(data["items"])]
+    if kind == "matching":
+        ids = [p["id"] for p in data["pairs"]]
+        return dict(zip(ids, ids[1:] + ids[:1]))
+    return {blank["id"]: "certainly not this" for blank in data["blanks"]}
+
+
+# --- Test mode ----------------------------------------------------------------------------
+
+def test_a_test_draws_its_size_and_a_reload_shows_the_same_quiz(app, client):
+    public_id = start(client)
+    first = client.get(f"/attempts/{public_id}").get_data(as_text=True)
+    again = client.get(f"/attempts/{public_id}").get_data(as_text=True)
+    assert len(set(re.findall(r'name="(q\d+)[-"]', first))) == 10
+    without_token = lambda html: re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html)  # noqa: E731
+    assert without_token(first) == without_token(again)
+    assert len(attempt_row(app, public_id).layout) == 10
+
+
+def test_two_attempts_draw_independently(app, client):
+    layouts = {tuple(e["question"] for e in attempt_row(app, start(client)).layout) for _ in range(4)}
+    assert len(layouts) > 1
+
+
+def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, client):
+    public_id = start(client)
+    questions = layout_data(app, public_id)
+    response = client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/result")
+    html = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
+    assert "You scored <strong>10.0</strong> out of 10" in html
+    assert html.count("Read this in the lesson") == 10
+    answers = stored_answers(app, public_id)
+    assert [a.position for a in answers] == list(range(10))
+    assert all(a.score == 1.0 and a.status == "correct" for a in answers)
+    with app.app_context():
+        versions = {v.id: (v.question_id, v.version) for v in db.session.scalars(sa.select(QuestionVersion))}
+    assert [versions[a.question_version_id][0] for a in answers] == [q["id"] for q in questions]
+    assert attempt_row(app, public_id).score == 10.0
+
+
+def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
+    public_id = start(client)
+    questions = layout_data(app, public_id)
+    client.post(f"/attempts/{public_id}/submit", data={"csrf_token": csrf_token(client)})
+    html = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
+    assert "You scored <strong>0.0</strong>" in html
+    assert html.count("Not answered") == 10
+    for data in questions:
+        assert f'href="/lessons/trade#{data["lesson_anchor"]}"' in html
+
+
+def test_a_double_submit_changes_nothing(app, client):
+    public_id = start(client)
+    questions = layout_data(app, public_id)
+    token = csrf_token(client)
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": token})
+    second = client.post(f"/attempts/{public_id}/submit", data={"csrf_token": token})
+    assert second.status_code == 302
+    assert "already submitted" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert attempt_row(app, public_id).score == 10.0
+    assert len(stored_answers(app, public_id)) == 10
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_a_forged_option_is_refused_and_nothing_is_stored(app, client):
+    public_id = start(client)
+    questions = layout_data(app, public_id)
+    position = next(i for i, q in enumerate(questions) if q["type"] in ("single_choice", "multiple_response"))
+    form = {**key_form(questions), f"q{position}": ["not-an-option"], "csrf_token": csrf_token(client)}
+    response = client.post(f"/attempts/{public_id}/submit", data=form)
+    assert response.status_code == 400
+    assert "“not-an-option” is not one of the choices" in response.get_data(as_text=True)
+    assert stored_answers(app, public_id) == [] and not attempt_row(app, public_id).is_submitted
+
+
+def test_an_oversized_text_answer_is_refused(app, client):
+    public_id = start(client, mode="practice")
+    questions = layout_data(app, public_id)
+    position = next(i for i, q in enumerate(questions) if q["type"] in ("short_answer", "numeric"))
+    response = client.post(f"/attempts/{public_id}/check", data={
+        "position": position, "try_number": 1, f"q{position}": "x" * 301, "csrf_token": csrf_token(client)})
+    assert response.status_code == 400 and "the limit is 300" in response.get_data(as_text=True)
+    assert stored_answers(app, public_id) == []
+
+
+def test_a_missing_csrf_token_is_refused(app, client):
+    public_id = start(client)
+    response = client.post(f"/attempts/{public_id}/submit", data=key_form(layout_data(app, public_id)))
+    assert response.status_code == 400
+    assert "CSRF token is missing" in response.get_data(as_text=True)
+    assert not attempt_row(app, public_id).is_submitted
+
+
+def test_starting_needs_a_known_mode(client):
+    response = client.post("/lessons/trade/quiz/start", data={"mode": "exam", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400 and "test or practice" in response.get_data(as_text=True)
+
+
+def test_another_learners_attempt_is_forbidden(app, client):
+    public_id = start(client)
+    stranger = app.test_client()
+    for path in (f"/attempts/{public_id}", f"/attempts/{public_id}/result"):
+        response = stranger.get(path)
+        assert response.status_code == 403
+        assert "belongs to another learner" in response.get_data(as_text=True)
+    token = csrf_token(stranger)
+    assert stranger.post(f"/attempts/{public_id}/submit", data={"csrf_token": token}).status_code == 403
+    assert not attempt_row(app, public_id).is_submitted
+
+
+def test_an_unknown_attempt_is_404(client):
+    assert client.get("/attempts/nothing-here").status_code == 404
+
+
+def test_attempts_are_listed_on_the_quiz_page_for_their_owner_only(app, client):
+    public_id = start(client)
+    assert public_id in client.get("/lessons/trade/quiz").get_data(as_text=True)
+    assert public_id not in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
+
+
+# --- Practice mode ------------------------------------------------------------------------
+
+def check(client, public_id, position, try_number, values, token):
+    return client.post(f"/attempts/{public_id}/check", data={**values, "position": position, "try_number": try_number, "csrf_token": token})
+
+
+def test_practice_gives_feedback_at_once_and_a_penalty_per_wrong_try(app, client):
+    public_id = start(client, mode="practice")
+    questions = layout_data(app, public_id)
+    token = csrf_token(client)
+    data = questions[0]
+    check(client, public_id, 0, 1, form_values(data, "q0", wrong_response(data)), token)
+    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
+    assert "Check again" in page and "tries left" in page
+    check(client, public_id, 0, 2, form_values(data, "q0", key_response(data)), token)
+    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
+    assert "Correct" in page and "Read this in the lesson" in page
+    assert f"{1 - PRACTICE_PENALTY:.2f} of 1" in page
+    client.post(f"/attempts/{public_id}/finish", data={"csrf_token": token})
+    assert attempt_row(app, public_id).score == pytest.approx(1 - PRACTICE_PENALTY)
+
+
+def test_a_repeated_check_is_stored_once(app, client):
+    public_id = start(client, mode="practice")
+    data = layout_data(app, public_id)[0]
+    token = csrf_token(client)
+    values = form_values(data, "q0", wrong_response(data))
+    check(client, public_id, 0, 1, values, token)
+    check(client, public_id, 0, 1, form_values(data, "q0", key_response(data)), token)
+    answers = stored_answers(app, public_id)
+    assert len(answers) == 1 and answers[0].score < 1
+
+
+def test_after_three_wrong_tries_the_answer_is_shown(app, client):
+    public_id = start(client, mode="practice")
+    data = layout_data(app, public_id)[0]
+    token = csrf_token(client)
+    for try_number in (1, 2, 3, 4):
+        check(client, public_id, 0, try_number, form_values(data, "q0", wrong_response(data)), token)
+    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
+    assert "The answer:" in page and "Check again" not in page
+    assert len(stored_answers(app, public_id)) == 3
+
+
+@pytest.mark.parametrize("slug", [
+    "abstract", "introduction", "cultural-diplomacy", "role-of-media", "role-of-sports", "trade",
+    "civil-society", "influential-personalities", "saarc", "kashmir-non-paper", "conclusion",
+])
+def test_every_shipped_question_scores_full_marks_with_its_key_and_less_when_wrong(app, client, shipped_course, slug):
+    token = csrf_token(client, f"/lessons/{slug}/quiz")
+    right, wrong = start(client, slug, "practice"), start(client, slug, "practice")
+    right_questions, wrong_questions = layout_data(app, right), layout_data(app, wrong)
+    assert len(right_questions) == len(shipped_course.bank(slug).questions)
+    for position, data in enumerate(right_questions):
+        check(client, right, position, 1, form_values(data, f"q{position}", key_response(data)), token)
+    for position, data in enumerate(wrong_questions):
+        check(client, wrong, position, 1, form_values(data, f"q{position}", wrong_response(data)), token)
+    scores = {a.question_id: a.score for a in stored_answers(app, right)}
+    assert scores == {data["id"]: 1.0 for data in right_questions}
+    wrong_scores = {a.question_id: a.score for a in stored_answers(app, wrong)}
+    assert len(wrong_scores) == len(wrong_questions) and all(value < 1.0 for value in wrong_scores.values())
