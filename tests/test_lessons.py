@@ -87,7 +87,7 @@ def replace_line(text: str, old: str, new: str) -> str:
 @pytest.mark.parametrize(("front", "line", "message"), [
     (GOOD_FRONT.replace("---\nslug", "slug", 1), 1, "lesson must start with '---'"),
     (GOOD_FRONT.rstrip("-\n") + "\n", 1, "front matter is not closed"),
-    (replace_line(GOOD_FRONT, "title: A sample lesson", "title: [unclosed"), 4, "front matter is not valid YAML"),
+    (replace_line(GOOD_FRONT, "title: A sample lesson", "title: [unclosed"), 3, "front matter is not valid YAML"),
     (replace_line(GOOD_FRONT, "slug: sample", "slug: other"), 2, "slug 'other' does not match the file name 'sample.md'"),
     (replace_line(GOOD_FRONT, "order: 1", "order: first"), 4, "'order' must be a whole number from 1"),
     (replace_line(GOOD_FRONT, "summary: A lesson used by the tests.", "summary: ''"), 5, "'summary' must be non-empty text"),

@@ -133,6 +133,24 @@ class CourseRead:
         return not self.problems
 
 
+def yaml_problem(path: str, error: yaml.YAMLError, first_line: int, prefix: str) -> Problem:
+    """Turn a YAML syntax error into a Problem at the line where the faulty construct starts.
+
+    For an unclosed ``[`` or ``{`` the parser notices only on a later line; the construct's
+    own line (the error's context mark) is where the author must look, so that line is given
+    and the later one named in the message.
+    """
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return Problem(path, first_line, f"{prefix}: {error}")
+    problem, context = error.problem_mark, error.context_mark
+    mark = context or problem
+    line = mark.line + first_line if mark else first_line
+    message = f"{prefix}: {error.problem or error.context}"
+    if context and problem and problem.line != context.line:
+        message += f" (noticed on line {problem.line + first_line})"
+    return Problem(path, line, message)
+
+
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Return (front matter, body, line number where the body starts).
 
@@ -332,10 +350,8 @@ def read_lesson(path: Path, display_path: str | None = None) -> tuple[Lesson | N
     try:
         meta = yaml.safe_load(front)
         key_lines = _key_lines(front)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 2 if mark else 2
-        return None, [Problem(where, line, f"front matter is not valid YAML: {error.problem}")]
+    except yaml.YAMLError as error:
+        return None, [yaml_problem(where, error, first_line=2, prefix="front matter is not valid YAML")]
     problems = _check_front_matter(meta, key_lines, slug, where)
     if problems:
         return None, problems
