@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check load clean
+.PHONY: run test check load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ load: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(FLASK) course check
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/course_load.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.config import PROJECT_ROOT
 from app.extensions import db
-from app.models import Lesson
+from app.models import Lesson, Question, QuestionVersion
 
 
 def copy_course(tmp_path):
@@ -80,3 +80,50 @@ def test_reload_updates_changed_lessons_and_removes_deleted_ones(app, runner, tm
     client = app.test_client()
     assert "A new closing paragraph." in client.get("/lessons/conclusion").get_data(as_text=True)
     assert client.get("/lessons/abstract").status_code == 404
+
+
+def questions_stored(app):
+    with app.app_context():
+        return {q.id: (q.version, q.retired) for q in db.session.scalars(sa.select(Question))}
+
+
+def test_a_broken_bank_loads_nothing(app, runner, tmp_path):
+    before, questions_before = stored(app), questions_stored(app)
+    course = copy_course(tmp_path)
+    shutil.copytree(PROJECT_ROOT / "quizzes", course / "quizzes")
+    bank = course / "quizzes" / "trade.yaml"
+    text = bank.read_text(encoding="utf-8")
+    line = text.splitlines().index("    answer: fragile") + 1
+    bank.write_text(text.replace("    answer: fragile", "    answer: zz", 1), encoding="utf-8")
+    result = runner.invoke(args=["course", "load", "--dir", str(course)])
+    assert result.exit_code == 1
+    assert f"{bank}:{line}:" in result.output and "answer 'zz' is not among the options" in result.output
+    assert stored(app) == before and questions_stored(app) == questions_before
+
+
+def test_an_edited_question_gets_a_new_version_and_old_answers_keep_theirs(app, runner, tmp_path):
+    course = copy_course(tmp_path)
+    shutil.copytree(PROJECT_ROOT / "quizzes", course / "quizzes")
+    bank = course / "quizzes" / "trade.yaml"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("explanation: ", "explanation: Edited. ", 1), encoding="utf-8")
+    before = questions_stored(app)
+    result = runner.invoke(args=["course", "load", "--dir", str(course)])
+    assert result.exit_code == 0, result.output
+    after = questions_stored(app)
+    changed = [qid for qid in after if after[qid] != before[qid]]
+    assert len(changed) == 1
+    with app.app_context():
+        versions = db.session.scalars(sa.select(QuestionVersion.version).where(QuestionVersion.question_id == changed[0])).all()
+    assert sorted(versions) == sorted([before[changed[0]][0], after[changed[0]][0]])
+
+
+def test_a_question_removed_from_its_bank_is_retired_not_deleted(app, runner, tmp_path):
+    course = copy_course(tmp_path)
+    shutil.copytree(PROJECT_ROOT / "quizzes", course / "quizzes")
+    (course / "quizzes" / "conclusion.yaml").unlink()
+    result = runner.invoke(args=["course", "load", "--dir", str(course)])
+    assert result.exit_code == 0, result.output
+    after = questions_stored(app)
+    retired = {qid for qid, (_, is_retired) in after.items() if is_retired}
+    assert retired and all(qid.startswith("conclusion-") for qid in retired)
+    assert "no quiz yet" in app.test_client().get("/lessons/conclusion/quiz").get_data(as_text=True)
