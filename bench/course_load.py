@@ -144,7 +144,7 @@ def main() -> None:
         bank, found = parse_bank_text(text, "synthetic.yaml", "synthetic", {"key-facts"})
         if found or len(bank.questions) != count:
             raise SystemExit(f"synthetic bank is invalid: {found[:3]}")
-        seconds = best_of(3, lambda: parse_bank_text(text, "synthetic.yaml", "synthetic", {"key-facts"}))
+        seconds = best_of(3, lambda text=text: parse_bank_text(text, "synthetic.yaml", "synthetic", {"key-facts"}))
         per_question.append(seconds / count)
         print(f"  {count:6d} questions: {seconds * 1000:9.1f} ms  ({seconds / count * 1e6:6.1f} µs per question)")
     print(f"  per-question time, largest / smallest: {max(per_question) / min(per_question):.2f} (1.00 = exactly linear)")

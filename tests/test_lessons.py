@@ -1,6 +1,5 @@
 """The pure lesson reader: front matter errors with exact lines, sanitising, structured tables."""
 
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -209,23 +209,30 @@ class _Checker:
         return ident
 
 
+def _labelled_items(check: _Checker, raw: list, line: int, where: str, label: str,
+                    fields: tuple[str, ...]) -> tuple[list[dict], dict[str, int]]:
+    """Check a list of ``{id, <fields>}`` mappings (options, items, pairs); return them and their ids' lines."""
+    items, seen = [], {}
+    for index, item in enumerate(raw, start=1):
+        name = f"{where}, {label} {index}"
+        mapping = check.mapping(item, line, name)
+        if mapping is None:
+            continue
+        ident = check.identifier(mapping, name, seen)
+        values = {key: check.text(mapping, key, name) for key in fields}
+        for key in mapping:
+            if key != "id" and key not in fields:
+                check.add(mapping.line_of(key), f"{name}: unknown field '{key}'")
+        if ident and all(values.values()):
+            items.append({"id": ident, **values})
+    return items, seen
+
+
 def _options(check: _Checker, q: LineDict, where: str) -> tuple[list[dict], set[str]] | None:
     raw = check.items(q, "options", where, 2)
     if raw is None:
         return None
-    options, seen = [], {}
-    for index, item in enumerate(raw, start=1):
-        option = check.mapping(item, q.line_of("options"), f"{where}, option {index}")
-        if option is None:
-            continue
-        ident = check.identifier(option, f"{where}, option {index}", seen)
-        text = check.text(option, "text", f"{where}, option {index}")
-        feedback = check.text(option, "feedback", f"{where}, option {index}")
-        for key in option:
-            if key not in {"id", "text", "feedback"}:
-                check.add(option.line_of(key), f"{where}, option {index}: unknown field '{key}'")
-        if ident and text and feedback:
-            options.append({"id": ident, "text": text, "feedback": feedback})
+    options, seen = _labelled_items(check, raw, q.line_of("options"), where, "option", ("text", "feedback"))
     return options, set(seen)
 
 
@@ -357,45 +364,23 @@ def _check_numeric(check: _Checker, q: LineDict, where: str) -> dict | None:
     return {"answer": answer, "tolerance": tolerance, "unit": unit, "units": units}
 
 
-def _labelled_items(check: _Checker, raw: list, line: int, where: str, text_key: str) -> list[dict] | None:
-    items, seen = [], {}
-    for index, item in enumerate(raw, start=1):
-        mapping = check.mapping(item, line, f"{where}, item {index}")
-        if mapping is None:
-            continue
-        ident = check.identifier(mapping, f"{where}, item {index}", seen)
-        text = check.text(mapping, text_key, f"{where}, item {index}")
-        if ident and text:
-            items.append({"id": ident, text_key: text})
-    return items if len(items) == len(raw) else None
-
-
 def _check_ordering(check: _Checker, q: LineDict, where: str) -> dict | None:
     raw = check.items(q, "items", where, 3)
     if raw is None:
         return None
-    items = _labelled_items(check, raw, q.line_of("items"), where, "text")
-    return {"items": items} if items else None
+    items, _ = _labelled_items(check, raw, q.line_of("items"), where, "item", ("text",))
+    return {"items": items} if len(items) == len(raw) else None
 
 
 def _check_matching(check: _Checker, q: LineDict, where: str) -> dict | None:
     raw = check.items(q, "pairs", where, 2)
     if raw is None:
         return None
-    pairs, seen = [], {}
-    for index, item in enumerate(raw, start=1):
-        pair = check.mapping(item, q.line_of("pairs"), f"{where}, pair {index}")
-        if pair is None:
-            continue
-        ident = check.identifier(pair, f"{where}, pair {index}", seen)
-        left = check.text(pair, "left", f"{where}, pair {index}")
-        right = check.text(pair, "right", f"{where}, pair {index}")
-        if ident and left and right:
-            pairs.append({"id": ident, "left": left, "right": right})
-    distractors = []
+    pairs, seen = _labelled_items(check, raw, q.line_of("pairs"), where, "pair", ("left", "right"))
+    distractors: list[dict] = []
     if "distractors" in q:
         raw_distractors = check.items(q, "distractors", where, 1) or []
-        distractors = _labelled_items(check, raw_distractors, q.line_of("distractors"), f"{where}, distractor", "text") or []
+        distractors, _ = _labelled_items(check, raw_distractors, q.line_of("distractors"), where, "distractor", ("text",))
         for distractor in distractors:
             if distractor["id"] in seen:
                 check.add(q.line_of("distractors"), f"{where}: distractor id '{distractor['id']}' is also a pair id")

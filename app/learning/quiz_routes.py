@@ -171,26 +171,26 @@ def submit(public_id: str):
     current = attempt_or_abort(public_id)
     if current.mode != "test":
         abort(400, description="Practice attempts are checked one question at a time.")
-    if current.is_submitted:
-        flash("This quiz was already submitted; here is its result.")
-        return redirect(url_for("learning.result", public_id=public_id))
     items = attempt_items(current)
     responses = read_responses(items)
-    if not claim_submission(current):
+    if current.is_submitted or not claim_submission(current):
         flash("This quiz was already submitted; here is its result.")
         return redirect(url_for("learning.result", public_id=public_id))
     elapsed = int((current.submitted_at - _aware(current.started_at)).total_seconds())
-    total = 0.0
-    for item, response in zip(items, responses):
-        outcome = score(item["data"], response)
-        total += outcome.score
-        db.session.add(Answer(attempt_id=current.id, position=item["position"], try_number=1,
-                              question_id=item["data"]["id"], question_version_id=item["version"].id,
-                              response=response, score=outcome.score, status=outcome.status,
-                              answered_at=current.submitted_at, seconds_taken=elapsed))
-    current.score = total
+    current.score = sum(record_answer(current, item, response, 1, current.submitted_at, elapsed)
+                        for item, response in zip(items, responses, strict=True))
     db.session.commit()
     return redirect(url_for("learning.result", public_id=public_id))
+
+
+def record_answer(current: Attempt, item: dict, response, try_number: int, moment: datetime, seconds: int) -> float:
+    """Score one response and add its Answer row to the session; return the score."""
+    outcome = score(item["data"], response)
+    db.session.add(Answer(attempt_id=current.id, position=item["position"], try_number=try_number,
+                          question_id=item["data"]["id"], question_version_id=item["version"].id,
+                          response=response, score=outcome.score, status=outcome.status,
+                          answered_at=moment, seconds_taken=seconds))
+    return outcome.score
 
 
 def _aware(moment: datetime) -> datetime:
@@ -220,13 +220,9 @@ def check(public_id: str):
         return back  # already checked (double click, back button, second tab): nothing changes
     item = items[position]
     response = read_responses([item])[0]
-    outcome = score(item["data"], response)
     previous_moment = _aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
     now = datetime.now(timezone.utc)
-    db.session.add(Answer(attempt_id=current.id, position=position, try_number=len(earlier) + 1,
-                          question_id=item["data"]["id"], question_version_id=item["version"].id,
-                          response=response, score=outcome.score, status=outcome.status, answered_at=now,
-                          seconds_taken=int((now - previous_moment).total_seconds())))
+    record_answer(current, item, response, len(earlier) + 1, now, int((now - previous_moment).total_seconds()))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
