@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app.config import Config, default_database_uri, instance_secret_key
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, limiter, login, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,6 +37,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    login.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _configure_sqlite)
@@ -53,15 +55,19 @@ def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience; imported here so the factory controls the order."""
+    from app.accounts import bp as accounts_bp
     from app.errors import bp as errors_bp
     from app.learning import bp as learning_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
 
 
 def register_commands(app: Flask) -> None:
-    """Command-line groups: ``flask course ...`` (``flask db ...`` comes from Flask-Migrate)."""
+    """Command-line groups: ``flask course ...``, ``flask users ...`` (``flask db ...`` is Flask-Migrate's)."""
     from app import course_loader
+    from app.accounts import cli as users_cli
 
     course_loader.init_app(app)
+    users_cli.init_app(app)

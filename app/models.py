@@ -5,6 +5,8 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 
@@ -133,3 +135,87 @@ class Answer(db.Model):
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
     question_version: so.Mapped[QuestionVersion] = so.relationship()
+
+
+class User(UserMixin, db.Model):
+    """An account. Learner data everywhere hangs on ``owner_key`` (``user:<id>``), the same key
+    a guest's work carries (``guest:<token>``) until it moves to an account."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16), default="student")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    desired_retention: so.Mapped[float] = so.mapped_column(default=0.9)
+    daily_review_limit: so.Mapped[int] = so.mapped_column(default=50)
+
+    ROLES = ("student", "instructor", "admin")
+
+    @property
+    def owner_key(self) -> str:
+        return f"user:{self.id}"
+
+    def set_password(self, password: str) -> None:
+        """Hash with Werkzeug's current default (scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class LessonProgress(db.Model):
+    """What one learner did with one lesson outside quizzes: visits and an explicit "I've read this"."""
+
+    __table_args__ = (sa.UniqueConstraint("owner_key", "lesson_id"),)  # also the index for owner_key lookups
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
+    first_visit_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_visit_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    visits: so.Mapped[int] = so.mapped_column(default=1)
+    read_at: so.Mapped[Optional[datetime]]
+
+
+class ReviewCard(db.Model):
+    """A question a learner has answered, as an FSRS card. The scheduler's state is stored, never
+    recomputed: the log below can replay or re-optimise it."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("owner_key", "question_id"),
+        sa.Index("ix_review_card_owner_due", "owner_key", "due"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
+    state: so.Mapped[int]
+    step: so.Mapped[Optional[int]]
+    stability: so.Mapped[Optional[float]]
+    difficulty: so.Mapped[Optional[float]]
+    due: so.Mapped[datetime]
+    last_review: so.Mapped[Optional[datetime]]
+
+    question: so.Mapped[Question] = so.relationship()
+
+
+class ReviewLog(db.Model):
+    """One rated retrieval of a card: from a test, a practice question's first try, or a review."""
+
+    __table_args__ = (sa.Index("ix_review_log_owner_time", "owner_key", "reviewed_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))
+    card_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(ReviewCard.id, ondelete="CASCADE"), index=True)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id))
+    question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(QuestionVersion.id))
+    source: so.Mapped[str] = so.mapped_column(sa.String(16))
+    rating: so.Mapped[int]
+    score: so.Mapped[float]
+    response: so.Mapped[Optional[dict]] = so.mapped_column(sa.JSON)
+    reviewed_at: so.Mapped[datetime]
+    seconds_taken: so.Mapped[Optional[int]]
+    card_before: so.Mapped[dict] = so.mapped_column(sa.JSON)

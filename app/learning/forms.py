@@ -32,3 +32,9 @@ class FinishForm(FlaskForm):
     """Finish a practice attempt and see the result."""
 
     submit = SubmitField("Finish and see my result")
+
+
+class MarkReadForm(FlaskForm):
+    """The learner says "I've read this"."""
+
+    submit = SubmitField("I've read this")

@@ -10,23 +10,16 @@ import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
-from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, practice_mark, score
+from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, Outcome, practice_mark, score
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
 from app.models import Answer, Attempt, Question, QuestionVersion
-
-
-def learner_key() -> str:
-    """Who is answering: a random guest token kept in the signed session cookie."""
-    if "guest" not in session:
-        session["guest"] = secrets.token_urlsafe(16)
-        session.permanent = True
-    return f"guest:{session['guest']}"
+from app.progress import owner_key, record_retrievals, review_settings
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
@@ -34,7 +27,7 @@ def attempt_or_abort(public_id: str) -> Attempt:
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
     if attempt is None:
         abort(404, description="There is no quiz attempt with this address.")
-    if attempt.owner_key != learner_key():
+    if attempt.owner_key != owner_key():
         abort(403, description="This quiz attempt belongs to another learner; you can only open your own.")
     return attempt
 
@@ -92,9 +85,9 @@ def quiz(slug: str):
     lesson = lesson_or_404(slug)
     questions = live_questions(lesson.id)
     mine = []
-    if "guest" in session:
+    if owner_key(create=False):
         mine = list(db.session.scalars(
-            sa.select(Attempt).where(Attempt.lesson_id == lesson.id, Attempt.owner_key == learner_key())
+            sa.select(Attempt).where(Attempt.lesson_id == lesson.id, Attempt.owner_key == owner_key())
             .order_by(Attempt.started_at.desc()).limit(20)))
     return render_template(
         "learning/quiz_home.html", lesson=lesson, question_count=len(questions), attempts=mine,
@@ -116,7 +109,7 @@ def start_quiz(slug: str):
     size = lesson.quiz_size if form.mode.data == "test" else None
     layout = draw_layout(questions, size, random.Random(secrets.randbits(64)))
     attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=lesson.id, mode=form.mode.data,
-                      owner_key=learner_key(), layout=layout, max_score=float(len(layout)))
+                      owner_key=owner_key(), layout=layout, max_score=float(len(layout)))
     db.session.add(attempt)
     db.session.commit()
     return redirect(url_for("learning.attempt", public_id=attempt.public_id))
@@ -176,21 +169,30 @@ def submit(public_id: str):
     if current.is_submitted or not claim_submission(current):
         flash("This quiz was already submitted; here is its result.")
         return redirect(url_for("learning.result", public_id=public_id))
-    elapsed = int((current.submitted_at - _aware(current.started_at)).total_seconds())
-    current.score = sum(record_answer(current, item, response, 1, current.submitted_at, elapsed)
-                        for item, response in zip(items, responses, strict=True))
+    outcomes = [record_answer(current, item, response, 1, current.submitted_at, None)
+                for item, response in zip(items, responses, strict=True)]
+    current.score = sum(outcome.score for outcome in outcomes)
+    record_retrievals(current.owner_key, [
+        retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
+    ], "test", current.submitted_at, review_settings()[0])
     db.session.commit()
     return redirect(url_for("learning.result", public_id=public_id))
 
 
-def record_answer(current: Attempt, item: dict, response, try_number: int, moment: datetime, seconds: int) -> float:
-    """Score one response and add its Answer row to the session; return the score."""
+def record_answer(current: Attempt, item: dict, response, try_number: int, moment: datetime, seconds: int | None) -> Outcome:
+    """Score one response and add its Answer row to the session; return the outcome."""
     outcome = score(item["data"], response)
     db.session.add(Answer(attempt_id=current.id, position=item["position"], try_number=try_number,
                           question_id=item["data"]["id"], question_version_id=item["version"].id,
                           response=response, score=outcome.score, status=outcome.status,
                           answered_at=moment, seconds_taken=seconds))
-    return outcome.score
+    return outcome
+
+
+def retrieval(item: dict, response, outcome: Outcome, seconds: int | None) -> dict:
+    """What the spaced-review scheduler needs to know about one scored answer."""
+    return {"question_id": item["data"]["id"], "version_id": item["version"].id, "status": outcome.status,
+            "score": outcome.score, "response": response, "seconds": seconds}
 
 
 def _aware(moment: datetime) -> datetime:
@@ -222,7 +224,10 @@ def check(public_id: str):
     response = read_responses([item])[0]
     previous_moment = _aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
     now = datetime.now(timezone.utc)
-    record_answer(current, item, response, len(earlier) + 1, now, int((now - previous_moment).total_seconds()))
+    seconds = int((now - previous_moment).total_seconds())
+    outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
+    if not earlier:  # later tries follow feedback; only a first try says what the learner remembered
+        record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now, review_settings()[0])
     try:
         db.session.commit()
     except sa.exc.IntegrityError:

@@ -6,7 +6,9 @@ from flask import abort, render_template
 from app.course.catalogue import course_timeline, glossary_index, people_index
 from app.extensions import db
 from app.learning import bp
+from app.learning.forms import MarkReadForm
 from app.models import Lesson
+from app.progress import record_visit
 
 
 def live_lessons() -> sa.Select:
@@ -45,7 +47,9 @@ def lesson(slug: str):
         live_lessons().where(Lesson.position < current.position).order_by(Lesson.position.desc()).limit(1))
     following = db.session.scalar(
         live_lessons().where(Lesson.position > current.position).order_by(Lesson.position).limit(1))
-    return render_template("learning/lesson.html", lesson=current, previous=previous, following=following)
+    progress = record_visit(current.id)
+    return render_template("learning/lesson.html", lesson=current, previous=previous, following=following,
+                           progress=progress, read_form=MarkReadForm())
 
 
 @bp.route("/timeline")

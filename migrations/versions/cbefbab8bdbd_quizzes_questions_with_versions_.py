@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade():
+    """Add accounts, per-lesson progress, spaced-review cards and their review log."""
     """Add question banks (questions and their versions), attempts and answers; lessons can retire."""
     op.create_table('attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -94,6 +95,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drop the learner tables."""
     """Drop the quiz tables and the lesson columns they needed."""
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.drop_column('retired')

@@ -1,0 +1,148 @@
+"""Account views. Passwords are hashed with Werkzeug's default; login is rate-limited."""
+
+import json
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp
+from app.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, SettingsForm
+from app.extensions import db, limiter, login
+from app.models import User
+from app.progress import delete_owner_data, export_owner_data, merge_guest
+
+BAD_LOGIN = "Invalid username or password."
+
+
+@login.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def safe_next(default: str) -> str:
+    """The ``next`` target if it stays on this site (a path, no scheme, no host), else ``default``."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in target:
+        return target
+    return default
+
+
+def adopt_guest_work(user: User) -> None:
+    """Move what this browser did as a guest to the account, then forget the guest token."""
+    guest = session.pop("guest", None)
+    if guest:
+        merge_guest(f"guest:{guest}", user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create a student account; quizzes already taken as a guest move into it."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, role="student")
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.flush()
+        adopt_guest_work(user)
+        db.session.commit()
+        login_user(user)
+        flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.")
+        return redirect(safe_next(url_for("learning.dashboard")))
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               error_message="Too many login attempts from your address. Wait a minute, then try again.")
+def login_view():
+    """Log in; a wrong password and an unknown username get the same answer."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == form.username.data.lower()))
+        if user is None or not user.check_password(form.password.data):
+            form.password.errors.append(BAD_LOGIN)
+            return render_template("accounts/login.html", form=form), 400
+        adopt_guest_work(user)
+        db.session.commit()
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(url_for("learning.dashboard")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+bp.add_url_rule("/login", endpoint="login", view_func=login_view, methods=["GET", "POST"])
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST with a CSRF token, so another site cannot log you out)."""
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash("You are logged out.")
+    return redirect(url_for("learning.index"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Account page: review settings, password, export and deletion."""
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.desired_retention = float(form.desired_retention.data)
+        current_user.daily_review_limit = form.daily_review_limit.data
+        db.session.commit()
+        flash("Settings saved.")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form, password_form=ChangePasswordForm(),
+                           delete_form=DeleteAccountForm()), 400 if form.errors else 200
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change the password after checking the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and current_user.check_password(form.current.data):
+        current_user.set_password(form.password.data)
+        db.session.commit()
+        flash("Password changed.")
+        return redirect(url_for("accounts.settings"))
+    if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
+        form.current.errors = ["That is not your current password."]
+    return render_template("accounts/settings.html", form=SettingsForm(obj=current_user), password_form=form,
+                           delete_form=DeleteAccountForm()), 400
+
+
+@bp.route("/export")
+@login_required
+def export():
+    """Download everything stored about me as JSON."""
+    data = export_owner_data(current_user.owner_key, current_user)
+    data["exported_at"] = datetime.now(timezone.utc).isoformat()
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="backchannel-{current_user.username}-{stamp}.json"'})
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete():
+    """Delete my account and all my data, after the password confirms it."""
+    form = DeleteAccountForm()
+    if not (form.validate_on_submit() and current_user.check_password(form.password.data)):
+        form.password.errors = ["That is not your password; nothing was deleted."]
+        return render_template("accounts/settings.html", form=SettingsForm(obj=current_user),
+                               password_form=ChangePasswordForm(), delete_form=form), 400
+    user = db.session.get(User, current_user.id)
+    delete_owner_data(user.owner_key)
+    db.session.delete(user)
+    db.session.commit()
+    logout_user()
+    flash("Your account and all its data are deleted.")
+    return redirect(url_for("learning.index"))

@@ -1,0 +1,191 @@
+"""Spaced review: the cards due now, one at a time, most-forgotten first, within the daily limit."""
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+
+from app.course.quiz import ForgedResponse, choice_order, parse_response
+from app.course.scheduling import SELF_RATINGS, CardState, build_queue, rating_for, review
+from app.course.scoring import score
+from app.extensions import db
+from app.learning import bp
+from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
+from app.progress import apply_state, card_state, owner_key, review_settings
+
+SELF_RATING_WINDOW = timedelta(hours=1)
+
+
+class ReviewAnswerForm(FlaskForm):
+    """Answer one review card (answer fields are read by ``parse_response``)."""
+
+    submit = SubmitField("Check")
+
+
+class SelfRatingForm(FlaskForm):
+    """After a correct answer, the learner may say how hard it felt (the pressed button's ``rating``)."""
+
+
+def start_of_today(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def served_today(owner: str, now: datetime) -> int:
+    """Reviews done on the Review page since midnight UTC: they count against the daily limit."""
+    return db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(
+        ReviewLog.owner_key == owner, ReviewLog.source == "review", ReviewLog.reviewed_at >= start_of_today(now))) or 0
+
+
+def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
+    """The learner's cards whose question is still in a bank, optionally only those due by a time."""
+    query = (sa.select(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
+             .where(ReviewCard.owner_key == owner, Question.retired.is_(False)))
+    if due_by is not None:
+        query = query.where(ReviewCard.due <= due_by)
+    return list(db.session.scalars(query))
+
+
+def review_queue(owner: str, now: datetime) -> list[int]:
+    """Card ids to review now, in order."""
+    retention, limit = review_settings()
+    due = live_cards(owner, due_by=now)
+    return build_queue([(card.id, card_state(card)) for card in due], now, served_today(owner, now), limit, retention)
+
+
+def due_count(owner: str | None) -> int:
+    """How many reviews the learner can do now (for the navigation badge and the home page)."""
+    if owner is None:
+        return 0
+    now = datetime.now(timezone.utc)
+    _, limit = review_settings()
+    due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
+                            .where(ReviewCard.owner_key == owner, ReviewCard.due <= now, Question.retired.is_(False))) or 0
+    return min(due, max(0, limit - served_today(owner, now)))
+
+
+@bp.app_context_processor
+def inject_due_today() -> dict:
+    return {"due_today": due_count(owner_key(create=False))}
+
+
+def current_version(question_id: str) -> QuestionVersion:
+    return db.session.scalar(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.id == question_id))
+
+
+def review_item(card: ReviewCard) -> dict:
+    """The card's question as the quiz templates expect it, choices in an order fixed for this review."""
+    version = current_version(card.question_id)
+    rng = random.Random(f"{card.id}:{card.last_review}")
+    return {"position": 0, "field": "q0", "order": choice_order(version.data, rng), "version": version,
+            "data": version.data, "html": version.html}
+
+
+def own_card(card_id: int) -> ReviewCard:
+    card = db.session.get(ReviewCard, card_id)
+    if card is None:
+        abort(404, description="There is no review card with this number.")
+    if card.owner_key != owner_key():
+        abort(403, description="This review card belongs to another learner.")
+    return card
+
+
+@bp.route("/review", endpoint="review")
+def review_page():
+    """The next card due, or what is coming when nothing is due."""
+    owner = owner_key(create=False)
+    now = datetime.now(timezone.utc)
+    queue = review_queue(owner, now) if owner else []
+    if not queue:
+        upcoming = min((card.due for card in live_cards(owner)), default=None) if owner else None
+        waiting = len(live_cards(owner, due_by=now)) if owner else 0
+        return render_template("learning/review_empty.html", upcoming=upcoming, waiting=waiting)
+    card = db.session.get(ReviewCard, queue[0])
+    lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == card.question_id))
+    return render_template("learning/review.html", card=card, item=review_item(card), lesson=lesson,
+                           remaining=len(queue), form=ReviewAnswerForm(), shown_at=f"{now.timestamp():.3f}")
+
+
+
+@bp.route("/review/<int:card_id>", methods=["POST"])
+def answer_card(card_id: int):
+    """Score the answer to a due card and reschedule it; a repeated post changes nothing."""
+    card = own_card(card_id)
+    now = datetime.now(timezone.utc)
+    if not ReviewAnswerForm().validate_on_submit():
+        abort(400, description="The review form was incomplete; reload the page and answer again.")
+    if card_state(card).due > now:
+        flash("That card was already reviewed; here is the next one.")
+        return redirect(url_for("learning.review"))
+    item = review_item(card)
+    try:
+        response = parse_response(item["data"], item["field"], request.form.getlist)
+    except ForgedResponse as forged:
+        abort(400, description=f"{forged} Nothing was saved.")
+    outcome = score(item["data"], response)
+    before = card_state(card)
+    retention, _ = review_settings()
+    apply_state(card, review(before, rating_for(outcome.status), now, retention))
+    shown_at = request.form.get("shown_at", type=float)
+    seconds = int(now.timestamp() - shown_at) if shown_at and 0 < now.timestamp() - shown_at < 86400 else None
+    log = ReviewLog(owner_key=card.owner_key, card_id=card.id, question_id=card.question_id,
+                    question_version_id=item["version"].id, source="review", rating=int(rating_for(outcome.status)),
+                    score=outcome.score, response=response, reviewed_at=now, seconds_taken=seconds,
+                    card_before=before.to_dict())
+    db.session.add(log)
+    db.session.commit()
+    return redirect(url_for("learning.review_feedback", log_id=log.id))
+
+
+def own_log(log_id: int) -> ReviewLog:
+    log = db.session.get(ReviewLog, log_id)
+    if log is None:
+        abort(404, description="There is no such review.")
+    if log.owner_key != owner_key():
+        abort(403, description="This review belongs to another learner.")
+    return log
+
+
+@bp.route("/review/done/<int:log_id>")
+def review_feedback(log_id: int):
+    """Feedback on one review: right or wrong, the answer, why, and a self-rating if it was right."""
+    log = own_log(log_id)
+    version = db.session.get(QuestionVersion, log.question_version_id)
+    lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == log.question_id))
+    can_rate = log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - _aware(log.reviewed_at) < SELF_RATING_WINDOW
+    return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html,
+                           outcome=score(version.data, log.response), lesson=lesson, can_rate=can_rate,
+                           rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _is_latest(log: ReviewLog) -> bool:
+    latest = db.session.scalar(sa.select(sa.func.max(ReviewLog.id)).where(ReviewLog.card_id == log.card_id))
+    return latest == log.id
+
+
+@bp.route("/review/done/<int:log_id>/rate", methods=["POST"])
+def rate_review(log_id: int):
+    """Replace the automatic Good of a correct review with the learner's Hard, Good or Easy."""
+    log = own_log(log_id)
+    form = SelfRatingForm()
+    choice = (request.form.get("rating") or "").lower()
+    if not form.validate_on_submit() or choice not in SELF_RATINGS:
+        abort(400, description="Rate the card Hard, Good or Easy.")
+    if log.score < 1.0 or not _is_latest(log) or datetime.now(timezone.utc) - _aware(log.reviewed_at) >= SELF_RATING_WINDOW:
+        abort(400, description="Only the latest review of a card answered correctly, within the hour, can be rated.")
+    card = db.session.get(ReviewCard, log.card_id)
+    retention, _ = review_settings()
+    rating = rating_for("correct", choice)
+    apply_state(card, review(CardState.from_dict(log.card_before), rating, _aware(log.reviewed_at), retention))
+    log.rating = int(rating)
+    db.session.commit()
+    flash(f"Rated {choice}. Next review of that card: {card.due:%d %b %Y}.")
+    return redirect(url_for("learning.review"))

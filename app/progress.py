@@ -1,0 +1,183 @@
+"""Whose work is this, and what it adds up to: owner keys, FSRS cards, guest merge, export, delete.
+
+Every piece of a learner's work carries an ``owner_key``: ``user:<id>`` for an account,
+``guest:<token>`` (a random token in the signed session cookie) for a visitor. Views never take
+an owner from the URL; they ask :func:`owner_key`.
+"""
+
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import session
+from flask_login import current_user
+
+from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
+from app.extensions import db
+from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
+
+
+def owner_key(create: bool = True) -> str | None:
+    """The current learner's key; a guest gets a token on first need (None if ``create`` is False)."""
+    if current_user.is_authenticated:
+        return current_user.owner_key
+    if "guest" not in session:
+        if not create:
+            return None
+        session["guest"] = secrets.token_urlsafe(16)
+        session.permanent = True
+    return f"guest:{session['guest']}"
+
+
+def review_settings() -> tuple[float, int]:
+    """(desired retention, daily review limit) of the current learner; defaults for guests."""
+    if current_user.is_authenticated:
+        return current_user.desired_retention, current_user.daily_review_limit
+    return DEFAULT_RETENTION, User.daily_review_limit.default.arg
+
+
+def card_state(card: ReviewCard) -> CardState:
+    return CardState(card.state, card.step, card.stability, card.difficulty, aware(card.due),
+                     aware(card.last_review) if card.last_review else None)
+
+
+def apply_state(card: ReviewCard, state: CardState) -> None:
+    card.state, card.step, card.stability, card.difficulty = state.state, state.step, state.stability, state.difficulty
+    card.due, card.last_review = state.due, state.last_review
+
+
+def record_retrievals(owner: str, entries: list[dict], source: str, moment: datetime, retention: float) -> None:
+    """Review each answered question's card (creating it on a first answer) and log the review.
+
+    ``entries``: dicts with question_id, version_id, status, score, response, seconds. Adds to
+    the session; the caller commits with the rest of its transaction.
+    """
+    question_ids = [entry["question_id"] for entry in entries]
+    cards = {card.question_id: card for card in db.session.scalars(
+        sa.select(ReviewCard).where(ReviewCard.owner_key == owner, ReviewCard.question_id.in_(question_ids)))}
+    for entry in entries:
+        card = cards.get(entry["question_id"])
+        if card is None:
+            card = ReviewCard(owner_key=owner, question_id=entry["question_id"])
+            apply_state(card, new_card(moment))
+            db.session.add(card)
+            db.session.flush()
+            cards[entry["question_id"]] = card
+        before = card_state(card)
+        apply_state(card, review(before, rating_for(entry["status"]), moment, retention))
+        db.session.add(ReviewLog(
+            owner_key=owner, card_id=card.id, question_id=entry["question_id"], question_version_id=entry["version_id"],
+            source=source, rating=int(rating_for(entry["status"])), score=entry["score"], response=entry["response"],
+            reviewed_at=moment, seconds_taken=entry.get("seconds"), card_before=before.to_dict()))
+
+
+OWNED = (Attempt, LessonProgress, ReviewCard, ReviewLog)
+
+
+def merge_guest(guest: str, user: User) -> None:
+    """Move a guest's attempts, progress, cards and reviews to ``user``; nothing is lost.
+
+    Where both already have a card for one question, the more recently reviewed card is kept
+    and the other card's review log is moved onto it. Lesson visits are combined.
+    """
+    target = user.owner_key
+    user_cards = {c.question_id: c for c in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == target))}
+    for card in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == guest)):
+        existing = user_cards.get(card.question_id)
+        if existing is None:
+            continue
+        newer_is_guest = (aware(card.last_review) if card.last_review else datetime.min.replace(tzinfo=timezone.utc)) > \
+            (aware(existing.last_review) if existing.last_review else datetime.min.replace(tzinfo=timezone.utc))
+        keep, drop = (card, existing) if newer_is_guest else (existing, card)
+        db.session.execute(sa.update(ReviewLog).where(ReviewLog.card_id == drop.id).values(card_id=keep.id))
+        keep.owner_key = target
+        db.session.delete(drop)
+    db.session.flush()
+    user_progress = {p.lesson_id: p for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == target))}
+    for visit in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == guest)):
+        mine = user_progress.get(visit.lesson_id)
+        if mine is None:
+            continue
+        mine.first_visit_at = min(aware(mine.first_visit_at), aware(visit.first_visit_at))
+        mine.last_visit_at = max(aware(mine.last_visit_at), aware(visit.last_visit_at))
+        mine.visits += visit.visits
+        mine.read_at = mine.read_at or visit.read_at
+        db.session.delete(visit)
+    db.session.flush()
+    for model in OWNED:
+        db.session.execute(sa.update(model).where(model.owner_key == guest).values(owner_key=target)
+                           .execution_options(synchronize_session=False))
+
+
+def delete_owner_data(owner: str) -> None:
+    """Delete every row of a learner's work (answers go with their attempts)."""
+    attempt_ids = sa.select(Attempt.id).where(Attempt.owner_key == owner)
+    db.session.execute(sa.delete(Answer).where(Answer.attempt_id.in_(attempt_ids)))
+    db.session.execute(sa.delete(ReviewLog).where(ReviewLog.owner_key == owner))
+    for model in (ReviewCard, LessonProgress, Attempt):
+        db.session.execute(sa.delete(model).where(model.owner_key == owner))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return aware(moment).isoformat() if moment else None
+
+
+def export_owner_data(owner: str, user: User | None) -> dict:
+    """Everything stored about a learner, as JSON-ready data."""
+    lessons = dict(db.session.execute(sa.select(Lesson.id, Lesson.slug)).all())
+    attempts = []
+    for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner).order_by(Attempt.started_at)):
+        answers = db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number))
+        attempts.append({
+            "id": attempt.public_id, "lesson": lessons.get(attempt.lesson_id), "mode": attempt.mode,
+            "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
+            "score": attempt.score, "max_score": attempt.max_score,
+            "answers": [{"position": a.position, "try": a.try_number, "question": a.question_id,
+                         "version": a.question_version.version, "response": a.response, "score": a.score,
+                         "status": a.status, "answered_at": _iso(a.answered_at), "seconds": a.seconds_taken}
+                        for a in answers],
+        })
+    return {
+        "account": None if user is None else {
+            "username": user.username, "role": user.role, "created_at": _iso(user.created_at),
+            "desired_retention": user.desired_retention, "daily_review_limit": user.daily_review_limit},
+        "lessons": [{"lesson": lessons.get(p.lesson_id), "first_visit_at": _iso(p.first_visit_at),
+                     "last_visit_at": _iso(p.last_visit_at), "visits": p.visits, "read_at": _iso(p.read_at)}
+                    for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == owner))],
+        "attempts": attempts,
+        "cards": [{"question": c.question_id, "state": c.state, "step": c.step, "stability": c.stability,
+                   "difficulty": c.difficulty, "due": _iso(c.due), "last_review": _iso(c.last_review)}
+                  for c in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner))],
+        "reviews": [{"question": r.question_id, "source": r.source, "rating": r.rating, "score": r.score,
+                     "response": r.response, "reviewed_at": _iso(r.reviewed_at), "seconds": r.seconds_taken}
+                    for r in db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner).order_by(ReviewLog.reviewed_at))],
+    }
+
+
+def lesson_question_counts() -> dict[int, int]:
+    """Live questions per lesson id (the size of each bank)."""
+    return dict(db.session.execute(
+        sa.select(Question.lesson_id, sa.func.count(Question.id)).where(Question.retired.is_(False))
+        .group_by(Question.lesson_id)).all())
+
+
+def record_visit(lesson_id: int) -> LessonProgress | None:
+    """Note a visit to a lesson by a known learner (never creates a guest just for reading)."""
+    owner = owner_key(create=False)
+    if owner is None:
+        return None
+    now = datetime.now(timezone.utc)
+    progress = db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.owner_key == owner, LessonProgress.lesson_id == lesson_id))
+    if progress is None:
+        progress = LessonProgress(owner_key=owner, lesson_id=lesson_id, first_visit_at=now, last_visit_at=now, visits=1)
+        db.session.add(progress)
+    else:
+        progress.last_visit_at = now
+        progress.visits += 1
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # two first visits at once: the other one recorded it
+        return None
+    return progress
