@@ -82,7 +82,7 @@ def merge_guest(guest: str, user: User) -> None:
     """
     target = user.owner_key
     user_cards = {c.question_id: c for c in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == target))}
-    for card in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == guest)):
+    for card in list(db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == guest))):
         existing = user_cards.get(card.question_id)
         if existing is None:
             continue
@@ -90,11 +90,10 @@ def merge_guest(guest: str, user: User) -> None:
             (aware(existing.last_review) if existing.last_review else datetime.min.replace(tzinfo=timezone.utc))
         keep, drop = (card, existing) if newer_is_guest else (existing, card)
         db.session.execute(sa.update(ReviewLog).where(ReviewLog.card_id == drop.id).values(card_id=keep.id))
-        keep.owner_key = target
         db.session.delete(drop)
-    db.session.flush()
+        db.session.flush()  # the dropped card must be gone before ``keep`` takes the account's key below
     user_progress = {p.lesson_id: p for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == target))}
-    for visit in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == guest)):
+    for visit in list(db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == guest))):
         mine = user_progress.get(visit.lesson_id)
         if mine is None:
             continue

@@ -4,6 +4,7 @@ Migrating and loading the shipped course happen once per session into template f
 test copies, so every test starts from a real migrated database without paying for it.
 """
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ def make_config(database: Path, **overrides) -> type:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "COURSE_DIR": PROJECT_ROOT,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
         **overrides,
     }
     return type("TestConfig", (Config,), settings)
@@ -104,3 +106,39 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/account/login") -> str:
+    """The CSRF token a real form on ``path`` carries for this client's session."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+PASSWORD = "Lahore-bus-1999"
+
+
+class AuthActions:
+    """flaskr's auth helper, extended: register, log in and out through the real forms."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def register(self, username: str = "amina", password: str = PASSWORD, **extra):
+        return self.client.post("/account/register", data={
+            "username": username, "password": password, "password2": password,
+            "csrf_token": csrf_token(self.client, "/account/register"), **extra})
+
+    def login(self, username: str = "amina", password: str = PASSWORD, next_url: str | None = None):
+        path = "/account/login" + (f"?next={next_url}" if next_url else "")
+        return self.client.post(path, data={"username": username, "password": password,
+                                            "csrf_token": csrf_token(self.client)})
+
+    def logout(self):
+        return self.client.post("/account/logout", data={"csrf_token": csrf_token(self.client, "/")})
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)

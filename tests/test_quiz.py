@@ -9,11 +9,11 @@ from app.course.quiz import form_values
 from app.course.scoring import PRACTICE_PENALTY, key_response
 from app.extensions import db
 from app.models import Answer, Attempt, QuestionVersion
+from tests.conftest import csrf_token as shared_csrf_token
 
 
 def csrf_token(client, path="/lessons/trade/quiz") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return shared_csrf_token(client, path)
 
 
 def start(client, slug="trade", mode="test") -> str:

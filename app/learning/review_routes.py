@@ -56,13 +56,14 @@ def review_queue(owner: str, now: datetime) -> list[int]:
 
 
 def due_count(owner: str | None) -> int:
-    """How many reviews the learner can do now (for the navigation badge and the home page)."""
+    """Reviews due today (by midnight UTC) within today's allowance: the "N due today" of the home page."""
     if owner is None:
         return 0
     now = datetime.now(timezone.utc)
     _, limit = review_settings()
+    end_of_day = start_of_today(now) + timedelta(days=1)
     due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
-                            .where(ReviewCard.owner_key == owner, ReviewCard.due <= now, Question.retired.is_(False))) or 0
+                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, Question.retired.is_(False))) or 0
     return min(due, max(0, limit - served_today(owner, now)))
 
 

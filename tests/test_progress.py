@@ -1,0 +1,216 @@
+"""Progress, spaced review and the dashboard over HTTP, with cards moved in time through the database."""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.course.quiz import form_values
+from app.course.scoring import key_response
+from app.extensions import db
+from app.models import LessonProgress, QuestionVersion, ReviewCard, ReviewLog, User
+from tests.conftest import csrf_token
+from tests.test_quiz import wrong_response
+
+
+def submit_test_with_key(app, client, slug="trade"):
+    token = csrf_token(client, f"/lessons/{slug}/quiz")
+    location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
+    public_id = location.rsplit("/", 1)[-1]
+    from tests.test_quiz import key_form, layout_data
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(layout_data(app, public_id)), "csrf_token": token})
+    return public_id
+
+
+def owner_of(app, username="amina"):
+    with app.app_context():
+        return db.session.scalar(sa.select(User).where(User.username == username)).owner_key
+
+
+def cards_of(app, owner):
+    with app.app_context():
+        cards = list(db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner).order_by(ReviewCard.id)))
+        for card in cards:
+            db.session.expunge(card)
+        return cards
+
+
+def make_due(app, owner, count=None, days_ago=3):
+    """Move some of a learner's cards back in time so they are due now."""
+    with app.app_context():
+        cards = list(db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner).order_by(ReviewCard.id)))
+        for index, card in enumerate(cards[:count]):
+            card.last_review = datetime.now(timezone.utc) - timedelta(days=days_ago + index)
+            card.due = datetime.now(timezone.utc) - timedelta(days=1 + index)
+        db.session.commit()
+
+
+def shown_card(client) -> int:
+    html = client.get("/review").get_data(as_text=True)
+    match = re.search(r'action="/review/(\d+)"', html)
+    assert match, "no card is shown on /review"
+    return int(match.group(1))
+
+
+def card_data(app, card_id):
+    with app.app_context():
+        card = db.session.get(ReviewCard, card_id)
+        version = db.session.scalar(sa.select(QuestionVersion).where(QuestionVersion.question_id == card.question_id))
+        return version.data
+
+
+def test_answers_become_cards_with_their_reviews_logged(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    owner = owner_of(app)
+    cards = cards_of(app, owner)
+    assert len(cards) == 10
+    assert all(card.due > datetime.now(timezone.utc).replace(tzinfo=None) for card in cards)
+    with app.app_context():
+        logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner)).all()
+    assert len(logs) == 10 and {log.source for log in logs} == {"test"} and {log.rating for log in logs} == {3}
+
+
+def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    owner = owner_of(app)
+    make_due(app, owner)
+    home = client.get("/").get_data(as_text=True)
+    assert "10 due today" in home
+    card_id = shown_card(client)
+    data = card_data(app, card_id)
+    token = csrf_token(client, "/review")
+    before = next(card for card in cards_of(app, owner) if card.id == card_id)
+    response = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token})
+    assert response.status_code == 302 and "/review/done/" in response.headers["Location"]
+    feedback = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Correct" in feedback and "Read this in the lesson" in feedback and "How did that feel?" in feedback
+    after = next(card for card in cards_of(app, owner) if card.id == card_id)
+    assert after.due > before.due and after.due > datetime.now(timezone.utc).replace(tzinfo=None)
+    assert "9 due today" in client.get("/").get_data(as_text=True)
+
+
+def test_a_repeated_review_post_changes_nothing(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    owner = owner_of(app)
+    make_due(app, owner, count=1)
+    card_id = shown_card(client)
+    data = card_data(app, card_id)
+    token = csrf_token(client, "/review")
+    values = {**form_values(data, "q0", wrong_response(data)), "csrf_token": token}
+    client.post(f"/review/{card_id}", data=values)
+    due_after_first = next(c.due for c in cards_of(app, owner) if c.id == card_id)
+    again = client.post(f"/review/{card_id}", data=values)
+    assert again.status_code == 302 and again.headers["Location"] == "/review"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.source == "review")) == 1
+    assert next(c.due for c in cards_of(app, owner) if c.id == card_id) == due_after_first
+
+
+def test_self_rating_easy_pushes_the_next_review_further_than_good(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    owner = owner_of(app)
+    make_due(app, owner, count=2)
+    token = csrf_token(client, "/review")
+    dues = {}
+    for rating in ("good", "easy"):
+        card_id = shown_card(client)
+        data = card_data(app, card_id)
+        location = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token}).headers["Location"]
+        if rating == "easy":
+            assert client.post(location + "/rate", data={"rating": "easy", "csrf_token": token}).status_code == 302
+        card = next(c for c in cards_of(app, owner) if c.id == card_id)
+        dues[rating] = card.due - card.last_review
+    assert dues["easy"] > dues["good"]
+
+
+def test_a_wrong_review_cannot_be_rated_up(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    make_due(app, owner_of(app), count=1)
+    card_id = shown_card(client)
+    data = card_data(app, card_id)
+    token = csrf_token(client, "/review")
+    location = client.post(f"/review/{card_id}", data={**form_values(data, "q0", wrong_response(data)), "csrf_token": token}).headers["Location"]
+    assert "How did that feel?" not in client.get(location).get_data(as_text=True)
+    assert client.post(location + "/rate", data={"rating": "easy", "csrf_token": token}).status_code == 400
+
+
+def test_the_daily_limit_holds_back_the_rest_most_forgotten_first(app, client, auth):
+    auth.register()
+    client.post("/account/", data={"desired_retention": "0.9", "daily_review_limit": "5", "csrf_token": csrf_token(client, "/account/")})
+    submit_test_with_key(app, client)
+    owner = owner_of(app)
+    make_due(app, owner, count=8)
+    first = shown_card(client)
+    most_overdue = cards_of(app, owner)[7].id  # moved furthest back in time
+    assert first == most_overdue
+    token = csrf_token(client, "/review")
+    for _ in range(5):
+        card_id = shown_card(client)
+        data = card_data(app, card_id)
+        client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token})
+    page = client.get("/review").get_data(as_text=True)
+    assert "up to your daily limit" in page and "3 more cards are waiting" in page
+
+
+def test_another_learners_card_is_forbidden(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    make_due(app, owner_of(app), count=1)
+    card_id = shown_card(client)
+    stranger = app.test_client()
+    token = csrf_token(stranger, "/account/login")
+    response = stranger.post(f"/review/{card_id}", data={"q0": "x", "csrf_token": token})
+    assert response.status_code == 403 and "belongs to another learner" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.source == "review")) == 0
+        log_id = db.session.scalar(sa.select(ReviewLog.id).limit(1))
+    assert stranger.get(f"/review/done/{log_id}").status_code == 403
+
+
+def test_reading_a_lesson_is_recorded_and_can_be_marked_read(app, client, auth):
+    auth.register()
+    client.get("/lessons/saarc")
+    client.get("/lessons/saarc")
+    token = csrf_token(client, "/lessons/saarc")
+    assert client.post("/lessons/saarc/read", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        progress = db.session.scalar(sa.select(LessonProgress).where(LessonProgress.owner_key == owner_of(app)))
+    assert progress.visits == 3 and progress.read_at is not None
+    assert "You marked this lesson as read" in client.get("/lessons/saarc").get_data(as_text=True)
+
+
+def test_anonymous_reading_creates_no_rows(app, client):
+    client.get("/lessons/saarc")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(LessonProgress.id))) == 0
+
+
+def test_the_dashboard_shows_mastery_scores_reviews_and_activity(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    html = client.get("/me").get_data(as_text=True)
+    assert "Mastery:" in html and "Familiar" in html  # 10 of 19 trade questions, all right
+    for title in ("Quiz scores over time", "Reviews per day for the next 14 days", "Calendar of activity"):
+        assert f">{title}</title>" in html
+    assert html.count('role="img"') == 3 and html.count("<desc") == 3
+    assert "Scores as a table" in html and "100 %" in html
+
+
+def test_a_learner_sees_only_their_own_progress(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    other = app.test_client()
+    html = other.get("/me").get_data(as_text=True)
+    assert "Nothing here yet" in html
+    assert "due today" not in other.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/me", "/review"])
+def test_pages_work_for_a_visitor_with_no_history(client, path):
+    assert client.get(path).status_code == 200
