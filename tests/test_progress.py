@@ -214,3 +214,33 @@ def test_a_learner_sees_only_their_own_progress(app, client, auth):
 @pytest.mark.parametrize("path", ["/me", "/review"])
 def test_pages_work_for_a_visitor_with_no_history(client, path):
     assert client.get(path).status_code == 200
+
+
+def test_the_review_log_replays_to_the_stored_card(app, client, auth):
+    """Reviews are logged so the schedule can be replayed (or re-optimised) later: replaying a
+    card's whole log from a new card gives exactly the stored state."""
+    from fsrs import Rating
+
+    from app.course.scheduling import aware, new_card, review
+    from app.progress import card_state
+    from tests.test_quiz import layout_data
+
+    auth.register()
+    submit_test_with_key(app, client)  # first retrieval of 10 questions
+    token = csrf_token(client, "/lessons/trade/quiz")
+    practice = client.post("/lessons/trade/quiz/start", data={"mode": "practice", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
+    for position, data in enumerate(layout_data(app, practice)):  # a second retrieval of the same 10, and 9 new ones
+        answer = key_response(data) if position % 2 else wrong_response(data)
+        client.post(f"/attempts/{practice}/check", data={**form_values(data, f"q{position}", answer),
+                                                        "position": position, "try_number": 1, "csrf_token": token})
+    with app.app_context():
+        cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner_of(app))).all()
+        replayed_twice = 0
+        for card in cards:
+            logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.card_id == card.id).order_by(ReviewLog.id)).all()
+            state = new_card(aware(logs[0].reviewed_at))
+            for log in logs:
+                state = review(state, Rating(log.rating), aware(log.reviewed_at))
+            assert state == card_state(card)
+            replayed_twice += len(logs) == 2
+    assert len(cards) == 19 and replayed_twice == 10

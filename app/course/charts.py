@@ -21,6 +21,10 @@ class HeatCell:
     x: int
     y: int
 
+    @property
+    def label(self) -> str:
+        return f"{self.day:%a %d %b %Y}: {self.count}"
+
 
 def heatmap(counts: dict[date, int], end: date, weeks: int = 26) -> dict:
     """A GitHub-style calendar: one column per week (Monday on top), ``weeks`` columns ending at ``end``."""

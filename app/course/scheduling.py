@@ -99,8 +99,9 @@ def build_queue(cards: list[tuple[int, CardState]], now: datetime, served_today:
                 retention: float = DEFAULT_RETENTION) -> list[int]:
     """Ids of the cards to review now: those due, most-forgotten first, within today's allowance."""
     allowance = max(0, daily_limit - served_today)
-    due = [(retrievability(card, now, retention), aware(card.due), ident)
-           for ident, card in cards if aware(card.due) <= aware(now)]
+    model, moment = scheduler(retention), aware(now)
+    due = [(model.get_card_retrievability(_to_fsrs(card), moment), aware(card.due), ident)
+           for ident, card in cards if aware(card.due) <= moment]
     due.sort()
     return [ident for _, _, ident in due[:allowance]]
 

@@ -12,9 +12,9 @@ from app.course.scheduling import aware, forecast
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import MarkReadForm
-from app.learning.review_routes import live_cards, served_today
+from app.learning.review_routes import served_today
 from app.learning.routes import course_lessons, lesson_or_404
-from app.models import Answer, Attempt, LessonProgress, Question, ReviewLog
+from app.models import Answer, Attempt, LessonProgress, Question, ReviewCard, ReviewLog
 from app.progress import lesson_question_counts, owner_key, review_settings
 
 FORECAST_DAYS = 14
@@ -50,12 +50,13 @@ def lesson_rows(owner: str) -> list[dict]:
         sa.select(Attempt.lesson_id, sa.func.sum(Answer.seconds_taken)).join(Answer, Answer.attempt_id == Attempt.id)
         .where(Attempt.owner_key == owner, Attempt.mode == "practice").group_by(Attempt.lesson_id)).all())
     retrievals, review_seconds = defaultdict(list), defaultdict(int)
-    for log, lesson_id in db.session.execute(
-            sa.select(ReviewLog, Question.lesson_id).join(Question, Question.id == ReviewLog.question_id)
-            .where(ReviewLog.owner_key == owner)):
-        retrievals[lesson_id].append(Retrieval(log.question_id, aware(log.reviewed_at), log.score, log.source))
-        if log.source == "review":
-            review_seconds[lesson_id] += log.seconds_taken or 0
+    for question_id, reviewed_at, log_score, source, seconds, lesson_id in db.session.execute(
+            sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source,
+                      ReviewLog.seconds_taken, Question.lesson_id)
+            .join(Question, Question.id == ReviewLog.question_id).where(ReviewLog.owner_key == owner)):
+        retrievals[lesson_id].append(Retrieval(question_id, aware(reviewed_at), log_score, source))
+        if source == "review":
+            review_seconds[lesson_id] += seconds or 0
     rows = []
     for lesson in lessons:
         done = attempts.get(lesson.id, [])
@@ -80,8 +81,9 @@ def dashboard():
         return render_template("learning/dashboard.html", rows=None)
     rows = lesson_rows(owner)
     retention, limit = review_settings()
-    cards = live_cards(owner)
-    loads = forecast([card.due for card in cards], now, FORECAST_DAYS, limit, served_today(owner, now))
+    due_dates = db.session.scalars(sa.select(ReviewCard.due).join(Question, Question.id == ReviewCard.question_id)
+                                   .where(ReviewCard.owner_key == owner, Question.retired.is_(False))).all()
+    loads = forecast(due_dates, now, FORECAST_DAYS, limit, served_today(owner, now))
     scores = [(aware(a.submitted_at), 100 * a.score / a.max_score, f"{a.lesson.title} ({a.mode})")
               for a in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None))
                                           .order_by(Attempt.submitted_at)) if a.max_score]
@@ -97,5 +99,5 @@ def dashboard():
         level_names=LEVEL_NAMES, level_counts={level: sum(1 for r in rows if r["mastery"].level == level) for level in LEVEL_NAMES},
         scores=score_chart(scores), loads=load_chart(loads), heat=heatmap(dict(activity), today),
         due_now=loads[0].served if loads else 0, backlog=sum(l.scheduled for l in loads) - sum(l.served for l in loads),
-        card_count=len(cards), retention=retention, limit=limit,
+        card_count=len(due_dates), retention=retention, limit=limit,
     )
