@@ -1,0 +1,147 @@
+"""Item analysis and test statistics, as Moodle's quiz statistics report computes them.
+
+Pure module: plain numbers in, plain numbers out. Every item is worth 1 mark; a score matrix
+row is one attempt, a column one question (None = the question was not in that attempt).
+
+Per question
+- **facility index**: mean score on the item, as a share of its mark (0–1). Very high means too
+  easy, very low too hard.
+- **discrimination index** (Moodle's): the Pearson correlation between the item's score and the
+  score on the *rest of the test* (the total minus this item), over attempts that had the item.
+  Negative means the stronger students did worse on it: a wrong key or a misleading question.
+- **upper–lower 27 % difference**: the item's mean score in the top 27 % of attempts (by total)
+  minus its mean in the bottom 27 %.
+- **distractor analysis**: the share of attempts choosing each option.
+
+Per test
+- mean, median, standard deviation (sample, n − 1) of the total score;
+- **Cronbach's alpha**: k/(k−1) · (1 − Σ item variances / total variance); for right/wrong items
+  it is exactly **KR-20**;
+- **standard error of measurement**: SD · √(1 − alpha).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics as stats
+from collections import Counter
+from dataclasses import dataclass, field
+
+TOO_EASY = 0.90
+TOO_HARD = 0.20
+WEAK_DISCRIMINATION = 0.20
+GROUP_SHARE = 0.27
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    item: str
+    attempts: int
+    facility: float | None
+    sd: float | None
+    discrimination: float | None
+    upper_lower: float | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TestStats:
+    attempts: int
+    items: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    alpha: float | None
+    sem: float | None
+    max_score: float
+
+
+@dataclass
+class Analysis:
+    test: TestStats
+    items: list[ItemStats] = field(default_factory=list)
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson correlation; None when either side has no spread or fewer than 2 pairs."""
+    if len(xs) < 2:
+        return None
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    syy = sum((y - mean_y) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return sxy / math.sqrt(sxx * syy)
+
+
+def sample_sd(values: list[float]) -> float | None:
+    return stats.stdev(values) if len(values) >= 2 else None
+
+
+def cronbach_alpha(matrix: list[list[float]]) -> float | None:
+    """Alpha for a complete matrix (rows = attempts, columns = items); KR-20 for 0/1 items."""
+    if len(matrix) < 2 or not matrix[0] or len(matrix[0]) < 2:
+        return None
+    k = len(matrix[0])
+    totals = [sum(row) for row in matrix]
+    total_variance = stats.variance(totals)
+    if total_variance == 0:
+        return None
+    item_variance = sum(stats.variance([row[j] for row in matrix]) for j in range(k))
+    return k / (k - 1) * (1 - item_variance / total_variance)
+
+
+def _flags(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
+    flags = []
+    if facility is not None and facility >= TOO_EASY:
+        flags.append("too easy")
+    if facility is not None and facility <= TOO_HARD:
+        flags.append("too hard")
+    if discrimination is not None and discrimination < 0:
+        flags.append("negative discrimination")
+    elif discrimination is not None and discrimination < WEAK_DISCRIMINATION:
+        flags.append("weak discrimination")
+    return tuple(flags)
+
+
+def analyse(item_ids: list[str], rows: list[dict[str, float | None]]) -> Analysis:
+    """Item and test statistics for attempts ``rows`` (item id → score in [0, 1], or None if absent)."""
+    totals = [sum(score for score in row.values() if score is not None) for row in rows]
+    order = sorted(range(len(rows)), key=lambda i: totals[i])
+    group = max(1, round(GROUP_SHARE * len(rows))) if rows else 0
+    lower, upper = set(order[:group]), set(order[-group:]) if group else set()
+    items = []
+    for item in item_ids:
+        present = [i for i, row in enumerate(rows) if row.get(item) is not None]
+        scores = [rows[i][item] for i in present]
+        rest = [totals[i] - rows[i][item] for i in present]
+        facility = sum(scores) / len(scores) if scores else None
+        discrimination = pearson(scores, rest)
+        up = [rows[i][item] for i in present if i in upper]
+        low = [rows[i][item] for i in present if i in lower]
+        upper_lower = (sum(up) / len(up) - sum(low) / len(low)) if up and low else None
+        items.append(ItemStats(item, len(scores), facility, sample_sd(scores), discrimination, upper_lower,
+                               _flags(facility, discrimination)))
+    complete = [[row[item] for item in item_ids] for row in rows
+                if all(row.get(item) is not None for item in item_ids)]
+    alpha = cronbach_alpha(complete)
+    sd = sample_sd(totals)
+    test = TestStats(
+        attempts=len(rows), items=len(item_ids),
+        mean=sum(totals) / len(totals) if totals else None,
+        median=stats.median(totals) if totals else None, sd=sd, alpha=alpha,
+        sem=sd * math.sqrt(1 - alpha) if sd is not None and alpha is not None and alpha <= 1 else None,
+        max_score=float(len(item_ids)),
+    )
+    return Analysis(test, items)
+
+
+def distractors(option_ids: list[str], responses: list[object]) -> dict[str, float]:
+    """Share of responses choosing each option (a multiple-response pick counts for each option picked)."""
+    counts: Counter[str] = Counter()
+    for response in responses:
+        picks = response if isinstance(response, list) else [response]
+        counts.update(pick for pick in picks if pick in option_ids)
+    total = len(responses)
+    return {option: (counts[option] / total if total else 0.0) for option in option_ids}
