@@ -90,11 +90,12 @@ class QuestionVersion(db.Model):
 
 
 class Attempt(db.Model):
-    """One sitting of a lesson's quiz, in test or practice mode.
+    """One sitting of a lesson's quiz, in test or practice mode, or of a class assignment.
 
     ``layout`` fixes the draw for the whole attempt: for each position, the question, the exact
-    version shown and the shuffled order of its choices. ``owner_key`` identifies the learner
-    (``guest:<token>`` from the session until accounts exist).
+    version shown and the shuffled order of its choices. ``owner_key`` identifies the learner.
+    A timed attempt has a ``deadline``; ``draft`` holds the responses saved so far, which are
+    what counts if the deadline passes before the learner submits.
     """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -107,8 +108,12 @@ class Attempt(db.Model):
     submitted_at: so.Mapped[Optional[datetime]]
     score: so.Mapped[Optional[float]]
     max_score: so.Mapped[float]
+    assignment_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    deadline: so.Mapped[Optional[datetime]]
+    draft: so.Mapped[Optional[list]] = so.mapped_column(sa.JSON)
 
     lesson: so.Mapped[Lesson] = so.relationship()
+    assignment: so.Mapped[Optional["Assignment"]] = so.relationship()
     answers: so.WriteOnlyMapped["Answer"] = so.relationship(back_populates="attempt", passive_deletes=True)
 
     @property
@@ -219,3 +224,57 @@ class ReviewLog(db.Model):
     reviewed_at: so.Mapped[datetime]
     seconds_taken: so.Mapped[Optional[int]]
     card_before: so.Mapped[dict] = so.mapped_column(sa.JSON)
+
+
+class Classroom(db.Model):
+    """A class an instructor runs; students join it with its code."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    instructor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id), index=True)
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    instructor: so.Mapped[User] = so.relationship()
+    enrollments: so.WriteOnlyMapped["Enrollment"] = so.relationship(back_populates="classroom", passive_deletes=True)
+    assignments: so.WriteOnlyMapped["Assignment"] = so.relationship(back_populates="classroom", passive_deletes=True)
+
+
+class Enrollment(db.Model):
+    """A student's membership of a class."""
+
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "user_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    joined_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    classroom: so.Mapped[Classroom] = so.relationship(back_populates="enrollments")
+    user: so.Mapped[User] = so.relationship()
+
+
+class Assignment(db.Model):
+    """A quiz set for a class. Its questions are drawn once, when it is created, so every student
+    answers the same questions (in a shuffled order when ``shuffle`` is on) and the item
+    analysis compares like with like."""
+
+    GRADING_METHODS = ("highest", "average", "first", "last")
+    REVIEW_OPTIONS = ("immediately", "after_due", "never")
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
+    question_ids: so.Mapped[list] = so.mapped_column(sa.JSON)
+    opens_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    due_at: so.Mapped[Optional[datetime]]
+    attempt_limit: so.Mapped[Optional[int]]
+    time_limit_minutes: so.Mapped[Optional[int]]
+    grading_method: so.Mapped[str] = so.mapped_column(sa.String(16), default="highest")
+    shuffle: so.Mapped[bool] = so.mapped_column(default=True)
+    review_option: so.Mapped[str] = so.mapped_column(sa.String(16), default="immediately")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    classroom: so.Mapped[Classroom] = so.relationship(back_populates="assignments")
+    lesson: so.Mapped[Lesson] = so.relationship()

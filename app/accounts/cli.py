@@ -30,6 +30,19 @@ def create_admin(username: str, password: str) -> None:
     click.echo(f"{'created' if created else 'updated'} admin '{user.username}'")
 
 
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(User.ROLES))
+def set_role(username: str, role: str) -> None:
+    """Give an account the student, instructor or admin role."""
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no account called '{username}'")
+    user.role = role
+    db.session.commit()
+    click.echo(f"'{user.username}' is now {role}")
+
+
 def init_app(app: Flask) -> None:
     """Register the ``flask users`` commands."""
     app.cli.add_command(users_cli)

@@ -15,9 +15,10 @@ class StartQuizForm(FlaskForm):
 
 
 class SubmitAttemptForm(FlaskForm):
-    """Submit a whole test-mode attempt."""
+    """Submit a whole test-mode attempt, or save its answers so far."""
 
     submit = SubmitField("Submit answers")
+    save = SubmitField("Save my answers")
 
 
 class CheckForm(FlaskForm):

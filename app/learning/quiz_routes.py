@@ -12,13 +12,14 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from app.course.grading import is_late, may_review
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, Outcome, practice_mark, score
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
-from app.models import Answer, Attempt, Question, QuestionVersion
+from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
 
 
@@ -44,13 +45,16 @@ def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
 
 
 def attempt_items(attempt: Attempt) -> list[dict]:
-    """The attempt's layout joined with the exact question versions it showed."""
+    """The attempt's layout joined with the exact question versions it showed and their lessons."""
     version_ids = [entry["version_id"] for entry in attempt.layout]
     versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    slugs = dict(db.session.execute(
+        sa.select(Question.id, Lesson.slug).join(Lesson, Lesson.id == Question.lesson_id)
+        .where(Question.id.in_([entry["question"] for entry in attempt.layout]))).all())
     return [
         {"position": position, "field": f"q{position}", "order": entry["order"],
          "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
-         "html": versions[entry["version_id"]].html}
+         "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]]}
         for position, entry in enumerate(attempt.layout)
     ]
 
@@ -123,8 +127,21 @@ def attempt(public_id: str):
         return redirect(url_for("learning.result", public_id=public_id))
     items = attempt_items(current)
     if current.mode == "test":
-        return render_template("learning/test.html", attempt=current, items=items, form=SubmitAttemptForm())
+        now = datetime.now(timezone.utc)
+        if is_late(_deadline(current), now):
+            close_test(current, items, current.draft or [None] * len(items))
+            flash("The time for this attempt ran out; your saved answers were scored.")
+            return redirect(url_for("learning.result", public_id=public_id))
+        values: dict[str, list[str]] = {}
+        for item, response in zip(items, current.draft or [None] * len(items), strict=True):
+            values.update(form_values(item["data"], item["field"], response))
+        return render_template("learning/test.html", attempt=current, items=items, form=SubmitAttemptForm(),
+                               values=values, deadline=_deadline(current), now=now)
     return practice_view(current, items)
+
+
+def _deadline(current: Attempt) -> datetime | None:
+    return _aware(current.deadline) if current.deadline else None
 
 
 def practice_view(current: Attempt, items: list[dict]):
@@ -160,23 +177,48 @@ def read_responses(items: list[dict]) -> list:
 
 @bp.route("/attempts/<public_id>/submit", methods=["POST"])
 def submit(public_id: str):
-    """Score a whole test once; a repeated submit shows the existing result and changes nothing."""
+    """Save a test's answers, or score it once; a repeated submit changes nothing.
+
+    Past a time limit (and a short grace) the posted answers are ignored and the answers saved
+    before the deadline are scored: the attempt is closed as it stood.
+    """
     current = attempt_or_abort(public_id)
     if current.mode != "test":
         abort(400, description="Practice attempts are checked one question at a time.")
+    form = SubmitAttemptForm()
     items = attempt_items(current)
     responses = read_responses(items)
-    if current.is_submitted or not claim_submission(current):
+    if current.is_submitted:
         flash("This quiz was already submitted; here is its result.")
         return redirect(url_for("learning.result", public_id=public_id))
+    late = is_late(_deadline(current), datetime.now(timezone.utc))
+    if form.save.data and not late:
+        current.draft = responses
+        db.session.commit()
+        flash("Your answers are saved. Submit when you are ready.")
+        return redirect(url_for("learning.attempt", public_id=public_id))
+    if late:
+        responses = current.draft or [None] * len(items)
+        flash("The time for this attempt ran out before you submitted; your saved answers were scored.")
+    if not close_test(current, items, responses):
+        flash("This quiz was already submitted; here is its result.")
+    return redirect(url_for("learning.result", public_id=public_id))
+
+
+def close_test(current: Attempt, items: list[dict], responses: list) -> bool:
+    """Score a test attempt with ``responses`` and store everything, once; False if already closed."""
+    if not claim_submission(current):
+        return False
     outcomes = [record_answer(current, item, response, 1, current.submitted_at, None)
                 for item, response in zip(items, responses, strict=True)]
     current.score = sum(outcome.score for outcome in outcomes)
-    record_retrievals(current.owner_key, [
-        retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
-    ], "test", current.submitted_at, review_settings()[0])
+    if current.assignment is None or current.assignment.review_option == "immediately":
+        # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
+        record_retrievals(current.owner_key, [
+            retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
+        ], "test", current.submitted_at, review_settings()[0])
     db.session.commit()
-    return redirect(url_for("learning.result", public_id=public_id))
+    return True
 
 
 def record_answer(current: Attempt, item: dict, response, try_number: int, moment: datetime, seconds: int | None) -> Outcome:
@@ -255,19 +297,27 @@ def finish(public_id: str):
     return redirect(url_for("learning.result", public_id=public_id))
 
 
+def result_rows(current: Attempt) -> list[dict]:
+    """Each question of a submitted attempt with its tries, final response, mark and outcome."""
+    tries = answers_by_position(current)
+    rows = []
+    for item in attempt_items(current):
+        its_tries = tries.get(item["position"], [])
+        last = its_tries[-1] if its_tries else None
+        mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
+        rows.append({**item, "tries": its_tries, "last": last, "mark": mark,
+                     "outcome": score(item["data"], last.response if last else None)})
+    return rows
+
+
 @bp.route("/attempts/<public_id>/result")
 def result(public_id: str):
     """The scored attempt: for every question your answer, the right answer, why, and where to read more."""
     current = attempt_or_abort(public_id)
     if not current.is_submitted:
         return redirect(url_for("learning.attempt", public_id=public_id))
-    items = attempt_items(current)
-    tries = answers_by_position(current)
-    rows = []
-    for item in items:
-        its_tries = tries.get(item["position"], [])
-        last = its_tries[-1] if its_tries else None
-        mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
-        rows.append({**item, "tries": its_tries, "last": last, "mark": mark,
-                     "outcome": score(item["data"], last.response if last else None)})
-    return render_template("learning/result.html", attempt=current, rows=rows)
+    rows = result_rows(current)
+    reviewable = current.assignment is None or may_review(
+        current.assignment.review_option, _aware(current.assignment.due_at) if current.assignment.due_at else None,
+        datetime.now(timezone.utc))
+    return render_template("learning/result.html", attempt=current, rows=rows, reviewable=reviewable)

@@ -1,0 +1,126 @@
+"""Results for instructors: gradebook (and CSV), one attempt in full, and item analysis."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import Response, abort, render_template
+
+from app.authoring import bp
+from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
+from app.course.grading import grade, is_late
+from app.course.statistics import analyse, distractors
+from app.extensions import db
+from app.learning.quiz_routes import attempt_items, close_test, result_rows
+from app.models import Answer, Assignment, Attempt, Classroom, Enrollment, QuestionVersion, User
+
+
+def close_expired(assignment_ids: list[int]) -> None:
+    """Close, as they stood, timed attempts whose deadline has passed without a submit."""
+    now = datetime.now(timezone.utc)
+    open_attempts = db.session.scalars(sa.select(Attempt).where(
+        Attempt.assignment_id.in_(assignment_ids), Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None)))
+    for attempt in list(open_attempts):
+        deadline = attempt.deadline if attempt.deadline.tzinfo else attempt.deadline.replace(tzinfo=timezone.utc)
+        if is_late(deadline, now):
+            items = attempt_items(attempt)
+            close_test(attempt, items, attempt.draft or [None] * len(items))
+
+
+def gradebook_data(classroom: Classroom) -> tuple[list[User], list[Assignment], dict]:
+    """Students, assignments, and {(user id, assignment id): {"grade", "attempts"}} for a class."""
+    students = db.session.scalars(sa.select(User).join(Enrollment, Enrollment.user_id == User.id)
+                                  .where(Enrollment.classroom_id == classroom.id).order_by(User.username)).all()
+    assignments = db.session.scalars(classroom.assignments.select().order_by(Assignment.created_at)).all()
+    close_expired([a.id for a in assignments])
+    by_owner = {student.owner_key: student.id for student in students}
+    attempts = defaultdict(list)
+    for attempt in db.session.scalars(sa.select(Attempt).where(
+            Attempt.assignment_id.in_([a.id for a in assignments]), Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.submitted_at)):
+        if attempt.owner_key in by_owner:
+            attempts[(by_owner[attempt.owner_key], attempt.assignment_id)].append(attempt)
+    methods = {a.id: a.grading_method for a in assignments}
+    cells = {key: {"grade": grade(methods[key[1]], [100 * a.score / a.max_score for a in done]), "attempts": done}
+             for key, done in attempts.items()}
+    return students, assignments, cells
+
+
+@bp.route("/classes/<int:classroom_id>/gradebook")
+@instructor_required
+def gradebook(classroom_id: int):
+    """Students × assignments, each cell the grade by the assignment's grading method."""
+    current = classroom_or_abort(classroom_id)
+    students, assignments, cells = gradebook_data(current)
+    return render_template("authoring/gradebook.html", classroom=current, students=students,
+                           assignments=assignments, cells=cells)
+
+
+@bp.route("/classes/<int:classroom_id>/gradebook.csv")
+@instructor_required
+def gradebook_csv(classroom_id: int):
+    """The gradebook as CSV (UTF-8 with a byte-order mark, so spreadsheets read names correctly)."""
+    current = classroom_or_abort(classroom_id)
+    students, assignments, cells = gradebook_data(current)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Student"] + [f"{a.title} (%)" for a in assignments] + ["Attempts"])
+    for student in students:
+        grades = [cells.get((student.id, a.id), {}).get("grade") for a in assignments]
+        attempts = sum(len(cells.get((student.id, a.id), {}).get("attempts", [])) for a in assignments)
+        writer.writerow([student.username] + ["" if g is None else f"{g:.1f}" for g in grades] + [attempts])
+    filename = f"gradebook-{current.join_code}.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/attempts/<public_id>")
+@instructor_required
+def attempt_detail(public_id: str):
+    """One student's attempt in full, with the key (for the instructor of its class)."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+    if attempt is None or attempt.assignment_id is None:
+        abort(404, description="There is no class attempt with this address.")
+    assignment_or_abort(attempt.assignment_id)
+    if not attempt.is_submitted:
+        abort(404, description="This attempt is still in progress.")
+    student = db.session.scalar(sa.select(User).where(User.id == int(attempt.owner_key.split(":")[1])))
+    return render_template("authoring/attempt.html", attempt=attempt, rows=result_rows(attempt), student=student,
+                           reviewable=True)
+
+
+def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[str, list]]:
+    """Per student, the item scores of their first submitted attempt (Moodle's default), and responses by item."""
+    close_expired([assignment.id])
+    firsts: dict[str, Attempt] = {}
+    for attempt in db.session.scalars(sa.select(Attempt).where(
+            Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at)):
+        firsts.setdefault(attempt.owner_key, attempt)
+    rows, responses = [], defaultdict(list)
+    if firsts:
+        answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id.in_([a.id for a in firsts.values()])))
+        by_attempt = defaultdict(dict)
+        for answer in answers:
+            by_attempt[answer.attempt_id][answer.question_id] = answer.score
+            responses[answer.question_id].append(answer.response)
+        rows = [by_attempt[a.id] for a in firsts.values()]
+    return rows, responses
+
+
+@bp.route("/assignments/<int:assignment_id>/analysis")
+@instructor_required
+def analysis(assignment_id: int):
+    """Item analysis of an assignment's first attempts, with flags on questions needing attention."""
+    assignment = assignment_or_abort(assignment_id)
+    rows, responses = first_attempt_rows(assignment)
+    result = analyse(assignment.question_ids, rows)
+    versions = {v.question_id: v for v in db.session.scalars(
+        sa.select(QuestionVersion).where(QuestionVersion.question_id.in_(assignment.question_ids)).order_by(QuestionVersion.id))}
+    choice_shares = {
+        qid: distractors([o["id"] for o in versions[qid].data["options"]], responses[qid])
+        for qid in assignment.question_ids
+        if qid in versions and versions[qid].data["type"] in ("single_choice", "multiple_response")}
+    return render_template("authoring/analysis.html", assignment=assignment, analysis=result, versions=versions,
+                           choice_shares=choice_shares)

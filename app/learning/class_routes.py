@@ -1,0 +1,131 @@
+"""Students' side of classes: join with a code, see assignments, start an attempt within the rules."""
+
+import random
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.authoring.forms import JoinForm, StartAssignmentForm
+from app.course.grading import grade
+from app.course.quiz import choice_order
+from app.extensions import db
+from app.learning import bp
+from app.models import Assignment, Attempt, Classroom, Enrollment, Question, QuestionVersion
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@bp.route("/classes/join", methods=["GET", "POST"])
+@bp.route("/classes/join/<code>", methods=["GET", "POST"])
+@login_required
+def join_class(code: str | None = None):
+    """Join a class with the code (or link) the instructor shared."""
+    form = JoinForm(code=code)
+    if form.validate_on_submit():
+        classroom = db.session.scalar(sa.select(Classroom).where(Classroom.join_code == form.code.data.strip().upper()))
+        if classroom is None:
+            form.code.errors.append("No class has this code. Check it with your instructor.")
+        else:
+            exists = db.session.scalar(sa.select(Enrollment.id).where(
+                Enrollment.classroom_id == classroom.id, Enrollment.user_id == current_user.id))
+            if exists is None:
+                db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
+                db.session.commit()
+                flash(f"You joined {classroom.name}.")
+            else:
+                flash(f"You are already in {classroom.name}.")
+            return redirect(url_for("learning.assignments"))
+    return render_template("learning/join.html", form=form), 400 if form.errors else 200
+
+
+def my_attempts(assignment: Assignment) -> list[Attempt]:
+    return list(db.session.scalars(sa.select(Attempt).where(
+        Attempt.assignment_id == assignment.id, Attempt.owner_key == current_user.owner_key).order_by(Attempt.started_at)))
+
+
+def why_closed(assignment: Assignment, attempts: list[Attempt], now: datetime) -> str | None:
+    """Why a new attempt cannot start now, or None if it can."""
+    if aware(assignment.opens_at) > now:
+        return f"This assignment opens on {assignment.opens_at:%d %b %Y at %H:%M} UTC."
+    if assignment.due_at and aware(assignment.due_at) <= now:
+        return f"This assignment was due on {assignment.due_at:%d %b %Y at %H:%M} UTC; it is closed."
+    if assignment.attempt_limit and len(attempts) >= assignment.attempt_limit:
+        return f"You have used all {assignment.attempt_limit} attempts allowed for this assignment."
+    return None
+
+
+@bp.route("/assignments")
+@login_required
+def assignments():
+    """The assignments of every class I am in: what is open, what is due, my attempts and grade."""
+    now = datetime.now(timezone.utc)
+    rows = []
+    for assignment in db.session.scalars(
+            sa.select(Assignment).join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
+            .where(Enrollment.user_id == current_user.id).order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)):
+        attempts = my_attempts(assignment)
+        done = [a for a in attempts if a.is_submitted]
+        rows.append({"assignment": assignment, "attempts": attempts, "in_progress": next((a for a in attempts if not a.is_submitted), None),
+                     "grade": grade(assignment.grading_method, [100 * a.score / a.max_score for a in done]),
+                     "closed": why_closed(assignment, attempts, now)})
+    classes = db.session.scalars(sa.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
+                                 .where(Enrollment.user_id == current_user.id)).all()
+    return render_template("learning/assignments.html", rows=rows, classes=classes, start_form=StartAssignmentForm())
+
+
+@bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
+@login_required
+def start_assignment(assignment_id: int):
+    """Start an attempt if the class, the dates and the attempt limit allow it."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404, description="There is no assignment with this number.")
+    enrolled = db.session.scalar(sa.select(Enrollment.id).where(
+        Enrollment.classroom_id == assignment.classroom_id, Enrollment.user_id == current_user.id))
+    if enrolled is None:
+        abort(403, description="This assignment belongs to a class you are not in.")
+    if not StartAssignmentForm().validate_on_submit():
+        abort(400, description="The start request was incomplete; reload the page and try again.")
+    now = datetime.now(timezone.utc)
+    attempts = my_attempts(assignment)
+    unfinished = next((a for a in attempts if not a.is_submitted), None)
+    if unfinished is not None:
+        return redirect(url_for("learning.attempt", public_id=unfinished.public_id))
+    reason = why_closed(assignment, attempts, now)
+    if reason:
+        abort(403, description=reason)
+    rng = random.Random(secrets.randbits(64))
+    versions = dict(db.session.execute(
+        sa.select(Question.id, QuestionVersion).join(QuestionVersion, sa.and_(
+            QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
+        .where(Question.id.in_(assignment.question_ids))).all())
+    order = [qid for qid in assignment.question_ids if qid in versions]
+    if assignment.shuffle:
+        rng.shuffle(order)
+    layout = [{"question": qid, "version_id": versions[qid].id,
+               "order": choice_order(versions[qid].data, rng) if assignment.shuffle else _authored_order(versions[qid].data)}
+              for qid in order]
+    deadline = None
+    if assignment.time_limit_minutes:
+        deadline = now + timedelta(minutes=assignment.time_limit_minutes)
+    if assignment.due_at:
+        deadline = min(deadline or aware(assignment.due_at), aware(assignment.due_at))
+    attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=assignment.lesson_id, mode="test",
+                      owner_key=current_user.owner_key, layout=layout, max_score=float(len(layout)),
+                      assignment_id=assignment.id, deadline=deadline)
+    db.session.add(attempt)
+    db.session.commit()
+    return redirect(url_for("learning.attempt", public_id=attempt.public_id))
+
+
+def _authored_order(data: dict) -> list[str]:
+    """Choices in the order the author wrote them (assignments with shuffling off)."""
+    if data["type"] in ("single_choice", "multiple_response"):
+        return [o["id"] for o in data["options"]]
+    # Ordering items and matching answers in authored order would give the key away: always shuffled.
+    return choice_order(data, random.Random(secrets.randbits(64)))
