@@ -29,14 +29,32 @@ def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Pro
     return course.lessons, banks.banks, []
 
 
+def apply_lesson(row: Lesson, doc: LessonDoc) -> None:
+    """Copy a checked, rendered lesson onto its database row."""
+    row.title = doc.title
+    row.position = doc.order
+    row.summary = doc.summary
+    row.objectives = doc.objectives
+    row.source_first_line, row.source_last_line = doc.source_lines
+    row.body_markdown = doc.markdown
+    row.body_html = doc.html
+    row.headings = [asdict(heading) for heading in doc.headings]
+    row.timeline = [asdict(entry) for entry in doc.timeline]
+    row.people = [asdict(entry) for entry in doc.people]
+    row.glossary = [asdict(entry) for entry in doc.glossary]
+    row.word_count = doc.word_count
+    row.reading_minutes = doc.reading_minutes
+    row.content_hash = doc.content_hash
+
+
 def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> tuple[int, int, int]:
     """Make the database hold exactly this course, in one transaction; return (added, changed, retired).
 
     Lessons and questions missing from the folder are retired, never deleted: attempts and
-    answers keep pointing at them. A question whose content changed gets a new version; the old
+    answers keep pointing at them. Lessons and questions authored in the browser are left alone. A question whose content changed gets a new version; the old
     version stays for the answers given to it.
     """
-    existing = {lesson.slug: lesson for lesson in db.session.scalars(sa.select(Lesson))}
+    existing = {lesson.slug: lesson for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.origin == "file"))}
     was_live = {slug for slug, row in existing.items() if not row.retired}
     bank_by_slug = {bank.slug: bank for bank in banks or []}
     added = changed = 0
@@ -49,20 +67,7 @@ def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> t
         elif row.content_hash != doc.content_hash or row.retired:
             changed += 1
         row.retired = False
-        row.title = doc.title
-        row.position = doc.order
-        row.summary = doc.summary
-        row.objectives = doc.objectives
-        row.source_first_line, row.source_last_line = doc.source_lines
-        row.body_markdown = doc.markdown
-        row.body_html = doc.html
-        row.headings = [asdict(heading) for heading in doc.headings]
-        row.timeline = [asdict(entry) for entry in doc.timeline]
-        row.people = [asdict(entry) for entry in doc.people]
-        row.glossary = [asdict(entry) for entry in doc.glossary]
-        row.word_count = doc.word_count
-        row.reading_minutes = doc.reading_minutes
-        row.content_hash = doc.content_hash
+        apply_lesson(row, doc)
         bank = bank_by_slug.get(doc.slug)
         row.quiz_size = bank.test_size if bank else None
         db.session.flush()
@@ -77,8 +82,12 @@ def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> t
 
 
 def _store_questions(lesson: Lesson, questions: list[QuestionDoc]) -> None:
-    """Bring one lesson's questions in line with its bank: add, re-version, reorder, retire."""
-    stored = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.lesson_id == lesson.id))}
+    """Bring one lesson's file questions in line with its bank: add, re-version, reorder, retire.
+
+    Questions authored in the browser (origin "authored") are the database's own and left alone.
+    """
+    stored = {q.id: q for q in db.session.scalars(
+        sa.select(Question).where(Question.lesson_id == lesson.id, Question.origin == "bank"))}
     known_versions = {
         (question_id, version)
         for question_id, version in db.session.execute(
@@ -96,6 +105,16 @@ def _store_questions(lesson: Lesson, questions: list[QuestionDoc]) -> None:
             db.session.add(QuestionVersion(question_id=doc.id, version=doc.version, data=doc.data, html=render_question(doc.data)))
     for row in stored.values():
         row.retired = True
+
+
+def authored_conflicts(lessons: list[LessonDoc], banks: list[Bank]) -> list[str]:
+    """Slugs and question ids in the folder that lessons or questions written in the browser already use."""
+    slugs = {doc.slug for doc in lessons}
+    ids = {question.id for bank in banks for question in bank.questions}
+    taken_slugs = db.session.scalars(sa.select(Lesson.slug).where(Lesson.origin != "file", Lesson.slug.in_(slugs))).all()
+    taken_ids = db.session.scalars(sa.select(Question.id).where(Question.origin != "bank", Question.id.in_(ids))).all()
+    return ([f"lesson '{slug}' is already a lesson written in the browser; rename one of them" for slug in taken_slugs]
+            + [f"question id '{ident}' is already used by a question written in the browser" for ident in taken_ids])
 
 
 course_cli = AppGroup("course", help="Check and load the course: lessons/ and quizzes/.")
@@ -120,10 +139,11 @@ def check_command(folder: Path | None) -> None:
 def load_command(folder: Path | None) -> None:
     """(Re)load the lessons and their question banks into the database, all or nothing."""
     lessons, banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(problems)} problem(s) found; nothing was loaded.", err=True)
+    messages = [str(problem) for problem in problems] or authored_conflicts(lessons, banks)
+    if messages:
+        for message in messages:
+            click.echo(message, err=True)
+        click.echo(f"{len(messages)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
     added, changed, retired = store_course(lessons, banks)
     questions = sum(len(bank.questions) for bank in banks)

@@ -46,6 +46,8 @@ class Lesson(db.Model):
     loaded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     quiz_size: so.Mapped[Optional[int]]
     retired: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    origin: so.Mapped[str] = so.mapped_column(sa.String(16), default="file", server_default="file")
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
     questions: so.WriteOnlyMapped["Question"] = so.relationship(back_populates="lesson")
 
@@ -66,6 +68,8 @@ class Question(db.Model):
     type: so.Mapped[str] = so.mapped_column(sa.String(32))
     version: so.Mapped[str] = so.mapped_column(sa.String(16))
     retired: so.Mapped[bool] = so.mapped_column(default=False)
+    origin: so.Mapped[str] = so.mapped_column(sa.String(16), default="bank", server_default="bank")
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
     lesson: so.Mapped[Lesson] = so.relationship(back_populates="questions")
     versions: so.WriteOnlyMapped["QuestionVersion"] = so.relationship(back_populates="question")
@@ -137,9 +141,12 @@ class Answer(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(16))
     answered_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     seconds_taken: so.Mapped[Optional[int]]
+    # Set when an instructor regraded this answer against a corrected version; the answer still
+    # records the version the learner saw (``question_version_id``).
+    regraded_version_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey(QuestionVersion.id))
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
-    question_version: so.Mapped[QuestionVersion] = so.relationship()
+    question_version: so.Mapped[QuestionVersion] = so.relationship(foreign_keys=[question_version_id])
 
 
 class User(UserMixin, db.Model):

@@ -80,6 +80,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild tables that others reference; with foreign keys enforced,
+            # dropping the old copy fails. The app turns them on per connection, so turn them off
+            # here, before any transaction begins (SQLite ignores the pragma inside one).
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -13,7 +13,7 @@ from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import Assignment, Attempt, Lesson, ReviewCard, User
-from tests.conftest import PASSWORD, AuthActions, csrf_token
+from tests.conftest import AuthActions, csrf_token
 from tests.test_quiz import layout_data, wrong_response
 
 

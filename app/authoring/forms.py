@@ -1,9 +1,10 @@
 """Instructor forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models import Assignment
 
@@ -51,3 +52,87 @@ class JoinForm(FlaskForm):
 
 class StartAssignmentForm(FlaskForm):
     submit = SubmitField("Start an attempt")
+
+
+TYPE_LABELS = {
+    "single_choice": "Single choice", "multiple_response": "Multiple response", "true_false": "True / false",
+    "short_answer": "Short answer", "numeric": "Numeric", "ordering": "Ordering", "matching": "Matching", "cloze": "Cloze",
+}
+LINE_HINT = "One per line, parts separated by a bar with spaces: "
+
+
+class QuestionForm(FlaskForm):
+    """Fields every question has. Each type's form adds its own; the bank checker judges them all."""
+
+    # No WTForms validators on the content: the bank checker judges it, with the bank files' messages.
+    id = StringField("Question id")
+    lesson = SelectField("Lesson", coerce=int)
+    prompt = TextAreaField("Prompt (Markdown)")
+    explanation = TextAreaField("Explanation: why the right answer is right (Markdown)")
+    lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
+    tags = StringField("Tags, comma-separated")
+    difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])
+    preview = SubmitField("Preview")
+    save = SubmitField("Save")
+
+
+class ChoiceFields(QuestionForm):
+    options = TextAreaField("Options", description=LINE_HINT + "id | text | feedback")
+    answer = StringField("Correct option id (several for multiple response, comma-separated)")
+
+
+class TrueFalseFields(QuestionForm):
+    answer = SelectField("The statement is", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")])
+    feedback_true = TextAreaField("Feedback for “True” (optional)")
+    feedback_false = TextAreaField("Feedback for “False” (optional)")
+
+
+class ShortAnswerFields(QuestionForm):
+    answers = TextAreaField("Accepted answers", description=LINE_HINT + "answer, or answer | credit | feedback")
+
+
+class NumericFields(QuestionForm):
+    answer = StringField("Answer (a number)")
+    tolerance = StringField("Tolerance (±, optional)")
+    unit = StringField("Unit a bare number is read in (optional)")
+    units = TextAreaField("Other accepted units", description="One per line: name = multiplier into the unit")
+
+
+class OrderingFields(QuestionForm):
+    items = TextAreaField("Items in the correct order", description=LINE_HINT + "id | text")
+
+
+class MatchingFields(QuestionForm):
+    pairs = TextAreaField("Pairs", description=LINE_HINT + "id | left | right")
+    distractors = TextAreaField("Extra right-hand answers (optional)", description=LINE_HINT + "id | text")
+
+
+class ClozeFields(QuestionForm):
+    text = TextAreaField("Passage with blanks written [[id]] (Markdown)")
+    blanks = TextAreaField("Blanks", description="One per line: id | accepted answer; another accepted answer")
+
+
+QUESTION_FORMS = {
+    "single_choice": ChoiceFields, "multiple_response": ChoiceFields, "true_false": TrueFalseFields,
+    "short_answer": ShortAnswerFields, "numeric": NumericFields, "ordering": OrderingFields,
+    "matching": MatchingFields, "cloze": ClozeFields,
+}
+
+
+class LessonForm(FlaskForm):
+    """A new lesson written in the browser: front matter fields and the Markdown body."""
+
+    slug = StringField("Slug (its address: lowercase words joined by hyphens)", validators=[
+        DataRequired(), Length(max=80), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and hyphens.")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = StringField("One-line summary", validators=[DataRequired(), Length(max=200)])
+    objectives = TextAreaField("Learning objectives, one per line", validators=[DataRequired()])
+    body = TextAreaField("Lesson (Markdown; needs ## Key facts {#key-facts} and ## Glossary {#glossary})", validators=[DataRequired()])
+    preview = SubmitField("Preview")
+    save = SubmitField("Save lesson")
+
+
+class ConfirmForm(FlaskForm):
+    """A submit-only form for POST actions (retire, restore, apply a regrade)."""
+
+    submit = SubmitField("Confirm")

@@ -203,7 +203,8 @@ class _Checker:
             self.add(mapping.line_of("id"), f"{where}: id '{ident}' must use lowercase letters, digits and hyphens")
             return None
         if ident in seen:
-            self.add(mapping.line_of("id"), f"{where}: id '{ident}' is already used on line {seen[ident]}")
+            place = f"on line {seen[ident]}" if seen[ident] else "by another question"
+            self.add(mapping.line_of("id"), f"{where}: id '{ident}' is already used {place}")
             return None
         seen[ident] = mapping.line_of("id")
         return ident
@@ -576,3 +577,52 @@ def render_question(data: dict) -> dict:
         # Alternating HTML and blank ids: ["<p>Set up in ", "city", " in ", "year", ".</p>"]
         html["text_parts"] = BLANK.split(render_block(data["text"]))
     return html
+
+
+# --- Questions that do not come from a file (browser authoring, imports) ----------------
+
+def _with_lines(value: Any) -> Any:
+    """Wrap plain dicts (recursively) as LineDicts with no line, so the file checks apply as they are."""
+    if isinstance(value, dict):
+        mapping = LineDict((key, _with_lines(item)) for key, item in value.items())
+        mapping.line = 0
+        mapping.key_lines = {}
+        return mapping
+    if isinstance(value, list):
+        return [_with_lines(item) for item in value]
+    return value
+
+
+def check_question_data(data: dict, anchors: set[str] | None, taken_ids: set[str] = frozenset(),
+                        where: str = "question") -> tuple[Question | None, list[str]]:
+    """Check one question given as plain data, by exactly the rules and messages of bank files.
+
+    ``taken_ids`` are ids already used by other questions. Returns the question, or None and the
+    messages (without file and line, which plain data does not have).
+    """
+    check = _Checker(where)
+    seen = {ident: 0 for ident in taken_ids}
+    question = check_question(check, _with_lines(data), seen, anchors)
+    return question, [problem.message for problem in check.problems]
+
+
+def dump_bank(questions: list[dict], test_size: int | None = None) -> str:
+    """A bank file (YAML) holding these questions' canonical data: parsing it gives the same data back."""
+    document: dict[str, Any] = {}
+    if test_size is not None:
+        document["test_size"] = test_size
+    document["questions"] = [_export_form(data) for data in questions]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _export_form(data: dict) -> dict:
+    """Canonical data written back in the file form (numeric defaults and empty lists left out)."""
+    exported = dict(data)
+    if exported["type"] == "numeric":
+        if exported.get("unit") is None:
+            exported.pop("unit", None)
+        if not exported.get("units"):
+            exported.pop("units", None)
+    if exported["type"] == "matching" and not exported.get("distractors"):
+        exported.pop("distractors", None)
+    return exported

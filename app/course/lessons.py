@@ -331,6 +331,11 @@ def _read_glossary(section: _Section, path: str) -> tuple[list[GlossaryEntry], l
     return entries, problems
 
 
+def anchors_of(html: str) -> set[str]:
+    """Every id in rendered lesson HTML: the headings and paragraphs a question may point at."""
+    return set(_ID_ATTR.findall(html))
+
+
 def _plain_words(html: str) -> int:
     return len(_TAG.sub(" ", html).split())
 
@@ -338,11 +343,15 @@ def _plain_words(html: str) -> int:
 def read_lesson(path: Path, display_path: str | None = None) -> tuple[Lesson | None, list[Problem]]:
     """Read, check and render one lesson file; return it with no problems, or None with all problems."""
     where = display_path or str(path)
-    slug = path.stem
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(where, 1, f"file is not valid UTF-8 ({error.reason} at byte {error.start})")]
+    return parse_lesson_text(text, path.stem, where)
+
+
+def parse_lesson_text(text: str, slug: str, where: str) -> tuple[Lesson | None, list[Problem]]:
+    """Check and render a lesson's text (front matter and Markdown) as if it were ``lessons/<slug>.md``."""
     try:
         front, body, body_line = split_front_matter(text)
     except ValueError as error:
@@ -379,7 +388,7 @@ def read_lesson(path: Path, display_path: str | None = None) -> tuple[Lesson | N
     renderer = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
     lesson.html = sanitise(renderer.convert(body))
     lesson.headings = [Heading(level, anchor, title) for level, anchor, title in _flatten(renderer.toc_tokens)]
-    lesson.anchors = set(_ID_ATTR.findall(lesson.html))
+    lesson.anchors = anchors_of(lesson.html)
     lesson.word_count = _plain_words(lesson.html)
     problems.extend(_check_local_links(body, body_line, lesson.anchors, where))
     return (None, problems) if problems else (lesson, [])

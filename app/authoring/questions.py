@@ -1,0 +1,280 @@
+"""Authoring in the browser: questions of every type, new lessons, YAML export and regrading.
+
+Every check is the bank files' own (``bank.check_question_data``, ``lessons.parse_lesson_text``),
+so a question is refused for the same reasons, in the same words, wherever it comes from.
+Every save that changes a question makes a new version; answers keep the version they answered.
+"""
+
+import random
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+import yaml
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.authoring import bp
+from app.authoring.access import instructor_required
+from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, LessonForm
+from app.course.authoring import TYPE_FIELDS, data_to_fields, fields_to_data
+from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
+from app.course.lessons import anchors_of, parse_lesson_text
+from app.course.quiz import choice_order
+from app.course_loader import apply_lesson
+from app.course.scoring import practice_mark, score
+from app.extensions import db
+from app.models import Answer, Assignment, Attempt, Classroom, Lesson, Question, QuestionVersion, User
+
+COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
+
+
+def live_lessons() -> list[Lesson]:
+    return list(db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position)))
+
+
+def question_or_abort(question_id: str) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        abort(404, description=f"There is no question “{question_id}”.")
+    return question
+
+
+def current_version(question: Question) -> QuestionVersion:
+    return db.session.scalar(sa.select(QuestionVersion).where(
+        QuestionVersion.question_id == question.id, QuestionVersion.version == question.version))
+
+
+def may_edit(question: Question) -> bool:
+    return question.origin == "authored" and (question.author_id == current_user.id or current_user.role == "admin")
+
+
+@bp.route("/questions")
+@instructor_required
+def questions():
+    """Every question of a lesson, shipped and authored, with what can be done to each."""
+    lessons = live_lessons()
+    slug = request.args.get("lesson") or (lessons[0].slug if lessons else None)
+    lesson = next((item for item in lessons if item.slug == slug), None)
+    if lesson is None:
+        abort(404, description=f"There is no lesson “{slug}”.")
+    rows = db.session.execute(
+        sa.select(Question, QuestionVersion).join(QuestionVersion, sa.and_(
+            QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
+        .where(Question.lesson_id == lesson.id).order_by(Question.retired, Question.position)).all()
+    return render_template("authoring/questions.html", lessons=lessons, lesson=lesson, rows=rows,
+                           types=TYPE_LABELS, may_edit=may_edit, confirm=ConfirmForm())
+
+
+def question_form(qtype: str, lesson: Lesson | None, data: dict | None = None):
+    """The form of a question type, filled from ``data`` on GET, from the request on POST."""
+    form_class = QUESTION_FORMS[qtype]
+    if request.method == "POST" or data is None:
+        form = form_class()
+    else:
+        common, fields = data_to_fields(data)
+        form = form_class(data={**common, **fields, "lesson": lesson.id if lesson else None})
+    form.lesson.choices = [SelectChoice(item.id, item.title) for item in live_lessons()]
+    if request.method == "GET" and lesson is not None:
+        form.lesson.data = lesson.id
+    return form
+
+
+def submitted_data(form, qtype: str, fixed_id: str | None) -> dict:
+    common = {name: getattr(form, name).data or "" for name in COMMON}
+    if fixed_id is not None:
+        common["id"] = fixed_id
+    fields = {name: getattr(form, name).data or "" for name in TYPE_FIELDS[qtype]}
+    return fields_to_data(qtype, common, fields)
+
+
+def save_version(question: Question, data: dict) -> bool:
+    """Point ``question`` at the version of ``data``, creating that version if new; True if it changed."""
+    version = check_question_data(data, None)[0].version
+    changed = version != question.version
+    exists = db.session.scalar(sa.select(QuestionVersion.id).where(
+        QuestionVersion.question_id == question.id, QuestionVersion.version == version))
+    if exists is None:
+        db.session.add(QuestionVersion(question_id=question.id, version=version, data=data, html=render_question(data)))
+    question.version = version
+    return changed
+
+
+def handle_question_form(qtype: str, form, existing: Question | None):
+    """Preview or save a question from its form; refuse with the checker's messages."""
+    lesson = db.session.get(Lesson, form.lesson.data) if form.lesson.data else None
+    data = submitted_data(form, qtype, existing.id if existing else None)
+    taken = set(db.session.scalars(sa.select(Question.id))) - ({existing.id} if existing else set())
+    anchors = anchors_of(lesson.body_html) if lesson else set()
+    checked, messages = check_question_data(data, anchors, taken)
+    if lesson is None:
+        messages.append("Choose the lesson this question belongs to.")
+    preview = None
+    if checked is not None:
+        preview = {"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
+                   "order": choice_order(checked.data, random.Random(0))}
+    if messages or form.preview.data:
+        status = 400 if messages else 200
+        return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS,
+                               existing=existing, messages=messages, preview=preview), status
+    if existing is None:
+        position = (db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)) or 0) + 1
+        existing = Question(id=checked.id, lesson_id=lesson.id, position=position, type=qtype, version="",
+                            origin="authored", author_id=current_user.id)
+        db.session.add(existing)
+        db.session.flush()
+    existing.lesson_id = lesson.id
+    changed = save_version(existing, checked.data)
+    db.session.commit()
+    flash(f"Saved {existing.id}" + (" as a new version." if changed else " (nothing changed)."))
+    return redirect(url_for("authoring.questions", lesson=lesson.slug))
+
+
+@bp.route("/questions/new/<qtype>", methods=["GET", "POST"])
+@instructor_required
+def new_question(qtype: str):
+    """Write a new question of one type (optionally starting from a copy of another)."""
+    if qtype not in QUESTION_TYPES:
+        abort(404, description=f"There is no question type “{qtype}”.")
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == request.args.get("lesson", "")))
+    source = request.args.get("copy")
+    data = None
+    if source:
+        original = current_version(question_or_abort(source)).data
+        data = {**original, "id": f"{original['id']}-copy"}
+    form = question_form(qtype, lesson, data)
+    if request.method == "POST":
+        return handle_question_form(qtype, form, None)
+    return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS,
+                           existing=None, messages=[], preview=None)
+
+
+@bp.route("/questions/<question_id>/edit", methods=["GET", "POST"])
+@instructor_required
+def edit_question(question_id: str):
+    """Edit a question written in the browser; each saved change is a new version."""
+    question = question_or_abort(question_id)
+    if not may_edit(question):
+        abort(403, description="Only the author (or an admin) edits a question written in the browser; shipped "
+                               "questions change in quizzes/*.yaml. Copy it to make your own.")
+    form = question_form(question.type, question.lesson, current_version(question).data)
+    if request.method == "POST":
+        return handle_question_form(question.type, form, question)
+    return render_template("authoring/question_form.html", form=form, qtype=question.type, types=TYPE_LABELS,
+                           existing=question, messages=[], preview=None)
+
+
+@bp.route("/questions/<question_id>/retire", methods=["POST"])
+@instructor_required
+def retire_question(question_id: str):
+    """Take an authored question out of quizzes (or put it back); its answers stay."""
+    question = question_or_abort(question_id)
+    if not may_edit(question):
+        abort(403, description="Only the author (or an admin) can retire a question written in the browser.")
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The request was incomplete; reload the page and try again.")
+    question.retired = not question.retired
+    db.session.commit()
+    flash(f"{question.id} is {'retired' if question.retired else 'back in use'}.")
+    return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
+
+
+@bp.route("/lessons/<slug>/bank.yaml")
+@instructor_required
+def export_bank(slug: str):
+    """The lesson's live questions (shipped and authored) as a bank file: it loads back to the same data."""
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+    if lesson is None:
+        abort(404, description=f"There is no lesson “{slug}”.")
+    versions = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)).all()
+    text = dump_bank([version.data for version in versions], lesson.quiz_size)
+    return Response(text, mimetype="application/x-yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.yaml"'})
+
+
+def regrade_plan(question: Question) -> list[dict]:
+    """Answers on older versions (in the instructor's classes; all for an admin) whose mark the current key changes."""
+    current = current_version(question)
+    query = (sa.select(Answer, Attempt).join(Attempt, Attempt.id == Answer.attempt_id)
+             .where(Answer.question_id == question.id, Answer.question_version_id != current.id,
+                    sa.or_(Answer.regraded_version_id.is_(None), Answer.regraded_version_id != current.id)))
+    if current_user.role != "admin":
+        query = (query.join(Assignment, Assignment.id == Attempt.assignment_id)
+                 .join(Classroom, Classroom.id == Assignment.classroom_id).where(Classroom.instructor_id == current_user.id))
+    names = {f"user:{user_id}": name for user_id, name in db.session.execute(sa.select(User.id, User.username))}
+    plan = []
+    for answer, attempt in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
+        outcome = score(current.data, answer.response)
+        if abs(outcome.score - answer.score) > 1e-9:
+            plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),
+                         "old": answer.score, "new": outcome.score, "status": outcome.status})
+    return plan
+
+
+@bp.route("/questions/<question_id>/regrade", methods=["GET", "POST"])
+@instructor_required
+def regrade(question_id: str):
+    """Dry run first (whose marks would change, by how much), then apply on confirmation."""
+    question = question_or_abort(question_id)
+    current = current_version(question)
+    plan = regrade_plan(question)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="The regrade request was incomplete; reload the page and try again.")
+        touched = {}
+        for change in plan:
+            answer = change["answer"]
+            answer.score, answer.status, answer.regraded_version_id = change["new"], change["status"], current.id
+            touched[change["attempt"].id] = change["attempt"]
+        db.session.flush()
+        for attempt in touched.values():
+            if attempt.is_submitted:
+                attempt.score = attempt_total(attempt)
+        db.session.commit()
+        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against version {current.version}.")
+        return redirect(url_for("authoring.regrade", question_id=question.id))
+    return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)
+
+
+def attempt_total(attempt: Attempt) -> float:
+    """An attempt's score from its answers: tests add marks, practice keeps each question's best penalised try."""
+    answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))
+    if attempt.mode == "test":
+        return sum(answer.score for answer in answers)
+    tries = defaultdict(list)
+    for answer in answers:
+        tries[answer.position].append(answer.score)
+    return sum(practice_mark(scores) for scores in tries.values())
+
+
+@bp.route("/lessons/new", methods=["GET", "POST"])
+@instructor_required
+def new_lesson():
+    """Write a lesson in Markdown; it is checked and rendered exactly like a file in lessons/."""
+    form = LessonForm()
+    messages, preview = [], None
+    if form.validate_on_submit():
+        objectives = [line.strip() for line in form.objectives.data.splitlines() if line.strip()]
+        order = (db.session.scalar(sa.select(sa.func.max(Lesson.position))) or 0) + 1
+        front = yaml.safe_dump({
+            "slug": form.slug.data, "title": form.title.data, "order": order, "summary": form.summary.data,
+            "objectives": objectives, "source_lines": [1, 1]}, sort_keys=False, allow_unicode=True)
+        doc, problems = parse_lesson_text(f"---\n{front}---\n{form.body.data}", form.slug.data, "lesson")
+        messages = [problem.message for problem in problems]
+        if db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == form.slug.data)) is not None:
+            messages.append(f"A lesson called “{form.slug.data}” already exists.")
+        if doc is not None and not messages and form.save.data:
+            lesson = Lesson(slug=doc.slug, quiz_size=10, origin="authored", author_id=current_user.id,
+                            loaded_at=datetime.now(timezone.utc))
+            apply_lesson(lesson, doc)
+            db.session.add(lesson)
+            db.session.commit()
+            flash(f"Lesson “{doc.title}” published. Add its questions below.")
+            return redirect(url_for("authoring.questions", lesson=doc.slug))
+        preview = doc
+    status = 400 if messages or form.errors else 200
+    return render_template("authoring/lesson_form.html", form=form, messages=messages, preview=preview), status

@@ -1,0 +1,207 @@
+"""Authoring in the browser: every type through its form, the bank checker's messages, versions,
+regrading, YAML export that loads back exactly, and new lessons."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.course.authoring import data_to_fields
+from app.course.bank import QUESTION_TYPES, parse_bank_text
+from app.course.lessons import read_course
+from app.config import PROJECT_ROOT
+from app.extensions import db
+from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
+from tests.conftest import csrf_token
+from tests.test_teaching import create_assignment, create_class, join, person, take
+
+
+@pytest.fixture
+def teacher(app):
+    return person(app, "teacher", "instructor")
+
+
+def form_for(data: dict, lesson_id: int, **changes) -> dict:
+    common, fields = data_to_fields(data)
+    return {**common, **fields, "lesson": lesson_id, **changes}
+
+
+def lesson_row(app, slug):
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+        db.session.expunge(lesson)
+        return lesson
+
+
+def post_question(client, qtype, data, lesson_slug="trade", button="save"):
+    path = f"/teach/questions/new/{qtype}?lesson={lesson_slug}"
+    return client.post(path, data={**data, button: "1", "csrf_token": csrf_token(client, path)})
+
+
+@pytest.mark.parametrize("qtype", QUESTION_TYPES)
+def test_every_type_can_be_written_in_its_form(app, teacher, shipped_course, qtype):
+    bank = next(b for b in shipped_course.banks if any(q.type == qtype for q in b.questions))
+    original = next(q for q in bank.questions if q.type == qtype).data
+    lesson = lesson_row(app, bank.slug)
+    response = post_question(teacher, qtype, form_for(original, lesson.id, id=f"{original['id']}-again"), bank.slug)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        question = db.session.get(Question, f"{original['id']}-again")
+        stored = db.session.scalar(sa.select(QuestionVersion.data).where(QuestionVersion.question_id == question.id))
+    assert question.origin == "authored" and question.lesson_id == lesson.id
+    assert stored == {**original, "id": f"{original['id']}-again"}
+
+
+def single_choice(lesson_anchor="mfn-1996", **changes):
+    return {"id": "trade-new-q", "prompt": "In which year did India grant MFN status?", "explanation": "In **1996**.",
+            "lesson_anchor": lesson_anchor, "tags": "trade, mfn", "difficulty": "easy",
+            "options": "a | 1996 | Right.\nb | 2006 | That is SAFTA.", "answer": "a", **changes}
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"answer": "zz"}, "answer 'zz' is not among the options (a, b)"),
+    ({"id": "trade-mfn-year"}, "id 'trade-mfn-year' is already used by another question"),
+    ({"lesson_anchor": "nowhere"}, "lesson_anchor '#nowhere' is not a heading or paragraph anchor of the lesson"),
+    ({"explanation": ""}, "question 'trade-new-q': 'explanation' must not be empty"),
+    ({"options": "a | 1996\nb | 2006 | That is SAFTA."}, "question 'trade-new-q', option 1 is missing 'feedback'"),
+    ({"options": "a | 1996 | Right."}, "question 'trade-new-q': 'options' must be a list of at least 2"),
+    ({"difficulty": "brutal"}, "difficulty must be one of easy, medium, hard"),
+])
+def test_a_bad_question_is_refused_with_the_bank_files_message(app, teacher, changes, message):
+    lesson = lesson_row(app, "trade")
+    response = post_question(teacher, "single_choice", {**single_choice(**changes), "lesson": lesson.id})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True).replace("&#39;", "'")
+    with app.app_context():
+        assert db.session.get(Question, "trade-new-q") is None
+
+
+def test_preview_renders_sanitised_markdown_and_saves_nothing(app, teacher):
+    lesson = lesson_row(app, "trade")
+    data = single_choice(prompt="Which **year**? <script>alert(1)</script><img src=x onerror=alert(1)>")
+    response = post_question(teacher, "single_choice", {**data, "lesson": lesson.id}, button="preview")
+    html = response.get_data(as_text=True)
+    preview = re.search(r'<section class="preview".*?</section>', html, re.S).group(0)
+    assert response.status_code == 200 and "<strong>year</strong>" in preview
+    assert "<script" not in preview and "onerror" not in preview and "<img" not in preview
+    with app.app_context():
+        assert db.session.get(Question, "trade-new-q") is None
+
+
+def test_edits_make_versions_and_a_regrade_fixes_old_answers(app, teacher):
+    lesson = lesson_row(app, "trade")
+    wrong_key = single_choice(answer="b")
+    assert post_question(teacher, "single_choice", {**wrong_key, "lesson": lesson.id}).status_code == 302
+    classroom_id, code = create_class(teacher)
+    student = person(app, "sana")
+    join(student, code)
+    with app.app_context():
+        assignment_id = create_assignment(app, teacher, classroom_id, title="Check")
+        assignment = db.session.get(__import__("app.models", fromlist=["Assignment"]).Assignment, assignment_id)
+        assignment.question_ids = ["trade-new-q"]
+        db.session.commit()
+    public_id = take(app, student, assignment_id, right=False)  # answers "a" (the truth) against key "b"
+    with app.app_context():
+        answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == "trade-new-q"))
+        assert answer.response == "a" and answer.score == 0.0
+        old_version = answer.question_version_id
+    edit = teacher.post("/teach/questions/trade-new-q/edit", data={
+        **single_choice(answer="a"), "lesson": lesson.id, "save": "1", "csrf_token": csrf_token(teacher, "/teach/questions/trade-new-q/edit")})
+    assert edit.status_code == 302
+    dry = teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
+    assert "1 answer would change" in dry and "sana" in dry and "+1.00" in dry
+    with app.app_context():
+        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 0.0
+    teacher.post("/teach/questions/trade-new-q/regrade", data={"csrf_token": csrf_token(teacher, "/teach/questions/trade-new-q/regrade")})
+    with app.app_context():
+        answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == "trade-new-q"))
+        assert answer.score == 1.0 and answer.question_version_id == old_version and answer.regraded_version_id != old_version
+        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0
+        assert db.session.scalar(sa.select(sa.func.count(QuestionVersion.id)).where(QuestionVersion.question_id == "trade-new-q")) == 2
+    assert "No answer on an older version" in teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
+
+
+def test_shipped_and_other_instructors_questions_cannot_be_edited(app, teacher):
+    assert teacher.get("/teach/questions/trade-mfn-year/edit").status_code == 403
+    lesson = lesson_row(app, "trade")
+    post_question(teacher, "single_choice", {**single_choice(), "lesson": lesson.id})
+    rival = person(app, "rival", "instructor")
+    assert rival.get("/teach/questions/trade-new-q/edit").status_code == 403
+    student = person(app, "student")
+    assert student.get("/teach/questions").status_code == 403
+
+
+def test_a_retired_question_leaves_new_quizzes(app, teacher, client):
+    lesson = lesson_row(app, "trade")
+    post_question(teacher, "single_choice", {**single_choice(), "lesson": lesson.id})
+    token = csrf_token(client, "/lessons/trade/quiz")
+    assert "20 questions" in client.get("/lessons/trade/quiz").get_data(as_text=True)
+    teacher.post("/teach/questions/trade-new-q/retire", data={"csrf_token": csrf_token(teacher, "/teach/questions?lesson=trade")})
+    assert "19 questions" in client.get("/lessons/trade/quiz").get_data(as_text=True)
+    assert token
+
+
+def test_reloading_the_course_keeps_authored_questions(app, teacher, runner):
+    lesson = lesson_row(app, "trade")
+    post_question(teacher, "single_choice", {**single_choice(), "lesson": lesson.id})
+    assert runner.invoke(args=["course", "load"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(Question, "trade-new-q").retired is False
+
+
+@pytest.mark.parametrize("slug", ["abstract", "trade", "kashmir-non-paper", "conclusion"])
+def test_the_yaml_export_loads_back_to_exactly_the_same_questions(app, teacher, shipped_course, slug):
+    response = teacher.get(f"/teach/lessons/{slug}/bank.yaml")
+    assert response.status_code == 200
+    lesson = next(item for item in shipped_course.lessons if item.slug == slug)
+    bank, problems = parse_bank_text(response.get_data(as_text=True), f"{slug}.yaml", slug, lesson.anchors)
+    assert problems == []
+    assert [q.data for q in bank.questions] == [q.data for q in shipped_course.bank(slug).questions]
+    assert bank.test_size == shipped_course.bank(slug).test_size
+
+
+LESSON_BODY = """An introduction to the Kartarpur corridor.
+
+## The corridor {#corridor}
+
+A paragraph. <script>alert(1)</script>
+
+## Key facts {#key-facts}
+
+- A fact.
+
+## Glossary {#glossary}
+
+- **Corridor**: a route across a border.
+"""
+
+
+def test_a_new_lesson_is_checked_like_a_file_and_published(app, teacher, client):
+    path = "/teach/lessons/new"
+    data = {"slug": "kartarpur", "title": "Kartarpur", "summary": "A corridor.", "objectives": "Explain the corridor.",
+            "save": "1", "csrf_token": csrf_token(teacher, path)}
+    bad = teacher.post(path, data={**data, "body": LESSON_BODY.replace("## Glossary {#glossary}", "## Words")})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True).replace("&#39;", "'")
+    assert "heading 'Words' needs an explicit anchor" in html and "lesson has no '## Glossary' section" in html
+    good = teacher.post(path, data={**data, "body": LESSON_BODY})
+    assert good.status_code == 302
+    page = client.get("/lessons/kartarpur").get_data(as_text=True)
+    assert "<h1>Kartarpur</h1>" in page and "<script>alert" not in page and "written by an instructor" in page
+    assert "/lessons/kartarpur" in client.get("/").get_data(as_text=True)
+    taken = teacher.post(path, data={**data, "body": LESSON_BODY, "csrf_token": csrf_token(teacher, path)})
+    assert taken.status_code == 400 and "already exists" in taken.get_data(as_text=True)
+
+
+def test_course_load_refuses_a_slug_an_authored_lesson_has(app, teacher, runner, tmp_path):
+    import shutil
+    path = "/teach/lessons/new"
+    teacher.post(path, data={"slug": "kartarpur", "title": "Kartarpur", "summary": "A corridor.", "objectives": "Explain it.",
+                             "body": LESSON_BODY, "save": "1", "csrf_token": csrf_token(teacher, path)})
+    shutil.copytree(PROJECT_ROOT / "lessons", tmp_path / "lessons")
+    (tmp_path / "lessons" / "kartarpur.md").write_text(
+        "---\nslug: kartarpur\ntitle: K\norder: 12\nsummary: S.\nobjectives: [Explain.]\nsource_lines: [1, 2]\n---\n" + LESSON_BODY,
+        encoding="utf-8")
+    assert read_course(tmp_path).ok
+    result = runner.invoke(args=["course", "load", "--dir", str(tmp_path)])
+    assert result.exit_code == 1 and "already a lesson written in the browser" in result.output
