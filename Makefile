@@ -36,6 +36,7 @@ check: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/course_load.py
 	$(BIN)/python bench/review_queue.py
+	$(BIN)/python bench/item_analysis.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -285,3 +285,15 @@ class Assignment(db.Model):
 
     classroom: so.Mapped[Classroom] = so.relationship(back_populates="assignments")
     lesson: so.Mapped[Lesson] = so.relationship()
+
+
+class ClassOverride(db.Model):
+    """A class's own version of a shipped question: its assignments use it instead of the bank's."""
+
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "question_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
+    question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(QuestionVersion.id))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.course.authoring import data_to_fields
-from app.course.bank import QUESTION_TYPES, parse_bank_text
+from app.course.bank import QUESTION_TYPES, parse_bank_text, version_of
 from app.course.lessons import read_course
 from app.config import PROJECT_ROOT
 from app.extensions import db
@@ -205,3 +205,36 @@ def test_course_load_refuses_a_slug_an_authored_lesson_has(app, teacher, runner,
     assert read_course(tmp_path).ok
     result = runner.invoke(args=["course", "load", "--dir", str(tmp_path)])
     assert result.exit_code == 1 and "already a lesson written in the browser" in result.output
+
+
+def test_a_class_can_override_a_shipped_question_without_touching_the_bank(app, teacher):
+    from app.models import Assignment
+
+    classroom_id, code = create_class(teacher)
+    other_class, other_code = create_class(teacher, name="Other class")
+    with app.app_context():
+        original = db.session.scalar(sa.select(QuestionVersion.data).join(Question, sa.and_(
+            Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version)).where(Question.id == "trade-mfn-year"))
+    path = f"/teach/questions/trade-mfn-year/override?classroom={classroom_id}"
+    changed_prompt = "For this class: when did India grant Pakistan MFN status?"
+    response = teacher.post(path, data={**form_for(original, lesson_row(app, "trade").id, prompt=changed_prompt),
+                                        "classroom": classroom_id, "save": "1", "csrf_token": csrf_token(teacher, path)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Question, "trade-mfn-year").version == version_of(original)  # the bank's version is untouched
+    prompts = {}
+    for class_id, class_code, name in ((classroom_id, code, "in-class"), (other_class, other_code, "elsewhere")):
+        student = person(app, name)
+        join(student, class_code)
+        assignment_id = create_assignment(app, teacher, class_id, title=f"MFN {name}")
+        with app.app_context():
+            db.session.get(Assignment, assignment_id).question_ids = ["trade-mfn-year"]
+            db.session.commit()
+        public_id = student.post(f"/assignments/{assignment_id}/start", data={"csrf_token": csrf_token(student, "/assignments")}).headers["Location"].rsplit("/", 1)[-1]
+        prompts[name] = student.get(f"/attempts/{public_id}").get_data(as_text=True)
+    assert changed_prompt in prompts["in-class"] and changed_prompt not in prompts["elsewhere"]
+    rival = person(app, "rival", "instructor")
+    assert rival.get(path).status_code == 400  # no class of their own yet
+    create_class(rival, name="Rival class")
+    refused = rival.get(path)
+    assert refused.status_code == 403 and "your own classes" in refused.get_data(as_text=True)

@@ -25,7 +25,7 @@ from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
 from app.course.scoring import practice_mark, score
 from app.extensions import db
-from app.models import Answer, Assignment, Attempt, Classroom, Lesson, Question, QuestionVersion, User
+from app.models import Answer, Assignment, Attempt, ClassOverride, Classroom, Lesson, Question, QuestionVersion, User
 
 COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
 
@@ -278,3 +278,47 @@ def new_lesson():
         preview = doc
     status = 400 if messages or form.errors else 200
     return render_template("authoring/lesson_form.html", form=form, messages=messages, preview=preview), status
+
+
+@bp.route("/questions/<question_id>/override", methods=["GET", "POST"])
+@instructor_required
+def override_question(question_id: str):
+    """Give one of my classes its own version of a question, without touching the bank file."""
+    question = question_or_abort(question_id)
+    mine = db.session.scalars(sa.select(Classroom).where(Classroom.instructor_id == current_user.id).order_by(Classroom.name)).all()
+    if not mine:
+        abort(400, description="Create a class first: an override applies to one of your classes.")
+    classroom_id = request.values.get("classroom", type=int) or mine[0].id
+    classroom = next((c for c in mine if c.id == classroom_id), None)
+    if classroom is None:
+        abort(403, description="You can only override questions for your own classes.")
+    existing = db.session.scalar(sa.select(ClassOverride).where(
+        ClassOverride.classroom_id == classroom.id, ClassOverride.question_id == question.id))
+    start = db.session.get(QuestionVersion, existing.question_version_id) if existing else current_version(question)
+    form = question_form(question.type, question.lesson, start.data)
+    messages, preview = [], None
+    if request.method == "POST":
+        data = submitted_data(form, question.type, question.id)
+        taken = set(db.session.scalars(sa.select(Question.id))) - {question.id}
+        checked, messages = check_question_data(data, anchors_of(question.lesson.body_html), taken)
+        if checked is not None and not messages and form.save.data:
+            version = db.session.scalar(sa.select(QuestionVersion).where(
+                QuestionVersion.question_id == question.id, QuestionVersion.version == checked.version))
+            if version is None:
+                version = QuestionVersion(question_id=question.id, version=checked.version, data=checked.data,
+                                          html=render_question(checked.data))
+                db.session.add(version)
+                db.session.flush()
+            if existing is None:
+                existing = ClassOverride(classroom_id=classroom.id, question_id=question.id, question_version_id=version.id)
+                db.session.add(existing)
+            existing.question_version_id = version.id
+            db.session.commit()
+            flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.")
+            return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
+        if checked is not None:
+            preview = {"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
+                       "order": choice_order(checked.data, random.Random(0))}
+    return render_template("authoring/question_form.html", form=form, qtype=question.type, types=TYPE_LABELS,
+                           existing=question, messages=messages, preview=preview, classes=mine, classroom=classroom,
+                           override=existing), 400 if messages else 200

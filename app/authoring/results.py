@@ -92,21 +92,24 @@ def attempt_detail(public_id: str):
 
 
 def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[str, list]]:
-    """Per student, the item scores of their first submitted attempt (Moodle's default), and responses by item."""
+    """Per student, the item scores of their first submitted attempt (Moodle's default), and responses by item.
+
+    Reads plain columns, not ORM objects: a class of hundreds means tens of thousands of answers.
+    """
     close_expired([assignment.id])
-    firsts: dict[str, Attempt] = {}
-    for attempt in db.session.scalars(sa.select(Attempt).where(
+    firsts: dict[str, int] = {}
+    for attempt_id, owner in db.session.execute(sa.select(Attempt.id, Attempt.owner_key).where(
             Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at)):
-        firsts.setdefault(attempt.owner_key, attempt)
-    rows, responses = [], defaultdict(list)
+        firsts.setdefault(owner, attempt_id)
+    by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
+    responses: dict[str, list] = defaultdict(list)
     if firsts:
-        answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id.in_([a.id for a in firsts.values()])))
-        by_attempt = defaultdict(dict)
-        for answer in answers:
-            by_attempt[answer.attempt_id][answer.question_id] = answer.score
-            responses[answer.question_id].append(answer.response)
-        rows = [by_attempt[a.id] for a in firsts.values()]
-    return rows, responses
+        for attempt_id, question_id, answer_score, response in db.session.execute(
+                sa.select(Answer.attempt_id, Answer.question_id, Answer.score, Answer.response)
+                .where(Answer.attempt_id.in_(list(firsts.values())))):
+            by_attempt[attempt_id][question_id] = answer_score
+            responses[question_id].append(response)
+    return [by_attempt[attempt_id] for attempt_id in firsts.values()], responses
 
 
 @bp.route("/assignments/<int:assignment_id>/analysis")

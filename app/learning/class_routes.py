@@ -13,7 +13,7 @@ from app.course.grading import grade
 from app.course.quiz import choice_order
 from app.extensions import db
 from app.learning import bp
-from app.models import Assignment, Attempt, Classroom, Enrollment, Question, QuestionVersion
+from app.models import Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question, QuestionVersion
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -104,6 +104,10 @@ def start_assignment(assignment_id: int):
         sa.select(Question.id, QuestionVersion).join(QuestionVersion, sa.and_(
             QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
         .where(Question.id.in_(assignment.question_ids))).all())
+    for override_version in db.session.scalars(
+            sa.select(QuestionVersion).join(ClassOverride, ClassOverride.question_version_id == QuestionVersion.id)
+            .where(ClassOverride.classroom_id == assignment.classroom_id, ClassOverride.question_id.in_(assignment.question_ids))):
+        versions[override_version.question_id] = override_version  # the class's own version of a shipped question
     order = [qid for qid in assignment.question_ids if qid in versions]
     if assignment.shuffle:
         rng.shuffle(order)

@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade():
+    """Add class overrides of shipped questions."""
     """Questions and lessons record where they come from (files or the browser) and who wrote them;
     answers can point at the corrected version they were regraded against."""
     with op.batch_alter_table('answer', schema=None) as batch_op:
@@ -38,6 +39,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drop class overrides."""
     """Drop the authoring columns."""
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_question_author_id_user'), type_='foreignkey')
