@@ -182,3 +182,12 @@ def test_practice_penalty_per_wrong_try():
     assert practice_mark([0.0, 0.0, 1.0]) == pytest.approx(1 - 2 * PRACTICE_PENALTY)
     assert practice_mark([0.5, 0.0, 0.0]) == 0.5
     assert practice_mark([0.0, 0.0, 0.0, 1.0]) == 0.0
+
+
+def test_matching_with_a_shared_right_hand_answer():
+    data = {"type": "matching", "distractors": [{"id": "d1", "text": "insect"}], "pairs": [
+        {"id": "frog", "left": "frog", "right": "amphibian"}, {"id": "cat", "left": "cat", "right": "mammal"},
+        {"id": "newt", "left": "newt", "right": "amphibian"}]}
+    # The select offers "amphibian" once, under the first pair's id; choosing it is right for the newt too.
+    assert score(data, {"frog": "frog", "cat": "cat", "newt": "frog"}).score == 1.0
+    assert score(data, {"frog": "frog", "cat": "cat", "newt": "d1"}).score == pytest.approx(2 / 3)

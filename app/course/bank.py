@@ -164,8 +164,11 @@ class _Checker:
         self.problems.append(Problem(self.path, line, message))
 
     def text(self, mapping: LineDict, key: str, where: str, required: bool = True) -> str | None:
-        """A non-empty string field; numbers are accepted as text (YAML reads `1996` as a number)."""
-        if key not in mapping:
+        """A non-empty string field; numbers are accepted as text (YAML reads `1996` as a number).
+
+        An optional field given as null counts as absent.
+        """
+        if key not in mapping or (not required and mapping[key] is None):
             if required:
                 self.add(mapping.line, f"{where} is missing '{key}'")
             return None
@@ -386,10 +389,11 @@ def _check_matching(check: _Checker, q: LineDict, where: str) -> dict | None:
             if distractor["id"] in seen:
                 check.add(q.line_of("distractors"), f"{where}: distractor id '{distractor['id']}' is also a pair id")
                 return None
-    rights = [pair["right"] for pair in pairs] + [d["text"] for d in distractors]
-    if len(set(rights)) != len(rights):
-        check.add(q.line_of("pairs"), f"{where}: two right-hand answers are the same text; each must be distinct")
-        return None
+    rights = {pair["right"] for pair in pairs}
+    for distractor in distractors:
+        if distractor["text"] in rights:
+            check.add(q.line_of("distractors"), f"{where}: distractor '{distractor['text']}' is also a right-hand answer")
+            return None
     if len(pairs) != len(raw):
         return None
     return {"pairs": pairs, "distractors": distractors}

@@ -30,7 +30,10 @@ def choice_order(data: dict, rng: random.Random) -> list[str]:
             rng.shuffle(ids)
         return ids
     elif qtype == "matching":
-        ids = [pair["id"] for pair in data["pairs"]] + [d["id"] for d in data["distractors"]]
+        first_with_text = {}
+        for pair in data["pairs"]:
+            first_with_text.setdefault(pair["right"], pair["id"])  # a shared answer is offered once
+        ids = list(first_with_text.values()) + [d["id"] for d in data["distractors"]]
     else:
         return []
     rng.shuffle(ids)

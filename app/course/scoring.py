@@ -13,7 +13,8 @@ already parsed from the form (see ``responses.py``). The rules, also written in
   must lie within the tolerance of the answer: 1 or 0.
 - ordering: with n items, each adjacent pair the learner places in the key's order (item i
   directly followed by item i+1) earns 1/(n-1).
-- matching: each left-hand item matched to its own right-hand answer earns 1/(number of pairs).
+- matching: each left-hand item matched to its right-hand answer earns 1/(number of pairs);
+  left items may share a right-hand answer.
 - cloze: each blank filled with an accepted answer (normalised as for short answer) earns
   1/(number of blanks).
 
@@ -143,7 +144,9 @@ def score_ordering(data: dict, response: list[str | None] | None) -> Outcome:
 
 def score_matching(data: dict, response: dict[str, str | None] | None) -> Outcome:
     response = response or {}
-    parts = {pair["id"]: response.get(pair["id"]) == pair["id"] for pair in data["pairs"]}
+    texts = {pair["id"]: pair["right"] for pair in data["pairs"]} | {d["id"]: d["text"] for d in data["distractors"]}
+    # Several left items may share one right-hand answer (as in Moodle): the text is what counts.
+    parts = {pair["id"]: texts.get(response.get(pair["id"])) == pair["right"] for pair in data["pairs"]}
     return _outcome(sum(parts.values()) / len(parts), any(response.values()), parts)
 
 

@@ -1,0 +1,1 @@
+"""Question formats of other tools: GIFT, Moodle XML (pure), Anki decks."""
