@@ -67,9 +67,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Command-line groups: ``flask course ...``, ``flask users ...`` (``flask db ...`` is Flask-Migrate's)."""
+    """Command-line groups: ``flask course``, ``users``, ``bank`` (``flask db`` is Flask-Migrate's)."""
     from app import course_loader
     from app.accounts import cli as users_cli
+    from app.authoring import cli as bank_cli
 
     course_loader.init_app(app)
     users_cli.init_app(app)
+    bank_cli.init_app(app)

@@ -1,6 +1,7 @@
 """Instructor forms."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -136,3 +137,13 @@ class ConfirmForm(FlaskForm):
     """A submit-only form for POST actions (retire, restore, apply a regrade)."""
 
     submit = SubmitField("Confirm")
+
+
+class ImportForm(FlaskForm):
+    """Upload a GIFT or Moodle XML file into a lesson's questions."""
+
+    file = FileField("GIFT (.gift, .txt) or Moodle XML (.xml) file", validators=[
+        FileRequired(message="Choose a file to import."),
+        FileAllowed(["gift", "txt", "xml"], message="Import takes .gift, .txt or .xml files.")])
+    lesson = SelectField("Into the lesson", coerce=int)
+    submit = SubmitField("Import")

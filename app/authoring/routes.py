@@ -94,4 +94,4 @@ def _utc(moment):
     return moment.replace(tzinfo=timezone.utc) if moment else None
 
 
-from app.authoring import questions, results  # noqa: E402,F401  (authoring, gradebook and item analysis views)
+from app.authoring import interop_routes, questions, results  # noqa: E402,F401  (authoring, interop, results views)

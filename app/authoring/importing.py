@@ -1,0 +1,87 @@
+"""Importing question files (GIFT, Moodle XML) into a lesson, for the upload view and the CLI.
+
+Each question goes through ``bank.check_question_data`` like any other. A question that fails, or
+whose type has no equivalent here, is reported by name and line and skipped; the rest import, in
+one transaction. A file that is neither format, or not UTF-8, changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from app.course.bank import check_question_data, render_question
+from app.course.interop.gift import parse_gift
+from app.course.interop.moodle_xml import parse_moodle_xml
+from app.course.lessons import anchors_of
+from app.extensions import db
+from app.models import Lesson, Question, QuestionVersion
+
+
+class ImportRefused(ValueError):
+    """The whole file is unusable; nothing was imported."""
+
+
+@dataclass
+class ImportReport:
+    format: str
+    imported: list[tuple[str, int, str]] = field(default_factory=list)  # (name, line, new id)
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)   # (name, line, reason)
+    notes: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"the file is not UTF-8 text (invalid byte at position {error.start}); "
+                            "save it as UTF-8 and try again") from error
+
+
+def detect_format(filename: str, text: str) -> str:
+    head = text.lstrip()[:200].lower()
+    if filename.lower().endswith(".xml") or head.startswith("<?xml") or head.startswith("<quiz"):
+        return "moodle-xml"
+    if "{" in text and "}" in text:  # GIFT questions keep their answers in braces
+        return "gift"
+    raise ImportRefused("this is neither a GIFT file (questions with answers in {...}) nor Moodle XML (<quiz>)")
+
+
+def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None) -> ImportReport:
+    """Import every usable question of a file into ``lesson``; commit once; report everything."""
+    text = decode(raw)
+    kind = detect_format(filename, text)
+    anchors = anchors_of(lesson.body_html)
+    default_anchor = "key-facts" if "key-facts" in anchors else next(iter(sorted(anchors)), "")
+    try:
+        found, skipped = (parse_moodle_xml if kind == "moodle-xml" else parse_gift)(text, default_anchor)
+    except ValueError as error:
+        raise ImportRefused(str(error)) from error
+    if not found and not skipped:
+        raise ImportRefused(f"no questions found in this {'Moodle XML' if kind == 'moodle-xml' else 'GIFT'} file")
+    report = ImportReport(kind, skipped=[(s.name, s.line, s.reason) for s in skipped])
+    taken = set(db.session.scalars(sa.select(Question.id)))
+    position = db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)) or 0
+    for item in found:
+        data = dict(item.data)
+        if data["id"] in taken:
+            base, number = data["id"], 2
+            while f"{base}-{number}" in taken:
+                number += 1
+            data["id"] = f"{base}-{number}"
+            report.notes.append((item.name, item.line, f"id '{base}' is taken; imported as '{data['id']}'"))
+        checked, messages = check_question_data(data, anchors, taken, where=f"question '{item.name}'")
+        if checked is None:
+            report.skipped.append((item.name, item.line, "; ".join(messages)))
+            continue
+        taken.add(checked.id)
+        position += 1
+        db.session.add(Question(id=checked.id, lesson_id=lesson.id, position=position, type=checked.type,
+                                version=checked.version, origin="authored", author_id=author_id))
+        db.session.add(QuestionVersion(question_id=checked.id, version=checked.version, data=checked.data,
+                                       html=render_question(checked.data)))
+        report.imported.append((item.name, item.line, checked.id))
+        report.notes.extend((item.name, item.line, note) for note in item.notes)
+    db.session.commit()
+    return report

@@ -1,0 +1,63 @@
+"""Import (GIFT, Moodle XML) and export (GIFT, Moodle XML, Anki) in the teaching area."""
+
+import sqlalchemy as sa
+from flask import Response, abort, render_template
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.authoring import bp
+from app.authoring.access import instructor_required
+from app.authoring.forms import ImportForm
+from app.authoring.importing import ImportRefused, import_questions
+from app.course.interop.gift import export_gift
+from app.course.interop.moodle_xml import export_moodle_xml
+from app.extensions import db
+from app.models import Lesson, Question, QuestionVersion
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@instructor_required
+def import_file():
+    """Upload a question file; see what came in, what was skipped and why, by name and line."""
+    form = ImportForm()
+    form.lesson.choices = [SelectChoice(lesson.id, lesson.title) for lesson in db.session.scalars(
+        sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position))]
+    if form.validate_on_submit():
+        lesson = db.session.get(Lesson, form.lesson.data)
+        try:
+            report = import_questions(form.file.data.read(), form.file.data.filename or "", lesson, current_user.id)
+        except ImportRefused as refused:
+            form.file.errors = [f"Nothing was imported: {refused}"]
+            return render_template("authoring/import.html", form=form, report=None), 400
+        return render_template("authoring/import.html", form=form, report=report, lesson=lesson)
+    return render_template("authoring/import.html", form=form, report=None), 400 if form.errors else 200
+
+
+def lesson_questions(slug: str) -> tuple[Lesson, list[dict]]:
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
+    if lesson is None:
+        abort(404, description=f"There is no lesson “{slug}”.")
+    versions = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)).all()
+    return lesson, [version.data for version in versions]
+
+
+@bp.route("/lessons/<slug>/bank.gift")
+@instructor_required
+def export_gift_file(slug: str):
+    """The lesson's questions as GIFT; ordering and cloze questions, which GIFT cannot hold, are listed at the top."""
+    _, questions = lesson_questions(slug)
+    text, skipped = export_gift(questions)
+    header = "".join(f"// not exported: {ident} ({reason})\n" for ident, reason in skipped)
+    return Response(header + ("\n" if header else "") + text, mimetype="text/plain",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.gift.txt"'})
+
+
+@bp.route("/lessons/<slug>/bank.xml")
+@instructor_required
+def export_moodle_file(slug: str):
+    """The lesson's questions as Moodle XML (every type)."""
+    _, questions = lesson_questions(slug)
+    return Response(export_moodle_xml(questions), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.moodle.xml"'})

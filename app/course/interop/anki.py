@@ -1,0 +1,81 @@
+"""Anki decks (.apkg, written with genanki): a question on the front, the answer and why on the back.
+
+Note ids (GUIDs) come from the question id, so importing a newer deck updates the notes a
+learner already has instead of adding copies. The note type and each deck have fixed ids too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import tempfile
+
+import genanki
+
+MODEL_ID = 1_738_450_221  # fixed: Anki recognises the note type across exports
+MODEL = genanki.Model(
+    MODEL_ID, "Backchannel question",
+    fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Explanation"}, {"name": "Source"}],
+    templates=[{
+        "name": "Card 1",
+        "qfmt": "{{Question}}",
+        "afmt": "{{FrontSide}}<hr id=answer><div class=answer>{{Answer}}</div><div class=why>{{Explanation}}</div>"
+                "<p class=source>{{Source}}</p>",
+    }],
+    css=".card { font-family: system-ui, sans-serif; font-size: 18px; text-align: left; } .answer { font-weight: bold; }"
+        " .source { color: #666; font-size: 14px; }",
+)
+
+
+def deck_id(name: str) -> int:
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % (1 << 31)
+
+
+def _list(items: list[str], ordered: bool = False) -> str:
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
+
+
+def front_and_back(data: dict, rendered: dict) -> tuple[str, str]:
+    """HTML for both sides of a card from a question's data and its sanitised HTML."""
+    kind, front = data["type"], rendered["prompt"]
+    if kind in ("single_choice", "multiple_response"):
+        front += _list([rendered["options"][o["id"]] for o in data["options"]])
+        keys = [data["answer"]] if kind == "single_choice" else data["answer"]
+        back = _list([rendered["options"][k] for k in keys])
+    elif kind == "true_false":
+        front += "<p>True or false?</p>"
+        back = "True" if data["answer"] else "False"
+    elif kind == "short_answer":
+        back = " / ".join(html.escape(a["text"]) for a in data["answers"] if a["credit"] == 1.0)
+    elif kind == "numeric":
+        back = f"{data['answer']:g}" + (f" {html.escape(data['unit'])}" if data.get("unit") else "")
+    elif kind == "ordering":
+        front += "<p>Put in order:</p>" + _list(sorted(rendered["items"].values()))
+        back = _list([rendered["items"][item["id"]] for item in data["items"]], ordered=True)
+    elif kind == "matching":
+        front += _list([rendered["left"][p["id"]] for p in data["pairs"]])
+        back = _list([f"{rendered['left'][p['id']]} → {rendered['right'][p['id']]}" for p in data["pairs"]])
+    else:  # cloze
+        parts = rendered["text_parts"]
+        front += "".join(part if index % 2 == 0 else "_____" for index, part in enumerate(parts))
+        back = _list([f"{html.escape(b['accept'][0])}" for b in data["blanks"]], ordered=True)
+    return front, back
+
+
+def build_deck(name: str, cards: list[tuple[dict, dict, str]]) -> bytes:
+    """An .apkg holding one note per (data, rendered HTML, source link) with stable ids."""
+    deck = genanki.Deck(deck_id(name), name)
+    for data, rendered, source in cards:
+        front, back = front_and_back(data, rendered)
+        deck.add_note(genanki.Note(model=MODEL, fields=[front, back, rendered["explanation"], source],
+                                   guid=genanki.guid_for("backchannel", data["id"]), tags=[t.replace(" ", "_") for t in data["tags"]]))
+    descriptor, path = tempfile.mkstemp(suffix=".apkg")
+    os.close(descriptor)
+    try:
+        genanki.Package(deck).write_to_file(path)
+        with open(path, "rb") as handle:
+            return handle.read()
+    finally:
+        os.unlink(path)
