@@ -56,6 +56,7 @@ def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience; imported here so the factory controls the order."""
     from app.accounts import bp as accounts_bp
+    from app.api import bp as api_bp
     from app.authoring import bp as authoring_bp
     from app.errors import bp as errors_bp
     from app.learning import bp as learning_bp
@@ -64,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(authoring_bp, url_prefix="/teach")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the API authenticates each request with a bearer token, never with cookies
 
 
 def register_commands(app: Flask) -> None:

@@ -297,3 +297,19 @@ class ClassOverride(db.Model):
     question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
     question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(QuestionVersion.id))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class ApiToken(db.Model):
+    """A personal access token for the JSON API. Only its SHA-256 is stored; the token itself is
+    shown once, when created."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_used_at: so.Mapped[Optional[datetime]]
+    revoked_at: so.Mapped[Optional[datetime]]
+
+    user: so.Mapped[User] = so.relationship()

@@ -76,3 +76,12 @@ class DeleteAccountForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("Log out")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name (what it is for)", validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField("Create a token")
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField("Revoke")

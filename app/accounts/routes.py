@@ -5,13 +5,14 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp
-from app.accounts.forms import ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, SettingsForm
+from app.accounts.forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, RevokeForm,
+                                SettingsForm, TokenForm)
 from app.extensions import db, limiter, login
-from app.models import User
+from app.models import ApiToken, User
 from app.progress import delete_owner_data, export_owner_data, merge_guest
 
 BAD_LOGIN = "Invalid username or password."
@@ -88,6 +89,14 @@ def logout():
     return redirect(url_for("learning.index"))
 
 
+def settings_page(status: int = 200, **forms):
+    """The account page with its forms (any passed in keep their data and errors)."""
+    tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at)).all()
+    pages = {"form": SettingsForm(obj=current_user), "password_form": ChangePasswordForm(), "delete_form": DeleteAccountForm(),
+             "token_form": TokenForm(), "revoke_form": RevokeForm(), **forms}
+    return render_template("accounts/settings.html", tokens=tokens, **pages), status
+
+
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def settings():
@@ -99,8 +108,7 @@ def settings():
         db.session.commit()
         flash("Settings saved.")
         return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form, password_form=ChangePasswordForm(),
-                           delete_form=DeleteAccountForm()), 400 if form.errors else 200
+    return settings_page(400 if form.errors else 200, form=form)
 
 
 @bp.route("/password", methods=["POST"])
@@ -115,8 +123,7 @@ def change_password():
         return redirect(url_for("accounts.settings"))
     if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
         form.current.errors = ["That is not your current password."]
-    return render_template("accounts/settings.html", form=SettingsForm(obj=current_user), password_form=form,
-                           delete_form=DeleteAccountForm()), 400
+    return settings_page(400, password_form=form)
 
 
 @bp.route("/export")
@@ -137,8 +144,7 @@ def delete():
     form = DeleteAccountForm()
     if not (form.validate_on_submit() and current_user.check_password(form.password.data)):
         form.password.errors = ["That is not your password; nothing was deleted."]
-        return render_template("accounts/settings.html", form=SettingsForm(obj=current_user),
-                               password_form=ChangePasswordForm(), delete_form=form), 400
+        return settings_page(400, delete_form=form)
     user = db.session.get(User, current_user.id)
     delete_owner_data(user.owner_key)
     db.session.delete(user)
@@ -146,3 +152,33 @@ def delete():
     logout_user()
     flash("Your account and all its data are deleted.")
     return redirect(url_for("learning.index"))
+
+
+@bp.route("/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """Create a personal access token for the API; it is shown once, now."""
+    from app.api.auth import new_token
+
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return settings_page(400, token_form=form)
+    token = new_token(current_user, form.name.data.strip())
+    db.session.commit()
+    return settings_page(new_token=token)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of my tokens; it stops working at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404, description="There is no such token.")
+    if token.user_id != current_user.id:
+        abort(403, description="This token belongs to another account.")
+    if RevokeForm().validate_on_submit() and token.revoked_at is None:
+        token.revoked_at = datetime.now(timezone.utc)
+        db.session.commit()
+        flash(f"Token “{token.name}” revoked.")
+    return redirect(url_for("accounts.settings") + "#tokens")

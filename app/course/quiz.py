@@ -119,3 +119,33 @@ def form_values(data: dict, field: str, response: Any) -> dict[str, list[str]]:
     if qtype == "ordering":
         return {f"{field}-{slot}": [ident or ""] for slot, ident in enumerate(response)}
     return {f"{field}-{part}": [value or ""] for part, value in response.items()}
+
+
+def form_values_from_json(data: dict, field: str, value: Any) -> dict[str, list[str]]:
+    """Form values for a response sent as JSON (the API), after checking its JSON type.
+
+    single_choice, short_answer, numeric: a string; multiple_response, ordering: a list of ids;
+    true_false: a boolean; matching: {left id: right id}; cloze: {blank id: text}. null = no answer.
+    The values then go through :func:`parse_response`, which refuses ids the question lacks.
+    """
+    if value is None:
+        return {}
+    qtype = data["type"]
+    expected = {"single_choice": str, "short_answer": str, "numeric": str, "multiple_response": list, "ordering": list,
+                "true_false": bool, "matching": dict, "cloze": dict}[qtype]
+    if not isinstance(value, expected) or (expected is str and isinstance(value, bool)):
+        raise ForgedResponse(f"The answer to {data['id']} must be {_JSON_NAMES[expected]} for a {qtype} question.")
+    if expected is list and not all(isinstance(item, str) for item in value):
+        raise ForgedResponse(f"The answer to {data['id']} must be a list of ids (strings).")
+    if expected is dict and not all(isinstance(key, str) and (item is None or isinstance(item, str)) for key, item in value.items()):
+        raise ForgedResponse(f"The answer to {data['id']} must map ids to strings.")
+    if qtype == "ordering" and len(value) > len(data["items"]):
+        raise ForgedResponse(f"The answer to {data['id']} lists more items than the question has.")
+    if qtype == "matching":
+        value = {pair["id"]: value.get(pair["id"]) for pair in data["pairs"]}
+    if qtype == "cloze":
+        value = {blank["id"]: value.get(blank["id"]) for blank in data["blanks"]}
+    return form_values(data, field, value)
+
+
+_JSON_NAMES = {str: "a string", list: "a list", bool: "true or false", dict: "an object"}

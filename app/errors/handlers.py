@@ -30,5 +30,6 @@ def handle_http_error(error: HTTPException):
         reason = SERVER_ERROR_REASON if error.code == 500 else reason
     status = error.code or 500
     if wants_json():
-        return jsonify(error=error.name, status=status, reason=reason), status
+        headers = {"WWW-Authenticate": 'Bearer realm="backchannel"'} if status == 401 else {}
+        return jsonify(error=error.name, status=status, reason=reason), status, headers
     return render_template("errors/error.html", error=error, reason=reason, status=status), status

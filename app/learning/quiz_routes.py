@@ -205,7 +205,7 @@ def submit(public_id: str):
     return redirect(url_for("learning.result", public_id=public_id))
 
 
-def close_test(current: Attempt, items: list[dict], responses: list) -> bool:
+def close_test(current: Attempt, items: list[dict], responses: list, retention: float | None = None) -> bool:
     """Score a test attempt with ``responses`` and store everything, once; False if already closed."""
     if not claim_submission(current):
         return False
@@ -216,7 +216,7 @@ def close_test(current: Attempt, items: list[dict], responses: list) -> bool:
         # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
         record_retrievals(current.owner_key, [
             retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
-        ], "test", current.submitted_at, review_settings()[0])
+        ], "test", current.submitted_at, retention if retention is not None else review_settings()[0])
     db.session.commit()
     return True
 

@@ -1,0 +1,111 @@
+"""The OpenAPI 3.1 description of /api/v1. The suite checks it against the running code
+(every documented operation answered as documented) with schemathesis."""
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+HTML_LIST = {"type": "array", "items": {"type": "object", "required": ["id", "html"],
+                                         "properties": {"id": {"type": "string"}, "html": {"type": "string"}}}}
+
+
+def _response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    reasons = {400: "The request is malformed; the reason says how.", 401: "No valid personal access token.",
+               403: "The token's user may not see this.", 404: "No such lesson or class."}
+    return {str(code): _response(reasons[code], ERROR) for code in codes}
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}, "description": "A lesson's slug."}
+SECURE = [{"bearer": []}]
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "status", "reason"], "properties": {
+        "error": {"type": "string"}, "status": {"type": "integer"}, "reason": {"type": "string"}}},
+    "LessonSummary": {"type": "object", "required": ["slug", "title", "summary", "position", "reading_minutes", "question_count", "url"],
+                      "properties": {"slug": {"type": "string"}, "title": {"type": "string"}, "summary": {"type": "string"},
+                                     "position": {"type": "integer"}, "reading_minutes": {"type": "integer"},
+                                     "question_count": {"type": "integer"}, "url": {"type": "string"}}},
+    "Lesson": {"allOf": [{"$ref": "#/components/schemas/LessonSummary"}, {
+        "type": "object", "required": ["objectives", "headings", "html"], "properties": {
+            "objectives": {"type": "array", "items": {"type": "string"}},
+            "headings": {"type": "array", "items": {"type": "object", "required": ["level", "anchor", "title"], "properties": {
+                "level": {"type": "integer"}, "anchor": {"type": "string"}, "title": {"type": "string"}}}},
+            "html": {"type": "string", "description": "Sanitised HTML of the lesson body."}}}]},
+    "QuizQuestion": {"type": "object", "required": ["id", "type", "prompt_html"], "properties": {
+        "id": {"type": "string"},
+        "type": {"enum": ["single_choice", "multiple_response", "true_false", "short_answer", "numeric", "ordering", "matching", "cloze"]},
+        "prompt_html": {"type": "string"}, "choices": HTML_LIST, "items": HTML_LIST, "left": HTML_LIST, "right": HTML_LIST,
+        "text_parts": {"type": "array", "items": {"type": "string"},
+                       "description": "HTML and blank ids alternating: the blanks are the odd positions."},
+        "blanks": {"type": "array", "items": {"type": "string"}}, "unit": {"type": ["string", "null"]}}},
+    "Quiz": {"type": "object", "required": ["lesson", "questions"], "properties": {
+        "lesson": {"type": "string"}, "questions": {"type": "array", "items": {"$ref": "#/components/schemas/QuizQuestion"}}}},
+    "AttemptRequest": {"type": "object", "required": ["responses"], "properties": {"responses": {
+        "type": "object", "minProperties": 1, "maxProperties": 200, "additionalProperties": True,
+        "description": "Question id → answer: a string (single choice: option id; short answer; numeric), a list of ids "
+                       "(multiple response; ordering, first to last), true/false, an object (matching: left id → right id; "
+                       "cloze: blank id → text), or null for no answer."}}},
+    "AttemptResult": {"type": "object", "required": ["id", "lesson", "score", "max_score", "submitted_at", "questions"], "properties": {
+        "id": {"type": "string"}, "lesson": {"type": "string"}, "score": {"type": "number"}, "max_score": {"type": "number"},
+        "submitted_at": {"type": ["string", "null"]},
+        "questions": {"type": "array", "items": {"type": "object", "required": ["id", "score", "status", "explanation_html"], "properties": {
+            "id": {"type": "string"}, "score": {"type": "number"},
+            "status": {"enum": ["correct", "partial", "wrong", "unanswered"]}, "explanation_html": {"type": "string"}}}}}},
+    "Progress": {"type": "object", "required": ["course_mastery", "lessons"], "properties": {
+        "course_mastery": {"type": "integer"},
+        "lessons": {"type": "array", "items": {"type": "object", "required": ["slug", "mastery", "coverage", "accuracy", "attempts", "best", "latest", "read", "minutes"], "properties": {
+            "slug": {"type": "string"}, "mastery": {"enum": ["not_started", "attempted", "familiar", "proficient", "mastered"]},
+            "coverage": {"type": "number"}, "accuracy": {"type": "number"}, "attempts": {"type": "integer"},
+            "best": {"type": ["number", "null"]}, "latest": {"type": ["number", "null"]}, "read": {"type": "boolean"},
+            "minutes": {"type": "integer"}}}}}},
+    "Reviews": {"type": "object", "required": ["due_now", "waiting", "cards"], "properties": {
+        "due_now": {"type": "integer"}, "waiting": {"type": "integer"},
+        "cards": {"type": "array", "items": {"type": "object", "required": ["question_id", "due", "review_url"], "properties": {
+            "question_id": {"type": "string"}, "due": {"type": "string"}, "review_url": {"type": "string"}}}}}},
+    "ClassResults": {"type": "object", "required": ["class", "assignments", "students"], "properties": {
+        "class": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "assignments": {"type": "array", "items": {"type": "object", "required": ["id", "title", "grading_method"], "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "grading_method": {"type": "string"}}}},
+        "students": {"type": "array", "items": {"type": "object", "required": ["username", "grades"], "properties": {
+            "username": {"type": "string"},
+            "grades": {"type": "object", "additionalProperties": {"type": ["number", "null"]}}}}}}},
+}
+
+
+def spec(server: str) -> dict:
+    """The document, with ``server`` as the base URL of /api/v1."""
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Backchannel API", "version": "1.0.0",
+                 "description": "Lessons, quizzes without answers, attempts, progress, reviews and class results. "
+                                "Errors are JSON: {error, status, reason}."},
+        "servers": [{"url": server}],
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {
+            "type": "http", "scheme": "bearer", "description": "A personal access token from the account page."}}},
+        "paths": {
+            "/lessons": {"get": {"operationId": "listLessons", "summary": "Every lesson, in course order",
+                                 "responses": {"200": _response("The lessons", {"type": "object", "required": ["lessons"], "properties": {
+                                     "lessons": {"type": "array", "items": ref("LessonSummary")}}})}}},
+            "/lessons/{slug}": {"get": {"operationId": "getLesson", "summary": "One lesson", "parameters": [SLUG],
+                                        "responses": {"200": _response("The lesson", ref("Lesson")), **_errors(404)}}},
+            "/lessons/{slug}/quiz": {"get": {"operationId": "getQuiz", "summary": "A lesson's questions without answers",
+                                             "parameters": [SLUG],
+                                             "responses": {"200": _response("The questions", ref("Quiz")), **_errors(404)}}},
+            "/lessons/{slug}/attempts": {"post": {
+                "operationId": "submitAttempt", "summary": "Answer questions of a lesson; scored and stored",
+                "parameters": [SLUG], "security": SECURE,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("AttemptRequest")}}},
+                "responses": {"201": _response("The scored attempt", ref("AttemptResult")), **_errors(400, 401, 404)}}},
+            "/me/progress": {"get": {"operationId": "myProgress", "summary": "My progress and mastery", "security": SECURE,
+                                     "responses": {"200": _response("Progress per lesson", ref("Progress")), **_errors(401)}}},
+            "/me/reviews": {"get": {"operationId": "myReviews", "summary": "My cards due now", "security": SECURE,
+                                    "responses": {"200": _response("Due cards", ref("Reviews")), **_errors(401)}}},
+            "/classes/{classroom_id}/results": {"get": {
+                "operationId": "classResults", "summary": "A class's gradebook", "security": SECURE,
+                "parameters": [{"name": "classroom_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}],
+                "responses": {"200": _response("The gradebook", ref("ClassResults")), **_errors(401, 403, 404)}}},
+        },
+    }

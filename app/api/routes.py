@@ -1,0 +1,176 @@
+"""JSON API views. Errors are JSON too ({"error", "status", "reason"}), from the app-wide handler."""
+
+import secrets
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort, g, jsonify, request, url_for
+
+from app.api import bp
+from app.api.auth import token_required
+from app.api.openapi import spec
+from app.course.mastery import course_mastery
+from app.course.quiz import ForgedResponse, form_values_from_json, parse_response
+from app.course.scheduling import build_queue
+from app.extensions import db
+from app.models import Attempt, Classroom, Lesson, Question, QuestionVersion
+from app.progress import card_state, lesson_question_counts
+
+MAX_RESPONSES = 200
+
+
+def lesson_summary(lesson: Lesson, counts: dict[int, int]) -> dict:
+    return {"slug": lesson.slug, "title": lesson.title, "summary": lesson.summary, "position": lesson.position,
+            "reading_minutes": lesson.reading_minutes, "question_count": counts.get(lesson.id, 0),
+            "url": url_for("learning.lesson", slug=lesson.slug, _external=True)}
+
+
+def lesson_or_404(slug: str) -> Lesson:
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
+    if lesson is None:
+        abort(404, description=f"There is no lesson '{slug}'.")
+    return lesson
+
+
+def current_versions(lesson: Lesson) -> list[QuestionVersion]:
+    return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)))
+
+
+def public_question(version: QuestionVersion) -> dict:
+    """A question as a client may see it before answering: no key, no feedback, no explanation."""
+    data, html = version.data, version.html
+    question = {"id": data["id"], "type": data["type"], "prompt_html": html["prompt"]}
+    if data["type"] in ("single_choice", "multiple_response"):
+        question["choices"] = [{"id": o["id"], "html": html["options"][o["id"]]} for o in data["options"]]
+    elif data["type"] == "ordering":
+        question["items"] = sorted(({"id": i["id"], "html": html["items"][i["id"]]} for i in data["items"]), key=lambda i: i["html"])
+    elif data["type"] == "matching":
+        question["left"] = [{"id": p["id"], "html": html["left"][p["id"]]} for p in data["pairs"]]
+        question["right"] = sorted(({"id": k, "html": v} for k, v in html["right"].items()), key=lambda r: r["html"])
+    elif data["type"] == "cloze":
+        question["text_parts"] = html["text_parts"]
+        question["blanks"] = [b["id"] for b in data["blanks"]]
+    elif data["type"] == "numeric":
+        question["unit"] = data.get("unit")
+    return question
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(spec(url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]))
+
+
+@bp.route("/lessons")
+def lessons():
+    """The course: every lesson in order."""
+    counts = lesson_question_counts()
+    rows = db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position))
+    return jsonify(lessons=[lesson_summary(lesson, counts) for lesson in rows])
+
+
+@bp.route("/lessons/<slug>")
+def lesson(slug: str):
+    """One lesson with its rendered (sanitised) HTML."""
+    current = lesson_or_404(slug)
+    return jsonify({**lesson_summary(current, lesson_question_counts()), "objectives": current.objectives,
+                    "headings": current.headings, "html": current.body_html})
+
+
+@bp.route("/lessons/<slug>/quiz")
+def quiz(slug: str):
+    """The lesson's questions without their answers."""
+    current = lesson_or_404(slug)
+    return jsonify(lesson=current.slug, questions=[public_question(v) for v in current_versions(current)])
+
+
+@bp.route("/lessons/<slug>/attempts", methods=["POST"])
+@token_required
+def submit_attempt(slug: str):
+    """Answer some or all of a lesson's questions at once; the attempt is scored and stored like a test."""
+    from app.learning.quiz_routes import attempt_items, close_test, result_rows
+
+    current = lesson_or_404(slug)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("responses"), dict) or not body["responses"]:
+        abort(400, description='Send JSON like {"responses": {"<question id>": <answer>}} with at least one answer.')
+    responses = body["responses"]
+    if len(responses) > MAX_RESPONSES:
+        abort(400, description=f"At most {MAX_RESPONSES} answers per attempt.")
+    versions = {v.question_id: v for v in current_versions(current)}
+    unknown = [qid for qid in responses if qid not in versions]
+    if unknown:
+        abort(400, description=f"'{unknown[0]}' is not a question of the lesson '{slug}'. Nothing was saved.")
+    layout = [{"question": qid, "version_id": versions[qid].id, "order": []} for qid in responses]
+    attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=current.id, mode="test",
+                      owner_key=g.api_user.owner_key, layout=layout, max_score=float(len(layout)))
+    db.session.add(attempt)
+    db.session.flush()
+    items = attempt_items(attempt)
+    try:
+        parsed = []
+        for item, value in zip(items, responses.values(), strict=True):
+            values = form_values_from_json(item["data"], item["field"], value)
+            parsed.append(parse_response(item["data"], item["field"], lambda name, values=values: values.get(name, [])))
+    except ForgedResponse as forged:
+        db.session.rollback()
+        abort(400, description=f"{forged} Nothing was saved.")
+    close_test(attempt, items, parsed, g.api_user.desired_retention)
+    return jsonify(attempt_json(attempt, result_rows(attempt))), 201
+
+
+def attempt_json(attempt: Attempt, rows: list[dict]) -> dict:
+    return {"id": attempt.public_id, "lesson": attempt.lesson.slug, "score": attempt.score, "max_score": attempt.max_score,
+            "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+            "questions": [{"id": row["data"]["id"], "score": row["mark"], "status": row["outcome"].status,
+                           "explanation_html": row["html"]["explanation"]} for row in rows]}
+
+
+@bp.route("/me/progress")
+@token_required
+def my_progress():
+    """My mastery, attempts and scores per lesson."""
+    from app.learning.progress_routes import lesson_rows
+
+    rows = lesson_rows(g.api_user.owner_key)
+    return jsonify(course_mastery=course_mastery([r["mastery"].level for r in rows]), lessons=[{
+        "slug": r["lesson"].slug, "mastery": r["mastery"].level, "coverage": round(r["mastery"].coverage, 4),
+        "accuracy": round(r["mastery"].accuracy, 4), "attempts": r["attempts"], "best": r["best"], "latest": r["latest"],
+        "read": bool(r["progress"] and r["progress"].read_at), "minutes": r["minutes"]} for r in rows])
+
+
+@bp.route("/me/reviews")
+@token_required
+def my_reviews():
+    """The cards I should review now, most-forgotten first, within my daily limit."""
+    from app.learning.review_routes import live_cards, served_today
+
+    now = datetime.now(timezone.utc)
+    owner, user = g.api_user.owner_key, g.api_user
+    due = live_cards(owner, due_by=now)
+    order = build_queue([(c.id, card_state(c)) for c in due], now, served_today(owner, now),
+                        user.daily_review_limit, user.desired_retention)
+    by_id = {card.id: card for card in due}
+    return jsonify(due_now=len(order), waiting=len(due) - len(order), cards=[
+        {"question_id": by_id[i].question_id, "due": card_state(by_id[i]).due.isoformat(),
+         "review_url": url_for("learning.review", _external=True)} for i in order])
+
+
+@bp.route("/classes/<int:classroom_id>/results")
+@token_required
+def class_results(classroom_id: int):
+    """A class's gradebook (for its instructor or an admin)."""
+    from app.authoring.results import gradebook_data
+
+    classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
+    if classroom is None:
+        abort(404, description=f"There is no class {classroom_id}.")
+    if classroom.instructor_id != g.api_user.id and g.api_user.role != "admin":
+        abort(403, description="Only the class's instructor (or an admin) can read its results.")
+    students, assignments, cells = gradebook_data(classroom)
+    return jsonify(**{"class": {"id": classroom.id, "name": classroom.name},
+                      "assignments": [{"id": a.id, "title": a.title, "grading_method": a.grading_method} for a in assignments],
+                      "students": [{"username": s.username, "grades": {str(a.id): (cells.get((s.id, a.id)) or {}).get("grade")
+                                                                       for a in assignments}} for s in students]})
