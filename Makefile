@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check load bench clean
+.PHONY: run test test-postgres check load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/item_analysis.py
 
 test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite again on PostgreSQL: BACKCHANNEL_TEST_POSTGRES=postgresql+psycopg://user@host:port
+# (.ci/postgres-up starts a throw-away server and prints that URL).
+test-postgres: $(VENV)/.dev-installed
+	@test -n "$$BACKCHANNEL_TEST_POSTGRES" || { echo "set BACKCHANNEL_TEST_POSTGRES (see .ci/postgres-up)"; exit 2; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

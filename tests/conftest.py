@@ -1,15 +1,21 @@
-"""Fixtures in flaskr's style: an app per test on its own migrated SQLite file, a client, a runner.
+"""Fixtures in flaskr's style: an app per test on its own migrated database, a client, a runner.
 
-Migrating and loading the shipped course happen once per session into template files that each
-test copies, so every test starts from a real migrated database without paying for it.
+Migrating and loading the shipped course happen once per session into two template databases
+("empty" and "loaded"); each test gets a private copy, so every test starts from a real migrated
+database without paying for it. SQLite by default (file copies); PostgreSQL when
+``BACKCHANNEL_TEST_POSTGRES`` holds a server URL such as
+``postgresql+psycopg://postgres@127.0.0.1:54329`` (``CREATE DATABASE ... TEMPLATE``).
 """
 
+import itertools
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
@@ -18,19 +24,87 @@ from app.course_loader import read_everything, store_course
 from app.extensions import db
 
 SHARED = PROJECT_ROOT.parent / "shared"
+POSTGRES = os.environ.get("BACKCHANNEL_TEST_POSTGRES")
 
 
-def make_config(database: Path, **overrides) -> type:
-    """A test configuration class using ``database`` as its SQLite file."""
+def make_config(database_uri: str, **overrides) -> type:
+    """A test configuration class on ``database_uri``."""
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "COURSE_DIR": PROJECT_ROOT,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         **overrides,
     }
     return type("TestConfig", (Config,), settings)
+
+
+class SqliteDatabases:
+    """Template databases as files; a test's database is a copy of one."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def create_template(self, name: str) -> str:
+        return self.uri_of(name)
+
+    def uri_of(self, name: str) -> str:
+        return f"sqlite:///{self.folder / name}.sqlite3"
+
+    def copy(self, name: str, target_folder: Path, number: int) -> str:
+        target = target_folder / f"test-{number}.sqlite3"
+        shutil.copy(self.folder / f"{name}.sqlite3", target)
+        return f"sqlite:///{target}"
+
+    def clone_template(self, source: str, name: str) -> None:
+        shutil.copy(self.folder / f"{source}.sqlite3", self.folder / f"{name}.sqlite3")
+
+    def drop(self, uri: str) -> None:
+        """Files go with the test's temporary folder."""
+
+    def close(self) -> None:
+        """Template files go with the session's temporary folder."""
+
+
+class PostgresDatabases:
+    """Template databases on a PostgreSQL server; a test's database is CREATE DATABASE ... TEMPLATE."""
+
+    counter = itertools.count()
+
+    def __init__(self, server: str):
+        self.server = server.rstrip("/")
+        self.admin = sa.create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
+        self.prefix = f"bc_{os.getpid()}"
+
+    def _execute(self, statement: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+    def create_template(self, name: str) -> str:
+        self._execute(f"DROP DATABASE IF EXISTS {self.prefix}_{name}")
+        self._execute(f"CREATE DATABASE {self.prefix}_{name}")
+        return self.uri_of(name)
+
+    def uri_of(self, name: str) -> str:
+        return f"{self.server}/{self.prefix}_{name}"
+
+    def clone_template(self, source: str, name: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {self.prefix}_{name}")
+        self._execute(f"CREATE DATABASE {self.prefix}_{name} TEMPLATE {self.prefix}_{source}")
+
+    def copy(self, name: str, target_folder: Path, number: int) -> str:
+        database = f"{self.prefix}_t{next(self.counter)}"
+        self._execute(f"CREATE DATABASE {database} TEMPLATE {self.prefix}_{name}")
+        return f"{self.server}/{database}"
+
+    def drop(self, uri: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {uri.rsplit('/', 1)[1]} WITH (FORCE)")
+
+    def close(self) -> None:
+        for name in ("loaded", "empty"):
+            self._execute(f"DROP DATABASE IF EXISTS {self.prefix}_{name} WITH (FORCE)")
+        self.admin.dispose()
 
 
 @dataclass
@@ -52,20 +126,22 @@ def shipped_course() -> Shipped:
 
 @pytest.fixture(scope="session")
 def database_templates(tmp_path_factory, shipped_course):
-    """Two migrated database files: empty, and with the shipped course loaded."""
+    """Two migrated template databases: "empty", and "loaded" with the shipped course."""
     folder = tmp_path_factory.mktemp("templates")
-    empty, loaded = folder / "empty.sqlite3", folder / "loaded.sqlite3"
-    app = create_app(make_config(empty), instance_path=str(folder / "instance"))
+    backend = PostgresDatabases(POSTGRES) if POSTGRES else SqliteDatabases(folder)
+    app = create_app(make_config(backend.create_template("empty")), instance_path=str(folder / "instance"))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    shutil.copy(empty, loaded)
-    app = create_app(make_config(loaded), instance_path=str(folder / "instance"))
+    backend.clone_template("empty", "loaded")
+    app = create_app(make_config(backend.uri_of("loaded")), instance_path=str(folder / "instance"))
     with app.app_context():
         store_course(shipped_course.lessons, shipped_course.banks)
-        db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if not POSTGRES:
+            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
-    return {"empty": empty, "loaded": loaded}
+    yield backend
+    backend.close()
 
 
 @pytest.fixture
@@ -74,9 +150,8 @@ def make_app(database_templates, tmp_path):
     apps = []
 
     def factory(template: str = "loaded", **overrides):
-        database = tmp_path / f"test-{len(apps)}.sqlite3"
-        shutil.copy(database_templates[template], database)
-        app = create_app(make_config(database, **overrides), instance_path=str(tmp_path / "instance"))
+        uri = database_templates.copy(template, tmp_path, len(apps))
+        app = create_app(make_config(uri, **overrides), instance_path=str(tmp_path / "instance"))
         apps.append(app)
         return app
 
@@ -84,6 +159,7 @@ def make_app(database_templates, tmp_path):
     for app in apps:
         with app.app_context():
             db.engine.dispose()
+        database_templates.drop(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture

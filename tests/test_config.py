@@ -87,8 +87,11 @@ def test_migrations_keep_existing_data_when_they_rebuild_tables(make_app):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/lessons/trade/quiz").get_data(as_text=True)).group(1)
     public_id = client.post("/lessons/trade/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
     client.post(f"/attempts/{public_id}/submit", data={"csrf_token": token})
+    def count(table: str) -> int:
+        with db.engine.connect() as connection:  # closed at once: PostgreSQL's DROP TABLE waits for open readers
+            return connection.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar()
+
     with app.app_context():
-        count = lambda table: db.session.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar()  # noqa: E731
         before = {table: count(table) for table in ("lesson", "question", "answer", "review_card")}
         assert before["answer"] == 10
         downgrade(revision="-2")

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.course.quiz import form_values
+from app.course.scheduling import aware
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import LessonProgress, QuestionVersion, ReviewCard, ReviewLog, User
@@ -66,7 +67,7 @@ def test_answers_become_cards_with_their_reviews_logged(app, client, auth):
     owner = owner_of(app)
     cards = cards_of(app, owner)
     assert len(cards) == 10
-    assert all(card.due > datetime.now(timezone.utc).replace(tzinfo=None) for card in cards)
+    assert all(aware(card.due) > datetime.now(timezone.utc) for card in cards)
     with app.app_context():
         logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner)).all()
     assert len(logs) == 10 and {log.source for log in logs} == {"test"} and {log.rating for log in logs} == {3}
@@ -88,7 +89,7 @@ def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth):
     feedback = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Correct" in feedback and "Read this in the lesson" in feedback and "How did that feel?" in feedback
     after = next(card for card in cards_of(app, owner) if card.id == card_id)
-    assert after.due > before.due and after.due > datetime.now(timezone.utc).replace(tzinfo=None)
+    assert aware(after.due) > aware(before.due) and aware(after.due) > datetime.now(timezone.utc)
     assert "9 due today" in client.get("/").get_data(as_text=True)
 
 

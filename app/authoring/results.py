@@ -11,6 +11,7 @@ from flask import Response, abort, render_template
 from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
 from app.course.grading import grade, is_late
+from app.course.scheduling import aware
 from app.course.statistics import analyse, distractors
 from app.extensions import db
 from app.learning.quiz_routes import attempt_items, close_test, result_rows
@@ -23,8 +24,7 @@ def close_expired(assignment_ids: list[int]) -> None:
     open_attempts = db.session.scalars(sa.select(Attempt).where(
         Attempt.assignment_id.in_(assignment_ids), Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None)))
     for attempt in list(open_attempts):
-        deadline = attempt.deadline if attempt.deadline.tzinfo else attempt.deadline.replace(tzinfo=timezone.utc)
-        if is_late(deadline, now):
+        if is_late(aware(attempt.deadline), now):
             items = attempt_items(attempt)
             close_test(attempt, items, attempt.draft or [None] * len(items))
 

@@ -52,8 +52,12 @@ class CardState:
 
 
 def aware(moment: datetime) -> datetime:
-    """Datetimes from SQLite come back naive; everything here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """The moment in UTC as an aware datetime, whatever the database returned.
+
+    SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones in the session's
+    zone. FSRS insists on ``timezone.utc`` itself, so both are normalised to it.
+    """
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def scheduler(retention: float = DEFAULT_RETENTION) -> Scheduler:

@@ -11,13 +11,10 @@ from flask_login import current_user, login_required
 from app.authoring.forms import JoinForm, StartAssignmentForm
 from app.course.grading import grade
 from app.course.quiz import choice_order
+from app.course.scheduling import aware
 from app.extensions import db
 from app.learning import bp
 from app.models import Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question, QuestionVersion
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @bp.route("/classes/join", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.course.grading import is_late, may_review
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
+from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, Outcome, practice_mark, score
 from app.extensions import db
 from app.learning import bp
@@ -141,7 +142,7 @@ def attempt(public_id: str):
 
 
 def _deadline(current: Attempt) -> datetime | None:
-    return _aware(current.deadline) if current.deadline else None
+    return aware(current.deadline) if current.deadline else None
 
 
 def practice_view(current: Attempt, items: list[dict]):
@@ -237,11 +238,6 @@ def retrieval(item: dict, response, outcome: Outcome, seconds: int | None) -> di
             "score": outcome.score, "response": response, "seconds": seconds}
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 @bp.route("/attempts/<public_id>/check", methods=["POST"])
 def check(public_id: str):
     """Score one practice try; the try number makes a double click or a stale tab harmless."""
@@ -264,7 +260,7 @@ def check(public_id: str):
         return back  # already checked (double click, back button, second tab): nothing changes
     item = items[position]
     response = read_responses([item])[0]
-    previous_moment = _aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
+    previous_moment = aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
     now = datetime.now(timezone.utc)
     seconds = int((now - previous_moment).total_seconds())
     outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
@@ -279,7 +275,7 @@ def check(public_id: str):
 
 def _latest_moment(current: Attempt) -> datetime:
     latest = db.session.scalar(sa.select(sa.func.max(Answer.answered_at)).where(Answer.attempt_id == current.id))
-    return _aware(latest or current.started_at)
+    return aware(latest or current.started_at)
 
 
 @bp.route("/attempts/<public_id>/finish", methods=["POST"])
@@ -318,6 +314,6 @@ def result(public_id: str):
         return redirect(url_for("learning.attempt", public_id=public_id))
     rows = result_rows(current)
     reviewable = current.assignment is None or may_review(
-        current.assignment.review_option, _aware(current.assignment.due_at) if current.assignment.due_at else None,
+        current.assignment.review_option, aware(current.assignment.due_at) if current.assignment.due_at else None,
         datetime.now(timezone.utc))
     return render_template("learning/result.html", attempt=current, rows=rows, reviewable=reviewable)

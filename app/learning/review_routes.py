@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from app.course.quiz import ForgedResponse, choice_order, parse_response
-from app.course.scheduling import SELF_RATINGS, CardState, build_queue, rating_for, review
+from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, rating_for, review
 from app.course.scoring import score
 from app.extensions import db
 from app.learning import bp
@@ -157,14 +157,10 @@ def review_feedback(log_id: int):
     log = own_log(log_id)
     version = db.session.get(QuestionVersion, log.question_version_id)
     lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == log.question_id))
-    can_rate = log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - _aware(log.reviewed_at) < SELF_RATING_WINDOW
+    can_rate = log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW
     return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html,
                            outcome=score(version.data, log.response), lesson=lesson, can_rate=can_rate,
                            rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _is_latest(log: ReviewLog) -> bool:
@@ -180,12 +176,12 @@ def rate_review(log_id: int):
     choice = (request.form.get("rating") or "").lower()
     if not form.validate_on_submit() or choice not in SELF_RATINGS:
         abort(400, description="Rate the card Hard, Good or Easy.")
-    if log.score < 1.0 or not _is_latest(log) or datetime.now(timezone.utc) - _aware(log.reviewed_at) >= SELF_RATING_WINDOW:
+    if log.score < 1.0 or not _is_latest(log) or datetime.now(timezone.utc) - aware(log.reviewed_at) >= SELF_RATING_WINDOW:
         abort(400, description="Only the latest review of a card answered correctly, within the hour, can be rated.")
     card = db.session.get(ReviewCard, log.card_id)
     retention, _ = review_settings()
     rating = rating_for("correct", choice)
-    apply_state(card, review(CardState.from_dict(log.card_before), rating, _aware(log.reviewed_at), retention))
+    apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), retention))
     log.rating = int(rating)
     db.session.commit()
     flash(f"Rated {choice}. Next review of that card: {card.due:%d %b %Y}.")
