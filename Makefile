@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres check load bench clean
+.PHONY: run serve test test-postgres check load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) course load
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-style serving: gunicorn with gunicorn.conf.py; SECRET_KEY (and DATABASE_URL) from the environment.
+serve: $(VENV)/.installed
+	@test -n "$$SECRET_KEY" || { echo "set SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')"; exit 2; }
+	$(FLASK) db upgrade
+	$(FLASK) course load
+	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 
 load: $(VENV)/.installed
 	$(FLASK) db upgrade

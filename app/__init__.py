@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
+from app import ops
 from app.config import Config, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
 
@@ -22,6 +23,10 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("SECRET_KEY must be set in production (BACKCHANNEL_ENV=production): every server "
+                               "behind a load balancer needs the same key. Generate one with: "
+                               "python -c 'import secrets; print(secrets.token_hex(32))'")
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(app.instance_path)
@@ -29,6 +34,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    ops.init_app(app)
     return app
 
 

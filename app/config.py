@@ -15,7 +15,11 @@ class Config:
     """
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # gunicorn.conf.py sets BACKCHANNEL_ENV=production: then SECRET_KEY must come from the environment.
+    PRODUCTION = os.environ.get("BACKCHANNEL_ENV") == "production"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    # A pooled connection that died (database restarted) is noticed and replaced before use.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSE_DIR = Path(os.environ.get("BACKCHANNEL_COURSE_DIR", PROJECT_ROOT))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -141,12 +141,12 @@ def parse_gift(text: str, default_anchor: str) -> tuple[list[Imported], list[Ski
         general = ""
         if "####" in answers_text:
             answers_text, general = answers_text.split("####", 1)
+        meta = meta if isinstance(meta, dict) else {}
         try:
             data, notes = _question(answers_text, meta)
-        except ValueError as error:
+        except (ValueError, TypeError, KeyError, IndexError) as error:
             skipped.append(Skipped(display, line, f"{error}; skipped"))
             continue
-        meta = meta or {}
         ident = meta.get("id") or _unique(slug(name or _clean(prompt)), used)
         used.add(ident)
         data.update({

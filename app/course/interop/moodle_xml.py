@@ -55,12 +55,14 @@ def parse_moodle_xml(text: str, default_anchor: str) -> tuple[list[Imported], li
         if kind not in SUPPORTED:
             skipped.append(Skipped(name, line, f"Moodle type '{kind}' has no equivalent here; skipped"))
             continue
-        meta_element = question.find("backchannel")
-        meta = json.loads(meta_element.text) if meta_element is not None and meta_element.text else {}
         notes: list[str] = []
         try:
+            meta_element = question.find("backchannel")
+            meta = json.loads(meta_element.text) if meta_element is not None and meta_element.text else {}
+            if not isinstance(meta, dict):
+                raise ValueError("the <backchannel> element is not a JSON object")
             data = _READERS[kind](question, meta, notes)
-        except ValueError as error:
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
             skipped.append(Skipped(name, line, f"{error}; skipped"))
             continue
         for dropped in ("hint", "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
