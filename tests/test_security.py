@@ -3,7 +3,6 @@
 import re
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app import create_app
