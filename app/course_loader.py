@@ -1,6 +1,7 @@
 """Load the checked course into the database, and the ``flask course`` commands that do it."""
 
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -66,6 +67,7 @@ def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> t
             added += 1
         elif row.content_hash != doc.content_hash or row.retired:
             changed += 1
+            row.loaded_at = datetime.now(timezone.utc)
         row.retired = False
         apply_lesson(row, doc)
         bank = bank_by_slug.get(doc.slug)

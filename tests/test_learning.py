@@ -143,3 +143,27 @@ def test_course_pages_are_built_from_the_lessons_tables(app, client, tmp_path):
     with app.app_context():
         store_course(result.lessons)
     assert "Renamed event for the test" in client.get("/timeline").get_data(as_text=True)
+
+
+def test_visitor_pages_are_served_from_memory_until_the_course_changes(app, client, tmp_path):
+    from app.learning import routes
+
+    routes._pages.clear()
+    first = client.get("/lessons/trade").get_data(as_text=True)
+    assert any(key[0] == "/lessons/trade" for key in routes._pages)
+    assert client.get("/lessons/trade").get_data(as_text=True) == first
+    shutil.copytree(PROJECT_ROOT / "lessons", tmp_path / "lessons")
+    trade = tmp_path / "lessons" / "trade.md"
+    trade.write_text(trade.read_text(encoding="utf-8").replace("## Key facts", "A sentence added later.\n\n## Key facts", 1), encoding="utf-8")
+    with app.app_context():
+        store_course(read_course(tmp_path).lessons)
+    assert "A sentence added later." in client.get("/lessons/trade").get_data(as_text=True)
+
+
+def test_a_visitor_with_a_session_gets_a_fresh_page(app, client):
+    client.get("/lessons/trade/quiz")  # no session yet: still the shared page
+    with client.session_transaction() as session:
+        session["guest"] = "someone"
+    assert "I&#39;ve read this" in client.get("/lessons/trade").get_data(as_text=True) or \
+        "I've read this" in client.get("/lessons/trade").get_data(as_text=True)
+    assert "to mark lessons as read" in app.test_client().get("/lessons/trade").get_data(as_text=True)

@@ -1,0 +1,91 @@
+"""Shared by the load and fault benchmarks: a throw-away database and a gunicorn server on loopback."""
+
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def postgres():
+    """A throw-away PostgreSQL server (.ci/postgres-up), or None where PostgreSQL is not installed."""
+    try:
+        started = subprocess.run([str(ROOT / ".ci" / "postgres-up")], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "PGPORT_TEST": str(free_port())})
+    except (subprocess.CalledProcessError, FileNotFoundError) as error:
+        print(f"(PostgreSQL not available: {error}; skipping its runs)")
+        yield None
+        return
+    folder = started.stderr.split("running from ")[1].split(" ")[0]
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "postgres-down"), folder], check=False)
+
+
+def database_url(kind: str, folder: Path, server: str | None) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    name = f"bench_{secrets.token_hex(4)}"
+    subprocess.run([str(BIN / "python"), "-c", f"import sqlalchemy as sa; e = sa.create_engine('{server}/postgres', "
+                    f"isolation_level='AUTOCOMMIT'); c = e.connect(); c.exec_driver_sql('CREATE DATABASE {name}')"], check=True)
+    return f"{server}/{name}"
+
+
+def prepare(url: str, instance: Path) -> dict:
+    """Migrate and load the course into ``url``; return the environment a server needs."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "LOGIN_RATE_LIMIT": "100000 per minute"}
+    for command in (["db", "upgrade"], ["course", "load"]):
+        subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = None):
+    """gunicorn with gunicorn.conf.py on a free loopback port; yields (base URL, process)."""
+    port = free_port()
+    server_env = {**env, "BIND": f"127.0.0.1:{port}"}
+    if workers:
+        server_env["WEB_CONCURRENCY"] = str(workers)
+    process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--pythonpath", "bench", app],
+                               cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def temp_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
