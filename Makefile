@@ -44,6 +44,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/course_load.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/item_analysis.py
+	$(BIN)/python bench/course_scale.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/faults.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -30,6 +30,11 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Never wait forever on a database that is restarting: fail in 5 s, answer 503, retry next time.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_timeout": 10,
+                                                   "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
 
     register_extensions(app)
     register_blueprints(app)

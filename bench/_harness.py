@@ -1,6 +1,7 @@
 """Shared by the load and fault benchmarks: a throw-away database and a gunicorn server on loopback."""
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import socket
@@ -21,6 +22,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclasses.dataclass
+class Postgres:
+    url: str
+    folder: str
+
+    def _pg_ctl(self, *args: str) -> None:
+        pg_ctl = subprocess.run(["bash", "-c", "readlink -f $(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1)"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        prefix = ["runuser", "-u", "bc-postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, pg_ctl, "-D", f"{self.folder}/data", *args], check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-l", f"{self.folder}/server.log", "-w", "start")
+
+
 @contextlib.contextmanager
 def postgres():
     """A throw-away PostgreSQL server (.ci/postgres-up), or None where PostgreSQL is not installed."""
@@ -33,7 +52,7 @@ def postgres():
         return
     folder = started.stderr.split("running from ")[1].split(" ")[0]
     try:
-        yield started.stdout.strip()
+        yield Postgres(started.stdout.strip(), folder)
     finally:
         subprocess.run([str(ROOT / ".ci" / "postgres-down"), folder], check=False)
 

@@ -95,7 +95,7 @@ def main() -> None:
         submissions("SQLite", sqlite_env, sqlite_url)
         with postgres() as server:
             if server:
-                pg_url = database_url("postgres", folder, server)
+                pg_url = database_url("postgres", folder, server.url)
                 submissions("PostgreSQL", prepare(pg_url, folder), pg_url)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -48,6 +48,7 @@ class Student:
         record("quiz page", status, html)
         token = TOKEN.search(html).group(1) if status == 200 else None
         if token is None:
+            time.sleep(0.5)  # a student whose page failed waits a moment before trying again
             return
         status, headers, body = self.call("/lessons/trade/quiz/start", {"mode": "test", "csrf_token": token})
         record("start", status, body)
