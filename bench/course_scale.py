@@ -31,11 +31,11 @@ def build(folder: Path, copies: int) -> None:
             text = lesson.read_text(encoding="utf-8")
             text = re.sub(r"^slug: .*$", f"slug: {slug}", text, count=1, flags=re.M)
             text = re.sub(r"^order: .*$", f"order: {order}", text, count=1, flags=re.M)
-            text = re.sub(r"\]\(/lessons/([a-z0-9-]+)", lambda m: f"](/lessons/{m.group(1)}" + (f"-c{copy}" if copy else ""), text)
+            text = re.sub(r"\]\(/lessons/([a-z0-9-]+)", lambda m, copy=copy: f"](/lessons/{m.group(1)}" + (f"-c{copy}" if copy else ""), text)
             (folder / "lessons" / f"{slug}.md").write_text(text, encoding="utf-8")
             bank = (ROOT / "quizzes" / f"{lesson.stem}.yaml").read_text(encoding="utf-8")
             if copy:
-                bank = re.sub(r"^(  - id: )([a-z0-9-]+)$", lambda m: f"{m.group(1)}{m.group(2)}-c{copy}", bank, flags=re.M)
+                bank = re.sub(r"^(  - id: )([a-z0-9-]+)$", lambda m, copy=copy: f"{m.group(1)}{m.group(2)}-c{copy}", bank, flags=re.M)
             (folder / "quizzes" / f"{slug}.yaml").write_text(bank, encoding="utf-8")
 
 

@@ -13,7 +13,8 @@ from app.course.mastery import course_mastery
 from app.course.quiz import ForgedResponse, form_values_from_json, parse_response
 from app.course.scheduling import build_queue
 from app.extensions import db
-from app.models import Attempt, Classroom, Lesson, Question, QuestionVersion
+from app.learning.quiz_routes import live_versions
+from app.models import Attempt, Classroom, Lesson, QuestionVersion
 from app.progress import card_state, lesson_question_counts
 
 MAX_RESPONSES = 200
@@ -30,12 +31,6 @@ def lesson_or_404(slug: str) -> Lesson:
     if lesson is None:
         abort(404, description=f"There is no lesson '{slug}'.")
     return lesson
-
-
-def current_versions(lesson: Lesson) -> list[QuestionVersion]:
-    return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
-        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)))
 
 
 def public_question(version: QuestionVersion) -> dict:
@@ -83,7 +78,7 @@ def lesson(slug: str):
 def quiz(slug: str):
     """The lesson's questions without their answers."""
     current = lesson_or_404(slug)
-    return jsonify(lesson=current.slug, questions=[public_question(v) for v in current_versions(current)])
+    return jsonify(lesson=current.slug, questions=[public_question(v) for v in live_versions(current.id)])
 
 
 @bp.route("/lessons/<slug>/attempts", methods=["POST"])
@@ -99,7 +94,7 @@ def submit_attempt(slug: str):
     responses = body["responses"]
     if len(responses) > MAX_RESPONSES:
         abort(400, description=f"At most {MAX_RESPONSES} answers per attempt.")
-    versions = {v.question_id: v for v in current_versions(current)}
+    versions = {v.question_id: v for v in live_versions(current.id)}
     unknown = [qid for qid in responses if qid not in versions]
     if unknown:
         abort(400, description=f"'{unknown[0]}' is not a question of the lesson '{slug}'. Nothing was saved.")

@@ -12,7 +12,8 @@ from app.authoring.importing import ImportRefused, import_questions
 from app.course.interop.gift import export_gift
 from app.course.interop.moodle_xml import export_moodle_xml
 from app.extensions import db
-from app.models import Lesson, Question, QuestionVersion
+from app.learning.quiz_routes import live_versions
+from app.models import Lesson
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -34,13 +35,11 @@ def import_file():
 
 
 def lesson_questions(slug: str) -> tuple[Lesson, list[dict]]:
+    """A lesson by slug (404 if unknown) and its live questions' data."""
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
     if lesson is None:
         abort(404, description=f"There is no lesson “{slug}”.")
-    versions = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
-        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)).all()
-    return lesson, [version.data for version in versions]
+    return lesson, [version.data for version in live_versions(lesson.id)]
 
 
 @bp.route("/lessons/<slug>/bank.gift")

@@ -184,13 +184,10 @@ def retire_question(question_id: str):
 @instructor_required
 def export_bank(slug: str):
     """The lesson's live questions (shipped and authored) as a bank file: it loads back to the same data."""
-    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
-    if lesson is None:
-        abort(404, description=f"There is no lesson “{slug}”.")
-    versions = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
-        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.lesson_id == lesson.id, Question.retired.is_(False)).order_by(Question.position)).all()
-    text = dump_bank([version.data for version in versions], lesson.quiz_size)
+    from app.authoring.interop_routes import lesson_questions
+
+    lesson, questions = lesson_questions(slug)
+    text = dump_bank(questions, lesson.quiz_size)
     return Response(text, mimetype="application/x-yaml",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.yaml"'})
 

@@ -45,6 +45,13 @@ def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
     return [tuple(row) for row in rows]
 
 
+def live_versions(lesson_id: int) -> list[QuestionVersion]:
+    """The current version of each live question of a lesson, in bank order."""
+    return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson_id, Question.retired.is_(False)).order_by(Question.position)))
+
+
 def attempt_items(attempt: Attempt) -> list[dict]:
     """The attempt's layout joined with the exact question versions it showed and their lessons."""
     version_ids = [entry["version_id"] for entry in attempt.layout]
