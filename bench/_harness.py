@@ -82,8 +82,10 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
     server_env = {**env, "BIND": f"127.0.0.1:{port}"}
     if workers:
         server_env["WEB_CONCURRENCY"] = str(workers)
+    # The server's log goes to a file: an undrained pipe fills up and blocks every worker that logs.
+    log = open(Path(tempfile.gettempdir()) / f"backchannel-gunicorn-{port}.log", "w+b")  # noqa: SIM115
     process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--pythonpath", "bench", app],
-                               cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -95,7 +97,8 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
             time.sleep(0.2)
     else:
         process.kill()
-        raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+        log.seek(0)
+        raise RuntimeError("gunicorn did not start: " + log.read().decode(errors="replace")[-2000:])
     try:
         yield base, process
     finally:
@@ -104,6 +107,9 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        if not os.environ.get("BENCH_KEEP_LOGS"):
+            os.unlink(log.name)
 
 
 def temp_folder() -> Path:

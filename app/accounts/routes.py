@@ -20,7 +20,13 @@ BAD_LOGIN = "Invalid username or password."
 
 @login.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The logged-in user; None (anonymous) while the database is unreachable, so the 503 page
+    that says so can still be drawn."""
+    try:
+        return db.session.get(User, int(user_id))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return None
 
 
 def safe_next(default: str) -> str:

@@ -69,7 +69,13 @@ def due_count(owner: str | None) -> int:
 
 @bp.app_context_processor
 def inject_due_today() -> dict:
-    return {"due_today": due_count(owner_key(create=False))}
+    """The navigation's "N due" badge. Error pages render it too, so a database that is down
+    (the very reason for a 503 page) must not turn that page into a 500."""
+    try:
+        return {"due_today": due_count(owner_key(create=False))}
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"due_today": 0}
 
 
 def current_version(question_id: str) -> QuestionVersion:
