@@ -114,3 +114,19 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
 
 def temp_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
+
+
+def check_database(url: str, acknowledged: list[str]) -> tuple[int, int]:
+    """(acknowledged attempts missing or incomplete in the database, submitted attempts without all 10 answers)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        complete = set(connection.execute(sa.text(
+            "SELECT a.public_id FROM attempt a WHERE a.submitted_at IS NOT NULL AND "
+            "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) = 10")).scalars())
+        half = connection.execute(sa.text(
+            "SELECT COUNT(*) FROM attempt a WHERE a.submitted_at IS NOT NULL AND "
+            "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) <> 10")).scalar()
+    engine.dispose()
+    return sum(1 for pid in acknowledged if pid not in complete), half

@@ -17,10 +17,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import database_url, gunicorn, postgres, prepare, temp_folder  # noqa: E402
+from _harness import check_database, database_url, gunicorn, postgres, prepare, temp_folder  # noqa: E402
 from students import simulate  # noqa: E402
 
 SECONDS = 20
@@ -29,19 +28,6 @@ SECONDS = 20
 def workers_of(master: int) -> list[int]:
     output = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
     return [int(pid) for pid in output.split()]
-
-
-def check_database(url: str, acknowledged: list[str]) -> tuple[int, int]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        complete = set(connection.execute(sa.text(
-            "SELECT a.public_id FROM attempt a WHERE a.submitted_at IS NOT NULL AND "
-            "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) = 10")).scalars())
-        half = connection.execute(sa.text(
-            "SELECT COUNT(*) FROM attempt a WHERE a.submitted_at IS NOT NULL AND "
-            "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) <> 10")).scalar()
-    engine.dispose()
-    return sum(1 for pid in acknowledged if pid not in complete), half
 
 
 def kill_a_worker(kind: str, env: dict, url: str) -> None:

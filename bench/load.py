@@ -18,10 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import database_url, gunicorn, postgres, prepare, temp_folder  # noqa: E402
+from _harness import check_database, database_url, gunicorn, postgres, prepare, temp_folder  # noqa: E402
 from students import simulate  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 60))
@@ -62,24 +60,15 @@ def submissions(kind: str, env: dict, url: str) -> None:
         process.start()
         summary = queue.get(timeout=SECONDS + 300)
         process.join()
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        found = dict(connection.execute(sa.text(
-            "SELECT a.public_id, COUNT(an.id) FROM attempt a LEFT JOIN answer an ON an.attempt_id = a.id "
-            "WHERE a.submitted_at IS NOT NULL GROUP BY a.public_id")).all())
-        half = connection.execute(sa.text(
-            "SELECT COUNT(*) FROM attempt a WHERE a.submitted_at IS NOT NULL AND "
-            "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) <> 10")).scalar()
-    engine.dispose()
     acknowledged = summary["acknowledged"]
-    lost = [pid for pid in acknowledged if found.get(pid) != 10]
+    lost, half = check_database(url, acknowledged)
     latencies = sorted(summary["latencies"])
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")  # noqa: E731
     print(f"2. quiz submissions on {kind}: 100 students for {SECONDS:.0f} s (login, quiz page, start, attempt, submit, result)")
     print(f"   {len(acknowledged)} acknowledged submissions = {len(acknowledged) / summary['elapsed']:.1f} per s; "
           f"quiz round p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms")
     print(f"   5xx: {summary['errors_5xx']}   'database is locked' seen: {summary['locked']}   client errors: {summary['exceptions']}")
-    print(f"   acknowledged but missing or incomplete in the database: {len(lost)}; half-stored attempts: {half}")
+    print(f"   acknowledged but missing or incomplete in the database: {lost}; half-stored attempts: {half}")
     other = {k: v for k, v in summary["statuses"].items() if not k.endswith((" 200", " 302"))}
     if other:
         print(f"   other statuses: {other}")

@@ -171,7 +171,7 @@ def practice_view(current: Attempt, items: list[dict]):
         mark=practice_mark([t.score for t in its_tries]),
         values=form_values(item["data"], item["field"], last.response) if last and position not in finished else {},
         check_form=CheckForm(position=position, try_number=len(its_tries) + 1), finish_form=FinishForm(),
-        max_tries=PRACTICE_MAX_TRIES, penalty=PRACTICE_PENALTY, tries_by_position=tries,
+        max_tries=PRACTICE_MAX_TRIES,
     )
 
 
