@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.course.grading import is_late, may_review
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scheduling import aware
-from app.course.scoring import PRACTICE_MAX_TRIES, PRACTICE_PENALTY, Outcome, practice_mark, score
+from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
@@ -104,7 +104,7 @@ def quiz(slug: str):
     return render_template(
         "learning/quiz_home.html", lesson=lesson, question_count=len(questions), attempts=mine,
         test_form=StartQuizForm(mode="test"), practice_form=StartQuizForm(mode="practice"),
-        penalty=PRACTICE_PENALTY, max_tries=PRACTICE_MAX_TRIES,
+        max_tries=PRACTICE_MAX_TRIES,
     )
 
 
