@@ -35,3 +35,12 @@ login = LoginManager()
 login.login_view = "accounts.login"
 login.login_message = "Please log in to see that page."
 limiter = Limiter(get_remote_address)
+
+
+def rollback_quietly() -> None:
+    """Roll the session back on an error path. When the connection itself has died, even the
+    rollback can fail; the session is then discarded so the next request starts clean."""
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.session.remove()

@@ -79,7 +79,8 @@ def restart_postgres(server, env: dict, url: str) -> None:
     recovery = f"{recovered_at - gap_started:.1f} s after the stop" if recovered_at else "NOT within 60 s"
     print(f"   healthy again {recovery}, with the same gunicorn master: {same_master}")
     errors = {k: v for k, v in summary["statuses"].items() if k.split()[-1].startswith("5")}
-    print(f"   5xx seen by students: {summary['errors_5xx']} {errors}; "
+    not_503 = sum(v for k, v in errors.items() if k.split()[-1] != "503")
+    print(f"   5xx seen by students: {summary['errors_5xx']}, of which not a clean 503: {not_503} {errors}; "
           f"{len(summary['acknowledged'])} acknowledged, lost: {lost}, half-stored: {half}")
 
 

@@ -1,16 +1,19 @@
 """Production safety: security headers, health check, database outages, secrets, XSS and fuzzing."""
 
 import re
+import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import event
 
 from app import create_app
 from app.course.bank import parse_bank_text, render_question
 from app.course.interop.gift import parse_gift
 from app.course.interop.moodle_xml import parse_moodle_xml
 from app.course.lessons import parse_lesson_text
-from tests.conftest import make_config
+from app.extensions import db
+from tests.conftest import AuthActions, make_config
 
 PAGES = ["/", "/lessons/trade", "/timeline", "/people", "/glossary", "/lessons/trade/quiz", "/account/login",
          "/account/register", "/me", "/review", "/api/v1/lessons", "/nowhere"]
@@ -47,6 +50,54 @@ def test_an_unreachable_database_gets_503s_not_500s(tmp_path):
     assert page.status_code == 503 and "database is not answering" in page.get_data(as_text=True)
     api = client.get("/api/v1/lessons")
     assert api.status_code == 503 and api.json["status"] == 503
+
+
+def test_a_database_dying_mid_request_gives_a_signed_in_user_a_503_page(make_app):
+    """The outage starts after the user was loaded: the error page must not reload the user
+    (the rollback expired it) and turn its 503 into a 500."""
+    app = make_app("loaded", TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    AuthActions(client).register("tariq")
+    assert client.get("/me").status_code == 200
+    user_loaded = {"yes": False}
+
+    def connection_dies_after_the_user_is_loaded(conn, cursor, statement, *args):
+        if user_loaded["yes"]:
+            raise sqlite3.OperationalError("server closed the connection unexpectedly")
+        user_loaded["yes"] = 'FROM user' in statement
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", connection_dies_after_the_user_is_loaded)
+    try:
+        page = client.get("/me")
+    finally:
+        event.remove(engine, "before_cursor_execute", connection_dies_after_the_user_is_loaded)
+    html = page.get_data(as_text=True)
+    assert user_loaded["yes"] and page.status_code == 503, html[-600:]
+    assert "database is not answering" in html and "tariq" not in html  # drawn as for a visitor
+    assert client.get("/me").status_code == 200  # and the next request is served again
+
+
+def test_a_database_dying_after_the_response_is_made_keeps_the_response(make_app, monkeypatch):
+    """PostgreSQL stopping between a finished response and the session's closing rollback must
+    not replace that response (perhaps a saved submission) with a 500."""
+    app = make_app("loaded", TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    AuthActions(client).register("tariq")
+    with app.app_context():
+        dialect = db.engine.dialect
+    failures = []
+
+    def rollback_fails(dbapi_connection):
+        failures.append(1)
+        raise sqlite3.OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(dialect, "do_rollback", rollback_fails)
+    page = client.get("/me")
+    monkeypatch.undo()
+    assert failures and page.status_code == 200 and "tariq" in page.get_data(as_text=True)
+    assert client.get("/me").status_code == 200
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

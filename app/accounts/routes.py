@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp
 from app.accounts.forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, RevokeForm,
                                 SettingsForm, TokenForm)
-from app.extensions import db, limiter, login
+from app.extensions import db, limiter, login, rollback_quietly
 from app.models import ApiToken, User
 from app.progress import delete_owner_data, export_owner_data, merge_guest
 
@@ -22,10 +22,12 @@ BAD_LOGIN = "Invalid username or password."
 def load_user(user_id: str) -> User | None:
     """The logged-in user; None (anonymous) while the database is unreachable, so the 503 page
     that says so can still be drawn."""
+    if g.get("database_down"):
+        return None
     try:
         return db.session.get(User, int(user_id))
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
+        rollback_quietly()
         return None
 
 

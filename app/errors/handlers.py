@@ -4,7 +4,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import bp
-from app.extensions import db
+from app.extensions import rollback_quietly
 
 SERVER_ERROR_REASON = "Something went wrong on our side and nothing was saved. Please try again."
 
@@ -26,7 +26,7 @@ def handle_http_error(error: HTTPException):
     """
     reason = error.description
     if error.code is None or error.code >= 500:
-        db.session.rollback()
+        rollback_quietly()
         reason = SERVER_ERROR_REASON if error.code == 500 else reason
     status = error.code or 500
     if wants_json():

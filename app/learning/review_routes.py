@@ -4,14 +4,14 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from app.course.quiz import ForgedResponse, choice_order, parse_response
 from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, rating_for, review
 from app.course.scoring import score
-from app.extensions import db
+from app.extensions import db, rollback_quietly
 from app.learning import bp
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
@@ -71,10 +71,12 @@ def due_count(owner: str | None) -> int:
 def inject_due_today() -> dict:
     """The navigation's "N due" badge. Error pages render it too, so a database that is down
     (the very reason for a 503 page) must not turn that page into a 500."""
+    if g.get("database_down"):
+        return {"due_today": 0}
     try:
         return {"due_today": due_count(owner_key(create=False))}
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
+        rollback_quietly()
         return {"due_today": 0}
 
 
