@@ -1,0 +1,144 @@
+/* Backchannel: progressive enhancement. Every page works without this file; with it,
+   a timed test shows a live countdown (and hands in what is on the page when time runs out),
+   "Check" in practice mode answers without reloading the page, and a few keyboard shortcuts
+   can be switched off (WCAG 2.1.4). No inline script anywhere: the CSP forbids it. */
+(function () {
+  "use strict";
+
+  var SHORTCUTS_KEY = "backchannel.shortcuts";
+
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  /* 1. Countdown for a timed test. The server sends its own clock (data-now) so a wrong clock
+     on the learner's machine does not shorten or lengthen the attempt. */
+  function startTimer(box) {
+    var deadline = Date.parse(box.getAttribute("data-deadline"));
+    var serverNow = Date.parse(box.getAttribute("data-now"));
+    if (isNaN(deadline) || isNaN(serverNow)) { return; }
+    var skew = serverNow - Date.now();
+    var form = document.querySelector("form.quiz-form");
+    var submit = form && form.querySelector("[name=submit]");
+    var clock = document.createElement("p");
+    clock.className = "countdown";
+    clock.setAttribute("role", "timer");
+    clock.setAttribute("aria-live", "off");
+    box.appendChild(clock);
+    var warned = {};
+    var handedIn = false;
+
+    function tick() {
+      var left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      clock.textContent = "Time left: " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      clock.classList.toggle("urgent", left <= 60);
+      [5, 1].forEach(function (mark) {
+        if (left <= mark * 60 && left > 2 && !warned[mark]) {
+          warned[mark] = true;
+          announce(mark + (mark === 1 ? " minute" : " minutes") + " left on this test.");
+        }
+      });
+      if (left <= 2 && form && submit && !handedIn) {
+        handedIn = true;
+        announce("Time is up: handing in your answers.");
+        form.requestSubmit(submit);
+        return;
+      }
+      if (left > 0) { window.setTimeout(tick, 1000 - ((Date.now() + skew) % 1000)); }
+    }
+    tick();
+  }
+
+  /* 2. "Check" without a reload: post the form as the browser would, then put the page the
+     server answers with in place of this one. Anything unexpected falls back to a normal post. */
+  function enhancePractice(root) {
+    var form = root.querySelector("form.quiz-form[data-enhance=check]");
+    if (!form) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("status " + response.status); }
+          return response.text().then(function (text) { return { url: response.url, text: text }; });
+        })
+        .then(function (answer) {
+          var fresh = new DOMParser().parseFromString(answer.text, "text/html").querySelector("article.practice");
+          var current = document.querySelector("article.practice");
+          if (!fresh || !current) { window.location.assign(answer.url); return; }
+          current.replaceWith(fresh);
+          window.history.replaceState(null, "", answer.url);
+          enhancePractice(fresh);
+          var heading = fresh.querySelector(".verdict h2");
+          if (heading) {
+            heading.setAttribute("tabindex", "-1");
+            heading.focus();
+            announce(heading.textContent.trim());
+          }
+        })
+        .catch(function () {
+          if (button) { button.disabled = false; }
+          HTMLFormElement.prototype.submit.call(form);
+        });
+    });
+  }
+
+  /* 3. Keyboard shortcuts, only while focus is not in a field, and switchable off. */
+  function shortcutsOn() {
+    try { return window.localStorage.getItem(SHORTCUTS_KEY) !== "off"; } catch (e) { return true; }
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  function clickFirst(selector) {
+    var element = document.querySelector(selector);
+    if (element) { element.click(); return true; }
+    return false;
+  }
+
+  var SHORTCUTS = {
+    n: "[data-shortcut=next]",
+    p: "[data-shortcut=previous]",
+    h: "[data-shortcut=hard]",
+    g: "[data-shortcut=good]",
+    e: "[data-shortcut=easy]"
+  };
+
+  function setUpShortcuts() {
+    var panel = document.querySelector("[data-shortcuts]");
+    if (!panel) { return; }
+    panel.hidden = false;
+    var toggle = panel.querySelector("input[type=checkbox]");
+    toggle.checked = shortcutsOn();
+    toggle.addEventListener("change", function () {
+      try { window.localStorage.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+      announce(toggle.checked ? "Keyboard shortcuts on." : "Keyboard shortcuts off.");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!shortcutsOn() || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+      var selector = SHORTCUTS[event.key];
+      if (selector && clickFirst(selector)) { event.preventDefault(); }
+    });
+  }
+
+  function start() {
+    document.documentElement.classList.add("js");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
+    enhancePractice(document);
+    setUpShortcuts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

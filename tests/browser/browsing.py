@@ -1,0 +1,130 @@
+"""Helpers for the browser tests: what a person does (register, log in, answer), axe-core, screenshots."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.course.quiz import form_values
+from app.course.scoring import key_response
+from app.extensions import db
+from app.models import Attempt, QuestionVersion, User
+from tests.conftest import PASSWORD, PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OUTPUT = PROJECT_ROOT / "test-output"
+SCREENSHOTS = OUTPUT / "screenshots"
+AXE_REPORT = OUTPUT / "axe-results.json"
+WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
+
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)"),
+]
+
+# Every axe run of the session, by page: written to test-output/axe-results.json at the end.
+AXE_RESULTS: dict[str, dict] = {}
+
+
+def register(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Create an account through the real form, as a person would."""
+    page.goto(base + "/account/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat the password").fill(password)
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=username).is_visible()
+
+
+def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(base + "/account/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name=username).is_visible()
+
+
+def set_role(app, username: str, role: str) -> None:
+    """What `flask users set-role` does: the one step a person cannot do in the browser."""
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.username == username)).role = role
+        db.session.commit()
+
+
+def attempt_questions(app, public_id: str) -> list[dict]:
+    """The question data at each position of an attempt, as the server drew it."""
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        versions = {v.id: v.data for v in db.session.scalars(sa.select(QuestionVersion))}
+        return [versions[entry["version_id"]] for entry in attempt.layout]
+
+
+def public_id_of(url: str) -> str:
+    return re.search(r"/attempts/([^/?#]+)", url).group(1)
+
+
+def fill_values(page, values: dict[str, list[str]]) -> None:
+    """Put form values into the page's inputs the way a person would: tick, choose, type."""
+    for name, wanted in values.items():
+        fields = page.locator(f'[name="{name}"]')
+        kind = fields.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+        if kind in ("radio", "checkbox"):
+            for index in range(fields.count()):
+                box = fields.nth(index)
+                if (box.get_attribute("value") in wanted) != box.is_checked():
+                    box.click()
+        elif kind == "select":
+            fields.first.select_option(wanted[0])
+        else:
+            fields.first.fill(wanted[0])
+
+
+def answer_correctly(page, data: dict, field: str) -> None:
+    fill_values(page, form_values(data, field, key_response(data)))
+
+
+def run_axe(page, label: str) -> list[dict]:
+    """Run axe-core on the page as it stands; record the result; return serious and critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    bad = [v for v in violations if v.get("impact") in ("serious", "critical")]
+    AXE_RESULTS[label] = {
+        "url": page.url.split("://", 1)[-1].split("/", 1)[-1],
+        "violations": {v["id"]: {"impact": v.get("impact"), "nodes": len(v["nodes"])} for v in violations},
+        "serious_or_critical": len(bad),
+        "passes_checked": len(results.response.get("passes", [])),
+    }
+    return bad
+
+
+def assert_accessible(page, label: str) -> None:
+    bad = run_axe(page, label)
+    assert not bad, f"{label}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-output/screenshots/<name>-<width>px.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    path = SCREENSHOTS / f"{name}-{width}px.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def no_horizontal_scroll(page) -> bool:
+    """The page is no wider than the window: nothing forces a phone user to scroll sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def write_axe_report() -> None:
+    if AXE_RESULTS:
+        OUTPUT.mkdir(exist_ok=True)
+        AXE_REPORT.write_text(json.dumps(AXE_RESULTS, indent=2, sort_keys=True))

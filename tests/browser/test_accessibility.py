@@ -1,0 +1,117 @@
+"""axe-core on every page, for visitors, students and instructors; screenshots at phone and desktop width."""
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from app.course.quiz import form_values
+from app.extensions import db
+from app.models import ReviewCard
+from browsing import BROWSER_MARKS, assert_accessible, log_in, no_horizontal_scroll, run_axe, screenshot
+from tests.conftest import csrf_token
+from tests.test_quiz import layout_data, start as start_quiz, wrong_response
+from tests.test_teaching import create_assignment, create_class, join, person, take
+
+pytestmark = BROWSER_MARKS
+
+
+@pytest.fixture
+def world(app):
+    """A class with a finished assignment, a practice attempt half done and a review card due:
+    every page has something to show."""
+    teacher = person(app, "ines", "instructor")
+    classroom_id, code = create_class(teacher)
+    student = person(app, "sami")
+    join(student, code)
+    assignment_id = create_assignment(app, teacher, classroom_id, time_limit=20)
+    graded = take(app, student, assignment_id, right=False)
+    practice = start_quiz(student, "trade", mode="practice")
+    data = layout_data(app, practice)[0]
+    student.post(f"/attempts/{practice}/check", data={**form_values(data, "q0", wrong_response(data)),
+                                                       "csrf_token": csrf_token(student, f"/attempts/{practice}")})
+    test = start_quiz(student, "role-of-sports", mode="test")
+    student.post("/lessons/trade/read", data={"csrf_token": csrf_token(student, "/lessons/trade")})
+    with app.app_context():
+        for card in db.session.scalars(sa.select(ReviewCard)):
+            card.due = datetime.now(timezone.utc)
+        db.session.commit()
+    return {"classroom": classroom_id, "code": code, "assignment": assignment_id, "graded": graded,
+            "practice": practice, "test": test}
+
+
+VISITOR_PAGES = {
+    "home": "/", "lesson": "/lessons/kashmir-non-paper", "timeline": "/timeline", "people": "/people",
+    "glossary": "/glossary", "login": "/account/login", "register": "/account/register",
+    "quiz-home": "/lessons/trade/quiz", "review-empty": "/review", "progress-empty": "/me", "not-found": "/lessons/nope",
+}
+SCREENSHOT_PAGES = {"home", "lesson", "timeline", "quiz-home", "test", "practice-checked", "result", "review",
+                    "review-feedback", "dashboard", "gradebook", "analysis", "classroom", "import"}
+
+
+def visit(page, base, name, path, problems):
+    """Open a page, run axe on it (the label says at which width), photograph the main ones."""
+    width = page.viewport_size["width"]
+    label = name if width > 400 else f"{name}@phone"
+    page.goto(base + path)
+    page.wait_for_load_state()
+    problems.extend(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                    for v in run_axe(page, label))
+    if width < 400 and not no_horizontal_scroll(page):
+        problems.append(f"{label} is wider than a 375 px screen")
+    if name in SCREENSHOT_PAGES:
+        screenshot(page, name)
+
+
+def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, serve, new_page):
+    base = serve(app)
+    problems: list[str] = []
+    for width in ("desktop", "phone"):
+        visitor = new_page(width)
+        for label, path in VISITOR_PAGES.items():
+            visit(visitor, base, label, path, problems)
+        student = new_page(width)
+        log_in(student, base, "sami")
+        student_pages = {
+            "test": f"/attempts/{world['test']}", "practice-checked": f"/attempts/{world['practice']}",
+            "result": f"/attempts/{world['graded']}/result", "dashboard": "/me", "assignments": "/assignments",
+            "join": "/classes/join", "settings": "/account/", "review": "/review", "quiz-home-signed-in": "/lessons/trade/quiz",
+        }
+        for label, path in student_pages.items():
+            visit(student, base, label, path, problems)
+        # Answer the due card to reach the feedback page.
+        student.goto(base + "/review")
+        student.get_by_role("button", name="Check").click()
+        student.wait_for_load_state()
+        label = "review-feedback" if width == "desktop" else "review-feedback@phone"
+        problems.extend(f"{label}: {v['id']} ({v['impact']}) {v['help']}" for v in run_axe(student, label))
+        screenshot(student, "review-feedback")
+        teacher = new_page(width)
+        log_in(teacher, base, "ines")
+        teacher_pages = {
+            "classes": "/teach/", "classroom": f"/teach/classes/{world['classroom']}",
+            "assignment-form": f"/teach/classes/{world['classroom']}/assignments/new",
+            "gradebook": f"/teach/classes/{world['classroom']}/gradebook",
+            "analysis": f"/teach/assignments/{world['assignment']}/analysis",
+            "student-attempt": f"/teach/attempts/{world['graded']}", "questions": "/teach/questions",
+            "new-question": "/teach/questions/new/single_choice", "new-lesson": "/teach/lessons/new", "import": "/teach/import",
+        }
+        for label, path in teacher_pages.items():
+            visit(teacher, base, label, path, problems)
+    assert not problems, "\n".join(problems)
+
+
+def test_form_errors_are_announced_and_tied_to_their_fields(app, live_server, page):
+    page.goto(live_server + "/account/register")
+    page.get_by_label("Username").fill("x")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Repeat the password").fill("different")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_load_state()
+    username = page.get_by_label("Username")
+    assert username.get_attribute("aria-invalid") == "true"
+    described = username.get_attribute("aria-describedby").split()
+    errors = page.locator(f"#{described[-1]}")
+    assert errors.get_attribute("role") == "alert" and "characters" in errors.inner_text()
+    assert page.get_by_role("alert").count() >= 2  # each field with an error has its own announced list
+    assert_accessible(page, "register-with-errors")
