@@ -211,6 +211,20 @@ def test_practice_gives_feedback_at_once_and_a_penalty_per_wrong_try(app, client
     assert attempt_row(app, public_id).score == pytest.approx(1 - PRACTICE_PENALTY)
 
 
+def test_the_practice_form_as_rendered_carries_everything_a_check_needs(app, client):
+    """A browser sends only what the page holds: the hidden question and try numbers must be in it."""
+    public_id = start(client, mode="practice")
+    data = layout_data(app, public_id)[0]
+    page = client.get(f"/attempts/{public_id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="/attempts/[^"]+/check".*?</form>', page, re.S).group(0)
+    inputs = [dict(re.findall(r'([\w-]+)="([^"]*)"', tag)) for tag in re.findall(r"<input[^>]*>", form)]
+    hidden = {field["name"]: field.get("value", "") for field in inputs if field.get("type") == "hidden"}
+    assert {"csrf_token", "position", "try_number"} <= set(hidden), hidden
+    response = client.post(f"/attempts/{public_id}/check", data={**hidden, **form_values(data, "q0", key_response(data))})
+    assert response.status_code == 302
+    assert len(stored_answers(app, public_id)) == 1
+
+
 def test_a_repeated_check_is_stored_once(app, client):
     public_id = start(client, mode="practice")
     data = layout_data(app, public_id)[0]

@@ -5,6 +5,7 @@ fixed fields."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.validators import AnyOf, InputRequired, NumberRange
+from wtforms.widgets import HiddenInput
 
 
 class StartQuizForm(FlaskForm):
@@ -24,8 +25,9 @@ class SubmitAttemptForm(FlaskForm):
 class CheckForm(FlaskForm):
     """Check one practice question; ``try_number`` makes a repeated click harmless."""
 
-    position = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
-    try_number = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    # Hidden inputs (so ``hidden_tag()`` renders them), validated as integers.
+    position = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    try_number = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
     submit = SubmitField("Check")
 
 

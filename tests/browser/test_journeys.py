@@ -1,0 +1,268 @@
+"""The four journeys of issue 9, in chromium, through the pages and forms a person uses."""
+
+import csv
+import io
+import re
+from pathlib import Path
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+import time_machine
+
+from app.course.quiz import form_values
+from app.course.scoring import key_response
+from app.extensions import db
+from app.models import ReviewCard, ReviewLog
+from browsing import (BROWSER_MARKS, answer_correctly, attempt_questions, fill_values, log_in, public_id_of, register,
+                      set_role)
+from tests.conftest import SHARED, csrf_token
+from tests.test_progress import card_data
+from tests.test_quiz import key_form, layout_data, wrong_response
+from tests.test_teaching import person
+
+pytestmark = BROWSER_MARKS
+
+
+def take_the_whole_page(page, app, right=True):
+    """Answer every question on a test page (all right, or all wrong) and submit it."""
+    questions = attempt_questions(app, public_id_of(page.url))
+    for position, data in enumerate(questions):
+        if right:
+            answer_correctly(page, data, f"q{position}")
+        else:
+            fill_values(page, form_values(data, f"q{position}", wrong_response(data)))
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url("**/result")
+    return questions
+
+
+def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, live_server, page):
+    base = live_server
+    register(page, base, "nadia")
+    page.get_by_role("link", name="Lessons", exact=True).click()
+    page.get_by_role("link", name="Role of sports").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Role of sports"
+    page.get_by_role("button", name="I've read this").click()
+    assert page.get_by_text("You marked this lesson as read").is_visible()
+
+    # Test mode: everything right; the result explains each answer and links back into the lesson.
+    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start a test").click()
+    questions = take_the_whole_page(page, app, right=True)
+    assert "(100 %)" in page.locator(".score").inner_text()
+    items = page.locator("ol.review > li")
+    assert items.count() == len(questions) >= 5
+    for index in range(items.count()):
+        item = items.nth(index)
+        assert item.locator(".status").inner_text() == "Correct"
+        assert item.locator(".explanation").inner_text().strip()
+        assert item.get_by_role("link", name="Read this in the lesson").get_attribute("href").startswith("/lessons/role-of-sports#")
+    anchor = questions[0]["lesson_anchor"]
+    items.first.get_by_role("link", name="Read this in the lesson").click()
+    page.wait_for_url(f"**/lessons/role-of-sports#{anchor}")
+    assert page.locator(f"#{anchor}").is_visible()
+
+    # Practice mode: a wrong answer, then the right one, checked without the page reloading (app.js).
+    page.goto(base + "/lessons/role-of-sports/quiz")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url("**/attempts/**")
+    data = attempt_questions(app, public_id_of(page.url))[0]
+    page.evaluate("window.sameDocument = true")
+    fill_values(page, form_values(data, "q0", wrong_response(data)))
+    page.get_by_role("button", name="Check").click()
+    verdict = page.locator(".verdict h2")
+    verdict.wait_for()
+    assert verdict.inner_text() in ("Incorrect", "Partly correct")
+    assert page.get_by_text("You can change your answer and check again").is_visible()
+    assert page.evaluate("document.activeElement === document.querySelector('.verdict h2')")  # focus moved to the verdict
+    answer_correctly(page, data, "q0")
+    page.get_by_role("button", name="Check again").click()
+    page.get_by_text("Mark for this question").wait_for()
+    assert page.locator(".verdict h2").inner_text() == "Correct"
+    assert page.locator(".verdict .explanation").inner_text().strip()
+    assert page.get_by_role("link", name="Read this in the lesson").get_attribute("href") == f"/lessons/role-of-sports#{data['lesson_anchor']}"
+    assert page.evaluate("window.sameDocument === true"), "the page reloaded: Check was not done in place"
+    page.get_by_role("button", name="Finish and see my result").click()
+    page.wait_for_url("**/result")
+    assert "Practice result" in page.locator(".eyebrow").text_content()
+
+    # Three days later: the answers have become review cards, and they are due.
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3), tick=True):
+        page.goto(base + "/")
+        badge = page.get_by_role("link", name=re.compile(r"^Review \d+ due$"))
+        due = int(re.search(r"\d+", badge.inner_text()).group())
+        assert due == len({q["id"] for q in questions} | {data["id"]})
+        badge.click()
+        assert "to go today" in page.locator(".eyebrow").text_content()
+        card_id = int(re.search(r"/review/(\d+)", page.locator("form.quiz-form").get_attribute("action")).group(1))
+        answer_correctly(page, card_data(app, card_id), "q0")
+        page.get_by_role("button", name="Check").click()
+        page.wait_for_url("**/review/done/**")
+        assert page.locator(".verdict h1").inner_text() == "Correct"
+        assert page.get_by_role("link", name="Read this in the lesson").is_visible()
+        page.keyboard.press("e")  # shortcut: rate it Easy
+        page.get_by_text("Rated easy.").wait_for()
+        with app.app_context():
+            log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.card_id == card_id).order_by(ReviewLog.id.desc()))
+            assert log.rating == 4  # Easy
+        assert f"{due - 1} cards to go today" in page.locator(".eyebrow").text_content()
+
+
+WEEK_START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+WEEK = ["trade", "role-of-sports", "cultural-diplomacy", "role-of-media", "civil-society", "saarc", "introduction"]
+
+
+def answer_due_reviews(app, client) -> int:
+    """Answer every card the review page serves today, all correctly; return how many."""
+    done = 0
+    while True:
+        html = client.get("/review").get_data(as_text=True)
+        match = re.search(r'action="/review/(\d+)"', html)
+        if not match:
+            return done
+        card_id = int(match.group(1))
+        shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        data = card_data(app, card_id)
+        response = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)),
+                                                           "shown_at": shown_at, "csrf_token": token})
+        assert response.status_code == 302
+        done += 1
+
+
+def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
+    """A fixed clock: Monday 2 March 2026 to Sunday 8 March, one lesson a day (read it, take its test,
+    do the reviews due); the dashboard is opened on Monday 9 March."""
+    counts: dict[date, int] = {}
+    with time_machine.travel(WEEK_START, tick=False) as clock:
+        client = person(app, "farah")
+        for day, slug in enumerate(WEEK):
+            clock.move_to(WEEK_START + timedelta(days=day))
+            reviews = answer_due_reviews(app, client)
+            client.post(f"/lessons/{slug}/read", data={"csrf_token": csrf_token(client, f"/lessons/{slug}")})
+            token = csrf_token(client, f"/lessons/{slug}/quiz")
+            location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
+            public_id = location.rsplit("/", 1)[-1]
+            questions = layout_data(app, public_id)
+            client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": token})
+            counts[(WEEK_START + timedelta(days=day)).date()] = reviews + 1 + len(questions)
+        clock.move_to(WEEK_START + timedelta(days=7, hours=1))
+        with app.app_context():
+            cards = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)))
+            due_now = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).where(
+                ReviewCard.due < datetime(2026, 3, 10, tzinfo=timezone.utc)))  # by midnight UTC
+        base = serve(app)
+        log_in(page, base, "farah")
+        page.get_by_role("link", name="My progress").click()
+
+        # Mastery: the seven lessons studied have a level; the other four have not started.
+        rows = page.locator(".progress-table tbody tr")
+        assert rows.count() == 11
+        levels = {rows.nth(i).locator("th").inner_text(): rows.nth(i).locator(".level").inner_text() for i in range(11)}
+        assert sum(level != "Not started" for level in levels.values()) == 7, levels
+        assert levels["Abstract"] == "Not started" and levels["Trade"] != "Not started"
+        assert re.search(r"Mastery: [1-9]\d* % of the course", page.locator("#mastery-title").inner_text())
+        assert all(rows.nth(i).locator("td").nth(1).inner_text().startswith("✓") for i in range(11)
+                   if rows.nth(i).locator("th").inner_text() in {"Trade", "Role of sports"})
+
+        # Due reviews: every answered question is a card; those due by tonight are counted.
+        reviews = page.locator("#reviews-title + p").inner_text()
+        assert f"{cards} cards in review" in reviews and f"{min(due_now, 50)} to do today" in reviews
+
+        # The heatmap: seven active days, each with its count, in the chart and in its text alternative.
+        assert f"{sum(counts.values())} answers, reviews and lessons read on 7 days" in page.locator("#activity-title + p").inner_text()
+        page.get_by_text("Active days as a list").click()
+        listed = page.locator("#activity-title ~ details li").all_inner_texts()
+        assert listed == [f"{day:%a %d %b %Y}: {count}" for day, count in sorted(counts.items())]
+        cells = page.locator("svg.heatmap rect[class^=heat-]:not(.heat-0)")
+        assert cells.count() == 7
+        assert page.locator("svg.heatmap").get_attribute("role") == "img"
+        assert "7 days" in page.locator("#heat-svg-desc").text_content()
+
+
+def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve, new_page):
+    base = serve(app)
+    teacher = new_page()
+    register(teacher, base, "ines")
+    set_role(app, "ines", "instructor")
+    teacher.reload()
+    teacher.get_by_role("link", name="Teach").click()
+    teacher.get_by_label("Class name").fill("Peace processes 2026")
+    teacher.get_by_role("button", name="Create class").click()
+    teacher.get_by_role("heading", name="Peace processes 2026").wait_for()
+    code = teacher.locator(".code").first.inner_text().strip()
+
+    student = new_page()
+    register(student, base, "omar")
+    student.goto(base + "/classes/join")
+    student.get_by_label("Class code").fill(code.lower())  # codes are not case-sensitive
+    student.get_by_role("button", name="Join the class").click()
+    assert student.get_by_text("Peace processes 2026").first.is_visible()
+
+    teacher.reload()
+    assert teacher.get_by_text("omar").is_visible()
+    teacher.get_by_role("link", name="Set an assignment").click()
+    teacher.get_by_label("Title").fill("Kashmir, timed")
+    teacher.get_by_label("Draw questions from these lessons").select_option(label='Kashmir "non-paper" diplomacy')
+    teacher.get_by_label("Number of questions").fill("6")
+    teacher.get_by_label("Time limit in minutes (blank: none)").fill("15")
+    teacher.get_by_role("button", name="Create assignment").click()
+    assert teacher.get_by_role("status").inner_text() == "Assignment “Kashmir, timed” set with 6 questions."
+    assert "15 min" in teacher.get_by_role("row", name=re.compile("Kashmir, timed")).inner_text()
+
+    student.get_by_role("link", name="Assignments").click()
+    student.get_by_role("button", name="Start an attempt").click()
+    student.wait_for_url("**/attempts/**")
+    countdown = student.get_by_role("timer")
+    assert re.fullmatch(r"Time left: 1[45]:\d\d", countdown.inner_text())
+    questions = attempt_questions(app, public_id_of(student.url))
+    assert len(questions) == 6
+    for position, data in enumerate(questions):
+        if position < 4:
+            answer_correctly(student, data, f"q{position}")
+        else:
+            fill_values(student, form_values(data, f"q{position}", wrong_response(data)))
+    student.get_by_role("button", name="Submit answers").click()
+    student.wait_for_url("**/result")
+    percent = int(re.search(r"\((\d+) %\)", student.locator(".score").inner_text()).group(1))
+    assert 60 <= percent < 100
+
+    teacher.get_by_role("link", name="Gradebook").click()
+    row = teacher.get_by_role("row", name=re.compile("omar"))
+    assert f"{percent} %" in row.inner_text() or f"{percent}.0 %" in row.inner_text()
+    with teacher.expect_download() as download:
+        teacher.get_by_role("link", name=re.compile("CSV")).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "Student" and "Kashmir, timed (%)" in rows[0]
+    assert rows[1][0] == "omar" and abs(float(rows[1][rows[0].index("Kashmir, timed (%)")]) - percent) < 1
+
+    teacher.get_by_role("link", name="Peace processes 2026").first.click()
+    teacher.get_by_role("link", name=re.compile("item analysis", re.I)).first.click()
+    assert teacher.get_by_role("heading", level=1).inner_text() == "Item analysis: Kashmir, timed"
+    assert "1 attempt, 6 questions" in teacher.locator("main").inner_text()
+    facility = {}
+    for row in teacher.locator("table.items tbody tr").all():
+        facility[row.locator("th").inner_text().split("\n")[0].strip()] = row.locator("td").nth(1).inner_text()
+    assert facility == {data["id"]: ("100 %" if position < 4 else "0 %") for position, data in enumerate(questions)}
+    assert teacher.locator("svg.chart").get_attribute("role") == "img"  # the chart has its text alternative
+
+
+def moodle_file() -> Path:
+    """One of the Moodle exports in ../shared/interop (the suite keeps a copy for clones without it)."""
+    shared = SHARED / "interop" / "xml_multichoice.moodle.xml"
+    return shared if shared.exists() else Path(__file__).parents[1] / "fixtures" / "moodle" / "xml_multichoice.moodle.xml"
+
+
+def test_an_instructor_imports_a_moodle_file_and_sees_its_questions(app, live_server, page):
+    register(page, live_server, "ines")
+    set_role(app, "ines", "instructor")
+    page.goto(live_server + "/teach/import")
+    page.get_by_label("GIFT (.gift, .txt) or Moodle XML (.xml) file").set_input_files(str(moodle_file()))
+    page.get_by_label("Into the lesson").select_option(label="Trade")
+    page.get_by_role("button", name="Import").click()
+    report = page.locator("section.notice")
+    assert re.match(r"[1-9]\d* imported into Trade", report.get_by_role("heading", level=2).inner_text())
+    page.get_by_role("link", name="See the lesson's questions").click()
+    assert page.get_by_text("Find the capital cities in Europe").first.is_visible()
+
