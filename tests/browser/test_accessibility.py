@@ -24,7 +24,7 @@ def world(app):
     classroom_id, code = create_class(teacher)
     student = person(app, "sami")
     join(student, code)
-    assignment_id = create_assignment(app, teacher, classroom_id, time_limit=20)
+    assignment_id = create_assignment(app, teacher, classroom_id, time_limit_minutes=20)
     graded = take(app, student, assignment_id, right=False)
     practice = start_quiz(student, "trade", mode="practice")
     data = layout_data(app, practice)[0]

@@ -1,0 +1,192 @@
+"""Keyboard only, without JavaScript, the timer, the dark theme and print: the interface as people meet it."""
+
+import re
+
+from app.course.quiz import form_values
+from app.course.scoring import key_response
+from browsing import (BROWSER_MARKS, OUTPUT, answer_correctly, assert_accessible, attempt_questions, fill_values,
+                      public_id_of, register, screenshot)
+from tests.test_quiz import wrong_response
+from tests.test_teaching import create_assignment, create_class, person
+
+pytestmark = BROWSER_MARKS
+
+FOCUS_STYLE = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {tag: e.tagName, type: e.type || "", name: e.name || "", value: e.value || "", text: (e.innerText || "").trim(),
+          checked: !!e.checked, visible: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2};
+}"""
+
+
+def focused(page) -> dict:
+    return page.evaluate(FOCUS_STYLE)
+
+
+def tab_until(page, wanted, limit: int = 80) -> dict:
+    """Press Tab until ``wanted(focus)`` holds; every stop on the way must show where the focus is."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = focused(page)
+        assert focus["visible"], f"no visible focus on {focus}"
+        if wanted(focus):
+            return focus
+    raise AssertionError("never reached the wanted control by Tab")
+
+
+def answer_by_keyboard(page, values: dict[str, list[str]], submit_label: str) -> None:
+    """Work through a quiz form with Tab, arrows, Space and typing, as a keyboard user does, then submit."""
+    done: set[str] = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focus = focused(page)
+        assert focus["visible"], f"no visible focus on {focus}"
+        name = focus["name"]
+        if focus["tag"] == "BUTTON" or focus["type"] == "submit":
+            if focus["text"] == submit_label or focus["value"] == submit_label:
+                assert done == set(values), f"answered {sorted(done)}, expected {sorted(values)}"
+                page.keyboard.press("Enter")
+                return
+            continue
+        if name not in values:
+            continue
+        wanted = values[name]
+        if focus["type"] == "radio":
+            for _ in range(12):  # arrows move through the group and select as they go
+                if focus["value"] == wanted[0]:
+                    page.keyboard.press("Space")
+                    break
+                page.keyboard.press("ArrowDown")
+                focus = focused(page)
+            assert focused(page)["checked"]
+            done.add(name)
+        elif focus["type"] == "checkbox":
+            if (focus["value"] in wanted) != focus["checked"]:
+                page.keyboard.press("Space")
+            if all(page.locator(f'[name="{name}"][value="{v}"]').is_checked() for v in wanted):
+                done.add(name)
+        elif focus["tag"] == "SELECT":
+            for _ in range(12):
+                if focused(page)["value"] == wanted[0]:
+                    break
+                page.keyboard.press("ArrowDown")
+            assert focused(page)["value"] == wanted[0]
+            done.add(name)
+        elif focus["tag"] == "INPUT":
+            page.keyboard.type(wanted[0])
+            done.add(name)
+    raise AssertionError("never reached the submit button")
+
+
+def test_a_whole_test_can_be_taken_with_the_keyboard_alone(app, live_server, page):
+    register(page, live_server, "kamal")
+    page.goto(live_server + "/lessons/trade/quiz")
+    tab_until(page, lambda f: f["text"] == "Start a test")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/attempts/**")
+    questions = attempt_questions(app, public_id_of(page.url))
+    values: dict[str, list[str]] = {}
+    for position, data in enumerate(questions):
+        values.update(form_values(data, f"q{position}", key_response(data)))
+    answer_by_keyboard(page, values, "Submit answers")
+    page.wait_for_url("**/result")
+    assert "(100 %)" in page.locator(".score").inner_text()
+    # From the result, the keyboard reaches the link back into the lesson.
+    tab_until(page, lambda f: f["text"] == "Read this in the lesson")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/lessons/trade#*")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(live_server, page):
+    page.goto(live_server + "/lessons/trade")
+    page.keyboard.press("Tab")
+    focus = focused(page)
+    assert focus["text"] == "Skip to content" and focus["visible"]
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_everything_works_without_javascript(app, serve, new_page):
+    """Practice checks with a full page load, tests submit, the timer is plain text, shortcuts stay hidden."""
+    base = serve(app)
+    page = new_page(java_script_enabled=False)
+    register(page, base, "lina")
+    page.goto(base + "/lessons/trade/quiz")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url("**/attempts/**")
+    assert not page.locator("[data-shortcuts]").is_visible()
+    data = attempt_questions(app, public_id_of(page.url))[0]
+    fill_values(page, form_values(data, "q0", wrong_response(data)))
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_load_state()
+    assert page.locator(".verdict h2").inner_text() in ("Incorrect", "Partly correct")
+    answer_correctly(page, data, "q0")
+    page.get_by_role("button", name="Check again").click()
+    page.wait_for_load_state()
+    assert page.locator(".verdict h2").inner_text() == "Correct"
+
+    teacher = person(app, "tariq", "instructor")
+    classroom_id, code = create_class(teacher)
+    page.goto(base + "/classes/join")
+    page.get_by_label("Class code").fill(code)
+    page.get_by_role("button", name="Join the class").click()
+    create_assignment(app, teacher, classroom_id, time_limit_minutes=30, title="Timed")
+    page.goto(base + "/assignments")
+    page.get_by_role("button", name="Start an attempt").click()
+    page.wait_for_url("**/attempts/**")
+    assert re.search(r"this attempt closes at \d\d:\d\d UTC \(\d+ minutes left", page.locator(".timer").inner_text())
+    assert page.get_by_role("timer").count() == 0  # the live countdown is JavaScript's addition
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url("**/result")
+    assert "You scored" in page.locator(".score").inner_text()
+
+
+def test_the_countdown_warns_and_hands_in_the_answers_when_time_runs_out(app, serve, new_page):
+    base = serve(app)
+    teacher = person(app, "tariq", "instructor")
+    classroom_id, code = create_class(teacher)
+    create_assignment(app, teacher, classroom_id, time_limit_minutes=2, title="Two minutes")
+    page = new_page()
+    register(page, base, "rafi")
+    page.goto(base + "/classes/join")
+    page.get_by_label("Class code").fill(code)
+    page.get_by_role("button", name="Join the class").click()
+    page.clock.install()
+    page.goto(base + "/assignments")
+    page.get_by_role("button", name="Start an attempt").click()
+    page.wait_for_url("**/attempts/**")
+    timer = page.get_by_role("timer")
+    assert re.fullmatch(r"Time left: [12]:\d\d", timer.inner_text())
+    questions = attempt_questions(app, public_id_of(page.url))
+    answer_correctly(page, questions[0], "q0")
+    page.clock.run_for("01:10")
+    assert re.fullmatch(r"Time left: 0:[45]\d", timer.inner_text())
+    assert page.locator("#announcer").text_content() == "1 minute left on this test."
+    page.clock.run_for("01:00")
+    page.wait_for_url("**/result")
+    assert page.locator("ol.review > li").first.locator(".status").inner_text() == "Correct"
+    assert page.locator("ol.review > li").nth(1).locator(".status").inner_text() == "Not answered"
+
+
+def test_the_dark_theme_follows_the_system_and_keeps_its_contrast(app, live_server, new_page):
+    page = new_page(color_scheme="dark")
+    for name, path in [("lesson", "/lessons/kashmir-non-paper"), ("quiz-home", "/lessons/trade/quiz"), ("timeline", "/timeline")]:
+        page.goto(live_server + path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(22, 24, 27)", background
+        assert_accessible(page, f"{name}@dark")  # includes colour contrast in the dark palette
+        screenshot(page, f"{name}-dark")
+    light = new_page(color_scheme="light")
+    light.goto(live_server + "/timeline")
+    assert light.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 250, 247)"
+
+
+def test_a_lesson_prints_without_the_site_around_it(live_server, page):
+    page.goto(live_server + "/lessons/kashmir-non-paper")
+    page.emulate_media(media="print")
+    for selector in (".site-header", ".site-footer", ".lesson-actions", ".toc"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).display") == "none", selector
+    assert page.locator("article h1, main h1").first.is_visible()
+    OUTPUT.mkdir(exist_ok=True)
+    pdf = OUTPUT / "lesson-kashmir-non-paper.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.stat().st_size > 20_000
