@@ -49,6 +49,19 @@ SCREENSHOT_PAGES = {"home", "lesson", "timeline", "quiz-home", "test", "practice
                     "review-feedback", "dashboard", "gradebook", "analysis", "classroom", "import"}
 
 
+def charts_without_text(page) -> list[str]:
+    """Every chart must be an image with a name and a description (and the page a table or list of its numbers)."""
+    gaps = []
+    for svg in page.locator("svg").all():
+        ids = (svg.get_attribute("aria-labelledby") or "").split()
+        text = [page.locator(f"#{ident}").text_content().strip() for ident in ids]
+        if svg.get_attribute("role") != "img" or len(text) < 2 or not all(text):
+            gaps.append(f"chart without a text alternative: {svg.get_attribute('class')}")
+        elif not svg.locator("xpath=following-sibling::*[1][self::details or self::table]").count():
+            gaps.append(f"chart without its numbers as text: {text[0]}")
+    return gaps
+
+
 def visit(page, base, name, path, problems):
     """Open a page, run axe on it (the label says at which width), photograph the main ones."""
     width = page.viewport_size["width"]
@@ -57,6 +70,7 @@ def visit(page, base, name, path, problems):
     page.wait_for_load_state()
     problems.extend(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
                     for v in run_axe(page, label))
+    problems.extend(f"{label}: {gap}" for gap in charts_without_text(page))
     if width < 400 and not no_horizontal_scroll(page):
         problems.append(f"{label} is wider than a 375 px screen")
     if name in SCREENSHOT_PAGES:

@@ -190,3 +190,25 @@ def test_a_lesson_prints_without_the_site_around_it(live_server, page):
     pdf = OUTPUT / "lesson-kashmir-non-paper.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert pdf.stat().st_size > 20_000
+
+
+def test_what_a_screen_reader_meets_on_a_test_page(app, live_server, page):
+    """Each question is a group named by its number and prompt; every control in it has a name of its own."""
+    register(page, live_server, "sadia")
+    page.goto(live_server + "/lessons/kashmir-non-paper/quiz")
+    page.get_by_role("button", name="Start a test").click()
+    page.wait_for_url("**/attempts/**")
+    questions = attempt_questions(app, public_id_of(page.url))
+    types = set()
+    for position, data in enumerate(questions):
+        group = page.get_by_role("group", name=re.compile(rf"^Question {position + 1}\b"))
+        assert group.count() == 1, f"question {position + 1} is not a named group"
+        snapshot = group.aria_snapshot()
+        controls = re.findall(r"^\s*- (radio|checkbox|textbox|combobox)\b(.*)$", snapshot, re.M)
+        assert controls, snapshot
+        unnamed = [line for kind, line in controls if not line.strip().startswith('"')]
+        assert not unnamed, f"question {position + 1} ({data['type']}) has controls without a name:\n{snapshot}"
+        types.add(data["type"])
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "test-page.aria.yaml").write_text(page.locator("form.quiz-form").aria_snapshot())
+    assert len(types) >= 3, types  # the drawn test mixes question types
