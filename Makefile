@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-postgres check load bench clean
+.PHONY: run serve test test-browser test-postgres check load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: $(VENV)/.installed
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only the browser tests (Playwright + Debian's chromium); they leave screenshots and axe results in test-output/.
+test-browser: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
 # The whole suite again on PostgreSQL: BACKCHANNEL_TEST_POSTGRES=postgresql+psycopg://user@host:port
 # (.ci/postgres-up starts a throw-away server and prints that URL).
 test-postgres: $(VENV)/.dev-installed
@@ -58,4 +62,4 @@ test-postgres: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info test-output
