@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.course.quiz import form_values
 from app.extensions import db
-from app.models import ReviewCard
+from app.models import Question, ReviewCard
 from browsing import BROWSER_MARKS, assert_accessible, log_in, no_horizontal_scroll, run_axe, screenshot
 from tests.conftest import csrf_token
 from tests.test_quiz import layout_data, start as start_quiz, wrong_response
@@ -36,8 +36,9 @@ def world(app):
         for card in db.session.scalars(sa.select(ReviewCard)):
             card.due = datetime.now(timezone.utc)
         db.session.commit()
+        by_type = dict(db.session.execute(sa.select(Question.type, sa.func.min(Question.id)).group_by(Question.type)).all())
     return {"classroom": classroom_id, "code": code, "assignment": assignment_id, "graded": graded,
-            "practice": practice, "test": test}
+            "practice": practice, "test": test, "questions": by_type}
 
 
 VISITOR_PAGES = {
@@ -89,7 +90,7 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
         student_pages = {
             "test": f"/attempts/{world['test']}", "practice-checked": f"/attempts/{world['practice']}",
             "result": f"/attempts/{world['graded']}/result", "dashboard": "/me", "assignments": "/assignments",
-            "join": "/classes/join", "settings": "/account/", "review": "/review", "quiz-home-signed-in": "/lessons/trade/quiz",
+            "join": "/classes/join", "join-by-link": f"/classes/join/{world['code']}", "settings": "/account/", "review": "/review", "quiz-home-signed-in": "/lessons/trade/quiz",
         }
         for label, path in student_pages.items():
             visit(student, base, label, path, problems)
@@ -109,6 +110,9 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
             "analysis": f"/teach/assignments/{world['assignment']}/analysis",
             "student-attempt": f"/teach/attempts/{world['graded']}", "questions": "/teach/questions",
             "new-question": "/teach/questions/new/single_choice", "new-lesson": "/teach/lessons/new", "import": "/teach/import",
+            **{f"edit-{kind}": f"/teach/questions/{ident}/edit" for kind, ident in world["questions"].items()},
+            "regrade": f"/teach/questions/{world['questions']['single_choice']}/regrade",
+            "override": f"/teach/questions/{world['questions']['matching']}/override",
         }
         for label, path in teacher_pages.items():
             visit(teacher, base, label, path, problems)

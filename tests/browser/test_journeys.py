@@ -13,7 +13,7 @@ from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import ReviewCard, ReviewLog
-from browsing import (BROWSER_MARKS, answer_correctly, attempt_questions, fill_values, log_in, public_id_of, register,
+from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, public_id_of, register,
                       set_role)
 from tests.conftest import SHARED, csrf_token
 from tests.test_progress import card_data
@@ -263,6 +263,7 @@ def test_an_instructor_imports_a_moodle_file_and_sees_its_questions(app, live_se
     page.get_by_role("button", name="Import").click()
     report = page.locator("section.notice")
     assert re.match(r"[1-9]\d* imported into Trade", report.get_by_role("heading", level=2).inner_text())
+    assert_accessible(page, "import-report")
     page.get_by_role("link", name="See the lesson's questions").click()
     assert page.get_by_text("Find the capital cities in Europe").first.is_visible()
 
