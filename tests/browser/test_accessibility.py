@@ -28,8 +28,10 @@ def world(app):
     graded = take(app, student, assignment_id, right=False)
     practice = start_quiz(student, "trade", mode="practice")
     data = layout_data(app, practice)[0]
-    student.post(f"/attempts/{practice}/check", data={**form_values(data, "q0", wrong_response(data)),
-                                                       "csrf_token": csrf_token(student, f"/attempts/{practice}")})
+    checked = student.post(f"/attempts/{practice}/check", data={
+        **form_values(data, "q0", wrong_response(data)), "position": 0, "try_number": 1,
+        "csrf_token": csrf_token(student, f"/attempts/{practice}")})
+    assert checked.status_code == 302
     test = start_quiz(student, "role-of-sports", mode="test")
     student.post("/lessons/trade/read", data={"csrf_token": csrf_token(student, "/lessons/trade")})
     with app.app_context():
