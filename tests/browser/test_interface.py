@@ -212,3 +212,33 @@ def test_what_a_screen_reader_meets_on_a_test_page(app, live_server, page):
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "test-page.aria.yaml").write_text(page.locator("form.quiz-form").aria_snapshot())
     assert len(types) >= 3, types  # the drawn test mixes question types
+
+
+def test_shortcuts_move_between_questions_and_can_be_switched_off(app, live_server, page):
+    register(page, live_server, "hina")
+    page.goto(live_server + "/lessons/trade/quiz")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url("**/attempts/**")
+    page.keyboard.press("n")
+    page.wait_for_url("**?q=1")
+    assert page.locator(".eyebrow").text_content().startswith("Practice · question 2 of")
+    page.keyboard.press("p")
+    page.wait_for_url("**?q=0")
+    # Typing in an answer box is never taken for a shortcut.
+    data = attempt_questions(app, public_id_of(page.url))
+    text_position = next((i for i, d in enumerate(data) if d["type"] in ("short_answer", "numeric")), None)
+    if text_position is not None:
+        page.goto(f"{page.url.split('?')[0]}?q={text_position}")
+        page.get_by_label(re.compile("Your answer")).type("np")
+        assert page.url.endswith(f"?q={text_position}")
+    # Switched off, the keys do nothing, and the choice is remembered on the next page.
+    page.get_by_text("Keyboard shortcuts").click()
+    page.get_by_label("Use these shortcuts").uncheck()
+    page.locator("h1").click()
+    url = page.url
+    page.keyboard.press("n")
+    page.wait_for_timeout(300)
+    assert page.url == url
+    page.reload()
+    page.get_by_text("Keyboard shortcuts").click()
+    assert not page.get_by_label("Use these shortcuts").is_checked()

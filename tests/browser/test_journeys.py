@@ -14,7 +14,7 @@ from app.course.scoring import key_response
 from app.extensions import db
 from app.models import ReviewCard, ReviewLog
 from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, public_id_of, register,
-                      set_role)
+                      screenshot, set_role)
 from tests.conftest import SHARED, csrf_token
 from tests.test_progress import card_data
 from tests.test_quiz import key_form, layout_data, wrong_response
@@ -178,6 +178,9 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
         assert cells.count() == 7
         assert page.locator("svg.heatmap").get_attribute("role") == "img"
         assert "7 days" in page.locator("#heat-svg-desc").text_content()
+        screenshot(page, "dashboard-after-a-week")
+        page.set_viewport_size({"width": 375, "height": 812})
+        screenshot(page, "dashboard-after-a-week")
 
 
 def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve, new_page):
