@@ -75,6 +75,7 @@
           current.replaceWith(fresh);
           window.history.replaceState(null, "", answer.url);
           enhancePractice(fresh);
+          showShortcutPanels(fresh);
           var heading = fresh.querySelector(".verdict h2");
           if (heading) {
             heading.setAttribute("tabindex", "-1");
@@ -112,16 +113,19 @@
     e: "[data-shortcut=easy]"
   };
 
-  function setUpShortcuts() {
-    var panel = document.querySelector("[data-shortcuts]");
-    if (!panel) { return; }
-    panel.hidden = false;
-    var toggle = panel.querySelector("input[type=checkbox]");
-    toggle.checked = shortcutsOn();
-    toggle.addEventListener("change", function () {
-      try { window.localStorage.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
-      announce(toggle.checked ? "Keyboard shortcuts on." : "Keyboard shortcuts off.");
+  function showShortcutPanels(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-shortcuts]"), function (panel) {
+      panel.hidden = false;
+      var toggle = panel.querySelector("input[type=checkbox]");
+      toggle.checked = shortcutsOn();
+      toggle.addEventListener("change", function () {
+        try { window.localStorage.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
+        announce(toggle.checked ? "Keyboard shortcuts on." : "Keyboard shortcuts off.");
+      });
     });
+  }
+
+  function listenForShortcuts() {
     document.addEventListener("keydown", function (event) {
       if (!shortcutsOn() || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
       var selector = SHORTCUTS[event.key];
@@ -133,7 +137,8 @@
     document.documentElement.classList.add("js");
     Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
     enhancePractice(document);
-    setUpShortcuts();
+    showShortcutPanels(document);
+    listenForShortcuts();
   }
 
   if (document.readyState === "loading") {

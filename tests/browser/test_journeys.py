@@ -23,11 +23,12 @@ from tests.test_teaching import person
 pytestmark = BROWSER_MARKS
 
 
-def take_the_whole_page(page, app, right=True):
-    """Answer every question on a test page (all right, or all wrong) and submit it."""
+def take_the_whole_page(page, app, right: int | None = None) -> list[dict]:
+    """Answer the questions of a test page, the first ``right`` of them (default: all) correctly and the
+    rest wrongly, submit, and return the questions as the server drew them."""
     questions = attempt_questions(app, public_id_of(page.url))
     for position, data in enumerate(questions):
-        if right:
+        if right is None or position < right:
             answer_correctly(page, data, f"q{position}")
         else:
             fill_values(page, form_values(data, f"q{position}", wrong_response(data)))
@@ -48,7 +49,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     # Test mode: everything right; the result explains each answer and links back into the lesson.
     page.get_by_role("link", name="Take the quiz").click()
     page.get_by_role("button", name="Start a test").click()
-    questions = take_the_whole_page(page, app, right=True)
+    questions = take_the_whole_page(page, app)
     assert "(100 %)" in page.locator(".score").inner_text()
     items = page.locator("ol.review > li")
     assert items.count() == len(questions) >= 5
@@ -82,6 +83,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     assert page.locator(".verdict .explanation").inner_text().strip()
     assert page.get_by_role("link", name="Read this in the lesson").get_attribute("href") == f"/lessons/role-of-sports#{data['lesson_anchor']}"
     assert page.evaluate("window.sameDocument === true"), "the page reloaded: Check was not done in place"
+    assert page.get_by_text("Keyboard shortcuts").is_visible()  # the replaced part of the page is enhanced too
     page.get_by_role("button", name="Finish and see my result").click()
     page.wait_for_url("**/result")
     assert "Practice result" in page.locator(".eyebrow").text_content()
@@ -218,15 +220,8 @@ def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve,
     student.wait_for_url("**/attempts/**")
     countdown = student.get_by_role("timer")
     assert re.fullmatch(r"Time left: 1[45]:\d\d", countdown.inner_text())
-    questions = attempt_questions(app, public_id_of(student.url))
+    questions = take_the_whole_page(student, app, right=4)
     assert len(questions) == 6
-    for position, data in enumerate(questions):
-        if position < 4:
-            answer_correctly(student, data, f"q{position}")
-        else:
-            fill_values(student, form_values(data, f"q{position}", wrong_response(data)))
-    student.get_by_role("button", name="Submit answers").click()
-    student.wait_for_url("**/result")
     percent = int(re.search(r"\((\d+) %\)", student.locator(".score").inner_text()).group(1))
     assert 60 <= percent < 100
 
