@@ -1,4 +1,4 @@
-"""Shared by the load and fault benchmarks: a throw-away database and a gunicorn server on loopback."""
+"""Shared by the benchmarks: a throw-away database (SQLite app or PostgreSQL server) and a gunicorn server on loopback."""
 
 import contextlib
 import dataclasses
@@ -55,6 +55,24 @@ def postgres():
         yield Postgres(started.stdout.strip(), folder)
     finally:
         subprocess.run([str(ROOT / ".ci" / "postgres-down"), folder], check=False)
+
+
+BENCH_DATABASE = "bench.sqlite3"  # the SQLite file migrated_sqlite_app creates in its folder
+
+
+def migrated_sqlite_app(folder, **settings):
+    """An app on a new SQLite database in ``folder``, migrated to head, with no course loaded yet."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.config import Config
+
+    config = type("BenchConfig", (Config,), {"SECRET_KEY": "bench",
+                                             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / BENCH_DATABASE}", **settings})
+    app = create_app(config, instance_path=str(folder))
+    with app.app_context():
+        upgrade()
+    return app
 
 
 def database_url(kind: str, folder: Path, server: str | None) -> str:

@@ -17,10 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.config import Config  # noqa: E402
+from _harness import migrated_sqlite_app  # noqa: E402
 from app.course.bank import parse_bank_text  # noqa: E402
 from app.course_loader import read_everything, store_course  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -122,11 +120,8 @@ def main() -> None:
     print(f"  read + check + render (course check): {check_time * 1000:8.1f} ms (best of 5)")
 
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.sqlite3"
-        config = type("BenchConfig", (Config,), {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
-        app = create_app(config, instance_path=folder)
+        app = migrated_sqlite_app(folder)
         with app.app_context():
-            upgrade()
             started = time.perf_counter()
             store_course(lessons, banks)
             first = time.perf_counter() - started

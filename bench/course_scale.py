@@ -42,10 +42,7 @@ def build(folder: Path, copies: int) -> None:
 def measure(folder: Path) -> str:
     """In this process: time to read and check, then to store, and the peak memory."""
     sys.path.insert(0, str(ROOT))
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.config import Config
+    from _harness import migrated_sqlite_app
     from app.course_loader import read_everything, store_course
     from app.extensions import db
 
@@ -53,10 +50,8 @@ def measure(folder: Path) -> str:
     lessons, banks, problems = read_everything(folder)
     checked = time.perf_counter() - started
     assert not problems, problems[:3]
-    config = type("C", (Config,), {"SECRET_KEY": "b", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
-    app = create_app(config, instance_path=str(folder))
+    app = migrated_sqlite_app(folder)
     with app.app_context():
-        upgrade()
         started = time.perf_counter()
         store_course(lessons, banks)
         stored = time.perf_counter() - started

@@ -20,11 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.config import Config  # noqa: E402
+from _harness import BENCH_DATABASE, migrated_sqlite_app  # noqa: E402
 from app.course.statistics import analyse  # noqa: E402
 from app.course_loader import read_everything, store_course  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -46,12 +44,9 @@ def synthetic_rows(rng: random.Random, item_ids: list[str]) -> list[dict[str, fl
 def main() -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.sqlite3"
-        config = type("BenchConfig", (Config,), {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                                                 "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000 per minute"})
-        app = create_app(config, instance_path=folder)
+        database = Path(folder) / BENCH_DATABASE
+        app = migrated_sqlite_app(folder, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="1000 per minute")
         with app.app_context():
-            upgrade()
             lessons, banks, _ = read_everything(ROOT)
             store_course(lessons, banks)
             questions = [tuple(row) for row in db.session.execute(db.text(

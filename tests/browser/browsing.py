@@ -104,10 +104,14 @@ def run_axe(page, label: str) -> list[dict]:
     return bad
 
 
+def describe(violation: dict) -> str:
+    """One axe violation in a line: rule, impact, what it asks, where (first three places)."""
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} at {[n['target'] for n in violation['nodes']][:3]}"
+
+
 def assert_accessible(page, label: str) -> None:
     bad = run_axe(page, label)
-    assert not bad, f"{label}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+    assert not bad, f"{label}: " + "; ".join(describe(v) for v in bad)
 
 
 def screenshot(page, name: str) -> Path:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.course.quiz import form_values
 from app.extensions import db
 from app.models import Question, ReviewCard
-from browsing import BROWSER_MARKS, assert_accessible, log_in, no_horizontal_scroll, run_axe, screenshot
+from browsing import BROWSER_MARKS, assert_accessible, describe, log_in, no_horizontal_scroll, run_axe, screenshot
 from tests.conftest import csrf_token
 from tests.test_quiz import layout_data, start as start_quiz, wrong_response
 from tests.test_teaching import create_assignment, create_class, join, person, take
@@ -66,13 +66,17 @@ def charts_without_text(page) -> list[str]:
 
 
 def visit(page, base, name, path, problems):
-    """Open a page, run axe on it (the label says at which width), photograph the main ones."""
-    width = page.viewport_size["width"]
-    label = name if width > 400 else f"{name}@phone"
     page.goto(base + path)
     page.wait_for_load_state()
-    problems.extend(f"{label}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-                    for v in run_axe(page, label))
+    inspect(page, name, problems)
+
+
+def inspect(page, name, problems):
+    """Run axe on the page as it stands (the label says at which width), check its charts and its width
+    on a phone, and photograph the main pages."""
+    width = page.viewport_size["width"]
+    label = name if width > 400 else f"{name}@phone"
+    problems.extend(f"{label}: {describe(v)}" for v in run_axe(page, label))
     problems.extend(f"{label}: {gap}" for gap in charts_without_text(page))
     if width < 400 and not no_horizontal_scroll(page):
         problems.append(f"{label} is wider than a 375 px screen")
@@ -100,9 +104,7 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
         student.goto(base + "/review")
         student.get_by_role("button", name="Check").click()
         student.wait_for_load_state()
-        label = "review-feedback" if width == "desktop" else "review-feedback@phone"
-        problems.extend(f"{label}: {v['id']} ({v['impact']}) {v['help']}" for v in run_axe(student, label))
-        screenshot(student, "review-feedback")
+        inspect(student, "review-feedback", problems)
         teacher = new_page(width)
         log_in(teacher, base, "ines")
         teacher_pages = {
