@@ -1,5 +1,6 @@
 """Database models (SQLAlchemy 2, typed). Every change here needs an Alembic revision."""
 
+import unicodedata
 from datetime import datetime, timezone
 from typing import Optional
 
@@ -15,6 +16,17 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def username_key(username: str) -> str:
+    """How usernames compare: NFKC (full-width and other compatibility look-alikes fold to their
+    plain letters), then case-folded."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+# SQLite reuses the largest rowid after a delete unless a table says AUTOINCREMENT; an id that reaches a
+# cookie, a URL or an export must never name a second row. PostgreSQL's sequences never go back anyway.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Lesson(db.Model):
     """A lesson as last loaded from ``lessons/``: rendered HTML and the structured data of its tables.
 
@@ -25,6 +37,8 @@ class Lesson(db.Model):
     this row. ``timeline``, ``people`` and ``glossary`` keep the lesson's own tables as lists of
     dicts; the course-wide pages are built from them.
     """
+
+    __table_args__ = NEVER_REUSE_IDS
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
@@ -70,6 +84,13 @@ class Question(db.Model):
     retired: so.Mapped[bool] = so.mapped_column(default=False)
     origin: so.Mapped[str] = so.mapped_column(sa.String(16), default="bank", server_default="bank")
     author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # Whose bank holds it: "course" (the files in quizzes/ and what an admin published: the only bank
+    # learners' lesson quizzes, practice, review and mastery use), "instructor" (the author's own
+    # drafts) or "class" (a class's bank, ``classroom_id``).
+    bank: so.Mapped[str] = so.mapped_column(sa.String(16), default="course", server_default="course", index=True)
+    classroom_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("classroom.id", ondelete="SET NULL"), index=True)
+
+    BANKS = ("course", "instructor", "class")
 
     lesson: so.Mapped[Lesson] = so.relationship(back_populates="questions")
     versions: so.WriteOnlyMapped["QuestionVersion"] = so.relationship(back_populates="question")
@@ -81,7 +102,7 @@ class Question(db.Model):
 class QuestionVersion(db.Model):
     """One exact content of a question (canonical data and rendered HTML), kept forever."""
 
-    __table_args__ = (sa.UniqueConstraint("question_id", "version"),)
+    __table_args__ = (sa.UniqueConstraint("question_id", "version"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id), index=True)
@@ -102,6 +123,8 @@ class Attempt(db.Model):
     what counts if the deadline passes before the learner submits.
     """
 
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "owner_key", "attempt_number"), NEVER_REUSE_IDS)
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     public_id: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
     lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
@@ -115,6 +138,9 @@ class Attempt(db.Model):
     assignment_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     deadline: so.Mapped[Optional[datetime]]
     draft: so.Mapped[Optional[list]] = so.mapped_column(sa.JSON)
+    # 1, 2, 3... for a learner's attempts at one assignment. Unique, so two "Start" requests racing
+    # each other cannot both take the last attempt the limit allows (NULL outside assignments).
+    attempt_number: so.Mapped[Optional[int]]
 
     lesson: so.Mapped[Lesson] = so.relationship()
     assignment: so.Mapped[Optional["Assignment"]] = so.relationship()
@@ -128,7 +154,7 @@ class Attempt(db.Model):
 class Answer(db.Model):
     """A learner's response to one question of an attempt (one row per try in practice mode)."""
 
-    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", "try_number"),)
+    __table_args__ = (sa.UniqueConstraint("attempt_id", "position", "try_number"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Attempt.id, ondelete="CASCADE"), index=True)
@@ -153,8 +179,13 @@ class User(UserMixin, db.Model):
     """An account. Learner data everywhere hangs on ``owner_key`` (``user:<id>``), the same key
     a guest's work carries (``guest:<token>``) until it moves to an account."""
 
+    __table_args__ = NEVER_REUSE_IDS
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    # The name as compared: NFKC-normalised and case-folded, unique, so "Admin1" or a full-width
+    # look-alike cannot sit beside "admin1" even when two registrations race.
+    username_key: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="student")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -166,6 +197,11 @@ class User(UserMixin, db.Model):
     @property
     def owner_key(self) -> str:
         return f"user:{self.id}"
+
+    @so.validates("username")
+    def _keep_username_key(self, _name: str, username: str) -> str:
+        self.username_key = username_key(username)
+        return username
 
     def set_password(self, password: str) -> None:
         """Hash with Werkzeug's current default (scrypt)."""
@@ -181,7 +217,7 @@ class User(UserMixin, db.Model):
 class LessonProgress(db.Model):
     """What one learner did with one lesson outside quizzes: visits and an explicit "I've read this"."""
 
-    __table_args__ = (sa.UniqueConstraint("owner_key", "lesson_id"),)  # also the index for owner_key lookups
+    __table_args__ = (sa.UniqueConstraint("owner_key", "lesson_id"), NEVER_REUSE_IDS)  # also the index for owner_key lookups
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))
@@ -199,6 +235,7 @@ class ReviewCard(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("owner_key", "question_id"),
         sa.Index("ix_review_card_owner_due", "owner_key", "due"),
+        NEVER_REUSE_IDS,
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -217,7 +254,7 @@ class ReviewCard(db.Model):
 class ReviewLog(db.Model):
     """One rated retrieval of a card: from a test, a practice question's first try, or a review."""
 
-    __table_args__ = (sa.Index("ix_review_log_owner_time", "owner_key", "reviewed_at"),)
+    __table_args__ = (sa.Index("ix_review_log_owner_time", "owner_key", "reviewed_at"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))
@@ -236,6 +273,8 @@ class ReviewLog(db.Model):
 class Classroom(db.Model):
     """A class an instructor runs; students join it with its code."""
 
+    __table_args__ = NEVER_REUSE_IDS
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     instructor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id), index=True)
@@ -250,7 +289,7 @@ class Classroom(db.Model):
 class Enrollment(db.Model):
     """A student's membership of a class."""
 
-    __table_args__ = (sa.UniqueConstraint("classroom_id", "user_id"),)
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "user_id"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
@@ -268,6 +307,8 @@ class Assignment(db.Model):
 
     GRADING_METHODS = ("highest", "average", "first", "last")
     REVIEW_OPTIONS = ("immediately", "after_due", "never")
+
+    __table_args__ = NEVER_REUSE_IDS
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
@@ -290,7 +331,7 @@ class Assignment(db.Model):
 class ClassOverride(db.Model):
     """A class's own version of a shipped question: its assignments use it instead of the bank's."""
 
-    __table_args__ = (sa.UniqueConstraint("classroom_id", "question_id"),)
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "question_id"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
@@ -303,6 +344,8 @@ class ApiToken(db.Model):
     """A personal access token for the JSON API. Only its SHA-256 is stored; the token itself is
     shown once, when created."""
 
+    __table_args__ = NEVER_REUSE_IDS
+
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(80))
@@ -313,3 +356,81 @@ class ApiToken(db.Model):
     revoked_at: so.Mapped[Optional[datetime]]
 
     user: so.Mapped[User] = so.relationship()
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie names the session by a random token (only its SHA-256 is
+    stored), never by the user's row id: logging out deletes this row, "log out everywhere", a
+    password change and deleting the account delete all of a user's rows, and the cookie is dead."""
+
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    remember: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+    user_agent: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class RateLimitCounter(db.Model):
+    """A fixed-window counter of Flask-Limiter's, kept in the database so every worker and every
+    server behind a load balancer counts the same requests."""
+
+    __tablename__ = "rate_limit"
+
+    key: so.Mapped[str] = so.mapped_column(sa.String(255), primary_key=True)
+    count: so.Mapped[int]
+    expires_at: so.Mapped[float]  # seconds since the epoch, as the limits library counts
+
+
+class ClassroomInstructor(db.Model):
+    """A co-instructor of a class: teaches it with the same rights as its owner, and takes it over
+    when the owner's account is deleted."""
+
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "user_id"), NEVER_REUSE_IDS)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    added_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class QuestionShare(db.Model):
+    """An instructor's private question shared with another instructor, who may then use it."""
+
+    __table_args__ = (sa.UniqueConstraint("question_id", "user_id"), NEVER_REUSE_IDS)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id, ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    shared_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class PublishRequest(db.Model):
+    """An instructor's request to publish one version of their question into the course bank; only
+    an admin decides, after seeing it beside the course bank's previous version."""
+
+    STATUSES = ("pending", "published", "declined", "withdrawn")
+
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey(Question.id, ondelete="CASCADE"), index=True)
+    question_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(QuestionVersion.id))
+    requested_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey(User.id, ondelete="SET NULL"), index=True)
+    requested_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="pending")
+    decided_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey(User.id, ondelete="SET NULL"))
+    decided_at: so.Mapped[Optional[datetime]]
+    note: so.Mapped[Optional[str]] = so.mapped_column(sa.String(500))
+
+    question: so.Mapped[Question] = so.relationship()
+    question_version: so.Mapped[QuestionVersion] = so.relationship()
+    requested_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[requested_by_id])
+    decided_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[decided_by_id])
