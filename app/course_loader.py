@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.course.bank import Bank, Question as QuestionDoc, read_banks, render_question
+from app.course.key_patterns import key_pattern_warnings
 from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
 from app.models import Lesson, Question, QuestionVersion
@@ -125,15 +126,25 @@ course_cli = AppGroup("course", help="Check and load the course: lessons/ and qu
 @course_cli.command("check")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_command(folder: Path | None) -> None:
-    """Validate a course folder without loading anything; exit 1 on any problem."""
+    """Validate a course folder without loading anything; exit 1 on any problem (warnings alone exit 0)."""
     lessons, banks, problems = read_everything(folder or current_app.config["COURSE_DIR"])
     if problems:
         for problem in problems:
             click.echo(str(problem))
         raise SystemExit(1)
+    warnings = _echo_warnings(banks, err=False)
     words = sum(lesson.word_count for lesson in lessons)
     questions = sum(len(bank.questions) for bank in banks)
-    click.echo(f"ok: {len(lessons)} lessons, {words} words; {len(banks)} banks, {questions} questions")
+    click.echo(f"ok: {len(lessons)} lessons, {words} words; {len(banks)} banks, {questions} questions"
+               + (f"; {warnings} warning(s)" if warnings else ""))
+
+
+def _echo_warnings(banks: list[Bank], err: bool) -> int:
+    """Print every bank's key-pattern warnings as ``file:line: warning: ...``; return how many."""
+    warnings = [warning for bank in banks for warning in key_pattern_warnings(bank)]
+    for warning in warnings:
+        click.echo(str(warning), err=err)
+    return len(warnings)
 
 
 @course_cli.command("load")
@@ -147,6 +158,7 @@ def load_command(folder: Path | None) -> None:
             click.echo(message, err=True)
         click.echo(f"{len(messages)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
+    _echo_warnings(banks, err=True)
     added, changed, retired = store_course(lessons, banks)
     questions = sum(len(bank.questions) for bank in banks)
     click.echo(f"loaded {len(lessons)} lessons ({added} added, {changed} changed, {retired} retired) "

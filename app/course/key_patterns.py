@@ -1,0 +1,133 @@
+"""Warnings about answer keys that a learner could guess from their place or length, not the content.
+
+Pure module. A bank can be valid and still leak its key: when the author habitually puts the key
+first, or writes it as the longest, most careful option, a learner scores above chance without
+knowing anything. These checks look at one bank at a time and return warnings (never errors):
+``flask course check`` and ``course load`` print them and carry on. The rules are described in
+``quizzes/README.md``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+
+import nh3
+
+from app.course.bank import Bank, Question
+from app.course.lessons import Problem
+from app.course.markup import render_inline
+
+POSITION_SHARE = 0.4
+END_BLOCK_SHARE = 0.4
+LONGEST_SHARE = 0.4
+TRUE_FALSE_SHARE = 0.8
+
+
+def key_pattern_warnings(bank: Bank) -> list[Problem]:
+    """Every warning for one bank, each at the line of the first question it names."""
+    warnings = [
+        _single_choice_positions(bank),
+        _multiple_response_ends(bank),
+        _longest_keys(bank),
+        _true_false_balance(bank),
+    ]
+    return [warning for warning in warnings if warning is not None]
+
+
+def _warning(bank: Bank, questions: list[Question], total: int, finding: str, kind: str, advice: str) -> Problem:
+    """``file:line: warning: <finding> in 5 of 7 <kind> (71 %); <advice> (ids)`` at the first question named."""
+    share = _percent(len(questions) / total)
+    names = ", ".join(question.id for question in questions)
+    return Problem(bank.path, questions[0].line,
+                   f"warning: {finding} in {len(questions)} of {total} {kind} ({share}); {advice} ({names})")
+
+
+def _percent(fraction: float) -> str:
+    """A share as the course writes it: ``71 %``."""
+    return f"{100 * fraction:.0f} %"
+
+
+def _crowded(count: int, total: int, share: float, fewest_possible: int) -> bool:
+    """Over ``share`` of ``total``, and more than the most even arrangement would still need.
+
+    The second condition keeps a bank with one or two such questions quiet when no order of
+    options could avoid the warning.
+    """
+    return count > share * total and count > fewest_possible
+
+
+def _single_choice_positions(bank: Bank) -> Problem | None:
+    """Over 40 % of the bank's single-choice keys sit in one position."""
+    questions = [q for q in bank.questions if q.type == "single_choice"]
+    if not questions:
+        return None
+    by_position: dict[int, list[Question]] = {}
+    for question in questions:
+        ids = [option["id"] for option in question.data["options"]]
+        by_position.setdefault(ids.index(question.data["answer"]), []).append(question)
+    position, crowd = max(by_position.items(), key=lambda item: len(item[1]))
+    # Options only ever fill the first places, so by Hall's theorem the most even spread puts
+    # max over k of ceil(questions with at most k options / k) keys in the fullest position.
+    sizes = Counter(len(q.data["options"]) for q in questions)
+    fewest = max(math.ceil(sum(n for size, n in sizes.items() if size <= k) / k) for k in sizes)
+    if not _crowded(len(crowd), len(questions), POSITION_SHARE, fewest):
+        return None
+    return _warning(bank, crowd, len(questions), f"the key is option {position + 1}", "single-choice questions",
+                    f"spread the keys over the positions (at most {_percent(POSITION_SHARE)} in one)")
+
+
+def _fills_an_end(question: Question) -> bool:
+    """Whether the keys are exactly the first k or the last k options (k = number of keys)."""
+    ids = [option["id"] for option in question.data["options"]]
+    places = sorted(ids.index(answer) for answer in question.data["answer"])
+    keys = len(places)
+    return places in (list(range(keys)), list(range(len(ids) - keys, len(ids))))
+
+
+def _multiple_response_ends(bank: Bank) -> Problem | None:
+    """Over 40 % of the bank's multiple-response questions have their keys as a block at one end.
+
+    Two-option questions are left out: any key of theirs is at an end.
+    """
+    questions = [q for q in bank.questions if q.type == "multiple_response" and len(q.data["options"]) > 2]
+    at_an_end = [q for q in questions if _fills_an_end(q)]
+    if not _crowded(len(at_an_end), len(questions), END_BLOCK_SHARE, 0):
+        return None
+    return _warning(bank, at_an_end, len(questions), "the keys are the first or the last options",
+                    "multiple-response questions", f"mix them among the distractors (at most {_percent(END_BLOCK_SHARE)})")
+
+
+def plain_length(text: str) -> int:
+    """Length of an option as the learner reads it: rendered Markdown without tags or entities."""
+    return len(html.unescape(nh3.clean(render_inline(text), tags=set())).strip())
+
+
+def key_is_longest(question: Question) -> bool:
+    """Whether every key is strictly longer than every distractor (single choice or multiple response)."""
+    answer = question.data["answer"]
+    keys = {answer} if isinstance(answer, str) else set(answer)
+    lengths = {option["id"]: plain_length(option["text"]) for option in question.data["options"]}
+    return min(lengths[key] for key in keys) > max(n for ident, n in lengths.items() if ident not in keys)
+
+
+def _longest_keys(bank: Bank) -> Problem | None:
+    """In over 40 % of the bank's choice questions the key is the longest option."""
+    questions = [q for q in bank.questions if q.type in ("single_choice", "multiple_response")]
+    longest = [q for q in questions if key_is_longest(q)]
+    if not _crowded(len(longest), len(questions), LONGEST_SHARE, 0):
+        return None
+    return _warning(bank, longest, len(questions), "the key is longer than every distractor", "choice questions",
+                    f"write distractors as full as the key (at most {_percent(LONGEST_SHARE)})")
+
+
+def _true_false_balance(bank: Bank) -> Problem | None:
+    """Over 80 % of the bank's true/false questions have the same answer."""
+    questions = [q for q in bank.questions if q.type == "true_false"]
+    for value in (True, False):
+        same = [q for q in questions if q.data["answer"] is value]
+        if _crowded(len(same), len(questions), TRUE_FALSE_SHARE, math.ceil(len(questions) / 2)):
+            return _warning(bank, same, len(questions), f"the answer is {str(value).lower()}", "true/false questions",
+                            f"balance true and false (at most {_percent(TRUE_FALSE_SHARE)} one way)")
+    return None
