@@ -89,6 +89,9 @@ class Question(db.Model):
     # drafts) or "class" (a class's bank, ``classroom_id``).
     bank: so.Mapped[str] = so.mapped_column(sa.String(16), default="course", server_default="course", index=True)
     classroom_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("classroom.id", ondelete="SET NULL"), index=True)
+    # The question this one started as a copy of: a request to publish it is reviewed as a diff
+    # against that question's course-bank version.
+    copied_from_id: so.Mapped[Optional[str]] = so.mapped_column(sa.ForeignKey("question.id", ondelete="SET NULL"), index=True)
 
     BANKS = ("course", "instructor", "class")
 
