@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
+from typing import Callable
 
 import nh3
 
@@ -29,6 +30,7 @@ def key_pattern_warnings(bank: Bank) -> list[Problem]:
     """Every warning for one bank, each at the line of the first question it names."""
     warnings = [
         _single_choice_positions(bank),
+        _single_choice_length_ranks(bank),
         _multiple_response_ends(bank),
         _longest_keys(bank),
         _true_false_balance(bank),
@@ -58,24 +60,56 @@ def _crowded(count: int, total: int, share: float, fewest_possible: int) -> bool
     return count > share * total and count > fewest_possible
 
 
+def _most_shared(questions: list[Question], place_of: Callable[[Question], int]) -> tuple[int, list[Question]] | None:
+    """The place (0-based) most single-choice keys share, with their questions, if crowded past 40 %."""
+    if not questions:
+        return None
+    by_place: dict[int, list[Question]] = {}
+    for question in questions:
+        by_place.setdefault(place_of(question), []).append(question)
+    place, crowd = max(by_place.items(), key=lambda item: len(item[1]))
+    # A key's place runs from 0 to (options - 1), so by Hall's theorem the most even spread puts
+    # max over k of ceil(questions with at most k options / k) keys in the fullest place.
+    sizes = Counter(len(q.data["options"]) for q in questions)
+    fewest = max(math.ceil(sum(n for size, n in sizes.items() if size <= k) / k) for k in sizes)
+    return (place, crowd) if _crowded(len(crowd), len(questions), POSITION_SHARE, fewest) else None
+
+
+def _key_position(question: Question) -> int:
+    return [option["id"] for option in question.data["options"]].index(question.data["answer"])
+
+
+def _key_length_rank(question: Question) -> int:
+    """How many options are longer than the key: 0 for the longest (ties share the better rank)."""
+    key = next(option for option in question.data["options"] if option["id"] == question.data["answer"])
+    return sum(plain_length(option["text"]) > plain_length(key["text"]) for option in question.data["options"])
+
+
 def _single_choice_positions(bank: Bank) -> Problem | None:
     """Over 40 % of the bank's single-choice keys sit in one position."""
     questions = [q for q in bank.questions if q.type == "single_choice"]
-    if not questions:
+    found = _most_shared(questions, _key_position)
+    if found is None:
         return None
-    by_position: dict[int, list[Question]] = {}
-    for question in questions:
-        ids = [option["id"] for option in question.data["options"]]
-        by_position.setdefault(ids.index(question.data["answer"]), []).append(question)
-    position, crowd = max(by_position.items(), key=lambda item: len(item[1]))
-    # Options only ever fill the first places, so by Hall's theorem the most even spread puts
-    # max over k of ceil(questions with at most k options / k) keys in the fullest position.
-    sizes = Counter(len(q.data["options"]) for q in questions)
-    fewest = max(math.ceil(sum(n for size, n in sizes.items() if size <= k) / k) for k in sizes)
-    if not _crowded(len(crowd), len(questions), POSITION_SHARE, fewest):
-        return None
+    position, crowd = found
     return _warning(bank, crowd, len(questions), f"the key is option {position + 1}", "single-choice questions",
                     f"spread the keys over the positions (at most {_percent(POSITION_SHARE)} in one)")
+
+
+def _single_choice_length_ranks(bank: Bank) -> Problem | None:
+    """Over 40 % of the bank's single-choice keys have the same length rank (longest, second-longest...).
+
+    Lengthening one distractor just past each key only moves the tell from "longest" to
+    "second-longest"; this catches that, and keys that are habitually the shortest.
+    """
+    questions = [q for q in bank.questions if q.type == "single_choice"]
+    found = _most_shared(questions, _key_length_rank)
+    if found is None:
+        return None
+    rank, crowd = found
+    ordinal = ("", "second-", "third-", "fourth-", "fifth-")[rank] if rank < 5 else f"{rank + 1}th-"
+    return _warning(bank, crowd, len(questions), f"the key is the {ordinal}longest option", "single-choice questions",
+                    f"vary how long the key is beside its distractors (at most {_percent(POSITION_SHARE)} at one rank)")
 
 
 def _fills_an_end(question: Question) -> bool:

@@ -50,7 +50,12 @@ def warnings_for(*questions: dict) -> list[str]:
     return [str(warning) for warning in key_pattern_warnings(bank)]
 
 
-QUIET = [single("s0", 0), single("s1", 1), single("s2", 2), single("s3", 3), single("s4", 1),
+# Distractors are 19, 20 and 12 letters long; keys of 5, 13, 19 and 25 letters are the shortest,
+# third-, second- and longest option.
+SHORTEST, THIRD, SECOND, LONGEST = "Right", "The right one", "The right one is it", "The right one, as it reads"
+
+QUIET = [single("s0", 0, key_text=SHORTEST), single("s1", 1, key_text=THIRD), single("s2", 2, key_text=SECOND),
+         single("s3", 3, key_text=LONGEST), single("s4", 1, key_text=THIRD),
          multiple("m0", [1, 3]), multiple("m1", [0, 2]), true_false("t0", True), true_false("t1", False)]
 
 
@@ -59,7 +64,8 @@ def test_a_bank_with_keys_spread_out_is_quiet():
 
 
 def test_keys_crowding_one_position_warn_at_the_first_of_them():
-    found = warnings_for(single("s0", 0), single("s1", 2), single("s2", 2), single("s3", 3), single("s4", 2))
+    found = [w for w in warnings_for(single("s0", 0), single("s1", 2), single("s2", 2), single("s3", 3), single("s4", 2))
+             if "the key is option" in w]
     assert len(found) == 1
     assert found[0].startswith("quizzes/sample.yaml:")
     assert ("warning: the key is option 3 in 3 of 5 single-choice questions (60 %); spread the keys over the "
@@ -78,7 +84,7 @@ def test_keys_crowding_one_position_warn_at_the_first_of_them():
     ([single(f"s{i}", min(i, 3)) for i in range(6)], True),   # 3 of 6 last, where 2 would do
 ])
 def test_position_warning_only_when_an_even_spread_was_possible(questions, warns):
-    assert any("single-choice" in warning for warning in warnings_for(*questions)) is warns
+    assert any("the key is option" in warning for warning in warnings_for(*questions)) is warns
 
 
 @pytest.mark.parametrize("keys", [[0, 1], [3, 4], [0, 1, 2], [2, 3, 4], [0], [4]])
@@ -102,6 +108,24 @@ def test_a_long_key_in_most_choice_questions_warns():
     assert [w for w in found if "longer than every distractor" in w] == [
         "quizzes/sample.yaml:2: warning: the key is longer than every distractor in 3 of 5 choice questions (60 %); "
         "write distractors as full as the key (at most 40 %) (s0, s1, s3)"]
+
+
+@pytest.mark.parametrize(("keys", "rank"), [
+    ([SECOND, SECOND, SECOND, THIRD, LONGEST], "second-longest"),  # a distractor stretched just past each key
+    ([SHORTEST, SHORTEST, SHORTEST, THIRD, SECOND], "fourth-longest"),  # the shortest of four
+    ([LONGEST, LONGEST, LONGEST, THIRD, SECOND], "longest"),
+])
+def test_keys_sharing_one_length_rank_warn(keys, rank):
+    positions = [0, 1, 2, 3, 1]
+    found = warnings_for(*(single(f"s{i}", at, key_text=key) for i, (at, key) in enumerate(zip(positions, keys))))
+    assert any(f"warning: the key is the {rank} option in 3 of 5 single-choice questions (60 %)" in w for w in found)
+
+
+def test_keys_at_varied_length_ranks_are_quiet():
+    positions = [0, 1, 2, 3, 0, 1]
+    keys = [SHORTEST, THIRD, SECOND, LONGEST, SECOND, THIRD]
+    found = warnings_for(*(single(f"s{i}", at, key_text=key) for i, (at, key) in enumerate(zip(positions, keys))))
+    assert not [w for w in found if "longest option" in w]
 
 
 @pytest.mark.parametrize(("key", "longest"), [
