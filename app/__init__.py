@@ -6,7 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from app import ops
+from app import ops, ratelimits
 from app.config import Config, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
 
@@ -40,6 +40,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     register_blueprints(app)
     register_commands(app)
     ops.init_app(app)
+    ratelimits.init_app(app)
     return app
 
 

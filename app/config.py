@@ -30,9 +30,23 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Rate limits (README, "Rate limits"): counted in the database by default, so every gunicorn
+    # worker and every server agree; RATELIMIT_STORAGE_URI=redis://host:6379 moves them to Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited routes, Retry-After on every 429
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")  # login posts per address
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")  # failed logins per account
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")  # per address: a class behind one NAT fits
+    GUEST_START_RATE_LIMIT = os.environ.get("GUEST_START_RATE_LIMIT", "60 per hour")  # quiz starts per guest address
+    LEARNER_START_RATE_LIMIT = os.environ.get("LEARNER_START_RATE_LIMIT", "300 per hour")  # per account
+    JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "10 per 15 minutes")  # wrong class codes, per account and per address
+    ANKI_RATE_LIMIT = os.environ.get("ANKI_RATE_LIMIT", "30 per hour")  # deck builds per account or guest address
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per token; per address without one
+    # Practice stores one layout entry per question drawn: a 5,000-question bank would write 278 KB per start.
+    PRACTICE_MAX_QUESTIONS = int(os.environ.get("PRACTICE_MAX_QUESTIONS", "100"))
+    # How many proxies in front of the app append to X-Forwarded-For; 0 (default): the header is ignored.
+    PROXY_HOPS = int(os.environ.get("BACKCHANNEL_PROXY_HOPS", "0"))
 
 
 def instance_secret_key(instance_path: str) -> str:

@@ -34,7 +34,10 @@ def make_config(database_uri: str, **overrides) -> type:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "COURSE_DIR": PROJECT_ROOT,
-        "LOGIN_RATE_LIMIT": "1000 per minute",
+        # Tests make many requests from one address; the limits' own tests set small ones.
+        **{name: "10000 per minute" for name in ("LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT", "REGISTER_RATE_LIMIT",
+                                                "GUEST_START_RATE_LIMIT", "LEARNER_START_RATE_LIMIT", "JOIN_RATE_LIMIT",
+                                                "ANKI_RATE_LIMIT", "API_RATE_LIMIT")},
         **overrides,
     }
     return type("TestConfig", (Config,), settings)

@@ -5,15 +5,16 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp
 from app.accounts.forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, RevokeForm,
                                 SettingsForm, TokenForm)
-from app.extensions import db, limiter, login, rollback_quietly
+from app.extensions import db, login, rollback_quietly
 from app.models import ApiToken, User
 from app.progress import delete_owner_data, export_owner_data, merge_guest
+from app.ratelimits import login_per_account, login_per_address, registration_per_address
 
 BAD_LOGIN = "Invalid username or password."
 
@@ -48,6 +49,7 @@ def adopt_guest_work(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@registration_per_address
 def register():
     """Create a student account; quizzes already taken as a guest move into it."""
     if current_user.is_authenticated:
@@ -66,8 +68,8 @@ def register():
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
 
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               error_message="Too many login attempts from your address. Wait a minute, then try again.")
+@login_per_address
+@login_per_account
 def login_view():
     """Log in; a wrong password and an unknown username get the same answer."""
     if current_user.is_authenticated:

@@ -15,10 +15,13 @@ from app.course.scheduling import aware
 from app.extensions import db
 from app.learning import bp
 from app.models import Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question, QuestionVersion
+from app.ratelimits import wrong_join_codes, wrong_join_codes_per_address
 
 
 @bp.route("/classes/join", methods=["GET", "POST"])
 @bp.route("/classes/join/<code>", methods=["GET", "POST"])
+@wrong_join_codes
+@wrong_join_codes_per_address
 @login_required
 def join_class(code: str | None = None):
     """Join a class with the code (or link) the instructor shared."""
@@ -38,6 +41,10 @@ def join_class(code: str | None = None):
                 flash(f"You are already in {classroom.name}.")
             return redirect(url_for("learning.assignments"))
     return render_template("learning/join.html", form=form), 400 if form.errors else 200
+
+
+# Racing Starts that lose the unique attempt number look again this many times before a 409.
+START_TRIES = 3
 
 
 def my_attempts(assignment: Assignment) -> list[Attempt]:
@@ -90,12 +97,8 @@ def start_assignment(assignment_id: int):
         abort(400, description="The start request was incomplete; reload the page and try again.")
     now = datetime.now(timezone.utc)
     attempts = my_attempts(assignment)
-    unfinished = next((a for a in attempts if not a.is_submitted), None)
-    if unfinished is not None:
-        return redirect(url_for("learning.attempt", public_id=unfinished.public_id))
-    reason = why_closed(assignment, attempts, now)
-    if reason:
-        abort(403, description=reason)
+    if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
+        return resumed
     rng = random.Random(secrets.randbits(64))
     versions = dict(db.session.execute(
         sa.select(Question.id, QuestionVersion).join(QuestionVersion, sa.and_(
@@ -116,12 +119,34 @@ def start_assignment(assignment_id: int):
         deadline = now + timedelta(minutes=assignment.time_limit_minutes)
     if assignment.due_at:
         deadline = min(deadline or aware(assignment.due_at), aware(assignment.due_at))
-    attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=assignment.lesson_id, mode="test",
-                      owner_key=current_user.owner_key, layout=layout, max_score=float(len(layout)),
-                      assignment_id=assignment.id, deadline=deadline)
-    db.session.add(attempt)
-    db.session.commit()
-    return redirect(url_for("learning.attempt", public_id=attempt.public_id))
+    for _ in range(START_TRIES):
+        attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=assignment.lesson_id, mode="test",
+                          owner_key=current_user.owner_key, layout=layout, max_score=float(len(layout)),
+                          assignment_id=assignment.id, deadline=deadline,
+                          attempt_number=1 + max((a.attempt_number or 0 for a in attempts), default=0))
+        db.session.add(attempt)
+        try:
+            db.session.commit()
+            return redirect(url_for("learning.attempt", public_id=attempt.public_id))
+        except sa.exc.IntegrityError:
+            # A simultaneous Start took this number (the unique key on assignment, learner and number):
+            # look again, so the loser resumes the winner's attempt or is told no attempts are left.
+            db.session.rollback()
+        attempts = my_attempts(assignment)
+        if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
+            return resumed
+    abort(409, description="Several starts of this assignment arrived at once; open your assignments and try again.")
+
+
+def resume_or_refuse(assignment: Assignment, attempts: list[Attempt], now: datetime):
+    """A redirect to the learner's unfinished attempt, a 403 if no attempt may start, or None to start one."""
+    unfinished = next((a for a in attempts if not a.is_submitted), None)
+    if unfinished is not None:
+        return redirect(url_for("learning.attempt", public_id=unfinished.public_id))
+    reason = why_closed(assignment, attempts, now)
+    if reason:
+        abort(403, description=reason)
+    return None
 
 
 def _authored_order(data: dict) -> list[str]:

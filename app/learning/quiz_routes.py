@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.course.grading import is_late, may_review
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
@@ -20,6 +20,7 @@ from app.extensions import db
 from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
+from app.ratelimits import quiz_starts
 from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
 
@@ -109,6 +110,7 @@ def quiz(slug: str):
 
 
 @bp.route("/lessons/<slug>/quiz/start", methods=["POST"])
+@quiz_starts
 def start_quiz(slug: str):
     """Draw a new attempt (the draw is then fixed) and open it."""
     lesson = lesson_or_404(slug)
@@ -118,7 +120,7 @@ def start_quiz(slug: str):
     questions = live_questions(lesson.id)
     if not questions:
         abort(404, description=f"The lesson “{lesson.title}” has no quiz yet.")
-    size = lesson.quiz_size if form.mode.data == "test" else None
+    size = lesson.quiz_size if form.mode.data == "test" else current_app.config["PRACTICE_MAX_QUESTIONS"]
     layout = draw_layout(questions, size, random.Random(secrets.randbits(64)))
     attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=lesson.id, mode=form.mode.data,
                       owner_key=owner_key(), layout=layout, max_score=float(len(layout)))

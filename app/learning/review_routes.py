@@ -1,6 +1,7 @@
 """Spaced review: the cards due now, one at a time, most-forgotten first, within the daily limit."""
 
 import random
+from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, r
 from app.course.scoring import score
 from app.extensions import db, rollback_quietly
 from app.learning import bp
+from app.ratelimits import anki_decks
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
 
@@ -138,7 +140,9 @@ def answer_card(card_id: int):
     outcome = score(item["data"], response)
     before = card_state(card)
     retention, _ = review_settings()
-    apply_state(card, review(before, rating_for(outcome.status), now, retention))
+    if not claim_card(card, review(before, rating_for(outcome.status), now, retention)):
+        flash("That card was already reviewed; here is the next one.")
+        return redirect(url_for("learning.review"))
     shown_at = request.form.get("shown_at", type=float)
     seconds = int(now.timestamp() - shown_at) if shown_at and 0 < now.timestamp() - shown_at < 86400 else None
     log = ReviewLog(owner_key=card.owner_key, card_id=card.id, question_id=card.question_id,
@@ -148,6 +152,22 @@ def answer_card(card_id: int):
     db.session.add(log)
     db.session.commit()
     return redirect(url_for("learning.review_feedback", log_id=log.id))
+
+
+def claim_card(card: ReviewCard, after: CardState) -> bool:
+    """Reschedule the card unless another answer to it got there first; True only for the one request that did.
+
+    A conditional UPDATE on the schedule this request read (like ``claim_submission``), so answers
+    posted at the same moment are stored, logged and counted against the daily limit once.
+    """
+    result = db.session.execute(
+        sa.update(ReviewCard).where(ReviewCard.id == card.id, ReviewCard.due == card.due,
+                                    ReviewCard.last_review.is_not_distinct_from(card.last_review))
+        .values(**asdict(after)).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    return True
 
 
 def own_log(log_id: int) -> ReviewLog:
@@ -217,6 +237,7 @@ def _current_versions(condition) -> tuple[list[QuestionVersion], dict[str, str]]
 
 
 @bp.route("/lessons/<slug>/anki.apkg")
+@anki_decks
 def anki_deck(slug: str):
     """A lesson's whole bank as an Anki deck."""
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
@@ -227,6 +248,7 @@ def anki_deck(slug: str):
 
 
 @bp.route("/review/anki.apkg")
+@anki_decks
 def anki_due_cards():
     """My cards due today as an Anki deck (to review away from the site)."""
     owner = owner_key(create=False)
