@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from app import ops, ratelimits
-from app.config import Config, default_database_uri, instance_secret_key
+from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -21,7 +21,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     """
     app = Flask(__name__, instance_path=instance_path)
     app.config.from_object(config_class)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # the key and the database: owner only
     if not app.config.get("SECRET_KEY"):
         if app.config["PRODUCTION"]:
             raise RuntimeError("SECRET_KEY must be set in production (BACKCHANNEL_ENV=production): every server "
@@ -30,6 +30,10 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(app.instance_path)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PRODUCTION"] and not app.config.get("TRUSTED_HOSTS"):
+        app.logger.warning("TRUSTED_HOSTS is not set: absolute links (the API, OpenAPI servers, class join links) "
+                           "follow whatever Host header a request carries. Set TRUSTED_HOSTS=your.host.name.")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Never wait forever on a database that is restarting: fail in 5 s, answer 503, retry next time.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})

@@ -2,7 +2,10 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+import sqlalchemy as sa
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,11 +27,20 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Served over HTTPS (set BACKCHANNEL_HTTPS=1 behind TLS): cookies are then never sent in clear.
-    SESSION_COOKIE_SECURE = os.environ.get("BACKCHANNEL_HTTPS") == "1"
+    # Served over HTTPS (set BACKCHANNEL_HTTPS=1 behind TLS): cookies are then never sent in clear,
+    # and Strict-Transport-Security tells browsers never to try plain HTTP.
+    HTTPS = os.environ.get("BACKCHANNEL_HTTPS") == "1"
+    SESSION_COOKIE_SECURE = HTTPS
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SECURE = HTTPS
+    # Server-side login sessions (accounts.sessions): "Keep me logged in" lasts 30 days (ASVS 3.3.2
+    # asks for re-authentication at least every 30 days), any other login a 12-hour school day.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    LOGIN_SESSION_LIFETIME = timedelta(hours=12)
+    # The host names this site answers to, comma-separated (".example.org" includes its subdomains).
+    # Any other Host header gets a 400, so links built from the request cannot point elsewhere.
+    TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
     WTF_CSRF_TIME_LIMIT = None
     # Rate limits (README, "Rate limits"): counted in the database by default, so every gunicorn
     # worker and every server agree; RATELIMIT_STORAGE_URI=redis://host:6379 moves them to Redis.
@@ -69,6 +81,21 @@ def instance_secret_key(instance_path: str) -> str:
         finally:
             draft.unlink()
     return key_file.read_text(encoding="ascii").strip()
+
+
+def create_private_sqlite_file(database_uri: str) -> None:
+    """Create a SQLite database file mode 600 before SQLite creates it 644: it holds password and
+    token hashes. SQLite gives its -wal and -shm files the database file's mode. A file that exists,
+    or a folder that does not, is left alone."""
+    url = sa.engine.make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
 
 
 def default_database_uri(instance_path: str) -> str:

@@ -197,9 +197,17 @@ class User(UserMixin, db.Model):
 
     ROLES = ("student", "instructor", "admin")
 
+    # The login session this object was loaded through (``accounts.sessions``); not stored. Flask-Login
+    # names the user by it, so no cookie ever holds the row id.
+    session_token = None
+
     @property
     def owner_key(self) -> str:
         return f"user:{self.id}"
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the session and remember-me cookies: this browser's session token."""
+        return self.session_token
 
     @so.validates("username")
     def _keep_username_key(self, _name: str, username: str) -> str:
@@ -357,6 +365,12 @@ class ApiToken(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_used_at: so.Mapped[Optional[datetime]]
     revoked_at: so.Mapped[Optional[datetime]]
+    # Chosen when the token is made (30, 90 or 365 days); an expired token is refused with the reason.
+    expires_at: so.Mapped[datetime]
+    # What it may do, as space-separated scopes: "read", or "read submit" (also submit attempts).
+    scope: so.Mapped[str] = so.mapped_column(sa.String(32), default="read")
+
+    SCOPES = ("read", "read submit")
 
     user: so.Mapped[User] = so.relationship()
 

@@ -1,8 +1,9 @@
 """Running in production: security headers, /healthz, and clean 503s when the database is away."""
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify
-from werkzeug.exceptions import ServiceUnavailable
+from flask import Flask, Response, current_app, g, jsonify
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest, SecurityError, ServiceUnavailable
 
 from app.extensions import db, rollback_quietly
 
@@ -16,15 +17,30 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+# Sent only when the site is served over HTTPS (BACKCHANNEL_HTTPS=1): a year, subdomains included.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def add_security_headers(response):
-    """Every response: no inline script, no framing, no MIME sniffing, a careful referrer."""
+    """Every response: no inline script, no framing, no MIME sniffing, a careful referrer; HSTS over HTTPS."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+class RequestJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply for Python's parser is a 400 with the
+    reason, not a RecursionError (a 500). Flask reads request bodies through ``app.json.loads``."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise BadRequest("The JSON body is nested too deeply; nothing was read or saved.") from None
 
 
 def healthz():
@@ -51,6 +67,17 @@ def database_unavailable(error: sa.exc.DBAPIError):
                                                 "Nothing was saved; please try again in a moment."))
 
 
+def untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS gets a 400 that names it. No page template: its links
+    would be built for that host, and Flask has no URL adapter for it."""
+    from app.errors.handlers import wants_json
+
+    reason = f"{error.description} This site answers only to its own host names (TRUSTED_HOSTS)."
+    if wants_json():
+        return jsonify(error="Bad Request", status=400, reason=reason), 400
+    return Response(f"400 Bad Request\n\n{reason}\n", 400, mimetype="text/plain")
+
+
 def end_session_quietly(exc: BaseException | None) -> None:
     """Close the request's session before Flask-SQLAlchemy's own teardown does (teardowns run in
     reverse order). Closing rolls back; if the database went away after the response was made, that
@@ -62,8 +89,10 @@ def end_session_quietly(exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the headers, the health check, the database-outage handler and a safe teardown."""
+    """Register the headers, the health check, the database-outage handler, a safe teardown and the JSON reader."""
+    app.json = RequestJSONProvider(app)
     app.teardown_appcontext(end_session_quietly)
     app.after_request(add_security_headers)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.register_error_handler(sa.exc.DBAPIError, database_unavailable)
+    app.register_error_handler(SecurityError, untrusted_host)

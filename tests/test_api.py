@@ -17,7 +17,7 @@ def token_for(app, username, role="student"):
     client = person(app, username, role)
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == username))
-        token = new_token(user, "tests")
+        token = new_token(user, "tests", scope="read submit")
         db.session.commit()
     return client, {"Authorization": f"Bearer {token}"}
 

@@ -5,10 +5,17 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.accounts.rules import normalise_username, password_problem, username_problem
+from app.accounts.sessions import end_every_session
 from app.extensions import db
-from app.models import User
+from app.models import User, username_key
 
 users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def find_user(username: str) -> User | None:
+    """The account of that name, as names compare (NFKC, case-folded)."""
+    return db.session.scalar(sa.select(User).where(User.username_key == username_key(username)))
 
 
 @users_cli.command("create-admin")
@@ -16,16 +23,23 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.password_option(help="Prompted for (twice) when not given; or set BACKCHANNEL_ADMIN_PASSWORD.",
                        envvar="BACKCHANNEL_ADMIN_PASSWORD")
 def create_admin(username: str, password: str) -> None:
-    """Create an admin account, or make an existing account admin and reset its password."""
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="password")
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    """Create an admin account, or make an existing account admin and reset its password (which ends
+    every session it had)."""
+    username = normalise_username(username)
+    user = find_user(username)
     created = user is None
+    if created and username_problem(username):
+        raise click.BadParameter(username_problem(username), param_hint="username")
+    problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
     if created:
         user = User(username=username)
         db.session.add(user)
     user.role = "admin"
     user.set_password(password)
+    if not created:
+        end_every_session(user)
     db.session.commit()
     click.echo(f"{'created' if created else 'updated'} admin '{user.username}'")
 
@@ -35,7 +49,7 @@ def create_admin(username: str, password: str) -> None:
 @click.argument("role", type=click.Choice(User.ROLES))
 def set_role(username: str, role: str) -> None:
     """Give an account the student, instructor or admin role."""
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+    user = find_user(normalise_username(username))
     if user is None:
         raise click.ClickException(f"no account called '{username}'")
     user.role = role

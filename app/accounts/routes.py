@@ -5,31 +5,23 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+from werkzeug.utils import secure_filename
 
 from app.accounts import bp
-from app.accounts.forms import (ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutForm, RegisterForm, RevokeForm,
-                                SettingsForm, TokenForm)
-from app.extensions import db, login, rollback_quietly
-from app.models import ApiToken, User
-from app.progress import delete_owner_data, export_owner_data, merge_guest
+from app.accounts.deletion import delete_account, plan_deletion
+from app.accounts.forms import (USERNAME_TAKEN, ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutEverywhereForm,
+                                LogoutForm, RegisterForm, RevokeForm, SettingsForm, TokenForm)
+from app.accounts.rules import password_matches
+from app.accounts.sessions import active_sessions, current_session, end_every_session, end_session, start_session
+from app.course.scheduling import aware
+from app.extensions import db
+from app.models import ApiToken, User, username_key, utcnow
+from app.progress import export_owner_data, merge_guest
 from app.ratelimits import login_per_account, login_per_address, registration_per_address
 
 BAD_LOGIN = "Invalid username or password."
-
-
-@login.user_loader
-def load_user(user_id: str) -> User | None:
-    """The logged-in user; None (anonymous) while the database is unreachable, so the 503 page
-    that says so can still be drawn."""
-    if g.get("database_down"):
-        return None
-    try:
-        return db.session.get(User, int(user_id))
-    except sa.exc.SQLAlchemyError:
-        rollback_quietly()
-        return None
 
 
 def safe_next(default: str) -> str:
@@ -59,10 +51,15 @@ def register():
         user = User(username=form.username.data, role="student")
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:  # the same name registered between the form's check and this insert
+            db.session.rollback()
+            form.username.errors.append(USERNAME_TAKEN)
+            return render_template("accounts/register.html", form=form), 400
         adopt_guest_work(user)
         db.session.commit()
-        login_user(user)
+        start_session(user)
         flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.")
         return redirect(safe_next(url_for("learning.dashboard")))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
@@ -76,13 +73,13 @@ def login_view():
         return redirect(url_for("learning.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == form.username.data.lower()))
-        if user is None or not user.check_password(form.password.data):
+        user = db.session.scalar(sa.select(User).where(User.username_key == username_key(form.username.data)))
+        if not password_matches(user.password_hash if user else None, form.password.data):
             form.password.errors.append(BAD_LOGIN)
             return render_template("accounts/login.html", form=form), 400
         adopt_guest_work(user)
         db.session.commit()
-        login_user(user, remember=form.remember.data)
+        start_session(user, remember=form.remember.data)
         return redirect(safe_next(url_for("learning.dashboard")))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
 
@@ -92,19 +89,35 @@ bp.add_url_rule("/login", endpoint="login", view_func=login_view, methods=["GET"
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST with a CSRF token, so another site cannot log you out)."""
+    """Log out (a POST with a CSRF token, so another site cannot log you out); the session ends on
+    the server too, so a copy of the cookie is worthless."""
     if LogoutForm().validate_on_submit():
-        logout_user()
+        end_session()
         flash("You are logged out.")
+    return redirect(url_for("learning.index"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of my account: this browser, other browsers, remembered logins."""
+    if LogoutEverywhereForm().validate_on_submit():
+        end_every_session(current_user)
+        db.session.commit()
+        logout_user()
+        flash("You are logged out everywhere: every browser that was logged in to your account has to log in again.")
     return redirect(url_for("learning.index"))
 
 
 def settings_page(status: int = 200, **forms):
     """The account page with its forms (any passed in keep their data and errors)."""
     tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at)).all()
-    pages = {"form": SettingsForm(obj=current_user), "password_form": ChangePasswordForm(), "delete_form": DeleteAccountForm(),
-             "token_form": TokenForm(), "revoke_form": RevokeForm(), **forms}
-    return render_template("accounts/settings.html", tokens=tokens, **pages), status
+    pages = {"form": SettingsForm(obj=current_user), "password_form": ChangePasswordForm(), "token_form": TokenForm(),
+             "revoke_form": RevokeForm(), "everywhere_form": LogoutEverywhereForm(), **forms}
+    this_session, now = current_session(), utcnow()
+    return render_template("accounts/settings.html", tokens=tokens, sessions=active_sessions(current_user),
+                           expired={token.id for token in tokens if aware(token.expires_at) <= now},
+                           this_session_id=this_session.id if this_session else None, **pages), status
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -124,12 +137,15 @@ def settings():
 @bp.route("/password", methods=["POST"])
 @login_required
 def change_password():
-    """Change the password after checking the current one."""
+    """Change the password after checking the current one; every other session ends, and this
+    browser gets a new session (a copy of its old cookie is worthless too)."""
     form = ChangePasswordForm()
     if form.validate_on_submit() and current_user.check_password(form.current.data):
-        current_user.set_password(form.password.data)
-        db.session.commit()
-        flash("Password changed.")
+        user, this_session = current_user._get_current_object(), current_session()
+        user.set_password(form.password.data)
+        end_every_session(user)
+        start_session(user, remember=bool(this_session and this_session.remember))
+        flash("Password changed. Every other browser logged in to your account has been logged out.")
         return redirect(url_for("accounts.settings"))
     if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
         form.current.errors = ["That is not your current password."]
@@ -143,21 +159,25 @@ def export():
     data = export_owner_data(current_user.owner_key, current_user)
     data["exported_at"] = datetime.now(timezone.utc).isoformat()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    filename = secure_filename(f"backchannel-{current_user.username}-{stamp}.json")  # safe whatever an old name holds
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="backchannel-{current_user.username}-{stamp}.json"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/delete", methods=["POST"])
+@bp.route("/delete", methods=["GET", "POST"])
 @login_required
 def delete():
-    """Delete my account and all my data, after the password confirms it."""
+    """Delete my account and all my data, after a page that lists what goes (and, for an instructor,
+    which classes move to a co-instructor) and the password confirms it."""
+    user = current_user._get_current_object()
+    plan = plan_deletion(user)
     form = DeleteAccountForm()
-    if not (form.validate_on_submit() and current_user.check_password(form.password.data)):
+    if request.method == "GET":
+        return render_template("accounts/delete.html", plan=plan, form=form)
+    if not (form.validate_on_submit() and user.check_password(form.password.data)):
         form.password.errors = ["That is not your password; nothing was deleted."]
-        return settings_page(400, delete_form=form)
-    user = db.session.get(User, current_user.id)
-    delete_owner_data(user.owner_key)
-    db.session.delete(user)
+        return render_template("accounts/delete.html", plan=plan, form=form), 400
+    delete_account(plan)
     db.session.commit()
     logout_user()
     flash("Your account and all its data are deleted.")
@@ -173,7 +193,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return settings_page(400, token_form=form)
-    token = new_token(current_user, form.name.data.strip())
+    token = new_token(current_user, form.name.data.strip(), days=form.lifetime.data, scope=form.scope.data)
     db.session.commit()
     return settings_page(new_token=token)
 

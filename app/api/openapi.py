@@ -11,8 +11,8 @@ def _response(description: str, schema: dict) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    reasons = {400: "The request is malformed; the reason says how.", 401: "No valid personal access token.",
-               403: "The token's user may not see this.", 404: "No such lesson or class."}
+    reasons = {400: "The request is malformed; the reason says how.", 401: "No valid personal access token, or it has expired.",
+               403: "The token's scope does not allow this, or its user may not see this.", 404: "No such lesson or class."}
     return {str(code): _response(reasons[code], ERROR) for code in codes}
 
 
@@ -83,7 +83,8 @@ def spec(server: str) -> dict:
                                 "Errors are JSON: {error, status, reason}."},
         "servers": [{"url": server}],
         "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {
-            "type": "http", "scheme": "bearer", "description": "A personal access token from the account page."}}},
+            "type": "http", "scheme": "bearer", "description": "A personal access token from the account page. It expires "
+            "30, 90 or 365 days after it is made, and its scope is 'read', or 'read submit' (needed to submit attempts)."}}},
         "paths": {
             "/lessons": {"get": {"operationId": "listLessons", "summary": "Every lesson, in course order",
                                  "responses": {"200": _response("The lessons", {"type": "object", "required": ["lessons"], "properties": {
@@ -97,7 +98,7 @@ def spec(server: str) -> dict:
                 "operationId": "submitAttempt", "summary": "Answer questions of a lesson; scored and stored",
                 "parameters": [SLUG], "security": SECURE,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("AttemptRequest")}}},
-                "responses": {"201": _response("The scored attempt", ref("AttemptResult")), **_errors(400, 401, 404)}}},
+                "responses": {"201": _response("The scored attempt", ref("AttemptResult")), **_errors(400, 401, 403, 404)}}},
             "/me/progress": {"get": {"operationId": "myProgress", "summary": "My progress and mastery", "security": SECURE,
                                      "responses": {"200": _response("Progress per lesson", ref("Progress")), **_errors(401)}}},
             "/me/reviews": {"get": {"operationId": "myReviews", "summary": "My cards due now", "security": SECURE,

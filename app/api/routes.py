@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import abort, g, jsonify, request, url_for
 
 from app.api import bp
-from app.api.auth import token_required
+from app.api.auth import scope_required, token_required
 from app.api.openapi import spec
 from app.course.mastery import course_mastery
 from app.course.quiz import ForgedResponse, form_values_from_json, parse_response
@@ -83,6 +83,7 @@ def quiz(slug: str):
 
 @bp.route("/lessons/<slug>/attempts", methods=["POST"])
 @token_required
+@scope_required("submit")
 def submit_attempt(slug: str):
     """Answer some or all of a lesson's questions at once; the attempt is scored and stored like a test."""
     from app.learning.quiz_routes import attempt_items, close_test, result_rows

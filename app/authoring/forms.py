@@ -8,19 +8,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.models import Assignment
+from app.validators import visible_text
 
 
 class ClassroomForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Class name", validators=[DataRequired(), Length(max=120), visible_text])
     submit = SubmitField("Create class")
 
 
 class AssignmentForm(FlaskForm):
     """Choose the questions (lessons, optional tag, how many) and the rules of a class assignment."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=160)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=160), visible_text])
     lessons = SelectMultipleField("Draw questions from these lessons", coerce=int, validators=[DataRequired(message="Choose at least one lesson.")])
-    tag = StringField("Only questions tagged (optional)", validators=[Optional(), Length(max=40)])
+    tag = StringField("Only questions tagged (optional)", validators=[Optional(), Length(max=40), visible_text])
     question_count = IntegerField("Number of questions", default=10, validators=[DataRequired(), NumberRange(min=1, max=100)])
     opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     due_at = DateTimeLocalField("Due (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -71,7 +72,7 @@ class QuestionForm(FlaskForm):
     prompt = TextAreaField("Prompt (Markdown)")
     explanation = TextAreaField("Explanation: why the right answer is right (Markdown)")
     lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
-    tags = StringField("Tags, comma-separated")
+    tags = StringField("Tags, comma-separated", validators=[visible_text])
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])
     preview = SubmitField("Preview")
     save = SubmitField("Save")
@@ -125,8 +126,8 @@ class LessonForm(FlaskForm):
 
     slug = StringField("Slug (its address: lowercase words joined by hyphens)", validators=[
         DataRequired(), Length(max=80), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and hyphens.")])
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = StringField("One-line summary", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200), visible_text])
+    summary = StringField("One-line summary", validators=[DataRequired(), Length(max=200), visible_text])
     objectives = TextAreaField("Learning objectives, one per line", validators=[DataRequired()])
     body = TextAreaField("Lesson (Markdown; needs ## Key facts {#key-facts} and ## Glossary {#glossary})", validators=[DataRequired()])
     preview = SubmitField("Preview")

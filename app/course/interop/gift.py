@@ -83,6 +83,8 @@ def _blocks(text: str) -> list[tuple[int, list[str], dict | None, str | None]]:
                     pending_meta = json.loads(stripped[len(META.strip()):].strip())
                 except json.JSONDecodeError:
                     pending_meta = None
+                except RecursionError:  # reported with the question it belongs to (parse_gift)
+                    pending_meta = ValueError("the // backchannel: metadata is nested too deeply")
             continue
         if stripped.startswith("$CATEGORY:"):
             category = stripped[len("$CATEGORY:"):].strip()
@@ -141,6 +143,9 @@ def parse_gift(text: str, default_anchor: str) -> tuple[list[Imported], list[Ski
         general = ""
         if "####" in answers_text:
             answers_text, general = answers_text.split("####", 1)
+        if isinstance(meta, ValueError):
+            skipped.append(Skipped(display, line, f"{meta}; skipped"))
+            continue
         meta = meta if isinstance(meta, dict) else {}
         try:
             data, notes = _question(answers_text, meta)

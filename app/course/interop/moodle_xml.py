@@ -65,6 +65,9 @@ def parse_moodle_xml(text: str, default_anchor: str) -> tuple[list[Imported], li
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
             skipped.append(Skipped(name, line, f"{error}; skipped"))
             continue
+        except RecursionError:
+            skipped.append(Skipped(name, line, "the <backchannel> metadata is nested too deeply; skipped"))
+            continue
         for dropped in ("hint", "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
             if question.find(dropped) is not None and _text(question.find(dropped)):
                 notes.append(f"<{dropped}> dropped: no equivalent here")

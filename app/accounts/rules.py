@@ -1,0 +1,66 @@
+"""What a username and a password must be, shared by the forms and the ``flask users`` commands.
+
+Plain functions (no Flask, no database), so the web forms and the command line apply one rule.
+"""
+
+import re
+import secrets
+import unicodedata
+
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+# ASCII only, so no two names can look alike, and the whole name must match (``$`` would let a
+# trailing newline through).
+USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,40}")
+USERNAME_RULE = "Use 3 to 40 letters (a–z), digits, dots, hyphens and underscores."
+
+MIN_PASSWORD = 10
+# The 30,000 most common passwords of Mark Burnett's ten-million-password corpus, as shipped (MIT
+# licence) by Dropbox's zxcvbn in its Python port; stored lower-case there, so compared lower-case.
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+# zxcvbn's score 3 means at least 10^8 guesses ("safely unguessable" for an online attacker, and
+# Dropbox's own threshold for new passwords); 0–2 are words, years, keyboard walks and repeats.
+MIN_STRENGTH = 3
+# zxcvbn refuses longer inputs (its matching is superlinear); the first 72 characters are judged.
+STRENGTH_CHECKED = 72
+CONTEXT_WORDS = ["backchannel", "pakistan", "india", "kashmir", "peace"]
+
+# A hash of a random password with the same (default) scrypt parameters as every stored hash: an
+# unknown username is checked against it, so a login costs the same whether or not the name exists.
+DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def normalise_username(raw: str) -> str:
+    """The name as typed, NFKC-normalised (full-width letters become plain ones) and stripped."""
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def username_problem(name: str) -> str | None:
+    """Why ``name`` (already normalised) cannot be a username, or None."""
+    return None if USERNAME.fullmatch(name) else USERNAME_RULE
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why ``password`` is too weak, or None: long enough, not a common one, not the username, varied,
+    and hard to guess by zxcvbn's estimate (words, names, years, dates, keyboard walks, repeats)."""
+    if len(password) < MIN_PASSWORD:
+        return f"Use at least {MIN_PASSWORD} characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return f"That password is too common (one of the {len(COMMON_PASSWORDS):,} most used); choose another."
+    if username and username.lower() in password.lower():
+        return "The password must not contain your username."
+    if len(set(password)) < 4:
+        return "Use a password with more varied characters."
+    estimate = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=[word for word in (username, *CONTEXT_WORDS) if word])
+    if estimate["score"] < MIN_STRENGTH:
+        why = estimate["feedback"]["warning"] or "It follows a pattern that is quick to guess."
+        return f"That password is too easy to guess. {why} Try a few unrelated words with digits or symbols between them."
+    return None
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Check ``password`` against a stored hash; with no hash (unknown user), against the dummy one."""
+    matches = check_password_hash(password_hash or DUMMY_HASH, password)
+    return matches and password_hash is not None
