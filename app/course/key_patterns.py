@@ -21,6 +21,7 @@ from app.course.lessons import Problem
 from app.course.markup import render_inline
 
 POSITION_SHARE = 0.4
+LENGTH_RANK_SHARE = 0.4
 END_BLOCK_SHARE = 0.4
 LONGEST_SHARE = 0.4
 TRUE_FALSE_SHARE = 0.8
@@ -60,8 +61,9 @@ def _crowded(count: int, total: int, share: float, fewest_possible: int) -> bool
     return count > share * total and count > fewest_possible
 
 
-def _most_shared(questions: list[Question], place_of: Callable[[Question], int]) -> tuple[int, list[Question]] | None:
-    """The place (0-based) most single-choice keys share, with their questions, if crowded past 40 %."""
+def _most_shared(questions: list[Question], place_of: Callable[[Question], int],
+                 share: float) -> tuple[int, list[Question]] | None:
+    """The place (0-based) most single-choice keys share, with their questions, if over ``share`` crowd it."""
     if not questions:
         return None
     by_place: dict[int, list[Question]] = {}
@@ -72,23 +74,25 @@ def _most_shared(questions: list[Question], place_of: Callable[[Question], int])
     # max over k of ceil(questions with at most k options / k) keys in the fullest place.
     sizes = Counter(len(q.data["options"]) for q in questions)
     fewest = max(math.ceil(sum(n for size, n in sizes.items() if size <= k) / k) for k in sizes)
-    return (place, crowd) if _crowded(len(crowd), len(questions), POSITION_SHARE, fewest) else None
+    return (place, crowd) if _crowded(len(crowd), len(questions), share, fewest) else None
 
 
 def _key_position(question: Question) -> int:
+    """Where the key sits among the options, from 0."""
     return [option["id"] for option in question.data["options"]].index(question.data["answer"])
 
 
 def _key_length_rank(question: Question) -> int:
     """How many options are longer than the key: 0 for the longest (ties share the better rank)."""
     key = next(option for option in question.data["options"] if option["id"] == question.data["answer"])
-    return sum(plain_length(option["text"]) > plain_length(key["text"]) for option in question.data["options"])
+    key_length = plain_length(key["text"])
+    return sum(plain_length(option["text"]) > key_length for option in question.data["options"])
 
 
 def _single_choice_positions(bank: Bank) -> Problem | None:
     """Over 40 % of the bank's single-choice keys sit in one position."""
     questions = [q for q in bank.questions if q.type == "single_choice"]
-    found = _most_shared(questions, _key_position)
+    found = _most_shared(questions, _key_position, POSITION_SHARE)
     if found is None:
         return None
     position, crowd = found
@@ -103,13 +107,13 @@ def _single_choice_length_ranks(bank: Bank) -> Problem | None:
     "second-longest"; this catches that, and keys that are habitually the shortest.
     """
     questions = [q for q in bank.questions if q.type == "single_choice"]
-    found = _most_shared(questions, _key_length_rank)
+    found = _most_shared(questions, _key_length_rank, LENGTH_RANK_SHARE)
     if found is None:
         return None
     rank, crowd = found
     ordinal = ("", "second-", "third-", "fourth-", "fifth-")[rank] if rank < 5 else f"{rank + 1}th-"
     return _warning(bank, crowd, len(questions), f"the key is the {ordinal}longest option", "single-choice questions",
-                    f"vary how long the key is beside its distractors (at most {_percent(POSITION_SHARE)} at one rank)")
+                    f"vary how long the key is beside its distractors (at most {_percent(LENGTH_RANK_SHARE)} at one rank)")
 
 
 def _fills_an_end(question: Question) -> bool:
