@@ -28,6 +28,7 @@ def multiple(ident: str, key_at: list[int], options: int = 5) -> dict:
 
 
 def _choice(ident: str, qtype: str, texts: list[str], keys: list[int]) -> dict:
+    """A choice question over ``texts``; options at the indexes ``keys`` are correct."""
     options = [{"id": f"k{i}" if i in keys else f"o{i}", "text": text, "feedback": "Why."}
                for i, text in enumerate(texts)]
     answer = [options[i]["id"] for i in keys] if qtype == "multiple_response" else options[keys[0]]["id"]
@@ -35,15 +36,18 @@ def _choice(ident: str, qtype: str, texts: list[str], keys: list[int]) -> dict:
 
 
 def true_false(ident: str, answer: bool) -> dict:
+    """A true/false question answered ``answer``."""
     return {**_common(ident, "true_false"), "answer": answer}
 
 
 def _common(ident: str, qtype: str) -> dict:
+    """The fields every question has."""
     return {"id": ident, "type": qtype, "prompt": "Which?", "explanation": "Because.",
             "lesson_anchor": "here", "tags": ["t"], "difficulty": "easy"}
 
 
 def warnings_for(*questions: dict) -> list[str]:
+    """The key-pattern warnings of a bank file holding these questions, as printed."""
     text = dump_bank(list(questions))
     bank, problems = parse_bank_text(text, "quizzes/sample.yaml", "sample")
     assert problems == []
