@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/course_scale.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/faults.py
+	$(BIN)/python bench/rate_limits.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

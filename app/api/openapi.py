@@ -12,8 +12,10 @@ def _response(description: str, schema: dict) -> dict:
 
 def _errors(*codes: int) -> dict:
     reasons = {400: "The request is malformed; the reason says how.", 401: "No valid personal access token, or it has expired.",
-               403: "The token's scope does not allow this, or its user may not see this.", 404: "No such lesson or class."}
-    return {str(code): _response(reasons[code], ERROR) for code in codes}
+               403: "The token's scope does not allow this, or its user may not see this.", 404: "No such lesson or class.",
+               429: "Too many requests with this token (without one, from this address); the reason and Retry-After "
+                    "say when to try again."}
+    return {str(code): _response(reasons[code], ERROR) for code in (*codes, 429)}  # every route is rate-limited
 
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}, "description": "A lesson's slug."}
@@ -88,7 +90,7 @@ def spec(server: str) -> dict:
         "paths": {
             "/lessons": {"get": {"operationId": "listLessons", "summary": "Every lesson, in course order",
                                  "responses": {"200": _response("The lessons", {"type": "object", "required": ["lessons"], "properties": {
-                                     "lessons": {"type": "array", "items": ref("LessonSummary")}}})}}},
+                                     "lessons": {"type": "array", "items": ref("LessonSummary")}}}), **_errors()}}},
             "/lessons/{slug}": {"get": {"operationId": "getLesson", "summary": "One lesson", "parameters": [SLUG],
                                         "responses": {"200": _response("The lesson", ref("Lesson")), **_errors(404)}}},
             "/lessons/{slug}/quiz": {"get": {"operationId": "getQuiz", "summary": "A lesson's questions without answers",
