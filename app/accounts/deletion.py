@@ -3,9 +3,9 @@
 The confirmation page shows a :class:`DeletionPlan` and the deletion carries out the same plan, so
 the page lists exactly what happens:
 
-- **Classes the account owns** move to their earliest-added co-instructor, who becomes the owner
-  (and stops being a co-instructor); a class without one is deleted with its enrolments,
-  assignments and every attempt and answer given to them.
+- **Classes the account owns** move to their earliest-added co-instructor who is still an
+  instructor, who becomes the owner (and stops being a co-instructor); a class without one is
+  deleted with its enrolments, assignments and every attempt and answer given to them.
 - **Questions the account wrote** in its own bank (or in the bank of a class that is deleted) are
   deleted, unless something still needs them: an answer or a review card outside the deleted
   classes, an assignment or a class override that stays. Those are kept, with no author, so every
@@ -72,9 +72,10 @@ def _count(model, *conditions) -> int:
 
 
 def _heir(classroom: Classroom) -> User | None:
-    """The class's earliest-added co-instructor."""
+    """The class's earliest-added co-instructor who still teaches (an instructor or admin, not the owner)."""
     return db.session.scalar(sa.select(User).join(ClassroomInstructor, ClassroomInstructor.user_id == User.id)
-                             .where(ClassroomInstructor.classroom_id == classroom.id)
+                             .where(ClassroomInstructor.classroom_id == classroom.id, User.id != classroom.instructor_id,
+                                    User.role.in_(("instructor", "admin")))
                              .order_by(ClassroomInstructor.added_at, ClassroomInstructor.id).limit(1))
 
 

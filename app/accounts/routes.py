@@ -177,8 +177,13 @@ def delete():
     if not (form.validate_on_submit() and user.check_password(form.password.data)):
         form.password.errors = ["That is not your password; nothing was deleted."]
         return render_template("accounts/delete.html", plan=plan, form=form), 400
-    delete_account(plan)
-    db.session.commit()
+    try:
+        delete_account(plan)
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a class or question was added in another tab since the plan was made
+        db.session.rollback()
+        abort(409, description="Something of yours changed while the account was being deleted, so nothing was "
+                               "deleted. Open the deletion page again to see the current list.")
     logout_user()
     flash("Your account and all its data are deleted.")
     return redirect(url_for("learning.index"))

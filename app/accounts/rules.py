@@ -3,6 +3,7 @@
 Plain functions (no Flask, no database), so the web forms and the command line apply one rule.
 """
 
+import math
 import re
 import secrets
 import unicodedata
@@ -10,6 +11,7 @@ import unicodedata
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from zxcvbn.matching import L33T_TABLE, enumerate_l33t_subs, relevant_l33t_subtable
 
 # ASCII only, so no two names can look alike, and the whole name must match (``$`` would let a
 # trailing newline through).
@@ -23,8 +25,13 @@ COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 # zxcvbn's score 3 means at least 10^8 guesses ("safely unguessable" for an online attacker, and
 # Dropbox's own threshold for new passwords); 0–2 are words, years, keyboard walks and repeats.
 MIN_STRENGTH = 3
-# zxcvbn refuses longer inputs (its matching is superlinear); the first 72 characters are judged.
+# zxcvbn refuses inputs over 72 characters. It also reads each l33t character ("4" or "@" as a, "$" as
+# s...) every possible way, each reading costing length² dictionary look-ups: with a dozen distinct
+# such characters that is hundreds of readings and seconds of CPU at 72 characters. So the judged
+# prefix shrinks until readings × length² fits this budget (about 0.2 s of CPU; bench/password_strength.py);
+# an ordinary password (a few readings) is judged whole.
 STRENGTH_CHECKED = 72
+STRENGTH_BUDGET = 300_000
 CONTEXT_WORDS = ["backchannel", "pakistan", "india", "kashmir", "peace"]
 
 # A hash of a random password with the same (default) scrypt parameters as every stored hash: an
@@ -53,11 +60,19 @@ def password_problem(password: str, username: str = "") -> str | None:
         return "The password must not contain your username."
     if len(set(password)) < 4:
         return "Use a password with more varied characters."
-    estimate = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=[word for word in (username, *CONTEXT_WORDS) if word])
+    estimate = zxcvbn(judged_part(password), user_inputs=[word for word in (username, *CONTEXT_WORDS) if word])
     if estimate["score"] < MIN_STRENGTH:
         why = estimate["feedback"]["warning"] or "It follows a pattern that is quick to guess."
         return f"That password is too easy to guess. {why} Try a few unrelated words with digits or symbols between them."
     return None
+
+
+def judged_part(password: str) -> str:
+    """The prefix of ``password`` that zxcvbn judges: whole up to 72 characters, shorter when its many
+    l33t characters would make judging it slow (see ``STRENGTH_BUDGET``)."""
+    head = password[:STRENGTH_CHECKED]
+    readings = len(enumerate_l33t_subs(relevant_l33t_subtable(head, L33T_TABLE))) or 1
+    return head[:math.isqrt(STRENGTH_BUDGET // readings)]
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
