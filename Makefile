@@ -48,6 +48,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/faults.py
 	$(BIN)/python bench/rate_limits.py
+	$(BIN)/python bench/password_strength.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
