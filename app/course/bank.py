@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 import yaml
 
-from app.course.lessons import Problem, yaml_problem
+from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_problem
+from app.course.limits import MAX_FIELD_CHARS, UNLIMITED, Budget, too_long
 from app.course.markup import render_block, render_inline
 
 QUESTION_TYPES = (
@@ -45,6 +46,12 @@ TYPE_FIELDS = {
 OPTIONAL_FIELDS = {"feedback", "distractors", "units", "tolerance", "unit"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BLANK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
+# While a cloze text is rendered each blank is a placeholder that Markdown and the sanitiser leave as
+# it is, so the rendered HTML shows where the blank landed: in text, or in an attribute, link or code.
+_BLANK_OPEN, _BLANK_CLOSE = "\ue0f1", "\ue0f2"
+_PLACED = re.compile(f"{_BLANK_OPEN}([a-z0-9][a-z0-9-]*){_BLANK_CLOSE}")
+_HTML_TOKEN = re.compile(r"(<[^<>]*>)")  # the sanitiser escapes every '<' and '>' outside tags
+_TAG_NAME = re.compile(r"<(/?)([a-z0-9]+)")
 
 
 # --- YAML with line numbers --------------------------------------------------------------
@@ -65,9 +72,9 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _LineLoader(NoAliasLoader):
     """A safe loader (libyaml's C parser when installed) whose mappings are LineDicts and which
-    refuses a key given twice."""
+    refuses a key given twice and any alias."""
 
 
 @contextmanager
@@ -179,6 +186,9 @@ class _Checker:
         text = str(value).strip()
         if not text:
             self.add(mapping.line_of(key), f"{where}: '{key}' must not be empty")
+            return None
+        if problem := too_long(text, MAX_FIELD_CHARS):
+            self.add(mapping.line_of(key), f"{where}: '{key}' {problem}")
             return None
         return text
 
@@ -317,6 +327,9 @@ def _check_short_answer(check: _Checker, q: LineDict, where: str) -> dict | None
             if not item_text:
                 check.add(q.line_of("answers"), f"{label} must be text or a mapping with 'text'")
                 continue
+            if problem := too_long(item_text, MAX_FIELD_CHARS):
+                check.add(q.line_of("answers"), f"{label} {problem}")
+                continue
             answers.append({"text": item_text, "credit": 1.0})
             continue
         text = check.text(item, "text", label)
@@ -416,6 +429,9 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
             if len(texts) != len(accepted):
                 check.add(blank.line_of("accept"), f"{where}, blank {index}: every accepted answer must be text")
                 continue
+            if problem := next(filter(None, (too_long(text, MAX_FIELD_CHARS) for text in texts)), None):
+                check.add(blank.line_of("accept"), f"{where}, blank {index}: an accepted answer {problem}")
+                continue
             blanks.append({"id": ident, "accept": texts})
     in_text = BLANK.findall(text)
     for ident in in_text:
@@ -428,7 +444,61 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
         check.add(q.line_of("text"), f"{where}: a blank appears twice in the text")
     if len(blanks) != len(raw) or set(in_text) != set(seen) or len(set(in_text)) != len(in_text):
         return None
-    return {"text": text, "blanks": blanks}
+    misplaced = _misplaced_blanks(render_block(_mark_blanks(text)), in_text)
+    for ident, reason in misplaced.items():
+        check.add(q.line_of("text"), f"{where}: blank [[{ident}]] is {reason}; write it in plain text")
+    return None if misplaced else {"text": text, "blanks": blanks}
+
+
+def _mark_blanks(text: str) -> str:
+    """The cloze text with each ``[[id]]`` turned into its placeholder (any stray placeholder character dropped)."""
+    text = text.replace(_BLANK_OPEN, "").replace(_BLANK_CLOSE, "")
+    return BLANK.sub(lambda match: f"{_BLANK_OPEN}{match.group(1)}{_BLANK_CLOSE}", text)
+
+
+def _misplaced_blanks(html: str, idents: list[str]) -> dict[str, str]:
+    """Why each blank that did not land in plain text is not there, by id."""
+    reasons: dict[str, str] = {}
+    in_text: set[str] = set()
+    open_tags = {"a": 0, "code": 0, "pre": 0}
+    for token in _HTML_TOKEN.split(html):
+        if token.startswith("<"):
+            for ident in _PLACED.findall(token):
+                reasons[ident] = "inside a tag (an attribute or a link's address)"
+            name = _TAG_NAME.match(token)
+            if name and name.group(2) in open_tags:
+                open_tags[name.group(2)] += -1 if name.group(1) else 1
+            continue
+        for ident in _PLACED.findall(token):
+            if open_tags["a"]:
+                reasons[ident] = "inside a link's text"
+            elif open_tags["code"] or open_tags["pre"]:
+                reasons[ident] = "inside code"
+            else:
+                in_text.add(ident)
+    for ident in idents:
+        if ident not in in_text and ident not in reasons:
+            reasons[ident] = "lost when the text is rendered (in a comment, an image or markup that is removed)"
+    return reasons
+
+
+def _place_blanks(html: str) -> list[str]:
+    """Rendered cloze HTML cut at its blanks: [html, id, html, id, ..., html].
+
+    Only a placeholder in text becomes a blank; one inside a tag (a question checked before
+    blanks were checked for this) is written back as ``[[id]]``, never markup in an attribute.
+    """
+    parts, current = [], []
+    for token in _HTML_TOKEN.split(html):
+        if token.startswith("<"):
+            current.append(_PLACED.sub(r"[[\1]]", token))
+            continue
+        pieces = _PLACED.split(token)
+        current.append(pieces[0])
+        for ident, after in zip(pieces[1::2], pieces[2::2], strict=True):
+            parts += ["".join(current), ident]
+            current = [after]
+    return parts + ["".join(current)]
 
 
 TYPE_CHECKS: dict[str, Callable[[_Checker, LineDict, str], dict | None]] = {
@@ -498,6 +568,8 @@ def parse_bank_text(text: str, path: str, slug: str, anchors: set[str] | None = 
             document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except _DuplicateKey as duplicate:
         return None, [Problem(path, duplicate.line, f"key '{duplicate.key}' appears twice in one mapping")]
+    except AliasRefused as alias:
+        return None, [Problem(path, alias.line + 1, str(alias))]
     except yaml.YAMLError as error:
         return None, [yaml_problem(path, error, first_line=1, prefix="not valid YAML")]
     if not isinstance(document, LineDict):
@@ -557,29 +629,37 @@ def read_banks(folder: Path, lesson_anchors: dict[str, set[str]] | None) -> Bank
 
 # --- Rendering ---------------------------------------------------------------------------
 
-def render_question(data: dict) -> dict:
-    """Sanitised HTML for every authored text of a question, keyed as the templates use it."""
-    html: dict[str, Any] = {
-        "prompt": render_block(data["prompt"]),
-        "explanation": render_block(data["explanation"]),
-    }
+def render_question(data: dict, budget: Budget = UNLIMITED) -> dict:
+    """Sanitised HTML for every authored text of a question, keyed as the templates use it.
+
+    ``budget`` is asked before each text: a question may hold many long fields.
+    """
+    def block(text: str) -> str:
+        budget.check()
+        return render_block(text)
+
+    def inline(text: str) -> str:
+        budget.check()
+        return render_inline(text)
+
+    html: dict[str, Any] = {"prompt": block(data["prompt"]), "explanation": block(data["explanation"])}
     qtype = data["type"]
     if qtype in ("single_choice", "multiple_response"):
-        html["options"] = {o["id"]: render_inline(o["text"]) for o in data["options"]}
-        html["feedback"] = {o["id"]: render_inline(o["feedback"]) for o in data["options"]}
+        html["options"] = {o["id"]: inline(o["text"]) for o in data["options"]}
+        html["feedback"] = {o["id"]: inline(o["feedback"]) for o in data["options"]}
     elif qtype == "true_false":
-        html["feedback"] = {key: render_inline(text) for key, text in data.get("feedback", {}).items()}
+        html["feedback"] = {key: inline(text) for key, text in data.get("feedback", {}).items()}
     elif qtype == "short_answer":
-        html["feedback"] = {a["text"]: render_inline(a["feedback"]) for a in data["answers"] if a.get("feedback")}
+        html["feedback"] = {a["text"]: inline(a["feedback"]) for a in data["answers"] if a.get("feedback")}
     elif qtype == "ordering":
-        html["items"] = {item["id"]: render_inline(item["text"]) for item in data["items"]}
+        html["items"] = {item["id"]: inline(item["text"]) for item in data["items"]}
     elif qtype == "matching":
-        html["left"] = {p["id"]: render_inline(p["left"]) for p in data["pairs"]}
-        html["right"] = {p["id"]: render_inline(p["right"]) for p in data["pairs"]}
-        html["right"].update({d["id"]: render_inline(d["text"]) for d in data["distractors"]})
+        html["left"] = {p["id"]: inline(p["left"]) for p in data["pairs"]}
+        html["right"] = {p["id"]: inline(p["right"]) for p in data["pairs"]}
+        html["right"].update({d["id"]: inline(d["text"]) for d in data["distractors"]})
     elif qtype == "cloze":
         # Alternating HTML and blank ids: ["<p>Set up in ", "city", " in ", "year", ".</p>"]
-        html["text_parts"] = BLANK.split(render_block(data["text"]))
+        html["text_parts"] = _place_blanks(block(_mark_blanks(data["text"])))
     return html
 
 
@@ -605,7 +685,10 @@ def check_question_data(data: dict, anchors: set[str] | None, taken_ids: set[str
     messages (without file and line, which plain data does not have).
     """
     check = _Checker(where)
-    seen = {ident: 0 for ident in taken_ids}
+    # Only the question's own id can collide (copying every taken id for each question made imports quadratic).
+    ident = data.get("id")
+    own_id = None if ident is None or isinstance(ident, (bool, list, dict)) else str(ident).strip()
+    seen = {own_id: 0} if own_id in taken_ids else {}
     question = check_question(check, _with_lines(data), seen, anchors)
     return question, [problem.message for problem in check.problems]
 

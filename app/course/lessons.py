@@ -14,12 +14,15 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import markdown
 import yaml
 
-from app.course.markup import render_inline, sanitise
+from app.course.limits import MAX_LESSON_CHARS, MAX_PASSAGE_CHARS, too_long
+from app.course.linear_markdown import LinearMarkdown
+from app.course.markup import PAGE_IDS, render_inline, sanitise
 
 READING_WORDS_PER_MINUTE = 200
 SUMMARY_MAX_CHARS = 200
@@ -33,18 +36,22 @@ MONTHS = {
     )
 }
 REQUIRED_SECTIONS = ("key facts", "glossary")
-MARKDOWN_EXTENSIONS = ["toc", "tables", "attr_list", "footnotes", "admonition", "sane_lists"]
+MARKDOWN_EXTENSIONS = ["toc", "tables", "attr_list", "footnotes", "admonition", "sane_lists", LinearMarkdown()]
 MARKDOWN_CONFIG = {"tables": {"use_align_attribute": True}}
 
-_HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(?:\{\s*#([A-Za-z][\w-]*)\s*\})?\s*$")
+# A heading line is read in two steps: one pattern with a lazy title before optional trailing
+# parts backtracks over every space of a long line, for every character (quadratic).
+_HEADING = re.compile(r"(#{2,6})\s+")
+_HEADING_ANCHOR = re.compile(r"\{\s*#([A-Za-z][\w-]*)\s*\}$")
 _ANY_HEADING = re.compile(r"^#{1,6}\s")
 _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LIST_ITEM = re.compile(r"^[-*]\s")
-_GLOSSARY_ITEM = re.compile(r"^\s*[-*]\s+\*\*(.+?)\*\*\s*:\s*(.+?)\s*$")
-_LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
+_GLOSSARY_ITEM = re.compile(r"^\s*[-*]\s+\*\*(.+?)\*\*\s*:\s*(.*\S|\s)\s*$")
+_LINK_TARGET = re.compile(r"\]\(([^()\s]*)\)")
 _ID_ATTR = re.compile(r'\bid="([^"]+)"')
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]*>")
+_PASSAGE_BREAK = re.compile(r"\n[ \t]*\n")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 
 
@@ -131,6 +138,24 @@ class CourseRead:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+class AliasRefused(yaml.YAMLError):
+    """A YAML alias (``*name``), refused when first met: a few lines of aliases can stand for billions of nodes."""
+
+    def __init__(self, line: int):
+        super().__init__("YAML aliases are not allowed")
+        self.line = line  # 0-based, in the YAML text: the line of the anchor the alias names
+
+
+class NoAliasLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader (libyaml's parser when installed) that refuses aliases before expanding anything."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """Construct ``node``; the composer hands an alias over as the node it names, so a node met twice is one."""
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise AliasRefused(node.start_mark.line)
+        return super().construct_object(node, deep=deep)
 
 
 def yaml_problem(path: str, error: yaml.YAMLError, first_line: int, prefix: str) -> Problem:
@@ -220,6 +245,18 @@ class _Section:
     lines: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _heading(text: str) -> tuple[str, str | None] | None:
+    """The title and explicit anchor of a ``##``-``######`` heading line, or None for any other line."""
+    start = _HEADING.match(text)
+    if start is None:
+        return None
+    rest = text[start.end():].rstrip()
+    anchor = _HEADING_ANCHOR.search(rest)
+    if anchor is None:
+        return rest, None
+    return rest[:anchor.start()].rstrip(), anchor.group(1)
+
+
 def _sections(body: str, first_line: int) -> list[_Section]:
     """Cut the body into sections at each heading, remembering file line numbers."""
     sections = [_Section("", None, first_line)]
@@ -228,9 +265,9 @@ def _sections(body: str, first_line: int) -> list[_Section]:
         number = first_line + offset
         if text.lstrip().startswith("```"):
             fenced = not fenced
-        match = None if fenced else _HEADING.match(text)
-        if match:
-            sections.append(_Section(match.group(2).strip(), match.group(3), number))
+        heading = None if fenced else _heading(text)
+        if heading:
+            sections.append(_Section(*heading, number))
         else:
             sections[-1].lines.append((number, text))
     return sections
@@ -352,16 +389,20 @@ def read_lesson(path: Path, display_path: str | None = None) -> tuple[Lesson | N
 
 def parse_lesson_text(text: str, slug: str, where: str) -> tuple[Lesson | None, list[Problem]]:
     """Check and render a lesson's text (front matter and Markdown) as if it were ``lessons/<slug>.md``."""
+    if problem := too_long(text, MAX_LESSON_CHARS):
+        return None, [Problem(where, 1, f"the lesson {problem}")]
     try:
         front, body, body_line = split_front_matter(text)
     except ValueError as error:
         return None, [Problem(where, error.args[1], error.args[0])]
     try:
-        meta = yaml.safe_load(front)
+        meta = yaml.load(front, Loader=NoAliasLoader)  # noqa: S506 - a safe loader
         key_lines = _key_lines(front)
+    except AliasRefused as alias:
+        return None, [Problem(where, alias.line + 2, str(alias))]
     except yaml.YAMLError as error:
         return None, [yaml_problem(where, error, first_line=2, prefix="front matter is not valid YAML")]
-    problems = _check_front_matter(meta, key_lines, slug, where)
+    problems = _check_front_matter(meta, key_lines, slug, where) or _long_passages(body, body_line, where)
     if problems:
         return None, problems
 
@@ -386,7 +427,7 @@ def parse_lesson_text(text: str, slug: str, where: str) -> tuple[Lesson | None, 
             problems.extend(found)
 
     renderer = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
-    lesson.html = sanitise(renderer.convert(body))
+    lesson.html = sanitise(renderer.convert(body), anchors=True)
     lesson.headings = [Heading(level, anchor, title) for level, anchor, title in _flatten(renderer.toc_tokens)]
     lesson.anchors = anchors_of(lesson.html)
     lesson.word_count = _plain_words(lesson.html)
@@ -397,9 +438,27 @@ def parse_lesson_text(text: str, slug: str, where: str) -> tuple[Lesson | None, 
 def _flatten(tokens: list[dict]) -> list[tuple[int, str, str]]:
     flat = []
     for token in tokens:
-        flat.append((token["level"], token["id"], _TAG.sub("", token["name"])))
+        # The name is HTML; the page escapes the title it is given, so give it plain text.
+        flat.append((token["level"], token["id"], unescape(_TAG.sub("", token["name"]))))
         flat.extend(_flatten(token["children"]))
     return flat
+
+
+def _long_passages(body: str, first_line: int, path: str) -> list[Problem]:
+    """Passages (lines up to a blank one) over the cap: Markdown's inline work grows with a passage's length."""
+    problems: list[Problem] = []
+    size, start = 0, first_line
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if not line.strip():
+            size = 0
+            continue
+        if size == 0:
+            start = number
+        size += len(line) + 1
+        if size > MAX_PASSAGE_CHARS and (not problems or problems[-1].line != start):
+            problems.append(Problem(path, start, f"this passage (the lines up to the next blank one) is over "
+                                                 f"{MAX_PASSAGE_CHARS:,} characters; break it up with blank lines"))
+    return problems
 
 
 def _check_headings(sections: list[_Section], path: str) -> list[Problem]:
@@ -415,7 +474,9 @@ def _check_headings(sections: list[_Section], path: str) -> list[Problem]:
                 problems.append(Problem(path, number, f"malformed heading '{text.strip()}'"))
     seen: dict[str, int] = {}
     for section in sections[1:]:
-        if section.anchor in seen:
+        if section.anchor in PAGE_IDS:
+            problems.append(Problem(path, section.line, f"anchor '#{section.anchor}' belongs to the page around the lesson; choose another"))
+        elif section.anchor in seen:
             problems.append(Problem(path, section.line, f"anchor '#{section.anchor}' is already used on line {seen[section.anchor]}"))
         elif section.anchor:
             seen[section.anchor] = section.line

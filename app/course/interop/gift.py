@@ -20,6 +20,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
+
+from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 
 META = "// backchannel: "
 _ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004",
@@ -28,7 +31,7 @@ _RESTORE = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004
             "\ue006": ":", "\ue007": "\n"}
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]*>")  # '[^>]+' ran to the end from every '<' of an unclosed run (quadratic)
 
 
 @dataclass
@@ -122,10 +125,18 @@ def _feedback(text: str) -> tuple[str, str]:
     return answer, feedback
 
 
-def parse_gift(text: str, default_anchor: str) -> tuple[list[Imported], list[Skipped]]:
-    """Every question of a GIFT file as our data, and every question that had to be skipped."""
-    imported, skipped, used = [], [], set()
-    for line, lines, meta, category in _blocks(text.replace("\r\n", "\n")):
+def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
+               max_questions: int = MAX_QUESTIONS_PER_FILE) -> tuple[list[Imported], list[Skipped]]:
+    """Every question of a GIFT file as our data, and every question that had to be skipped.
+
+    Raises ValueError when the file holds more than ``max_questions``; ``budget`` is asked
+    before each question.
+    """
+    imported, skipped, used = [], [], UniqueIds()
+    blocks = _blocks(text.replace("\r\n", "\n"))
+    refuse_many(len(blocks), max_questions)
+    for line, lines, meta, category in blocks:
+        budget.check()
         source = "\n".join(lines).strip()
         name_match = re.match(r"^::(.*?)::", source, re.S)
         name = _restore(name_match.group(1)) if name_match else ""
@@ -152,7 +163,7 @@ def parse_gift(text: str, default_anchor: str) -> tuple[list[Imported], list[Ski
         except (ValueError, TypeError, KeyError, IndexError) as error:
             skipped.append(Skipped(display, line, f"{error}; skipped"))
             continue
-        ident = meta.get("id") or _unique(slug(name or _clean(prompt)), used)
+        ident = meta_id(meta) or used.claim(slug(name or _clean(prompt)))
         used.add(ident)
         data.update({
             "id": ident, "prompt": _clean(prompt),
@@ -165,11 +176,45 @@ def parse_gift(text: str, default_anchor: str) -> tuple[list[Imported], list[Ski
     return imported, skipped
 
 
-def _unique(base: str, used: set[str]) -> str:
-    candidate, number = base, 2
-    while candidate in used:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
+def refuse_many(count: int, max_questions: int) -> None:
+    """Refuse a file of more than ``max_questions`` questions before any of them is read."""
+    if count > max_questions:
+        raise ValueError(f"the file holds {count:,} questions; one import takes at most {max_questions:,}, so split it")
+
+
+def meta_id(meta: dict) -> str | None:
+    """The id our own export wrote into a question's metadata, if it is text."""
+    ident = meta.get("id")
+    return ident if isinstance(ident, str) and ident else None
+
+
+class UniqueIds:
+    """Ids given out so far; ``claim`` turns a taken id into the first free ``id-2``, ``id-3``...
+
+    Each base remembers the last number it tried, so ten thousand questions of one name cost
+    ten thousand steps, not fifty million.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()):
+        self.used = set(taken)
+        self.next_number: dict[str, int] = {}
+
+    def __contains__(self, ident: str) -> bool:
+        return ident in self.used
+
+    def add(self, ident: str) -> None:
+        self.used.add(ident)
+
+    def claim(self, base: str) -> str:
+        """``base`` if free, else the next free numbered form of it; it is then taken."""
+        number = self.next_number.get(base, 1)
+        candidate = base if number == 1 else f"{base}-{number}"
+        while candidate in self.used:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.next_number[base] = number + 1
+        self.used.add(candidate)
+        return candidate
 
 
 def _ordered(data: dict) -> dict:

@@ -17,11 +17,15 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from typing import Iterator
+from xml.parsers import expat
 
-from app.course.interop.gift import Imported, Skipped, _ordered, _unique, slug
+from app.course.interop.gift import Imported, Skipped, UniqueIds, _ordered, meta_id, refuse_many, slug
+from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "cloze"}
-_CLOZE_BLANK = re.compile(r"\{(\d+):(SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MULTICHOICE|MC|MULTIRESPONSE|MR|NUMERICAL|NM|[A-Z_]+):(.*?)(?<!\\)\}", re.S)
+SHORT_BLANKS = ("SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC")
+_CLOZE_HEAD = re.compile(r"\{(\d+):([A-Z_]+):")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -32,21 +36,49 @@ def _text(element: ET.Element | None, path: str = "text") -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def parse_moodle_xml(text: str, default_anchor: str) -> tuple[list[Imported], list[Skipped]]:
+def _parse(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
+    """The document's tree and the line of each ``<question>``, from expat (ElementTree keeps no lines).
+
+    A DTD that declares entities is refused: Moodle never writes one, and it is how entity
+    expansion bombs and external entities get in.
+    """
+    builder, parser = ET.TreeBuilder(), expat.ParserCreate()
+    lines: dict[ET.Element, int] = {}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        element = builder.start(tag, attributes)
+        if tag == "question":
+            lines[element] = parser.CurrentLineNumber
+
+    def refuse_entity(name: str, *_: object) -> None:
+        raise ValueError(f"line {parser.CurrentLineNumber}: the file declares an entity ({name}); Moodle XML has none")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, builder.end
+    parser.CharacterDataHandler, parser.EntityDeclHandler = builder.data, refuse_entity
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as error:
+        raise ValueError(f"line {error.lineno}: not well-formed XML ({expat.ErrorString(error.code)}: "
+                         f"line {error.lineno}, column {error.offset})") from error
+    return builder.close(), lines
+
+
+def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
+                     max_questions: int = MAX_QUESTIONS_PER_FILE) -> tuple[list[Imported], list[Skipped]]:
     """Every question of a Moodle XML file as our data, and those that had to be skipped.
 
-    Raises ValueError (with a line) when the file is not well-formed Moodle XML.
+    Raises ValueError (with a line) when the file is not well-formed Moodle XML, or holds more
+    than ``max_questions``; ``budget`` is asked before each question.
     """
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as error:
-        raise ValueError(f"line {error.position[0]}: not well-formed XML ({error})") from error
+    root, lines = _parse(text)
     if root.tag != "quiz":
         raise ValueError(f"line 1: a Moodle XML file starts with <quiz>, not <{root.tag}>")
-    # ElementTree keeps no line numbers; <question> elements never nest, so count their openings.
-    lines = [text.count("\n", 0, match.start()) + 1 for match in re.finditer(r"<question\b", text)]
-    imported, skipped, used, category = [], [], set(), None
-    for question, line in zip(root.findall("question"), lines, strict=False):
+    questions = root.findall("question")
+    refuse_many(sum(1 for question in questions if question.get("type") != "category"), max_questions)
+    imported, skipped, used, category = [], [], UniqueIds(), None
+    for question in questions:
+        budget.check()
+        line = lines[question]
         kind = question.get("type", "")
         if kind == "category":
             category = _text(question.find("category"))
@@ -74,7 +106,7 @@ def parse_moodle_xml(text: str, default_anchor: str) -> tuple[list[Imported], li
         if question.find(".//file") is not None:
             notes.append("embedded files were not imported")
         idnumber = _text(question, "idnumber")
-        ident = meta.get("id") or (idnumber if _ID.match(idnumber or "") and idnumber not in used else _unique(slug(name), used))
+        ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.claim(slug(name)))
         used.add(ident)
         tags = [_text(tag) for tag in question.findall("tags/tag") if _text(tag)]
         data.update({
@@ -166,30 +198,43 @@ def _read_ordering(question, meta, notes):
     return {"type": "ordering", "items": [{"id": i, "text": t} for i, t in zip(ids, texts, strict=True)]}
 
 
+def _cloze_blanks(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, type, answers) of each ``{n:TYPE:answers}`` blank, the answers ending at the first unescaped ``}``.
+
+    One pass: once no unescaped ``}`` follows a blank's opening, none follows any later one, so
+    the scan stops there (a lazy regular expression rescanned to the end from every opening).
+    """
+    position = 0
+    while head := _CLOZE_HEAD.search(text, position):
+        close = head.end()
+        while (close := text.find("}", close)) >= 0 and text[close - 1] == "\\":
+            close += 1
+        if close < 0:
+            return
+        yield head.start(), close + 1, head.group(2), text[head.end():close]
+        position = close + 1
+
+
 def _read_cloze(question, meta, notes):
     text = _text(question.find("questiontext"))
     blank_ids = meta.get("blanks", [])
-    blanks, position = [], 0
-
-    def replace(match):
-        nonlocal position
-        if match.group(2) not in ("SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC"):
-            raise ValueError(f"cloze blank type {match.group(2)} has no equivalent here")
-        ident = blank_ids[position] if position < len(blank_ids) else f"b{position + 1}"
-        position += 1
+    blanks, pieces, position = [], [], 0
+    for start, end, kind, answers in _cloze_blanks(text):
+        if kind not in SHORT_BLANKS:
+            raise ValueError(f"cloze blank type {kind} has no equivalent here")
+        ident = blank_ids[len(blanks)] if len(blanks) < len(blank_ids) else f"b{len(blanks) + 1}"
         accepted = []
-        for part in re.split(r"(?<!\\)~", match.group(3)):
+        for part in re.split(r"(?<!\\)~", answers):
             part = part.strip()
             full = part.startswith("=") or part.startswith("%100%")
             answer = re.sub(r"^(=|%\d+%)", "", part).split("#")[0].replace("\\}", "}").strip()
             if full and answer:
                 accepted.append(answer)
         blanks.append({"id": ident, "accept": accepted})
-        return f"[[{ident}]]"
-
-    body = _CLOZE_BLANK.sub(replace, text)
+        pieces += [text[position:start], f"[[{ident}]]"]
+        position = end
     prompt = meta.get("prompt", "Fill in the blanks.")
-    return {"type": "cloze", "prompt": prompt, "text": body, "blanks": blanks}
+    return {"type": "cloze", "prompt": prompt, "text": "".join(pieces) + text[position:], "blanks": blanks}
 
 
 _READERS = {"multichoice": _read_multichoice, "truefalse": _read_truefalse, "shortanswer": _read_shortanswer,
