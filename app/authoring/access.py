@@ -1,12 +1,21 @@
-"""Who may do what in the teaching area: fetch-or-abort helpers used by every view that takes an id."""
+"""Who may do what in the teaching area: fetch-or-abort helpers used by every view that takes an id.
+
+Refusals follow one rule. A question you may not view answers 404, exactly as a question that does
+not exist (its id is words its author chose, so even its existence stays private); a question you
+may view but not change answers 403 with the reason. Classes and assignments are numbered, not
+named, so another instructor's answer 403 ("belongs to another instructor"), as before.
+"""
 
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
+from app.course.bank import ID_PATTERN
+from app.course.ownership import Actor, QuestionFacts, may
 from app.extensions import db
-from app.models import Assignment, Classroom
+from app.models import Assignment, Classroom, ClassroomInstructor, Question, QuestionShare, User
 
 TEACHING_ROLES = ("instructor", "admin")
 
@@ -22,20 +31,102 @@ def instructor_required(view):
     return wrapped
 
 
-def classroom_or_abort(classroom_id: int) -> Classroom:
-    """A class the current instructor runs (admins see every class): 404 if unknown, 403 if another's."""
-    classroom = db.session.get(Classroom, classroom_id)
+def admin_required(view):
+    """Only admins (403 with the reason for everyone else)."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role != "admin":
+            abort(403, description="Only an administrator can do this.")
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def taught_classroom_ids(user: User) -> frozenset[int]:
+    """The classes a user teaches: those they own and those they co-teach (an admin: every class)."""
+    if user.role == "admin":
+        return frozenset(db.session.scalars(sa.select(Classroom.id)))
+    return frozenset(db.session.scalars(sa.union(
+        sa.select(Classroom.id).where(Classroom.instructor_id == user.id),
+        sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == user.id))))
+
+
+def teaches(user: User, classroom: Classroom) -> bool:
+    """Whether ``user`` runs this class: its owner, a co-instructor, or an admin."""
+    if user.role == "admin" or classroom.instructor_id == user.id:
+        return True
+    return user.role == "instructor" and db.session.scalar(sa.select(ClassroomInstructor.id).where(
+        ClassroomInstructor.classroom_id == classroom.id, ClassroomInstructor.user_id == user.id)) is not None
+
+
+def classroom_or_abort(classroom_id: int, owner_only: bool = False) -> Classroom:
+    """A class the current instructor teaches (admins see every class): 404 if unknown, 403 if another's.
+
+    ``owner_only``: only its owner (or an admin) gets through, for what co-instructors may not do.
+    """
+    classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
     if classroom is None:
         abort(404, description="There is no class with this number.")
-    if classroom.instructor_id != current_user.id and current_user.role != "admin":
+    if not teaches(current_user, classroom):
         abort(403, description="This class belongs to another instructor.")
+    if owner_only and classroom.instructor_id != current_user.id and current_user.role != "admin":
+        abort(403, description="Only the class's owner can do this; co-instructors teach the class but do not manage it.")
     return classroom
 
 
 def assignment_or_abort(assignment_id: int) -> Assignment:
-    """An assignment of one of the current instructor's classes."""
-    assignment = db.session.get(Assignment, assignment_id)
+    """An assignment of one of the classes the current instructor teaches."""
+    assignment = db.session.get(Assignment, assignment_id) if 0 < assignment_id < 2**31 else None
     if assignment is None:
         abort(404, description="There is no assignment with this number.")
     classroom_or_abort(assignment.classroom_id)
     return assignment
+
+
+def current_actor() -> Actor:
+    """The signed-in user as the ownership rules see them."""
+    return Actor(current_user.id, current_user.role, taught_classroom_ids(current_user))
+
+
+def question_facts(question: Question) -> QuestionFacts:
+    """A question's bank, author, class and the instructors it is shared with."""
+    shared = frozenset(db.session.scalars(sa.select(QuestionShare.user_id).where(QuestionShare.question_id == question.id)))
+    return QuestionFacts(question.bank, question.author_id, question.classroom_id, shared)
+
+
+def may_question(permission: str, question: Question, actor: Actor | None = None) -> bool:
+    """Whether the current user may view, use, edit or publish ``question``."""
+    return may(permission, question_facts(question), actor or current_actor())
+
+
+EDIT_REFUSALS = {
+    "course": "This question is in the course bank, which only an administrator changes. Copy it to make your own.",
+    "shared": "This question is shared with you to preview, use and copy, not to edit. Copy it to make your own.",
+}
+
+
+def question_or_abort(question_id: str, permission: str) -> Question:
+    """The question if the current user may ``permission`` it: 404 if they may not even view it, 403 otherwise."""
+    # Every stored id passes the bank's id rule; anything else (a NUL, 10,000 characters) is simply absent.
+    question = db.session.get(Question, question_id) if ID_PATTERN.fullmatch(question_id or "") else None
+    actor = current_actor()
+    facts = question_facts(question) if question is not None else None
+    if facts is None or not may("view", facts, actor):
+        abort(404, description=f"There is no question “{question_id}”.")
+    if not may(permission, facts, actor):
+        if permission == "publish":
+            abort(403, description="Only an administrator publishes questions into the course bank.")
+        abort(403, description=EDIT_REFUSALS["course" if question.bank == "course" else "shared"])
+    return question
+
+
+def listed_questions(actor: Actor):
+    """The SQL condition for the questions an instructor's lists and exports hold: the course bank, their own
+    bank, questions shared with them and the banks of the classes they teach. An admin's lists are the same
+    (every class counting as taught), not every instructor's drafts, though an admin may open any of them."""
+    shared = sa.select(QuestionShare.question_id).where(QuestionShare.user_id == actor.user_id)
+    return sa.or_(
+        Question.bank == "course",
+        sa.and_(Question.bank == "instructor", Question.author_id == actor.user_id),
+        sa.and_(Question.bank == "class", Question.classroom_id.in_(list(actor.taught_classes))),
+        Question.id.in_(shared))
