@@ -46,7 +46,10 @@ class Config:
     # worker and every server agree; RATELIMIT_STORAGE_URI=redis://host:6379 moves them to Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_STRATEGY = "fixed-window"
-    RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* on limited routes, Retry-After on every 429
+    # No X-RateLimit-* headers: reading them back costs two queries per limited request, and a database
+    # failing after the view answered would turn a finished response into a 500. Every 429 still
+    # carries Retry-After (app.errors.handlers).
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")  # login posts per address
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")  # failed logins per account
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")  # per address: a class behind one NAT fits

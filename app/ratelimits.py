@@ -8,6 +8,7 @@ environment; the README lists them. Counters live in the database by default
 
 import hashlib
 import math
+import time
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request
@@ -89,9 +90,13 @@ api_requests = limiter.limit(
     error_message="Too many API requests with this token (or, without one, from this address).")
 
 
-def come_back(seconds: float) -> str:
+def seconds_until(moment: float) -> int:
+    """Whole seconds from now until ``moment`` (seconds since the epoch), at least 1."""
+    return max(1, math.ceil(moment - time.time()))
+
+
+def come_back(seconds: int) -> str:
     """When to try again, in words: "Try again in 45 seconds." / "in 14 minutes." / "in 2 hours."."""
-    seconds = max(1, math.ceil(seconds))
     if seconds < 60:
         amount, unit = seconds, "second"
     elif seconds < 3600:

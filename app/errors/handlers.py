@@ -1,14 +1,12 @@
 """One handler for every HTTP error, answering in the format the client asked for."""
 
-import time
-
 from flask import jsonify, render_template, request
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from app.errors import bp
 from app.extensions import limiter, rollback_quietly
-from app.ratelimits import come_back
+from app.ratelimits import come_back, seconds_until
 
 SERVER_ERROR_REASON = "Something went wrong on our side and nothing was saved. Please try again."
 
@@ -32,11 +30,13 @@ def handle_http_error(error: HTTPException):
     if error.code is None or error.code >= 500:
         rollback_quietly()
         reason = SERVER_ERROR_REASON if error.code == 500 else reason
+    status, headers = error.code or 500, {}
     if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
-        # Retry-After says the same in seconds (Flask-Limiter adds it after this handler).
-        reason = f"{reason} {come_back(limiter.current_limit.reset_at - time.time())}"
-    status = error.code or 500
+        wait = seconds_until(limiter.current_limit.reset_at)
+        reason = f"{reason} {come_back(wait)}"
+        headers["Retry-After"] = str(wait)
     if wants_json():
-        headers = {"WWW-Authenticate": 'Bearer realm="backchannel"'} if status == 401 else {}
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="backchannel"'
         return jsonify(error=error.name, status=status, reason=reason), status, headers
-    return render_template("errors/error.html", error=error, reason=reason, status=status), status
+    return render_template("errors/error.html", error=error, reason=reason, status=status), status, headers
