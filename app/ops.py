@@ -1,7 +1,7 @@
 """Running in production: security headers, /healthz, and clean 503s when the database is away."""
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, jsonify
+from flask import Flask, Response, abort, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, SecurityError, ServiceUnavailable
 
@@ -41,6 +41,17 @@ class RequestJSONProvider(DefaultJSONProvider):
             return super().loads(s, **kwargs)
         except RecursionError:
             raise BadRequest("The JSON body is nested too deeply; nothing was read or saved.") from None
+
+
+def refuse_nul_characters() -> None:
+    """A NUL character in the path, the query string or a form field is a 400: PostgreSQL can neither
+    store nor compare text holding one, so it would otherwise end in a 500 wherever it met a query."""
+    fields = [request.path, *(value for _, values in request.args.lists() for value in values)]
+    if request.method == "POST":
+        fields += [value for _, values in request.form.lists() for value in values]
+    if any("\x00" in field for field in fields):
+        abort(400, description="The request holds a NUL character (U+0000), which no address or form field may "
+                               "contain. Nothing was read or saved.")
 
 
 def healthz():
@@ -92,6 +103,7 @@ def init_app(app: Flask) -> None:
     """Register the headers, the health check, the database-outage handler, a safe teardown and the JSON reader."""
     app.json = RequestJSONProvider(app)
     app.teardown_appcontext(end_session_quietly)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.register_error_handler(sa.exc.DBAPIError, database_unavailable)

@@ -5,7 +5,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalRangeField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, StopValidation,
+                                ValidationError)
 
 from app.accounts.rules import normalise_username, password_problem, username_problem
 from app.extensions import db
@@ -21,10 +22,11 @@ def username_filter(value: str | None) -> str | None:
 
 
 def valid_username(_form, field) -> None:
-    """The whole name is ASCII letters, digits, dots, hyphens and underscores, 3 to 40 of them."""
+    """The whole name is ASCII letters, digits, dots, hyphens and underscores, 3 to 40 of them; a name
+    that is not stops here, before any database look-up."""
     problem = username_problem(field.data or "")
     if problem:
-        raise ValidationError(problem)
+        raise StopValidation(problem)
 
 
 def strong_password(form, field) -> None:
