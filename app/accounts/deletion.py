@@ -8,7 +8,7 @@ the page lists exactly what happens:
   deleted with its enrolments, assignments and every attempt and answer given to them.
 - **Questions the account wrote** in its own bank (or in the bank of a class that is deleted) are
   deleted, unless something still needs them: an answer or a review card outside the deleted
-  classes, an assignment or a class override that stays. Those are kept, with no author, so every
+  classes, an attempt that drew them, an assignment or a class override that stays. Those are kept, with no author, so every
   answer keeps its meaning; where a class that moves uses one, its new owner becomes its author so
   they can still edit and regrade it. Questions the account published to the course bank, questions
   in the bank of a class that moves and lessons it wrote stay, with no author.
@@ -124,6 +124,11 @@ def _plan_questions(plan: DeletionPlan) -> None:
                                                          .where(Assignment.classroom_id.not_in(doomed))):
         for question_id in set(question_ids) & set(ids):
             used_by.setdefault(question_id, classroom_id)
+    # An attempt that stays may have drawn a question without answering it yet; its layout (JSON) names it.
+    for question_id in set(ids) - answered - set(used_by):
+        if db.session.scalar(sa.select(Attempt.id).where(
+                Attempt.id.not_in(gone), sa.cast(Attempt.layout, sa.Text).contains(f'"{question_id}"', autoescape=True)).limit(1)):
+            answered.add(question_id)
     for question in own:
         if used_by.get(question.id) in moving:
             plan.handed_questions[question.id] = moving[used_by[question.id]]

@@ -359,14 +359,21 @@ def test_deeply_nested_import_metadata_is_a_broken_question_with_its_line():
 
 # F-12: an instructor deletes their account --------------------------------------------------------
 
-def own_question(app, author: str, ident: str, answered_by: str | None = None) -> None:
-    """A draft in ``author``'s own bank; ``answered_by`` has a review card for it."""
+def own_question(app, author: str, ident: str, answered_by: str | None = None, drawn_by: str | None = None) -> None:
+    """A draft in ``author``'s own bank; ``answered_by`` has a review card for it, ``drawn_by`` an
+    unfinished practice attempt that drew it."""
     with app.app_context():
         author_id = db.session.scalar(sa.select(User.id).where(User.username == author))
         lesson = db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == "trade"))
         db.session.add(Question(id=ident, lesson_id=lesson, position=999, type="true_false", version="1",
                                 origin="authored", bank="instructor", author_id=author_id))
-        db.session.add(QuestionVersion(question_id=ident, version="1", data={"id": ident}, html={}))
+        version = QuestionVersion(question_id=ident, version="1", data={"id": ident}, html={})
+        db.session.add(version)
+        db.session.flush()
+        if drawn_by:
+            db.session.add(Attempt(public_id=f"drawn-{ident}", lesson_id=lesson, mode="practice", max_score=1.0,
+                                   owner_key=user_named(app, drawn_by).owner_key,
+                                   layout=[{"question": ident, "version_id": version.id, "order": []}]))
         if answered_by:
             db.session.add(ReviewCard(owner_key=user_named(app, answered_by).owner_key, question_id=ident, state=1,
                                       due=datetime.now(timezone.utc)))
@@ -381,6 +388,8 @@ def test_an_instructor_without_co_instructors_deletes_their_classes_with_them(ap
     take(app, student, create_assignment(app, teacher, classroom_id))
     own_question(app, "teacher", "teacher-draft")
     own_question(app, "teacher", "teacher-answered", answered_by="sana")
+    own_question(app, "teacher", "teacher_drawn", drawn_by="sana")
+    own_question(app, "teacher", "teacherXdrawn")  # "_" must not match "X" as a LIKE wildcard
     page = " ".join(teacher.get("/account/delete").get_data(as_text=True).split())
     assert "Kashmir seminar</strong>: 1 student, 1 assignment, 1 attempt" in page
     assert "teacher-draft" in page and "teacher-answered" in page
@@ -390,9 +399,9 @@ def test_an_instructor_without_co_instructors_deletes_their_classes_with_them(ap
     assert count(app, Classroom) == count(app, Enrollment) == count(app, Assignment) == 0
     assert count(app, Attempt, Attempt.assignment_id.is_not(None)) == 0
     with app.app_context():
-        assert db.session.get(Question, "teacher-draft") is None
-        kept = db.session.get(Question, "teacher-answered")
-        assert kept is not None and kept.author_id is None
+        assert db.session.get(Question, "teacher-draft") is None and db.session.get(Question, "teacherXdrawn") is None
+        for kept in (db.session.get(Question, "teacher-answered"), db.session.get(Question, "teacher_drawn")):
+            assert kept is not None and kept.author_id is None
 
 
 def test_a_class_with_co_instructors_moves_to_the_earliest_added(app):
