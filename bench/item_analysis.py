@@ -69,8 +69,8 @@ def main() -> None:
         iso = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
         connection = sqlite3.connect(database)
         with connection:
-            connection.execute("INSERT INTO user (id, username, password_hash, role, created_at, desired_retention, daily_review_limit) "
-                               "VALUES (1, 'teacher', ?, 'instructor', ?, 0.9, 50)", (generate_password_hash(PASSWORD), iso(now)))
+            connection.execute("INSERT INTO user (id, username, username_key, password_hash, role, created_at, desired_retention, "
+                               "daily_review_limit) VALUES (1, 'teacher', 'teacher', ?, 'instructor', ?, 0.9, 50)", (generate_password_hash(PASSWORD), iso(now)))
             connection.execute("INSERT INTO classroom (id, name, instructor_id, join_code, created_at) VALUES (1, 'Bench', 1, 'BENCH123', ?)", (iso(now),))
             connection.execute(
                 "INSERT INTO assignment (id, classroom_id, title, lesson_id, question_ids, opens_at, grading_method, shuffle, review_option, created_at) "
@@ -94,7 +94,7 @@ def main() -> None:
                         score = scores[qid]
                         answers.append((answer_id, attempt_id, position, 1, qid, version_id, response, score,
                                         "correct" if score else "wrong", iso(started)))
-            connection.executemany("INSERT INTO user (id, username, password_hash, role, created_at, desired_retention, daily_review_limit) VALUES (?, ?, ?, 'student', ?, 0.9, 50)", users)
+            connection.executemany("INSERT INTO user (id, username, username_key, password_hash, role, created_at, desired_retention, daily_review_limit) VALUES (?1, ?2, lower(?2), ?3, 'student', ?4, 0.9, 50)", users)
             connection.executemany("INSERT INTO enrollment (classroom_id, user_id, joined_at) VALUES (?, ?, ?)", enrollments)
             connection.executemany("INSERT INTO attempt (id, public_id, lesson_id, mode, owner_key, layout, started_at, submitted_at, score, max_score, assignment_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", attempts)
             connection.executemany("INSERT INTO answer (id, attempt_id, position, try_number, question_id, question_version_id, response, score, status, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?)", answers)

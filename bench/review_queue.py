@@ -42,7 +42,8 @@ def fill(database: Path, first: int, last: int, questions: list[tuple[str, int, 
     iso = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
     with connection:
         connection.executemany(
-            "INSERT INTO user (id, username, password_hash, role, created_at, desired_retention, daily_review_limit) VALUES (?, ?, ?, 'student', ?, 0.9, 50)",
+            "INSERT INTO user (id, username, username_key, password_hash, role, created_at, desired_retention, daily_review_limit) "
+            "VALUES (?1, ?2, lower(?2), ?3, 'student', ?4, 0.9, 50)",
             [(n, f"learner{n}", password_hash, iso(now)) for n in range(first, last)])
         card_rows, log_rows, attempt_rows = [], [], []
         card_id = connection.execute("SELECT COALESCE(MAX(id), 0) FROM review_card").fetchone()[0]

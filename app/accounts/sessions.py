@@ -45,8 +45,9 @@ def start_session(user: User, remember: bool = False) -> None:
     lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "LOGIN_SESSION_LIFETIME"]
     token = secrets.token_urlsafe(32)
     db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_at <= now))
+    browser = "".join(char for char in request.user_agent.string if char.isprintable())[:200]  # shown on the account page
     db.session.add(LoginSession(user_id=user.id, token_hash=hash_session_token(token), remember=remember, created_at=now,
-                                expires_at=now + lifetime, user_agent=request.user_agent.string[:200] or None))
+                                expires_at=now + lifetime, user_agent=browser or None))
     db.session.commit()
     user.session_token = token
     login_user(user, remember=remember)
