@@ -16,7 +16,7 @@ from zxcvbn.matching import L33T_TABLE, enumerate_l33t_subs, relevant_l33t_subta
 # ASCII only, so no two names can look alike, and the whole name must match (``$`` would let a
 # trailing newline through).
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,40}")
-USERNAME_RULE = "Use 3 to 40 letters (a–z), digits, dots, hyphens and underscores."
+USERNAME_RULE = "Use 3 to 40 characters: letters (a–z), digits, dots, hyphens and underscores."
 
 MIN_PASSWORD = 10
 # The 30,000 most common passwords of Mark Burnett's ten-million-password corpus, as shipped (MIT

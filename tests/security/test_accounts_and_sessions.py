@@ -200,12 +200,12 @@ def test_guest_work_still_moves_into_the_account_on_login(app, client, auth):
     ("ａｄｍｉｎ1", "That username is taken"),  # full-width letters fold to admin1 (NFKC)
     ("  admin1  ", "That username is taken"),
     ("\tadmin1\r\n", "That username is taken"),
-    ("аdmin1", "Use 3 to 40 letters"),  # Cyrillic а
-    ("admin\u200b1", "Use 3 to 40 letters"),  # zero-width space
+    ("аdmin1", "Use 3 to 40 characters"),  # Cyrillic а
+    ("admin\u200b1", "Use 3 to 40 characters"),  # zero-width space
     ("admin1\x00", "NUL character"),
-    ("ad", "Use 3 to 40 letters"),
-    ("a" * 41, "Use 3 to 40 letters"),
-    ("admin 1", "Use 3 to 40 letters"),
+    ("ad", "Use 3 to 40 characters"),
+    ("a" * 41, "Use 3 to 40 characters"),
+    ("admin 1", "Use 3 to 40 characters"),
 ])
 def test_look_alike_usernames_are_refused(app, name, message):
     AuthActions(app.test_client()).register("admin1")
@@ -238,7 +238,7 @@ def test_the_admin_command_applies_the_same_rules(app, runner):
     lookalike = runner.invoke(args=["users", "create-admin", "ａｄｍｉｎ1", "--password", "Chenab-formula-99"])
     assert lookalike.exit_code == 0 and "updated admin 'admin1'" in lookalike.output and count(app, User) == 1
     bad_name = runner.invoke(args=["users", "create-admin", "аdmin2", "--password", "Chenab-formula-99"])
-    assert bad_name.exit_code != 0 and "Use 3 to 40 letters" in bad_name.output
+    assert bad_name.exit_code != 0 and "Use 3 to 40 characters" in bad_name.output
     weak = runner.invoke(args=["users", "create-admin", "root", "--password", "Welcome2024"])
     assert weak.exit_code != 0 and "too easy to guess" in weak.output and user_named(app, "root") is None
 
