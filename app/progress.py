@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
 from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
+from app.secrecy import answers_shown
 
 
 def owner_key(create: bool = True) -> str | None:
@@ -122,18 +123,24 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def export_owner_data(owner: str, user: User | None) -> dict:
-    """Everything stored about a learner, as JSON-ready data."""
+    """Everything stored about a learner, as JSON-ready data.
+
+    An assignment attempt whose answers are not shown yet keeps its total but not each answer's
+    score and status: with several attempts they would give the key away (F-18).
+    """
     lessons = dict(db.session.execute(sa.select(Lesson.id, Lesson.slug)).all())
     attempts = []
     for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner).order_by(Attempt.started_at)):
         answers = db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number))
+        shown = answers_shown(attempt)
         attempts.append({
             "id": attempt.public_id, "lesson": lessons.get(attempt.lesson_id), "mode": attempt.mode,
             "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
             "score": attempt.score, "max_score": attempt.max_score,
             "answers": [{"position": a.position, "try": a.try_number, "question": a.question_id,
-                         "version": a.question_version.version, "response": a.response, "score": a.score,
-                         "status": a.status, "answered_at": _iso(a.answered_at), "seconds": a.seconds_taken}
+                         "version": a.question_version.version, "response": a.response,
+                         **({"score": a.score, "status": a.status} if shown else {}),
+                         "answered_at": _iso(a.answered_at), "seconds": a.seconds_taken}
                         for a in answers],
         })
     return {

@@ -51,11 +51,32 @@ def test_errors_are_json_with_a_reason(client):
     assert "personal access token" in anonymous.json["reason"]
 
 
+def in_quiz_ids(question: dict, data: dict, response):
+    """``response`` (in the bank's real ids) as a client writes it with the ids the quiz handed out:
+    each choice, item, left and right entry found by its HTML, as a learner finds them by their text."""
+    from app.course.bank import render_question
+
+    html = render_question(data)
+    find = lambda entries, text: next(entry["id"] for entry in entries if entry["html"] == text)  # noqa: E731
+    kind = data["type"]
+    if response is None or kind in ("true_false", "short_answer", "numeric", "cloze"):
+        return response
+    if kind == "single_choice":
+        return find(question["choices"], html["options"][response])
+    if kind == "multiple_response":
+        return [find(question["choices"], html["options"][ident]) for ident in response]
+    if kind == "ordering":
+        return [find(question["items"], html["items"][ident]) for ident in response]
+    return {find(question["left"], html["left"][left]): find(question["right"], html["right"][right]) for left, right in response.items()}
+
+
 def test_submitting_an_attempt_scores_and_stores_it(app, shipped_course):
     client, headers = token_for(app, "amina")
     bank = shipped_course.bank("trade")
-    responses = {q.id: key_response(q.data) for q in bank.questions[:5]}
-    response = client.post("/api/v1/lessons/trade/attempts", json={"responses": responses}, headers=headers)
+    quiz = client.get("/api/v1/lessons/trade/quiz").json
+    handed_out = {question["id"]: question for question in quiz["questions"]}
+    responses = {q.id: in_quiz_ids(handed_out[q.id], q.data, key_response(q.data)) for q in bank.questions[:5]}
+    response = client.post("/api/v1/lessons/trade/attempts", json={"quiz": quiz["quiz"], "responses": responses}, headers=headers)
     assert response.status_code == 201, response.json
     assert response.json["score"] == 5.0 and response.json["max_score"] == 5.0
     assert {q["status"] for q in response.json["questions"]} == {"correct"}
@@ -66,10 +87,12 @@ def test_submitting_an_attempt_scores_and_stores_it(app, shipped_course):
 
 
 @pytest.mark.parametrize(("body", "reason"), [
-    ({"responses": {"trade-mfn-year": 1996}}, "must be a string"),
-    ({"responses": {"trade-nope": "x"}}, "is not a question of the lesson"),
-    ({"responses": {"trade-pak-top-2015": "zz"}}, "is not one of the choices"),
-    ({"responses": {}}, "at least one answer"),
+    ({"quiz": "q" * 16, "responses": {"trade-mfn-year": 1996}}, "must be a string"),
+    ({"quiz": "q" * 16, "responses": {"trade-nope": "x"}}, "is not a question of the lesson"),
+    ({"quiz": "q" * 16, "responses": {"trade-pak-top-2015": "zz"}}, "is not one of the choices"),
+    ({"quiz": "q" * 16, "responses": {}}, "at least one answer"),
+    ({"responses": {"trade-pak-top-2015": "zz"}}, "Send the 'quiz' id"),
+    ({"quiz": "../etc", "responses": {"trade-pak-top-2015": "zz"}}, "Send the 'quiz' id"),
     ([1, 2], "Send JSON like"),
 ])
 def test_bad_attempts_are_refused_and_nothing_is_stored(app, body, reason):

@@ -19,8 +19,8 @@ def submit_test_with_key(app, client, slug="trade"):
     token = csrf_token(client, f"/lessons/{slug}/quiz")
     location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
     public_id = location.rsplit("/", 1)[-1]
-    from tests.test_quiz import key_form, layout_data
-    client.post(f"/attempts/{public_id}/submit", data={**key_form(layout_data(app, public_id)), "csrf_token": token})
+    from tests.test_quiz import key_form
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
     return public_id
 
 
@@ -61,6 +61,15 @@ def card_data(app, card_id):
         return version.data
 
 
+def card_values(app, card_id, response) -> dict[str, list[str]]:
+    """The review form's values for ``response`` (real ids), as the card's page shows them: opaque."""
+    from app.learning.review_routes import review_item
+
+    with app.test_request_context():
+        item = review_item(db.session.get(ReviewCard, card_id))
+        return item["form"].shown_values(form_values(item["data"], "q0", response))
+
+
 def test_answers_become_cards_with_their_reviews_logged(app, client, auth):
     auth.register()
     submit_test_with_key(app, client)
@@ -84,7 +93,7 @@ def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth):
     data = card_data(app, card_id)
     token = csrf_token(client, "/review")
     before = next(card for card in cards_of(app, owner) if card.id == card_id)
-    response = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token})
+    response = client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)), "csrf_token": token})
     assert response.status_code == 302 and "/review/done/" in response.headers["Location"]
     feedback = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Correct" in feedback and "Read this in the lesson" in feedback and "How did that feel?" in feedback
@@ -101,7 +110,7 @@ def test_a_repeated_review_post_changes_nothing(app, client, auth):
     card_id = shown_card(client)
     data = card_data(app, card_id)
     token = csrf_token(client, "/review")
-    values = {**form_values(data, "q0", wrong_response(data)), "csrf_token": token}
+    values = {**card_values(app, card_id, wrong_response(data)), "csrf_token": token}
     client.post(f"/review/{card_id}", data=values)
     due_after_first = next(c.due for c in cards_of(app, owner) if c.id == card_id)
     again = client.post(f"/review/{card_id}", data=values)
@@ -121,7 +130,7 @@ def test_self_rating_easy_pushes_the_next_review_further_than_good(app, client, 
     for rating in ("good", "easy"):
         card_id = shown_card(client)
         data = card_data(app, card_id)
-        location = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token}).headers["Location"]
+        location = client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)), "csrf_token": token}).headers["Location"]
         if rating == "easy":
             assert client.post(location + "/rate", data={"rating": "easy", "csrf_token": token}).status_code == 302
         card = next(c for c in cards_of(app, owner) if c.id == card_id)
@@ -136,7 +145,7 @@ def test_a_wrong_review_cannot_be_rated_up(app, client, auth):
     card_id = shown_card(client)
     data = card_data(app, card_id)
     token = csrf_token(client, "/review")
-    location = client.post(f"/review/{card_id}", data={**form_values(data, "q0", wrong_response(data)), "csrf_token": token}).headers["Location"]
+    location = client.post(f"/review/{card_id}", data={**card_values(app, card_id, wrong_response(data)), "csrf_token": token}).headers["Location"]
     assert "How did that feel?" not in client.get(location).get_data(as_text=True)
     assert client.post(location + "/rate", data={"rating": "easy", "csrf_token": token}).status_code == 400
 
@@ -154,7 +163,7 @@ def test_the_daily_limit_holds_back_the_rest_most_forgotten_first(app, client, a
     for _ in range(5):
         card_id = shown_card(client)
         data = card_data(app, card_id)
-        client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)), "csrf_token": token})
+        client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)), "csrf_token": token})
     page = client.get("/review").get_data(as_text=True)
     assert "up to your daily limit" in page and "3 more cards are waiting" in page
 
@@ -224,7 +233,7 @@ def test_the_review_log_replays_to_the_stored_card(app, client, auth):
 
     from app.course.scheduling import aware, new_card, review
     from app.progress import card_state
-    from tests.test_quiz import layout_data
+    from tests.test_quiz import layout_data, shown
 
     auth.register()
     submit_test_with_key(app, client)  # first retrieval of 10 questions
@@ -232,7 +241,7 @@ def test_the_review_log_replays_to_the_stored_card(app, client, auth):
     practice = client.post("/lessons/trade/quiz/start", data={"mode": "practice", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
     for position, data in enumerate(layout_data(app, practice)):  # a second retrieval of the same 10, and 9 new ones
         answer = key_response(data) if position % 2 else wrong_response(data)
-        client.post(f"/attempts/{practice}/check", data={**form_values(data, f"q{position}", answer),
+        client.post(f"/attempts/{practice}/check", data={**shown(app, practice, form_values(data, f"q{position}", answer)),
                                                         "position": position, "try_number": 1, "csrf_token": token})
     with app.app_context():
         cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner_of(app))).all()

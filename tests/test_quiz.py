@@ -46,11 +46,27 @@ def stored_answers(app, public_id) -> list[Answer]:
         return rows
 
 
-def key_form(questions: list[dict]) -> dict[str, list[str]]:
+def shown(app, public_id, values: dict) -> dict:
+    """Form values written in real ids as the attempt's page shows them (opaque tokens of this attempt):
+    what a browser sends. Other values (csrf_token, position...) pass through."""
+    from app.learning.quiz_routes import attempt_items
+
+    with app.test_request_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        out = dict(values)
+        for item in attempt_items(attempt):
+            field = item["field"]
+            mine = {name: out.pop(name) for name in list(out) if name == field or name.startswith(f"{field}-")}
+            out.update(item["form"].shown_values(mine))
+        return out
+
+
+def key_form(app, public_id) -> dict[str, list[str]]:
+    """The key of every question of an attempt, as its form would send it."""
     values: dict[str, list[str]] = {}
-    for position, data in enumerate(questions):
+    for position, data in enumerate(layout_data(app, public_id)):
         values.update(form_values(data, f"q{position}", key_response(data)))
-    return values
+    return shown(app, public_id, values)
 
 
 def wrong_response(data):
@@ -94,7 +110,7 @@ def test_two_attempts_draw_independently(app, client):
 def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, client):
     public_id = start(client)
     questions = layout_data(app, public_id)
-    response = client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": csrf_token(client)})
+    response = client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": csrf_token(client)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     html = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
     assert "You scored <strong>10.0</strong> out of 10" in html
@@ -123,7 +139,7 @@ def test_a_double_submit_changes_nothing(app, client):
     public_id = start(client)
     questions = layout_data(app, public_id)
     token = csrf_token(client)
-    client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": token})
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
     second = client.post(f"/attempts/{public_id}/submit", data={"csrf_token": token})
     assert second.status_code == 302
     assert "already submitted" in client.get(second.headers["Location"]).get_data(as_text=True)
@@ -137,7 +153,7 @@ def test_a_forged_option_is_refused_and_nothing_is_stored(app, client):
     public_id = start(client)
     questions = layout_data(app, public_id)
     position = next(i for i, q in enumerate(questions) if q["type"] in ("single_choice", "multiple_response"))
-    form = {**key_form(questions), f"q{position}": ["not-an-option"], "csrf_token": csrf_token(client)}
+    form = {**key_form(app, public_id), f"q{position}": ["not-an-option"], "csrf_token": csrf_token(client)}
     response = client.post(f"/attempts/{public_id}/submit", data=form)
     assert response.status_code == 400
     assert "“not-an-option” is not one of the choices" in response.get_data(as_text=True)
@@ -156,7 +172,7 @@ def test_an_oversized_text_answer_is_refused(app, client):
 
 def test_a_missing_csrf_token_is_refused(app, client):
     public_id = start(client)
-    response = client.post(f"/attempts/{public_id}/submit", data=key_form(layout_data(app, public_id)))
+    response = client.post(f"/attempts/{public_id}/submit", data=key_form(app, public_id))
     assert response.status_code == 400
     assert "CSRF token is missing" in response.get_data(as_text=True)
     assert not attempt_row(app, public_id).is_submitted
@@ -192,7 +208,9 @@ def test_attempts_are_listed_on_the_quiz_page_for_their_owner_only(app, client):
 # --- Practice mode ------------------------------------------------------------------------
 
 def check(client, public_id, position, try_number, values, token):
-    return client.post(f"/attempts/{public_id}/check", data={**values, "position": position, "try_number": try_number, "csrf_token": token})
+    """Check one practice answer, ``values`` in real ids (sent as the page shows them)."""
+    return client.post(f"/attempts/{public_id}/check", data={
+        **shown(client.application, public_id, values), "position": position, "try_number": try_number, "csrf_token": token})
 
 
 def test_practice_gives_feedback_at_once_and_a_penalty_per_wrong_try(app, client):
@@ -220,7 +238,7 @@ def test_the_practice_form_as_rendered_carries_everything_a_check_needs(app, cli
     inputs = [dict(re.findall(r'([\w-]+)="([^"]*)"', tag)) for tag in re.findall(r"<input[^>]*>", form)]
     hidden = {field["name"]: field.get("value", "") for field in inputs if field.get("type") == "hidden"}
     assert {"csrf_token", "position", "try_number"} <= set(hidden), hidden
-    response = client.post(f"/attempts/{public_id}/check", data={**hidden, **form_values(data, "q0", key_response(data))})
+    response = client.post(f"/attempts/{public_id}/check", data={**hidden, **shown(app, public_id, form_values(data, "q0", key_response(data)))})
     assert response.status_code == 302
     assert len(stored_answers(app, public_id)) == 1
 

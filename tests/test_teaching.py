@@ -14,7 +14,7 @@ from app.course.scoring import key_response
 from app.extensions import db
 from app.models import Assignment, Attempt, Lesson, ReviewCard, User
 from tests.conftest import AuthActions, csrf_token
-from tests.test_quiz import layout_data, wrong_response
+from tests.test_quiz import layout_data, shown, wrong_response
 
 
 def person(app, username, role="student"):
@@ -66,6 +66,7 @@ def take(app, client, assignment_id, right=True):
     values = {}
     for position, data in enumerate(layout_data(app, public_id)):
         values.update(form_values(data, f"q{position}", key_response(data) if right else wrong_response(data)))
+    values = shown(app, public_id, values)
     client.post(f"/attempts/{public_id}/submit", data={**values, "csrf_token": csrf_token(client, "/assignments")})
     return public_id
 
@@ -148,7 +149,7 @@ def test_a_timed_attempt_past_its_limit_scores_what_was_saved(app, course):
     saved = {}
     saved.update(form_values(questions[0], "q0", key_response(questions[0])))
     assert "closes at" in student.get(f"/attempts/{public_id}").get_data(as_text=True)
-    student.post(f"/attempts/{public_id}/submit", data={**saved, "save": "Save my answers", "csrf_token": token})
+    student.post(f"/attempts/{public_id}/submit", data={**shown(app, public_id, saved), "save": "Save my answers", "csrf_token": token})
     with app.app_context():
         attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
         assert attempt.draft[0] is not None and attempt.submitted_at is None
@@ -157,7 +158,7 @@ def test_a_timed_attempt_past_its_limit_scores_what_was_saved(app, course):
     everything = {}
     for position, data in enumerate(questions):
         everything.update(form_values(data, f"q{position}", key_response(data)))
-    response = student.post(f"/attempts/{public_id}/submit", data={**everything, "csrf_token": token})
+    response = student.post(f"/attempts/{public_id}/submit", data={**shown(app, public_id, everything), "csrf_token": token})
     assert "time for this attempt ran out" in student.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0

@@ -41,13 +41,19 @@ SCHEMAS = {
         "text_parts": {"type": "array", "items": {"type": "string"},
                        "description": "HTML and blank ids alternating: the blanks are the odd positions."},
         "blanks": {"type": "array", "items": {"type": "string"}}, "unit": {"type": ["string", "null"]}}},
-    "Quiz": {"type": "object", "required": ["lesson", "questions"], "properties": {
-        "lesson": {"type": "string"}, "questions": {"type": "array", "items": {"$ref": "#/components/schemas/QuizQuestion"}}}},
-    "AttemptRequest": {"type": "object", "required": ["responses"], "properties": {"responses": {
-        "type": "object", "minProperties": 1, "maxProperties": 200, "additionalProperties": True,
-        "description": "Question id → answer: a string (single choice: option id; short answer; numeric), a list of ids "
-                       "(multiple response; ordering, first to last), true/false, an object (matching: left id → right id; "
-                       "cloze: blank id → text), or null for no answer."}}},
+    "Quiz": {"type": "object", "required": ["lesson", "quiz", "questions"], "properties": {
+        "lesson": {"type": "string"},
+        "quiz": {"type": "string", "description": "This quiz's id. Choice, item, left and right ids are opaque and "
+                                                  "differ in every quiz handed out; send the id back with the answers."},
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/QuizQuestion"}}}},
+    "AttemptRequest": {"type": "object", "required": ["quiz", "responses"], "properties": {
+        "quiz": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                 "description": "The id of the quiz whose ids the answers use (from getQuiz)."},
+        "responses": {
+            "type": "object", "minProperties": 1, "maxProperties": 200, "additionalProperties": True,
+            "description": "Question id → answer, in that quiz's ids: a string (single choice: choice id; short answer; "
+                           "numeric), a list of ids (multiple response; ordering, first to last), true/false, an object "
+                           "(matching: left id → right id; cloze: blank id → text), or null for no answer."}}},
     "AttemptResult": {"type": "object", "required": ["id", "lesson", "score", "max_score", "submitted_at", "questions"], "properties": {
         "id": {"type": "string"}, "lesson": {"type": "string"}, "score": {"type": "number"}, "max_score": {"type": "number"},
         "submitted_at": {"type": ["string", "null"]},

@@ -1,5 +1,6 @@
 """JSON API views. Errors are JSON too ({"error", "status", "reason"}), from the app-wide handler."""
 
+import re
 import secrets
 from datetime import datetime, timezone
 
@@ -10,14 +11,16 @@ from app.api import bp
 from app.api.auth import scope_required, token_required
 from app.api.openapi import spec
 from app.course.mastery import course_mastery
-from app.course.quiz import ForgedResponse, form_values_from_json, parse_response
+from app.course.quiz import AnswerForm, ForgedResponse, choice_order, form_values_from_json, parse_response
 from app.course.scheduling import build_queue
 from app.extensions import db
 from app.learning.quiz_routes import live_versions
 from app.models import Attempt, Classroom, Lesson, QuestionVersion
 from app.progress import card_state, lesson_question_counts
+from app.secrecy import opaque_form, secret_rng
 
 MAX_RESPONSES = 200
+QUIZ_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def lesson_summary(lesson: Lesson, counts: dict[int, int]) -> dict:
@@ -33,23 +36,29 @@ def lesson_or_404(slug: str) -> Lesson:
     return lesson
 
 
-def public_question(version: QuestionVersion) -> dict:
-    """A question as a client may see it before answering: no key, no feedback, no explanation."""
+def public_question(version: QuestionVersion, form: AnswerForm) -> dict:
+    """A question as a client may see it before answering: no key, no feedback, no explanation,
+    choices shuffled, and option, item and pair ids opaque to this quiz (``form``)."""
     data, html = version.data, version.html
     question = {"id": data["id"], "type": data["type"], "prompt_html": html["prompt"]}
     if data["type"] in ("single_choice", "multiple_response"):
-        question["choices"] = [{"id": o["id"], "html": html["options"][o["id"]]} for o in data["options"]]
+        question["choices"] = [{"id": token, "html": html["options"][ident]} for token, ident in form.choices]
     elif data["type"] == "ordering":
-        question["items"] = sorted(({"id": i["id"], "html": html["items"][i["id"]]} for i in data["items"]), key=lambda i: i["html"])
+        question["items"] = [{"id": token, "html": html["items"][ident]} for token, ident in form.choices]
     elif data["type"] == "matching":
-        question["left"] = [{"id": p["id"], "html": html["left"][p["id"]]} for p in data["pairs"]]
-        question["right"] = sorted(({"id": k, "html": v} for k, v in html["right"].items()), key=lambda r: r["html"])
+        question["left"] = [{"id": form.part(name), "html": html["left"][pair_id]} for name, pair_id in form.selects]
+        question["right"] = [{"id": token, "html": html["right"][ident]} for token, ident in form.choices]
     elif data["type"] == "cloze":
         question["text_parts"] = html["text_parts"]
         question["blanks"] = [b["id"] for b in data["blanks"]]
     elif data["type"] == "numeric":
         question["unit"] = data.get("unit")
     return question
+
+
+def quiz_form(data: dict, quiz_id: str, order: list[str]) -> AnswerForm:
+    """A question's opaque ids in the quiz ``quiz_id``: the same when the quiz is handed out and when it is answered."""
+    return opaque_form(data, data["id"], order, f"api:{quiz_id}")
 
 
 @bp.route("/openapi.json")
@@ -76,9 +85,12 @@ def lesson(slug: str):
 
 @bp.route("/lessons/<slug>/quiz")
 def quiz(slug: str):
-    """The lesson's questions without their answers."""
+    """The lesson's questions without their answers; answers are sent with this quiz's id and its opaque ids."""
     current = lesson_or_404(slug)
-    return jsonify(lesson=current.slug, questions=[public_question(v) for v in live_versions(current.id)])
+    quiz_id = secrets.token_urlsafe(12)
+    rng = secret_rng(f"api:{quiz_id}")
+    return jsonify(lesson=current.slug, quiz=quiz_id, questions=[
+        public_question(v, quiz_form(v.data, quiz_id, choice_order(v.data, rng))) for v in live_versions(current.id)])
 
 
 @bp.route("/lessons/<slug>/attempts", methods=["POST"])
@@ -91,7 +103,11 @@ def submit_attempt(slug: str):
     current = lesson_or_404(slug)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("responses"), dict) or not body["responses"]:
-        abort(400, description='Send JSON like {"responses": {"<question id>": <answer>}} with at least one answer.')
+        abort(400, description='Send JSON like {"quiz": "<quiz id>", "responses": {"<question id>": <answer>}} '
+                               'with at least one answer.')
+    quiz_id = body.get("quiz")
+    if not isinstance(quiz_id, str) or not QUIZ_ID.fullmatch(quiz_id):
+        abort(400, description=f"Send the 'quiz' id that GET /lessons/{slug}/quiz handed out: answers use the ids of that quiz.")
     responses = body["responses"]
     if len(responses) > MAX_RESPONSES:
         abort(400, description=f"At most {MAX_RESPONSES} answers per attempt.")
@@ -108,8 +124,9 @@ def submit_attempt(slug: str):
     try:
         parsed = []
         for item, value in zip(items, responses.values(), strict=True):
-            values = form_values_from_json(item["data"], item["field"], value)
-            parsed.append(parse_response(item["data"], item["field"], lambda name, values=values: values.get(name, [])))
+            form = quiz_form(item["data"], quiz_id, [])
+            values = form_values_from_json(item["data"], form, value)
+            parsed.append(parse_response(item["data"], form.field, form.reader(lambda name, values=values: values.get(name, []))))
     except ForgedResponse as forged:
         db.session.rollback()
         abort(400, description=f"{forged} Nothing was saved.")

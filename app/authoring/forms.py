@@ -30,7 +30,7 @@ class AssignmentForm(FlaskForm):
     grading_method = SelectField("Grade", choices=[
         SelectChoice("highest", "Highest attempt"), SelectChoice("average", "Average of attempts"),
         SelectChoice("first", "First attempt"), SelectChoice("last", "Last attempt")])
-    shuffle = BooleanField("Shuffle questions and choices for each student", default=True)
+    shuffle = BooleanField("Shuffle the order of questions for each student (choices are always shuffled)", default=True)
     review_option = SelectField("Students see the correct answers", choices=[
         SelectChoice("immediately", "As soon as they submit"), SelectChoice("after_due", "After the due date"),
         SelectChoice("never", "Never")])

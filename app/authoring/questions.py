@@ -26,6 +26,7 @@ from app.course_loader import apply_lesson
 from app.course.scoring import practice_mark, score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, ClassOverride, Classroom, Lesson, Question, QuestionVersion, User
+from app.secrecy import with_answer_form
 
 COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
 
@@ -112,8 +113,8 @@ def handle_question_form(qtype: str, form, existing: Question | None):
         messages.append("Choose the lesson this question belongs to.")
     preview = None
     if checked is not None:
-        preview = {"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
-                   "order": choice_order(checked.data, random.Random(0))}
+        preview = with_answer_form({"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
+                                    "order": choice_order(checked.data, random.Random(0))}, "preview")
     if messages or form.preview.data:
         status = 400 if messages else 200
         return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS,
@@ -193,21 +194,27 @@ def export_bank(slug: str):
 
 
 def regrade_plan(question: Question) -> list[dict]:
-    """Answers on older versions (in the instructor's classes; all for an admin) whose mark the current key changes."""
+    """Answers (in the instructor's classes; all for an admin) whose mark changes when marked again with the
+    version their class now uses: its own override if it has one, else the current version."""
     current = current_version(question)
-    query = (sa.select(Answer, Attempt).join(Attempt, Attempt.id == Answer.attempt_id)
-             .where(Answer.question_id == question.id, Answer.question_version_id != current.id,
-                    sa.or_(Answer.regraded_version_id.is_(None), Answer.regraded_version_id != current.id)))
+    overrides = dict(db.session.execute(
+        sa.select(ClassOverride.classroom_id, QuestionVersion)
+        .join(QuestionVersion, QuestionVersion.id == ClassOverride.question_version_id)
+        .where(ClassOverride.question_id == question.id)).all())
+    query = (sa.select(Answer, Attempt, Assignment.classroom_id).join(Attempt, Attempt.id == Answer.attempt_id)
+             .outerjoin(Assignment, Assignment.id == Attempt.assignment_id).where(Answer.question_id == question.id))
     if current_user.role != "admin":
-        query = (query.join(Assignment, Assignment.id == Attempt.assignment_id)
-                 .join(Classroom, Classroom.id == Assignment.classroom_id).where(Classroom.instructor_id == current_user.id))
+        query = query.join(Classroom, Classroom.id == Assignment.classroom_id).where(Classroom.instructor_id == current_user.id)
     names = {f"user:{user_id}": name for user_id, name in db.session.execute(sa.select(User.id, User.username))}
     plan = []
-    for answer, attempt in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
-        outcome = score(current.data, answer.response)
+    for answer, attempt, classroom_id in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
+        target = overrides.get(classroom_id, current)
+        if target.id in (answer.question_version_id, answer.regraded_version_id):
+            continue
+        outcome = score(target.data, answer.response)
         if abs(outcome.score - answer.score) > 1e-9:
             plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),
-                         "old": answer.score, "new": outcome.score, "status": outcome.status})
+                         "old": answer.score, "new": outcome.score, "status": outcome.status, "target": target})
     return plan
 
 
@@ -225,14 +232,14 @@ def regrade(question_id: str):
         touched = {}
         for change in plan:
             answer = change["answer"]
-            answer.score, answer.status, answer.regraded_version_id = change["new"], change["status"], current.id
+            answer.score, answer.status, answer.regraded_version_id = change["new"], change["status"], change["target"].id
             touched[change["attempt"].id] = change["attempt"]
         db.session.flush()
         for attempt in touched.values():
             if attempt.is_submitted:
                 attempt.score = attempt_total(attempt)
         db.session.commit()
-        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against version {current.version}.")
+        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.")
         return redirect(url_for("authoring.regrade", question_id=question.id))
     return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)
 
@@ -314,8 +321,8 @@ def override_question(question_id: str):
             flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.")
             return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
         if checked is not None:
-            preview = {"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
-                       "order": choice_order(checked.data, random.Random(0))}
+            preview = with_answer_form({"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
+                                        "order": choice_order(checked.data, random.Random(0))}, "preview")
     return render_template("authoring/question_form.html", form=form, qtype=question.type, types=TYPE_LABELS,
                            existing=question, messages=messages, preview=preview, classes=mine, classroom=classroom,
                            override=existing), 400 if messages else 200

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -91,8 +91,10 @@ def attempt_detail(public_id: str):
                            reviewable=True)
 
 
-def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[str, list]]:
-    """Per student, the item scores of their first submitted attempt (Moodle's default), and responses by item.
+def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[tuple[str, int], list], dict[str, int]]:
+    """Per student, the item scores of their first submitted attempt (Moodle's default); responses by
+    (item, version shown); and per item the version those attempts showed (the most shown, should the
+    question have changed between attempts), never another class's override or a later version.
 
     Reads plain columns, not ORM objects: a class of hundreds means tens of thousands of answers.
     """
@@ -102,14 +104,17 @@ def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[str, li
             Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at)):
         firsts.setdefault(owner, attempt_id)
     by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
-    responses: dict[str, list] = defaultdict(list)
+    responses: dict[tuple[str, int], list] = defaultdict(list)
+    shown: dict[str, Counter] = defaultdict(Counter)
     if firsts:
-        for attempt_id, question_id, answer_score, response in db.session.execute(
-                sa.select(Answer.attempt_id, Answer.question_id, Answer.score, Answer.response)
+        for attempt_id, question_id, version_id, answer_score, response in db.session.execute(
+                sa.select(Answer.attempt_id, Answer.question_id, Answer.question_version_id, Answer.score, Answer.response)
                 .where(Answer.attempt_id.in_(list(firsts.values())))):
             by_attempt[attempt_id][question_id] = answer_score
-            responses[question_id].append(response)
-    return [by_attempt[attempt_id] for attempt_id in firsts.values()], responses
+            responses[(question_id, version_id)].append(response)
+            shown[question_id][version_id] += 1
+    versions = {question_id: counts.most_common(1)[0][0] for question_id, counts in shown.items()}
+    return [by_attempt[attempt_id] for attempt_id in firsts.values()], responses, versions
 
 
 @bp.route("/assignments/<int:assignment_id>/analysis")
@@ -117,12 +122,11 @@ def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[str, li
 def analysis(assignment_id: int):
     """Item analysis of an assignment's first attempts, with flags on questions needing attention."""
     assignment = assignment_or_abort(assignment_id)
-    rows, responses = first_attempt_rows(assignment)
+    rows, responses, shown = first_attempt_rows(assignment)
     result = analyse(assignment.question_ids, rows)
-    versions = {v.question_id: v for v in db.session.scalars(
-        sa.select(QuestionVersion).where(QuestionVersion.question_id.in_(assignment.question_ids)).order_by(QuestionVersion.id))}
+    versions = {v.question_id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(shown.values())))}
     choice_shares = {
-        qid: distractors([o["id"] for o in versions[qid].data["options"]], responses[qid])
+        qid: distractors([o["id"] for o in versions[qid].data["options"]], responses[(qid, versions[qid].id)])
         for qid in assignment.question_ids
         if qid in versions and versions[qid].data["type"] in ("single_choice", "multiple_response")}
     return render_template("authoring/analysis.html", assignment=assignment, analysis=result, versions=versions,

@@ -111,8 +111,9 @@ def start_assignment(assignment_id: int):
     order = [qid for qid in assignment.question_ids if qid in versions]
     if assignment.shuffle:
         rng.shuffle(order)
-    layout = [{"question": qid, "version_id": versions[qid].id,
-               "order": choice_order(versions[qid].data, rng) if assignment.shuffle else _authored_order(versions[qid].data)}
+    # Choices are shuffled whatever "shuffle" says (it orders questions only): an authored order
+    # would put the key wherever the author habitually writes it (F-02).
+    layout = [{"question": qid, "version_id": versions[qid].id, "order": choice_order(versions[qid].data, rng)}
               for qid in order]
     deadline = None
     if assignment.time_limit_minutes:
@@ -148,10 +149,3 @@ def resume_or_refuse(assignment: Assignment, attempts: list[Attempt], now: datet
         abort(403, description=reason)
     return None
 
-
-def _authored_order(data: dict) -> list[str]:
-    """Choices in the order the author wrote them (assignments with shuffling off)."""
-    if data["type"] in ("single_choice", "multiple_response"):
-        return [o["id"] for o in data["options"]]
-    # Ordering items and matching answers in authored order would give the key away: always shuffled.
-    return choice_order(data, random.Random(secrets.randbits(64)))

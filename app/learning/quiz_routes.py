@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from app.course.grading import is_late, may_review
+from app.course.grading import is_late
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
@@ -23,6 +23,7 @@ from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
 from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
+from app.secrecy import answers_shown, held_back_ids, with_answer_form
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
@@ -42,6 +43,7 @@ def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
         .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
                                        QuestionVersion.version == Question.version))
         .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
+        .where(Question.id.not_in(held_back_ids()))
         .order_by(Question.position))
     return [tuple(row) for row in rows]
 
@@ -50,20 +52,23 @@ def live_versions(lesson_id: int) -> list[QuestionVersion]:
     """The current version of each live question of a lesson, in bank order."""
     return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
         Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.lesson_id == lesson_id, Question.retired.is_(False)).order_by(Question.position)))
+        .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
+        .where(Question.id.not_in(held_back_ids())).order_by(Question.position)))
 
 
 def attempt_items(attempt: Attempt) -> list[dict]:
-    """The attempt's layout joined with the exact question versions it showed and their lessons."""
+    """The attempt's layout joined with the exact question versions it showed, their lessons, and the
+    opaque answer form of each (values scoped to this attempt)."""
     version_ids = [entry["version_id"] for entry in attempt.layout]
     versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
     slugs = dict(db.session.execute(
         sa.select(Question.id, Lesson.slug).join(Lesson, Lesson.id == Question.lesson_id)
         .where(Question.id.in_([entry["question"] for entry in attempt.layout]))).all())
     return [
-        {"position": position, "field": f"q{position}", "order": entry["order"],
-         "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
-         "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]]}
+        with_answer_form({"position": position, "field": f"q{position}", "order": entry["order"],
+                          "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
+                          "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]]},
+                         f"attempt:{attempt.public_id}")
         for position, entry in enumerate(attempt.layout)
     ]
 
@@ -144,7 +149,7 @@ def attempt(public_id: str):
             return redirect(url_for("learning.result", public_id=public_id))
         values: dict[str, list[str]] = {}
         for item, response in zip(items, current.draft or [None] * len(items), strict=True):
-            values.update(form_values(item["data"], item["field"], response))
+            values.update(item["form"].shown_values(form_values(item["data"], item["field"], response)))
         return render_template("learning/test.html", attempt=current, items=items, form=SubmitAttemptForm(),
                                values=values, deadline=_deadline(current), now=now)
     return practice_view(current, items)
@@ -171,7 +176,8 @@ def practice_view(current: Attempt, items: list[dict]):
         "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
         outcome=outcome, finished=position in finished, finished_positions=finished,
         mark=practice_mark([t.score for t in its_tries]),
-        values=form_values(item["data"], item["field"], last.response) if last and position not in finished else {},
+        values=item["form"].shown_values(form_values(item["data"], item["field"], last.response))
+        if last and position not in finished else {},
         check_form=CheckForm(position=position, try_number=len(its_tries) + 1), finish_form=FinishForm(),
         max_tries=PRACTICE_MAX_TRIES,
     )
@@ -180,7 +186,7 @@ def practice_view(current: Attempt, items: list[dict]):
 def read_responses(items: list[dict]) -> list:
     """Every item's response from the submitted form, or a 400 page naming the forged value."""
     try:
-        return [parse_response(item["data"], item["field"], request.form.getlist) for item in items]
+        return [parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist)) for item in items]
     except ForgedResponse as forged:
         abort(400, description=f"{forged} Nothing was saved.")
 
@@ -321,8 +327,4 @@ def result(public_id: str):
     current = attempt_or_abort(public_id)
     if not current.is_submitted:
         return redirect(url_for("learning.attempt", public_id=public_id))
-    rows = result_rows(current)
-    reviewable = current.assignment is None or may_review(
-        current.assignment.review_option, aware(current.assignment.due_at) if current.assignment.due_at else None,
-        datetime.now(timezone.utc))
-    return render_template("learning/result.html", attempt=current, rows=rows, reviewable=reviewable)
+    return render_template("learning/result.html", attempt=current, rows=result_rows(current), reviewable=answers_shown(current))

@@ -1,6 +1,5 @@
 """Spaced review: the cards due now, one at a time, most-forgotten first, within the daily limit."""
 
-import random
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
@@ -17,6 +16,7 @@ from app.learning import bp
 from app.ratelimits import anki_decks
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
+from app.secrecy import answer_key, held_back_ids, secret_rng, with_answer_form
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -42,9 +42,10 @@ def served_today(owner: str, now: datetime) -> int:
 
 
 def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
-    """The learner's cards whose question is still in a bank, optionally only those due by a time."""
+    """The learner's cards whose question is still in a bank and not held back by an assignment,
+    optionally only those due by a time."""
     query = (sa.select(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
-             .where(ReviewCard.owner_key == owner, Question.retired.is_(False)))
+             .where(ReviewCard.owner_key == owner, Question.retired.is_(False), Question.id.not_in(held_back_ids())))
     if due_by is not None:
         query = query.where(ReviewCard.due <= due_by)
     return list(db.session.scalars(query))
@@ -65,7 +66,8 @@ def due_count(owner: str | None) -> int:
     _, limit = review_settings()
     end_of_day = start_of_today(now) + timedelta(days=1)
     due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
-                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, Question.retired.is_(False))) or 0
+                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, Question.retired.is_(False),
+                                   Question.id.not_in(held_back_ids()))) or 0
     return min(due, max(0, limit - served_today(owner, now)))
 
 
@@ -89,11 +91,12 @@ def current_version(question_id: str) -> QuestionVersion:
 
 
 def review_item(card: ReviewCard) -> dict:
-    """The card's question as the quiz templates expect it, choices in an order fixed for this review."""
+    """The card's question as the quiz templates expect it, choices in an order and with opaque
+    values fixed for this review (the next review of the card gets new ones)."""
     version = current_version(card.question_id)
-    rng = random.Random(f"{card.id}:{card.last_review}")
-    return {"position": 0, "field": "q0", "order": choice_order(version.data, rng), "version": version,
-            "data": version.data, "html": version.html}
+    scope = f"review:{card.id}:{card.last_review}"
+    return with_answer_form({"position": 0, "field": "q0", "order": choice_order(version.data, secret_rng(scope)),
+                             "version": version, "data": version.data, "html": version.html}, scope)
 
 
 def own_card(card_id: int) -> ReviewCard:
@@ -132,9 +135,12 @@ def answer_card(card_id: int):
     if card_state(card).due > now:
         flash("That card was already reviewed; here is the next one.")
         return redirect(url_for("learning.review"))
+    if card.question_id in held_back_ids(now):
+        abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
+                               "it comes back to your reviews when they are. Nothing was saved.")
     item = review_item(card)
     try:
-        response = parse_response(item["data"], item["field"], request.form.getlist)
+        response = parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist))
     except ForgedResponse as forged:
         abort(400, description=f"{forged} Nothing was saved.")
     outcome = score(item["data"], response)
@@ -223,7 +229,7 @@ def _deck_response(name: str, filename: str, versions: list[QuestionVersion], sl
 
     cards = [(v.data, v.html, url_for("learning.lesson", slug=slugs[v.question_id], _external=True) + "#" + v.data["lesson_anchor"])
              for v in versions]
-    return Response(build_deck(name, cards), mimetype="application/octet-stream",
+    return Response(build_deck(name, cards, answer_key()), mimetype="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -231,7 +237,8 @@ def _current_versions(condition) -> tuple[list[QuestionVersion], dict[str, str]]
     rows = db.session.execute(
         sa.select(QuestionVersion, Lesson.slug).join(Question, sa.and_(
             Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .join(Lesson, Lesson.id == Question.lesson_id).where(condition, Question.retired.is_(False))
+        .join(Lesson, Lesson.id == Question.lesson_id)
+        .where(condition, Question.retired.is_(False), Question.id.not_in(held_back_ids()))
         .order_by(Lesson.position, Question.position)).all()
     return [version for version, _ in rows], {version.question_id: slug for version, slug in rows}
 

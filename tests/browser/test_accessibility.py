@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Question, ReviewCard
 from browsing import BROWSER_MARKS, assert_accessible, describe, log_in, no_horizontal_scroll, run_axe, screenshot
 from tests.conftest import csrf_token
-from tests.test_quiz import layout_data, start as start_quiz, wrong_response
+from tests.test_quiz import layout_data, shown, start as start_quiz, wrong_response
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
 pytestmark = BROWSER_MARKS
@@ -29,7 +29,7 @@ def world(app):
     practice = start_quiz(student, "trade", mode="practice")
     data = layout_data(app, practice)[0]
     checked = student.post(f"/attempts/{practice}/check", data={
-        **form_values(data, "q0", wrong_response(data)), "position": 0, "try_number": 1,
+        **shown(app, practice, form_values(data, "q0", wrong_response(data))), "position": 0, "try_number": 1,
         "csrf_token": csrf_token(student, f"/attempts/{practice}")})
     assert checked.status_code == 302
     test = start_quiz(student, "role-of-sports", mode="test")

@@ -5,7 +5,7 @@ import re
 from app.course.quiz import form_values
 from app.course.scoring import key_response
 from browsing import (BROWSER_MARKS, OUTPUT, answer_correctly, assert_accessible, attempt_questions, fill_values,
-                      public_id_of, register, screenshot)
+                      on_page, public_id_of, register, screenshot)
 from tests.test_quiz import wrong_response
 from tests.test_teaching import create_assignment, create_class, person
 
@@ -87,7 +87,7 @@ def test_a_whole_test_can_be_taken_with_the_keyboard_alone(app, live_server, pag
     values: dict[str, list[str]] = {}
     for position, data in enumerate(questions):
         values.update(form_values(data, f"q{position}", key_response(data)))
-    answer_by_keyboard(page, values, "Submit answers")
+    answer_by_keyboard(page, on_page(page, app, values), "Submit answers")
     page.wait_for_url("**/result")
     assert "(100 %)" in page.locator(".score").inner_text()
     # From the result, the keyboard reaches the link back into the lesson.
@@ -115,11 +115,11 @@ def test_everything_works_without_javascript(app, serve, new_page):
     page.wait_for_url("**/attempts/**")
     assert not page.locator("[data-shortcuts]").is_visible()
     data = attempt_questions(app, public_id_of(page.url))[0]
-    fill_values(page, form_values(data, "q0", wrong_response(data)))
+    fill_values(page, on_page(page, app, form_values(data, "q0", wrong_response(data))))
     page.get_by_role("button", name="Check").click()
     page.wait_for_load_state()
     assert page.locator(".verdict h2").inner_text() in ("Incorrect", "Partly correct")
-    answer_correctly(page, data, "q0")
+    answer_correctly(page, app, data, "q0")
     page.get_by_role("button", name="Check again").click()
     page.wait_for_load_state()
     assert page.locator(".verdict h2").inner_text() == "Correct"
@@ -157,7 +157,7 @@ def test_the_countdown_warns_and_hands_in_the_answers_when_time_runs_out(app, se
     timer = page.get_by_role("timer")
     assert re.fullmatch(r"Time left: [56]:\d\d", timer.inner_text())
     questions = attempt_questions(app, public_id_of(page.url))
-    answer_correctly(page, questions[0], "q0")
+    answer_correctly(page, app, questions[0], "q0")
     page.clock.run_for("01:10")
     assert re.fullmatch(r"Time left: 4:[45]\d", timer.inner_text())
     assert page.locator("#announcer").text_content() == "5 minutes left on this test."

@@ -13,10 +13,10 @@ from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import ReviewCard, ReviewLog
-from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, public_id_of, register,
+from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, on_page, public_id_of, register,
                       screenshot, set_role)
 from tests.conftest import SHARED, csrf_token
-from tests.test_progress import card_data
+from tests.test_progress import card_data, card_values
 from tests.test_quiz import key_form, layout_data, wrong_response
 from tests.test_teaching import person
 
@@ -29,9 +29,9 @@ def take_the_whole_page(page, app, right: int | None = None) -> list[dict]:
     questions = attempt_questions(app, public_id_of(page.url))
     for position, data in enumerate(questions):
         if right is None or position < right:
-            answer_correctly(page, data, f"q{position}")
+            answer_correctly(page, app, data, f"q{position}")
         else:
-            fill_values(page, form_values(data, f"q{position}", wrong_response(data)))
+            fill_values(page, on_page(page, app, form_values(data, f"q{position}", wrong_response(data))))
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_url("**/result")
     return questions
@@ -69,14 +69,14 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     page.wait_for_url("**/attempts/**")
     data = attempt_questions(app, public_id_of(page.url))[0]
     page.evaluate("window.sameDocument = true")
-    fill_values(page, form_values(data, "q0", wrong_response(data)))
+    fill_values(page, on_page(page, app, form_values(data, "q0", wrong_response(data))))
     page.get_by_role("button", name="Check").click()
     verdict = page.locator(".verdict h2")
     verdict.wait_for()
     assert verdict.inner_text() in ("Incorrect", "Partly correct")
     assert page.get_by_text("You can change your answer and check again").is_visible()
     assert page.evaluate("document.activeElement === document.querySelector('.verdict h2')")  # focus moved to the verdict
-    answer_correctly(page, data, "q0")
+    answer_correctly(page, app, data, "q0")
     page.get_by_role("button", name="Check again").click()
     page.get_by_text("Mark for this question").wait_for()
     assert page.locator(".verdict h2").inner_text() == "Correct"
@@ -97,7 +97,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
         badge.click()
         assert "to go today" in page.locator(".eyebrow").text_content()
         card_id = int(re.search(r"/review/(\d+)", page.locator("form.quiz-form").get_attribute("action")).group(1))
-        answer_correctly(page, card_data(app, card_id), "q0")
+        answer_correctly(page, app, card_data(app, card_id), "q0")
         page.get_by_role("button", name="Check").click()
         page.wait_for_url("**/review/done/**")
         assert page.locator(".verdict h1").inner_text() == "Correct"
@@ -126,7 +126,7 @@ def answer_due_reviews(app, client) -> int:
         shown_at = re.search(r'name="shown_at" value="([^"]+)"', html).group(1)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
         data = card_data(app, card_id)
-        response = client.post(f"/review/{card_id}", data={**form_values(data, "q0", key_response(data)),
+        response = client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)),
                                                            "shown_at": shown_at, "csrf_token": token})
         assert response.status_code == 302
         done += 1
@@ -146,7 +146,7 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
             location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
             public_id = location.rsplit("/", 1)[-1]
             questions = layout_data(app, public_id)
-            client.post(f"/attempts/{public_id}/submit", data={**key_form(questions), "csrf_token": token})
+            client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
             counts[(WEEK_START + timedelta(days=day)).date()] = reviews + 1 + len(questions)
         clock.move_to(WEEK_START + timedelta(days=7, hours=1))
         with app.app_context():

@@ -2,16 +2,23 @@
 
 Note ids (GUIDs) come from the question id, so importing a newer deck updates the notes a
 learner already has instead of adding copies. The note type and each deck have fixed ids too.
+Choices and items on the front are shuffled per note by a keyed seed: a rebuilt deck is the same,
+and nobody can undo the shuffle to the bank's order (where a key may sit first).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import html
 import os
+import random
+import re
 import tempfile
 
 import genanki
+
+from app.course.quiz import choice_order
 
 MODEL_ID = 1_738_450_221  # fixed: Anki recognises the note type across exports
 MODEL = genanki.Model(
@@ -28,6 +35,17 @@ MODEL = genanki.Model(
 )
 
 
+DECK_NAME_CHARS = 100
+_MARKUP = re.compile(r"<[^<>]*>")
+_NOT_IN_NAMES = re.compile(r"[<>\x00-\x1f\x7f]|::")  # markup brackets, control characters, Anki's sub-deck separator
+
+
+def deck_name(title: str) -> str:
+    """A deck's name as plain text: a title without tags, angle brackets or "::", at most 100 characters."""
+    text = " ".join(_NOT_IN_NAMES.sub(" ", html.unescape(_MARKUP.sub("", title))).split())
+    return text[:DECK_NAME_CHARS].rstrip() or "Backchannel"
+
+
 def deck_id(name: str) -> int:
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % (1 << 31)
 
@@ -37,11 +55,11 @@ def _list(items: list[str], ordered: bool = False) -> str:
     return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
 
 
-def front_and_back(data: dict, rendered: dict) -> tuple[str, str]:
-    """HTML for both sides of a card from a question's data and its sanitised HTML."""
+def front_and_back(data: dict, rendered: dict, rng: random.Random) -> tuple[str, str]:
+    """HTML for both sides of a card from a question's data and its sanitised HTML; ``rng`` shuffles the front."""
     kind, front = data["type"], rendered["prompt"]
     if kind in ("single_choice", "multiple_response"):
-        front += _list([rendered["options"][o["id"]] for o in data["options"]])
+        front += _list([rendered["options"][ident] for ident in choice_order(data, rng)])
         keys = [data["answer"]] if kind == "single_choice" else data["answer"]
         back = _list([rendered["options"][k] for k in keys])
     elif kind == "true_false":
@@ -52,7 +70,7 @@ def front_and_back(data: dict, rendered: dict) -> tuple[str, str]:
     elif kind == "numeric":
         back = f"{data['answer']:g}" + (f" {html.escape(data['unit'])}" if data.get("unit") else "")
     elif kind == "ordering":
-        front += "<p>Put in order:</p>" + _list(sorted(rendered["items"].values()))
+        front += "<p>Put in order:</p>" + _list([rendered["items"][ident] for ident in choice_order(data, rng)])
         back = _list([rendered["items"][item["id"]] for item in data["items"]], ordered=True)
     elif kind == "matching":
         front += _list([rendered["left"][p["id"]] for p in data["pairs"]])
@@ -64,11 +82,16 @@ def front_and_back(data: dict, rendered: dict) -> tuple[str, str]:
     return front, back
 
 
-def build_deck(name: str, cards: list[tuple[dict, dict, str]]) -> bytes:
-    """An .apkg holding one note per (data, rendered HTML, source link) with stable ids."""
+def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: bytes) -> bytes:
+    """An .apkg holding one note per (data, rendered HTML, source link) with stable ids.
+
+    ``shuffle_key`` (secret) seeds each note's shuffle together with its question id.
+    """
+    name = deck_name(name)
     deck = genanki.Deck(deck_id(name), name)
     for data, rendered, source in cards:
-        front, back = front_and_back(data, rendered)
+        seed = hmac.new(shuffle_key, data["id"].encode("utf-8"), hashlib.sha256).digest()
+        front, back = front_and_back(data, rendered, random.Random(seed))
         deck.add_note(genanki.Note(model=MODEL, fields=[front, back, rendered["explanation"], source],
                                    guid=genanki.guid_for("backchannel", data["id"]), tags=[t.replace(" ", "_") for t in data["tags"]]))
     descriptor, path = tempfile.mkstemp(suffix=".apkg")

@@ -1,0 +1,85 @@
+"""Answer keys stay secret until the rules say otherwise (issue 13, F-02 and F-03).
+
+Two things every view that shows questions before they are answered goes through:
+- opaque answer forms: option, item and pair values are tokens keyed by a secret derived from
+  SECRET_KEY and scoped to one attempt, review or API quiz (``app.course.quiz.answer_form``);
+- held-back questions: those an assignment uses while its answers are not yet shown ("never",
+  or "after_due" before the due date) stay out of lesson tests, practice, spaced review, Anki
+  decks, bank exports and the API for everyone but the instructors of that assignment's class;
+  and until the rule allows, a student's own attempt shows only its total (:func:`answers_shown`).
+"""
+
+import hashlib
+import hmac
+import random
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import current_app, g
+from flask_login import current_user
+
+from app.course.grading import may_review
+from app.course.quiz import AnswerForm, answer_form
+from app.course.scheduling import aware
+from app.extensions import db
+from app.models import Assignment, Attempt, Classroom, ClassroomInstructor
+
+
+def answer_key() -> bytes:
+    """The key of opaque answer values and secret shuffles, derived from SECRET_KEY (never the key itself)."""
+    secret = current_app.secret_key
+    secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return hmac.new(secret, b"backchannel: opaque answer values", hashlib.sha256).digest()
+
+
+def secret_rng(scope: str) -> random.Random:
+    """A shuffle that is the same every time for ``scope`` but cannot be replayed without the secret."""
+    return random.Random(hmac.new(answer_key(), scope.encode("utf-8"), hashlib.sha256).digest())
+
+
+def opaque_form(data: dict, field: str, order: list[str], scope: str) -> AnswerForm:
+    """The answer form of one question as a learner's browser or an API client receives it."""
+    return answer_form(data, field, order, answer_key(), scope)
+
+
+def with_answer_form(item: dict, scope: str) -> dict:
+    """A quiz item (data, field, order...) with its opaque ``form``: what the question templates render."""
+    return {**item, "form": opaque_form(item["data"], item["field"], item["order"], scope)}
+
+
+def _viewer_id() -> int | None:
+    """The signed-in user of this request (web session or API token), if any."""
+    if current_user.is_authenticated:
+        return current_user.id
+    api_user = g.get("api_user")
+    return api_user.id if api_user is not None else None
+
+
+def held_back_ids(now: datetime | None = None) -> set[str]:
+    """Ids of the questions whose key an assignment still keeps from the current viewer.
+
+    An assignment holds its questions back while its review option is "never", or "after_due"
+    and the due date has not passed (no due date: never passes); its class's instructors and
+    co-instructors still see them. Assignments keep question ids as a JSON list, so the union
+    is made here rather than in SQL.
+    """
+    now = now or datetime.now(timezone.utc)
+    query = sa.select(Assignment.question_ids).where(sa.or_(
+        Assignment.review_option == "never",
+        sa.and_(Assignment.review_option == "after_due", sa.or_(Assignment.due_at.is_(None), Assignment.due_at > now))))
+    viewer = _viewer_id()
+    if viewer is not None:
+        taught = sa.union(sa.select(Classroom.id).where(Classroom.instructor_id == viewer),
+                          sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == viewer))
+        query = query.where(Assignment.classroom_id.not_in(taught))
+    return {question_id for question_ids in db.session.scalars(query) for question_id in question_ids}
+
+
+def answers_shown(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the learner may see per-question right/wrong, marks and the key of their attempt:
+    always outside assignments, else as the assignment's review option says."""
+    assignment = attempt.assignment
+    if assignment is None:
+        return True
+    due_at = aware(assignment.due_at) if assignment.due_at else None
+    return may_review(assignment.review_option, due_at, now or datetime.now(timezone.utc))
