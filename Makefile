@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/faults.py
 	$(BIN)/python bench/rate_limits.py
 	$(BIN)/python bench/password_strength.py
+	$(BIN)/python bench/answer_secrecy.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

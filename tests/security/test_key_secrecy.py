@@ -478,6 +478,34 @@ def test_no_page_deck_or_api_response_lets_a_program_beat_chance(app, learner):
     assert firsts[0] == firsts[1], "a rebuilt deck shows its options in the same order"
 
 
+def test_the_api_reads_only_the_ids_its_quiz_handed_out(app, shipped_course):
+    from tests.test_api import in_quiz_ids
+
+    client, headers = token_for(app, "apiuser")
+    first, second = client.get("/api/v1/lessons/trade/quiz").json, client.get("/api/v1/lessons/trade/quiz").json
+    assert first["quiz"] != second["quiz"]
+    bank = {q.id: q.data for q in shipped_course.bank("trade").questions}
+    single = next(q for q in first["questions"] if q["type"] == "single_choice")
+    matching = next(q for q in first["questions"] if q["type"] == "matching")
+    key = in_quiz_ids(single, bank[single["id"]], key_response(bank[single["id"]]))
+    pairs = in_quiz_ids(matching, bank[matching["id"]], key_response(bank[matching["id"]]))
+
+    def submit(quiz_id, responses):
+        return client.post("/api/v1/lessons/trade/attempts", headers=headers, json={"quiz": quiz_id, "responses": responses})
+
+    answered = submit(first["quiz"], {single["id"]: key, matching["id"]: pairs})
+    assert answered.status_code == 201 and answered.json["score"] == 2.0
+    refused = [
+        (submit(second["quiz"], {single["id"]: key}), "is not one of the choices"),  # another quiz's token
+        (submit(first["quiz"], {single["id"]: bank[single["id"]]["answer"]}), "is not one of the choices"),  # a real id
+        (submit(first["quiz"], {matching["id"]: key_response(bank[matching["id"]])}), "is not one of the left items"),
+    ]
+    for response, reason in refused:
+        assert response.status_code == 400 and reason in response.json["reason"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
 # --- Held back while an assignment keeps its answers -----------------------------------------
 
 def assignment_in_class(app, classroom_id: int, question_ids: list[str], review_option: str, due_at=None) -> int:
