@@ -161,9 +161,9 @@ def export_owner_data(owner: str, user: User | None) -> dict:
 
 
 def lesson_question_counts() -> dict[int, int]:
-    """Live questions per lesson id (the size of each bank)."""
+    """Live questions of the course bank per lesson id (the size of each bank learners study)."""
     return dict(db.session.execute(
-        sa.select(Question.lesson_id, sa.func.count(Question.id)).where(Question.retired.is_(False))
+        sa.select(Question.lesson_id, sa.func.count(Question.id)).where(Question.retired.is_(False), Question.bank == "course")
         .group_by(Question.lesson_id)).all())
 
 

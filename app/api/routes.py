@@ -175,13 +175,14 @@ def my_reviews():
 @token_required
 def class_results(classroom_id: int):
     """A class's gradebook (for its instructor or an admin)."""
+    from app.authoring.access import teaches
     from app.authoring.results import gradebook_data
 
     classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
     if classroom is None:
         abort(404, description=f"There is no class {classroom_id}.")
-    if classroom.instructor_id != g.api_user.id and g.api_user.role != "admin":
-        abort(403, description="Only the class's instructor (or an admin) can read its results.")
+    if not teaches(g.api_user, classroom):
+        abort(403, description="Only the class's instructors (or an admin) can read its results.")
     students, assignments, cells = gradebook_data(classroom)
     return jsonify(**{"class": {"id": classroom.id, "name": classroom.name},
                       "assignments": [{"id": a.id, "title": a.title, "grading_method": a.grading_method} for a in assignments],

@@ -53,7 +53,8 @@ def lesson_rows(owner: str) -> list[dict]:
     for question_id, reviewed_at, log_score, source, seconds, lesson_id in db.session.execute(
             sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source,
                       ReviewLog.seconds_taken, Question.lesson_id)
-            .join(Question, Question.id == ReviewLog.question_id).where(ReviewLog.owner_key == owner)):
+            .join(Question, Question.id == ReviewLog.question_id)
+            .where(ReviewLog.owner_key == owner, Question.bank == "course")):  # instructors' own questions never move mastery
         retrievals[lesson_id].append(Retrieval(question_id, aware(reviewed_at), log_score, source))
         if source == "review":
             review_seconds[lesson_id] += seconds or 0
@@ -82,7 +83,8 @@ def dashboard():
     rows = lesson_rows(owner)
     retention, limit = review_settings()
     due_dates = db.session.scalars(sa.select(ReviewCard.due).join(Question, Question.id == ReviewCard.question_id)
-                                   .where(ReviewCard.owner_key == owner, Question.retired.is_(False))).all()
+                                   .where(ReviewCard.owner_key == owner, Question.retired.is_(False),
+                                          Question.bank == "course")).all()
     loads = forecast(due_dates, now, FORECAST_DAYS, limit, served_today(owner, now))
     scores = [(aware(a.submitted_at), 100 * a.score / a.max_score, f"{a.lesson.title} ({a.mode})")
               for a in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None))

@@ -44,6 +44,7 @@ def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
                                        QuestionVersion.version == Question.version))
         .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
         .where(Question.id.not_in(held_back_ids()))
+        .where(Question.bank == "course")  # learners study the course bank only, never drafts
         .order_by(Question.position))
     return [tuple(row) for row in rows]
 
@@ -53,7 +54,8 @@ def live_versions(lesson_id: int) -> list[QuestionVersion]:
     return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
         Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
         .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
-        .where(Question.id.not_in(held_back_ids())).order_by(Question.position)))
+        .where(Question.id.not_in(held_back_ids()))
+        .where(Question.bank == "course").order_by(Question.position)))
 
 
 def attempt_items(attempt: Attempt) -> list[dict]:

@@ -45,7 +45,8 @@ def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
     """The learner's cards whose question is still in a bank and not held back by an assignment,
     optionally only those due by a time."""
     query = (sa.select(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
-             .where(ReviewCard.owner_key == owner, Question.retired.is_(False), Question.id.not_in(held_back_ids())))
+             .where(ReviewCard.owner_key == owner, Question.retired.is_(False), Question.id.not_in(held_back_ids()),
+                    Question.bank == "course"))
     if due_by is not None:
         query = query.where(ReviewCard.due <= due_by)
     return list(db.session.scalars(query))
@@ -67,7 +68,7 @@ def due_count(owner: str | None) -> int:
     end_of_day = start_of_today(now) + timedelta(days=1)
     due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
                             .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, Question.retired.is_(False),
-                                   Question.id.not_in(held_back_ids()))) or 0
+                                   Question.id.not_in(held_back_ids()), Question.bank == "course")) or 0
     return min(due, max(0, limit - served_today(owner, now)))
 
 
@@ -138,6 +139,9 @@ def answer_card(card_id: int):
     if card.question_id in held_back_ids(now):
         abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
                                "it comes back to your reviews when they are. Nothing was saved.")
+    if db.session.scalar(sa.select(Question.bank).where(Question.id == card.question_id)) != "course":
+        abort(404, description="This card's question is not in the course bank (it came from a class assignment), "
+                               "so it is not reviewed here. Nothing was saved.")
     item = review_item(card)
     try:
         response = parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist))
@@ -238,7 +242,7 @@ def _current_versions(condition) -> tuple[list[QuestionVersion], dict[str, str]]
         sa.select(QuestionVersion, Lesson.slug).join(Question, sa.and_(
             Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
         .join(Lesson, Lesson.id == Question.lesson_id)
-        .where(condition, Question.retired.is_(False), Question.id.not_in(held_back_ids()))
+        .where(condition, Question.retired.is_(False), Question.id.not_in(held_back_ids()), Question.bank == "course")
         .order_by(Lesson.position, Question.position)).all()
     return [version for version, _ in rows], {version.question_id: slug for version, slug in rows}
 
