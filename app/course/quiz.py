@@ -2,7 +2,8 @@
 
 A *layout* fixes an attempt: for each position, the question id, the version id shown, and the
 shuffled order of its choices. It is drawn once, stored with the attempt, and never redrawn,
-so a reload shows the same quiz.
+so a reload shows the same quiz. What the learner's form shows of it is an *answer form*:
+every option, item and matching value (and matching field name) an opaque per-attempt token.
 """
 
 from __future__ import annotations
