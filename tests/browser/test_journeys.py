@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import ReviewCard, ReviewLog
 from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, on_page, public_id_of, register,
                       screenshot, set_role)
-from tests.conftest import SHARED, csrf_token
+from tests.conftest import SHARED, AuthActions, csrf_token
 from tests.test_progress import card_data, card_values
 from tests.test_quiz import key_form, layout_data, wrong_response
 from tests.test_teaching import person
@@ -88,8 +88,10 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     page.wait_for_url("**/result")
     assert "Practice result" in page.locator(".eyebrow").text_content()
 
-    # Three days later: the answers have become review cards, and they are due.
+    # Three days later: the answers have become review cards, and they are due. A login lasts 12 hours
+    # without "Keep me logged in", so she logs in again.
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3), tick=True):
+        log_in(page, base, "nadia")
         page.goto(base + "/")
         badge = page.get_by_role("link", name=re.compile(r"^Review \d+ due$"))
         due = int(re.search(r"\d+", badge.inner_text()).group())
@@ -138,8 +140,10 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
     counts: dict[date, int] = {}
     with time_machine.travel(WEEK_START, tick=False) as clock:
         client = person(app, "farah")
+        AuthActions(client).logout()
         for day, slug in enumerate(WEEK):
             clock.move_to(WEEK_START + timedelta(days=day))
+            AuthActions(client).login("farah")  # a login lasts 12 hours: each day's study starts with one
             reviews = answer_due_reviews(app, client)
             client.post(f"/lessons/{slug}/read", data={"csrf_token": csrf_token(client, f"/lessons/{slug}")})
             token = csrf_token(client, f"/lessons/{slug}/quiz")
@@ -148,6 +152,7 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
             questions = layout_data(app, public_id)
             client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
             counts[(WEEK_START + timedelta(days=day)).date()] = reviews + 1 + len(questions)
+            AuthActions(client).logout()
         clock.move_to(WEEK_START + timedelta(days=7, hours=1))
         with app.app_context():
             cards = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)))
