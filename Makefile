@@ -50,6 +50,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/rate_limits.py
 	$(BIN)/python bench/password_strength.py
 	$(BIN)/python bench/answer_secrecy.py
+	$(BIN)/python bench/hostile_inputs.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

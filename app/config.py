@@ -25,6 +25,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSE_DIR = Path(os.environ.get("BACKCHANNEL_COURSE_DIR", PROJECT_ROOT))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Seconds one import (web or `flask bank import`) and one preview may work before they stop and
+    # store nothing; asked between questions and fields, as threads cannot be interrupted (audit F-06).
+    IMPORT_TIME_BUDGET = float(os.environ.get("IMPORT_TIME_BUDGET", 10))
+    PREVIEW_TIME_BUDGET = float(os.environ.get("PREVIEW_TIME_BUDGET", 5))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Served over HTTPS (set BACKCHANNEL_HTTPS=1 behind TLS): cookies are then never sent in clear,

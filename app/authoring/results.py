@@ -1,7 +1,5 @@
 """Results for instructors: gradebook (and CSV), one attempt in full, and item analysis."""
 
-import csv
-import io
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
@@ -12,6 +10,7 @@ from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
 from app.course.grading import grade, is_late
 from app.course.scheduling import aware
+from app.course.spreadsheet import csv_document
 from app.course.statistics import analyse, distractors
 from app.extensions import db
 from app.learning.quiz_routes import attempt_items, close_test, result_rows
@@ -64,15 +63,13 @@ def gradebook_csv(classroom_id: int):
     """The gradebook as CSV (UTF-8 with a byte-order mark, so spreadsheets read names correctly)."""
     current = classroom_or_abort(classroom_id)
     students, assignments, cells = gradebook_data(current)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Student"] + [f"{a.title} (%)" for a in assignments] + ["Attempts"])
+    rows: list[list[object]] = [["Student"] + [f"{a.title} (%)" for a in assignments] + ["Attempts"]]
     for student in students:
         grades = [cells.get((student.id, a.id), {}).get("grade") for a in assignments]
         attempts = sum(len(cells.get((student.id, a.id), {}).get("attempts", [])) for a in assignments)
-        writer.writerow([student.username] + ["" if g is None else f"{g:.1f}" for g in grades] + [attempts])
+        rows.append([student.username] + ["" if g is None else round(g, 1) for g in grades] + [attempts])
     filename = f"gradebook-{current.join_code}.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    return Response(csv_document(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

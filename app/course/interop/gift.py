@@ -163,7 +163,7 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         except (ValueError, TypeError, KeyError, IndexError) as error:
             skipped.append(Skipped(display, line, f"{error}; skipped"))
             continue
-        ident = meta_id(meta) or used.claim(slug(name or _clean(prompt)))
+        ident = meta_id(meta) or used.first_free(slug(name or _clean(prompt)))
         used.add(ident)
         data.update({
             "id": ident, "prompt": _clean(prompt),
@@ -189,7 +189,7 @@ def meta_id(meta: dict) -> str | None:
 
 
 class UniqueIds:
-    """Ids given out so far; ``claim`` turns a taken id into the first free ``id-2``, ``id-3``...
+    """Ids in use; ``first_free`` turns a taken id into the first free ``id-2``, ``id-3``...
 
     Each base remembers the last number it tried, so ten thousand questions of one name cost
     ten thousand steps, not fifty million.
@@ -205,15 +205,14 @@ class UniqueIds:
     def add(self, ident: str) -> None:
         self.used.add(ident)
 
-    def claim(self, base: str) -> str:
-        """``base`` if free, else the next free numbered form of it; it is then taken."""
+    def first_free(self, base: str) -> str:
+        """``base`` if free, else its first free numbered form (the caller adds the one it uses)."""
         number = self.next_number.get(base, 1)
         candidate = base if number == 1 else f"{base}-{number}"
         while candidate in self.used:
             number += 1
             candidate = f"{base}-{number}"
         self.next_number[base] = number + 1
-        self.used.add(candidate)
         return candidate
 
 

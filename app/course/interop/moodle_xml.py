@@ -106,7 +106,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         if question.find(".//file") is not None:
             notes.append("embedded files were not imported")
         idnumber = _text(question, "idnumber")
-        ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.claim(slug(name)))
+        ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.first_free(slug(name)))
         used.add(ident)
         tags = [_text(tag) for tag in question.findall("tags/tag") if _text(tag)]
         data.update({
