@@ -4,10 +4,11 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.authoring.importing import ImportRefused, import_questions
+from app.course.limits import Budget
 from app.extensions import db
 from app.models import Lesson
 
@@ -23,7 +24,7 @@ def import_command(file: Path, slug: str) -> None:
     if lesson is None:
         raise click.ClickException(f"there is no lesson '{slug}'")
     try:
-        report = import_questions(file.read_bytes(), file.name, lesson, None)
+        report = import_questions(file.read_bytes(), file.name, lesson, None, budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
     except ImportRefused as refused:
         raise click.ClickException(f"{file}: nothing was imported: {refused}") from refused
     for name, line, ident in report.imported:

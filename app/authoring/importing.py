@@ -2,19 +2,23 @@
 
 Each question goes through ``bank.check_question_data`` like any other. A question that fails, or
 whose type has no equivalent here, is reported by name and line and skipped; the rest import, in
-one transaction. A file that is neither format, or not UTF-8, changes nothing.
+one transaction. A file that is neither format, or not UTF-8, or holds more questions than one
+import or its lesson may take, or takes longer than its time budget, changes nothing.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Callable
 
 import sqlalchemy as sa
 
 from app.course.bank import check_question_data, render_question
-from app.course.interop.gift import parse_gift
+from app.course.interop.gift import UniqueIds, parse_gift
 from app.course.interop.moodle_xml import parse_moodle_xml
 from app.course.lessons import anchors_of
+from app.course.limits import MAX_QUESTIONS_PER_LESSON, UNLIMITED, Budget, OverBudget
 from app.extensions import db
 from app.models import Lesson, Question, QuestionVersion
 
@@ -48,30 +52,47 @@ def detect_format(filename: str, text: str) -> str:
     raise ImportRefused("this is neither a GIFT file (questions with answers in {...}) nor Moodle XML (<quiz>)")
 
 
-def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None) -> ImportReport:
+def _all_or_nothing(run_import: Callable[..., ImportReport]) -> Callable[..., ImportReport]:
+    """An import that runs out of time leaves nothing behind: the session is rolled back, the file refused."""
+    @functools.wraps(run_import)
+    def guarded(*args, **kwargs) -> ImportReport:
+        try:
+            return run_import(*args, **kwargs)
+        except OverBudget as over:
+            db.session.rollback()
+            raise ImportRefused(f"{over}, so nothing was imported; split the file and import the parts") from over
+    return guarded
+
+
+@_all_or_nothing
+def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None,
+                     budget: Budget = UNLIMITED) -> ImportReport:
     """Import every usable question of a file into ``lesson``; commit once; report everything."""
     text = decode(raw)
     kind = detect_format(filename, text)
     anchors = anchors_of(lesson.body_html)
     default_anchor = "key-facts" if "key-facts" in anchors else next(iter(sorted(anchors)), "")
     try:
-        found, skipped = (parse_moodle_xml if kind == "moodle-xml" else parse_gift)(text, default_anchor)
+        found, skipped = (parse_moodle_xml if kind == "moodle-xml" else parse_gift)(text, default_anchor, budget)
     except ValueError as error:
         raise ImportRefused(str(error)) from error
     if not found and not skipped:
         raise ImportRefused(f"no questions found in this {'Moodle XML' if kind == 'moodle-xml' else 'GIFT'} file")
+    held = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.lesson_id == lesson.id))
+    if held + len(found) > MAX_QUESTIONS_PER_LESSON:
+        raise ImportRefused(f"the lesson holds {held:,} questions and the file {len(found):,}; a lesson holds at most "
+                            f"{MAX_QUESTIONS_PER_LESSON:,}")
     report = ImportReport(kind, skipped=[(s.name, s.line, s.reason) for s in skipped])
-    taken = set(db.session.scalars(sa.select(Question.id)))
+    taken = UniqueIds(db.session.scalars(sa.select(Question.id)))
     position = db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)) or 0
     for item in found:
+        budget.check()
         data = dict(item.data)
         if data["id"] in taken:
-            base, number = data["id"], 2
-            while f"{base}-{number}" in taken:
-                number += 1
-            data["id"] = f"{base}-{number}"
+            base = data["id"]
+            data["id"] = taken.first_free(base)
             report.notes.append((item.name, item.line, f"id '{base}' is taken; imported as '{data['id']}'"))
-        checked, messages = check_question_data(data, anchors, taken, where=f"question '{item.name}'")
+        checked, messages = check_question_data(data, anchors, taken.used, where=f"question '{item.name}'")
         if checked is None:
             report.skipped.append((item.name, item.line, "; ".join(messages)))
             continue
@@ -80,7 +101,7 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
         db.session.add(Question(id=checked.id, lesson_id=lesson.id, position=position, type=checked.type,
                                 version=checked.version, origin="authored", author_id=author_id))
         db.session.add(QuestionVersion(question_id=checked.id, version=checked.version, data=checked.data,
-                                       html=render_question(checked.data)))
+                                       html=render_question(checked.data, budget)))
         report.imported.append((item.name, item.line, checked.id))
         report.notes.extend((item.name, item.line, note) for note in item.notes)
     db.session.commit()

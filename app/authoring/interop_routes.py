@@ -1,7 +1,7 @@
 """Import (GIFT, Moodle XML) and export (GIFT, Moodle XML, Anki) in the teaching area."""
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +11,7 @@ from app.authoring.forms import ImportForm
 from app.authoring.importing import ImportRefused, import_questions
 from app.course.interop.gift import export_gift
 from app.course.interop.moodle_xml import export_moodle_xml
+from app.course.limits import Budget
 from app.extensions import db
 from app.learning.quiz_routes import live_versions
 from app.models import Lesson
@@ -26,7 +27,8 @@ def import_file():
     if form.validate_on_submit():
         lesson = db.session.get(Lesson, form.lesson.data)
         try:
-            report = import_questions(form.file.data.read(), form.file.data.filename or "", lesson, current_user.id)
+            report = import_questions(form.file.data.read(), form.file.data.filename or "", lesson, current_user.id,
+                                      budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
         except ImportRefused as refused:
             form.file.errors = [f"Nothing was imported: {refused}"]
             return render_template("authoring/import.html", form=form, report=None), 400

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 import yaml
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,6 +21,7 @@ from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, Lesson
 from app.course.authoring import TYPE_FIELDS, data_to_fields, fields_to_data
 from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
 from app.course.lessons import anchors_of, parse_lesson_text
+from app.course.limits import Budget, OverBudget
 from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
 from app.course.scoring import practice_mark, score
@@ -102,6 +103,20 @@ def save_version(question: Question, data: dict) -> bool:
     return changed
 
 
+def preview_of(data: dict, messages: list[str]) -> dict | None:
+    """A checked question rendered as learners see it, within the preview time budget.
+
+    Past the budget there is no preview and a message in ``messages``, so nothing is saved either.
+    """
+    try:
+        html = render_question(data, Budget(current_app.config["PREVIEW_TIME_BUDGET"]))
+    except OverBudget as over:
+        messages.append(f"The preview stopped: {over}. Nothing was saved; shorten the question's texts.")
+        return None
+    return with_answer_form({"position": 0, "field": "q0", "data": data, "html": html,
+                             "order": choice_order(data, random.Random(0))}, "preview")
+
+
 def handle_question_form(qtype: str, form, existing: Question | None):
     """Preview or save a question from its form; refuse with the checker's messages."""
     lesson = db.session.get(Lesson, form.lesson.data) if form.lesson.data else None
@@ -113,8 +128,7 @@ def handle_question_form(qtype: str, form, existing: Question | None):
         messages.append("Choose the lesson this question belongs to.")
     preview = None
     if checked is not None:
-        preview = with_answer_form({"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
-                                    "order": choice_order(checked.data, random.Random(0))}, "preview")
+        preview = preview_of(checked.data, messages)
     if messages or form.preview.data:
         status = 400 if messages else 200
         return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS,
@@ -321,8 +335,7 @@ def override_question(question_id: str):
             flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.")
             return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
         if checked is not None:
-            preview = with_answer_form({"position": 0, "field": "q0", "data": checked.data, "html": render_question(checked.data),
-                                        "order": choice_order(checked.data, random.Random(0))}, "preview")
+            preview = preview_of(checked.data, messages)
     return render_template("authoring/question_form.html", form=form, qtype=question.type, types=TYPE_LABELS,
                            existing=question, messages=messages, preview=preview, classes=mine, classroom=classroom,
                            override=existing), 400 if messages else 200
