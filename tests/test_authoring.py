@@ -11,7 +11,7 @@ from app.course.bank import QUESTION_TYPES, parse_bank_text, version_of
 from app.course.lessons import read_course
 from app.config import PROJECT_ROOT
 from app.extensions import db
-from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
+from app.models import Answer, Attempt, Lesson, PublishRequest, Question, QuestionVersion
 from tests.conftest import csrf_token
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
@@ -121,12 +121,25 @@ def test_edits_make_versions_and_a_regrade_fixes_old_answers(app, teacher):
     assert "No answer on an older version" in teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
 
 
+def publish(app, author, question_id):
+    """The author asks to publish the question's current version and an admin approves it."""
+    path = f"/teach/questions/{question_id}"
+    assert author.post(f"{path}/publish", data={"csrf_token": csrf_token(author, path)}).status_code == 302
+    admin = person(app, f"admin-{question_id}", "admin")
+    with app.app_context():
+        request_id = db.session.scalar(sa.select(PublishRequest.id).where(
+            PublishRequest.question_id == question_id, PublishRequest.status == "pending"))
+    approved = admin.post(f"/teach/publish/{request_id}/approve", data={"csrf_token": csrf_token(admin, "/teach/publish")})
+    assert approved.status_code == 302, approved.get_data(as_text=True)
+    return admin
+
+
 def test_shipped_and_other_instructors_questions_cannot_be_edited(app, teacher):
     assert teacher.get("/teach/questions/trade-mfn-year/edit").status_code == 403
     lesson = lesson_row(app, "trade")
     post_question(teacher, "single_choice", {**single_choice(), "lesson": lesson.id})
     rival = person(app, "rival", "instructor")
-    assert rival.get("/teach/questions/trade-new-q/edit").status_code == 403
+    assert rival.get("/teach/questions/trade-new-q/edit").status_code == 404  # another's draft: as if it did not exist
     student = person(app, "student")
     assert student.get("/teach/questions").status_code == 403
 
@@ -134,8 +147,10 @@ def test_shipped_and_other_instructors_questions_cannot_be_edited(app, teacher):
 def test_a_retired_question_leaves_new_quizzes(app, teacher, client):
     lesson = lesson_row(app, "trade")
     post_question(teacher, "single_choice", {**single_choice(), "lesson": lesson.id})
+    assert "19 questions" in client.get("/lessons/trade/quiz").get_data(as_text=True)  # a draft is not in learners' quizzes
+    admin = publish(app, teacher, "trade-new-q")
     assert "20 questions" in client.get("/lessons/trade/quiz").get_data(as_text=True)
-    teacher.post("/teach/questions/trade-new-q/retire", data={"csrf_token": csrf_token(teacher, "/teach/questions?lesson=trade")})
+    admin.post("/teach/questions/trade-new-q/retire", data={"csrf_token": csrf_token(admin, "/teach/questions?lesson=trade")})
     assert "19 questions" in client.get("/lessons/trade/quiz").get_data(as_text=True)
 
 
@@ -175,6 +190,9 @@ A paragraph. <script>alert(1)</script>
 
 
 def test_a_new_lesson_is_checked_like_a_file_and_published(app, teacher, client):
+    refused = teacher.get("/teach/lessons/new")
+    assert refused.status_code == 403 and "Only an administrator adds lessons" in refused.get_data(as_text=True)
+    teacher = person(app, "headmistress", "admin")
     path = "/teach/lessons/new"
     data = {"slug": "kartarpur", "title": "Kartarpur", "summary": "A corridor.", "objectives": "Explain the corridor.",
             "save": "1", "csrf_token": csrf_token(teacher, path)}
@@ -191,8 +209,9 @@ def test_a_new_lesson_is_checked_like_a_file_and_published(app, teacher, client)
     assert taken.status_code == 400 and "already exists" in taken.get_data(as_text=True)
 
 
-def test_course_load_refuses_a_slug_an_authored_lesson_has(app, teacher, runner, tmp_path):
+def test_course_load_refuses_a_slug_an_authored_lesson_has(app, runner, tmp_path):
     import shutil
+    teacher = person(app, "headmistress", "admin")
     path = "/teach/lessons/new"
     teacher.post(path, data={"slug": "kartarpur", "title": "Kartarpur", "summary": "A corridor.", "objectives": "Explain it.",
                              "body": LESSON_BODY, "save": "1", "csrf_token": csrf_token(teacher, path)})

@@ -177,13 +177,15 @@ def test_an_oversized_upload_gets_a_413_page(make_app):
 
 @needs_interop
 def test_bank_import_command(app):
-    result = app.test_cli_runner().invoke(args=["bank", "import", str(INTEROP / "xml_matching.moodle.xml"), "--lesson", "saarc"])
+    result = app.test_cli_runner().invoke(args=["bank", "import", str(INTEROP / "xml_matching.moodle.xml"), "--lesson", "saarc",
+                                                "--bank", "course"])
     assert result.exit_code == 0, result.output
     assert "1 imported, 0 skipped (moodle-xml)" in result.output and "xml_matching.moodle.xml:12: imported" in result.output
     with app.app_context():
         data = db.session.scalar(sa.select(QuestionVersion.data).where(QuestionVersion.question_id == "matching-001"))
     assert data["type"] == "matching"
-    missing = app.test_cli_runner().invoke(args=["bank", "import", str(INTEROP / "xml_matching.moodle.xml"), "--lesson", "nope"])
+    missing = app.test_cli_runner().invoke(args=["bank", "import", str(INTEROP / "xml_matching.moodle.xml"), "--lesson", "nope",
+                                                 "--bank", "course"])
     assert missing.exit_code != 0 and "no lesson 'nope'" in missing.output
 
 

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app.authoring.importing import ImportRefused, import_questions
 from app.course.limits import Budget
 from app.extensions import db
-from app.models import Lesson
+from app.models import Lesson, User, username_key
 
 bank_cli = AppGroup("bank", help="Import question files.")
 
@@ -18,13 +18,31 @@ bank_cli = AppGroup("bank", help="Import question files.")
 @bank_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--lesson", "slug", required=True, help="Slug of the lesson the questions belong to.")
-def import_command(file: Path, slug: str) -> None:
-    """Import a GIFT or Moodle XML file into a lesson; skipped questions are listed as file:line: reason."""
+@click.option("--owner", help="Username of the instructor whose drafts the questions become.")
+@click.option("--bank", type=click.Choice(["instructor", "course"]), default="instructor", show_default=True,
+              help="'instructor': drafts in --owner's own bank; 'course': straight into the course bank every learner uses.")
+def import_command(file: Path, slug: str, owner: str | None, bank: str) -> None:
+    """Import a GIFT or Moodle XML file into a lesson; skipped questions are listed as file:line: reason.
+
+    Imports are an instructor's drafts unless the operator says ``--bank course``: nothing reaches
+    learners by accident.
+    """
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
     if lesson is None:
         raise click.ClickException(f"there is no lesson '{slug}'")
+    author = None
+    if bank == "course" and owner:
+        raise click.ClickException("--owner goes with the instructor bank; course-bank questions belong to the course")
+    if bank == "instructor":
+        if not owner:
+            raise click.ClickException("say whose drafts these become (--owner USERNAME), or import straight into the "
+                                       "course bank learners use with --bank course")
+        author = db.session.scalar(sa.select(User).where(User.username_key == username_key(owner)))
+        if author is None or author.role not in ("instructor", "admin"):
+            raise click.ClickException(f"there is no instructor '{owner}'")
     try:
-        report = import_questions(file.read_bytes(), file.name, lesson, None, budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
+        report = import_questions(file.read_bytes(), file.name, lesson, author.id if author else None, bank,
+                                  budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
     except ImportRefused as refused:
         raise click.ClickException(f"{file}: nothing was imported: {refused}") from refused
     for name, line, ident in report.imported:

@@ -74,6 +74,8 @@ class QuestionForm(FlaskForm):
     lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
     tags = StringField("Tags, comma-separated", validators=[visible_text])
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])
+    # Choices are the banks the author may save into (``banks.bank_choices``); shown for new questions only.
+    bank = SelectField("Save into", default="mine", validate_choice=False)
     preview = SubmitField("Preview")
     save = SubmitField("Save")
 
@@ -147,4 +149,27 @@ class ImportForm(FlaskForm):
         FileRequired(message="Choose a file to import."),
         FileAllowed(["gift", "txt", "xml"], message="Import takes .gift, .txt or .xml files.")])
     lesson = SelectField("Into the lesson", coerce=int)
+    bank = SelectField("Into the bank", default="mine")
     submit = SubmitField("Import")
+
+
+class UsernameForm(FlaskForm):
+    """Name another instructor: to share a question with them, or to make them a class's co-instructor."""
+
+    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
+    submit = SubmitField("Add")
+
+
+class MoveForm(FlaskForm):
+    """Move a question into the bank of a class its author teaches."""
+
+    classroom = SelectField("Class", coerce=int)
+    submit = SubmitField("Move into this class's bank")
+
+
+class DeclineForm(FlaskForm):
+    """An admin declines a publish request and says why (the instructor reads the note)."""
+
+    note = TextAreaField("Why (the instructor sees this)", validators=[DataRequired(message="Say why, so the instructor can fix it."),
+                                                                       Length(max=500)])
+    submit = SubmitField("Decline")

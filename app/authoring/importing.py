@@ -65,9 +65,10 @@ def _all_or_nothing(run_import: Callable[..., ImportReport]) -> Callable[..., Im
 
 
 @_all_or_nothing
-def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None,
-                     budget: Budget = UNLIMITED) -> ImportReport:
-    """Import every usable question of a file into ``lesson``; commit once; report everything."""
+def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None, bank: str,
+                     classroom_id: int | None = None, budget: Budget = UNLIMITED) -> ImportReport:
+    """Import every usable question of a file into ``lesson`` and ``bank`` (an instructor's own drafts, a
+    class's bank, or, from the command line only, the course bank); commit once; report everything."""
     text = decode(raw)
     kind = detect_format(filename, text)
     anchors = anchors_of(lesson.body_html)
@@ -99,7 +100,8 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
         taken.add(checked.id)
         position += 1
         db.session.add(Question(id=checked.id, lesson_id=lesson.id, position=position, type=checked.type,
-                                version=checked.version, origin="authored", author_id=author_id))
+                                version=checked.version, origin="authored", author_id=author_id, bank=bank,
+                                classroom_id=classroom_id))
         db.session.add(QuestionVersion(question_id=checked.id, version=checked.version, data=checked.data,
                                        html=render_question(checked.data, budget)))
         report.imported.append((item.name, item.line, checked.id))

@@ -6,7 +6,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import instructor_required
+from app.authoring.access import current_actor, instructor_required, listed_questions
+from app.authoring.banks import bank_choices, chosen_bank
 from app.authoring.forms import ImportForm
 from app.authoring.importing import ImportRefused, import_questions
 from app.course.interop.gift import export_gift
@@ -14,21 +15,23 @@ from app.course.interop.moodle_xml import export_moodle_xml
 from app.course.limits import Budget
 from app.extensions import db
 from app.learning.quiz_routes import live_versions
-from app.models import Lesson
+from app.models import Lesson, Question, QuestionVersion
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @instructor_required
 def import_file():
-    """Upload a question file; see what came in, what was skipped and why, by name and line."""
+    """Upload a question file into my own bank or a class's; see what came in, what was skipped and why."""
     form = ImportForm()
     form.lesson.choices = [SelectChoice(lesson.id, lesson.title) for lesson in db.session.scalars(
         sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position))]
+    form.bank.choices = bank_choices()
     if form.validate_on_submit():
         lesson = db.session.get(Lesson, form.lesson.data)
+        bank, classroom_id = chosen_bank(form.bank.data)
         try:
             report = import_questions(form.file.data.read(), form.file.data.filename or "", lesson, current_user.id,
-                                      budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
+                                      bank, classroom_id, Budget(current_app.config["IMPORT_TIME_BUDGET"]))
         except ImportRefused as refused:
             form.file.errors = [f"Nothing was imported: {refused}"]
             return render_template("authoring/import.html", form=form, report=None), 400
@@ -37,11 +40,16 @@ def import_file():
 
 
 def lesson_questions(slug: str) -> tuple[Lesson, list[dict]]:
-    """A lesson by slug (404 if unknown) and its live questions' data."""
+    """A lesson by slug (404 if unknown) and the data of its live questions the caller may export: the
+    course bank as learners get it, then their own, shared and class-bank questions."""
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
     if lesson is None:
         abort(404, description=f"There is no lesson “{slug}”.")
-    return lesson, [version.data for version in live_versions(lesson.id)]
+    drafts = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson.id, Question.retired.is_(False), Question.bank != "course",
+               listed_questions(current_actor())).order_by(Question.position))
+    return lesson, [version.data for version in [*live_versions(lesson.id), *drafts]]
 
 
 @bp.route("/lessons/<slug>/bank.gift")

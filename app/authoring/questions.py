@@ -1,4 +1,4 @@
-"""Authoring in the browser: questions of every type, new lessons, YAML export and regrading.
+"""Authoring in the browser: questions of every type, new lessons, YAML export and class overrides.
 
 Every check is the bank files' own (``bank.check_question_data``, ``lessons.parse_lesson_text``),
 so a question is refused for the same reasons, in the same words, wherever it comes from.
@@ -6,7 +6,6 @@ Every save that changes a question makes a new version; answers keep the version
 """
 
 import random
-from collections import defaultdict
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -16,7 +15,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import instructor_required
+from app.authoring.access import instructor_required, question_or_abort, taught_classroom_ids
+from app.authoring.banks import bank_choices, chosen_bank, current_version, live_lessons
 from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, LessonForm
 from app.course.authoring import TYPE_FIELDS, data_to_fields, fields_to_data
 from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
@@ -24,49 +24,11 @@ from app.course.lessons import anchors_of, parse_lesson_text
 from app.course.limits import Budget, OverBudget
 from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
-from app.course.scoring import practice_mark, score
 from app.extensions import db
-from app.models import Answer, Assignment, Attempt, ClassOverride, Classroom, Lesson, Question, QuestionVersion, User
+from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersion
 from app.secrecy import with_answer_form
 
 COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
-
-
-def live_lessons() -> list[Lesson]:
-    return list(db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position)))
-
-
-def question_or_abort(question_id: str) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None:
-        abort(404, description=f"There is no question “{question_id}”.")
-    return question
-
-
-def current_version(question: Question) -> QuestionVersion:
-    return db.session.scalar(sa.select(QuestionVersion).where(
-        QuestionVersion.question_id == question.id, QuestionVersion.version == question.version))
-
-
-def may_edit(question: Question) -> bool:
-    return question.origin == "authored" and (question.author_id == current_user.id or current_user.role == "admin")
-
-
-@bp.route("/questions")
-@instructor_required
-def questions():
-    """Every question of a lesson, shipped and authored, with what can be done to each."""
-    lessons = live_lessons()
-    slug = request.args.get("lesson") or (lessons[0].slug if lessons else None)
-    lesson = next((item for item in lessons if item.slug == slug), None)
-    if lesson is None:
-        abort(404, description=f"There is no lesson “{slug}”.")
-    rows = db.session.execute(
-        sa.select(Question, QuestionVersion).join(QuestionVersion, sa.and_(
-            QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
-        .where(Question.lesson_id == lesson.id).order_by(Question.retired, Question.position)).all()
-    return render_template("authoring/questions.html", lessons=lessons, lesson=lesson, rows=rows,
-                           types=TYPE_LABELS, may_edit=may_edit, confirm=ConfirmForm())
 
 
 def question_form(qtype: str, lesson: Lesson | None, data: dict | None = None):
@@ -78,6 +40,7 @@ def question_form(qtype: str, lesson: Lesson | None, data: dict | None = None):
         common, fields = data_to_fields(data)
         form = form_class(data={**common, **fields, "lesson": lesson.id if lesson else None})
     form.lesson.choices = [SelectChoice(item.id, item.title) for item in live_lessons()]
+    form.bank.choices = bank_choices()
     if request.method == "GET" and lesson is not None:
         form.lesson.data = lesson.id
     return form
@@ -117,8 +80,11 @@ def preview_of(data: dict, messages: list[str]) -> dict | None:
                              "order": choice_order(data, random.Random(0))}, "preview")
 
 
-def handle_question_form(qtype: str, form, existing: Question | None):
-    """Preview or save a question from its form; refuse with the checker's messages."""
+def handle_question_form(qtype: str, form, existing: Question | None, copied_from: str | None = None):
+    """Preview or save a question from its form; refuse with the checker's messages.
+
+    A new question is a draft in the author's own bank or in a class bank they chose.
+    """
     lesson = db.session.get(Lesson, form.lesson.data) if form.lesson.data else None
     data = submitted_data(form, qtype, existing.id if existing else None)
     taken = set(db.session.scalars(sa.select(Question.id))) - ({existing.id} if existing else set())
@@ -126,6 +92,9 @@ def handle_question_form(qtype: str, form, existing: Question | None):
     checked, messages = check_question_data(data, anchors, taken)
     if lesson is None:
         messages.append("Choose the lesson this question belongs to.")
+    bank = chosen_bank(form.bank.data) if existing is None else None
+    if existing is None and bank is None:
+        messages.append("Choose where to save the question: your own questions or the bank of a class you teach.")
     preview = None
     if checked is not None:
         preview = preview_of(checked.data, messages)
@@ -136,14 +105,15 @@ def handle_question_form(qtype: str, form, existing: Question | None):
     if existing is None:
         position = (db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)) or 0) + 1
         existing = Question(id=checked.id, lesson_id=lesson.id, position=position, type=qtype, version="",
-                            origin="authored", author_id=current_user.id)
+                            origin="authored", author_id=current_user.id, bank=bank[0], classroom_id=bank[1],
+                            copied_from_id=copied_from)
         db.session.add(existing)
         db.session.flush()
     existing.lesson_id = lesson.id
     changed = save_version(existing, checked.data)
     db.session.commit()
     flash(f"Saved {existing.id}" + (" as a new version." if changed else " (nothing changed)."))
-    return redirect(url_for("authoring.questions", lesson=lesson.slug))
+    return redirect(url_for("authoring.question_page", question_id=existing.id))
 
 
 @bp.route("/questions/new/<qtype>", methods=["GET", "POST"])
@@ -156,23 +126,28 @@ def new_question(qtype: str):
     source = request.args.get("copy")
     data = None
     if source:
-        original = current_version(question_or_abort(source)).data
+        original = current_version(question_or_abort(source, "use")).data
         data = {**original, "id": f"{original['id']}-copy"}
     form = question_form(qtype, lesson, data)
     if request.method == "POST":
-        return handle_question_form(qtype, form, None)
+        return handle_question_form(qtype, form, None, source or None)
     return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS,
                            existing=None, messages=[], preview=None)
+
+
+def editable_or_abort(question_id: str) -> Question:
+    """A question the current user may change in the browser (shipped ones change in their files only)."""
+    question = question_or_abort(question_id, "edit")
+    if question.origin == "bank":
+        abort(403, description="Shipped questions change in quizzes/*.yaml, not in the browser. Copy it to make your own.")
+    return question
 
 
 @bp.route("/questions/<question_id>/edit", methods=["GET", "POST"])
 @instructor_required
 def edit_question(question_id: str):
     """Edit a question written in the browser; each saved change is a new version."""
-    question = question_or_abort(question_id)
-    if not may_edit(question):
-        abort(403, description="Only the author (or an admin) edits a question written in the browser; shipped "
-                               "questions change in quizzes/*.yaml. Copy it to make your own.")
+    question = editable_or_abort(question_id)
     form = question_form(question.type, question.lesson, current_version(question).data)
     if request.method == "POST":
         return handle_question_form(question.type, form, question)
@@ -184,9 +159,7 @@ def edit_question(question_id: str):
 @instructor_required
 def retire_question(question_id: str):
     """Take an authored question out of quizzes (or put it back); its answers stay."""
-    question = question_or_abort(question_id)
-    if not may_edit(question):
-        abort(403, description="Only the author (or an admin) can retire a question written in the browser.")
+    question = editable_or_abort(question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The request was incomplete; reload the page and try again.")
     question.retired = not question.retired
@@ -207,72 +180,14 @@ def export_bank(slug: str):
                     headers={"Content-Disposition": f'attachment; filename="{slug}.yaml"'})
 
 
-def regrade_plan(question: Question) -> list[dict]:
-    """Answers (in the instructor's classes; all for an admin) whose mark changes when marked again with the
-    version their class now uses: its own override if it has one, else the current version."""
-    current = current_version(question)
-    overrides = dict(db.session.execute(
-        sa.select(ClassOverride.classroom_id, QuestionVersion)
-        .join(QuestionVersion, QuestionVersion.id == ClassOverride.question_version_id)
-        .where(ClassOverride.question_id == question.id)).all())
-    query = (sa.select(Answer, Attempt, Assignment.classroom_id).join(Attempt, Attempt.id == Answer.attempt_id)
-             .outerjoin(Assignment, Assignment.id == Attempt.assignment_id).where(Answer.question_id == question.id))
-    if current_user.role != "admin":
-        query = query.join(Classroom, Classroom.id == Assignment.classroom_id).where(Classroom.instructor_id == current_user.id)
-    names = {f"user:{user_id}": name for user_id, name in db.session.execute(sa.select(User.id, User.username))}
-    plan = []
-    for answer, attempt, classroom_id in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
-        target = overrides.get(classroom_id, current)
-        if target.id in (answer.question_version_id, answer.regraded_version_id):
-            continue
-        outcome = score(target.data, answer.response)
-        if abs(outcome.score - answer.score) > 1e-9:
-            plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),
-                         "old": answer.score, "new": outcome.score, "status": outcome.status, "target": target})
-    return plan
-
-
-@bp.route("/questions/<question_id>/regrade", methods=["GET", "POST"])
-@instructor_required
-def regrade(question_id: str):
-    """Dry run first (whose marks would change, by how much), then apply on confirmation."""
-    question = question_or_abort(question_id)
-    current = current_version(question)
-    plan = regrade_plan(question)
-    form = ConfirmForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, description="The regrade request was incomplete; reload the page and try again.")
-        touched = {}
-        for change in plan:
-            answer = change["answer"]
-            answer.score, answer.status, answer.regraded_version_id = change["new"], change["status"], change["target"].id
-            touched[change["attempt"].id] = change["attempt"]
-        db.session.flush()
-        for attempt in touched.values():
-            if attempt.is_submitted:
-                attempt.score = attempt_total(attempt)
-        db.session.commit()
-        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.")
-        return redirect(url_for("authoring.regrade", question_id=question.id))
-    return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)
-
-
-def attempt_total(attempt: Attempt) -> float:
-    """An attempt's score from its answers: tests add marks, practice keeps each question's best penalised try."""
-    answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))
-    if attempt.mode == "test":
-        return sum(answer.score for answer in answers)
-    tries = defaultdict(list)
-    for answer in answers:
-        tries[answer.position].append(answer.score)
-    return sum(practice_mark(scores) for scores in tries.values())
-
-
 @bp.route("/lessons/new", methods=["GET", "POST"])
 @instructor_required
 def new_lesson():
-    """Write a lesson in Markdown; it is checked and rendered exactly like a file in lessons/."""
+    """Write a lesson in Markdown; it is checked and rendered exactly like a file in lessons/. Admins only:
+    a lesson is public the moment it is saved, so it is the course's, not one instructor's."""
+    if current_user.role != "admin":
+        abort(403, description="Only an administrator adds lessons to the course: a new lesson is public at once. "
+                               "Write your questions into an existing lesson, or ask an administrator for a new one.")
     form = LessonForm()
     messages, preview = [], None
     if form.validate_on_submit():
@@ -301,9 +216,12 @@ def new_lesson():
 @bp.route("/questions/<question_id>/override", methods=["GET", "POST"])
 @instructor_required
 def override_question(question_id: str):
-    """Give one of my classes its own version of a question, without touching the bank file."""
-    question = question_or_abort(question_id)
-    mine = db.session.scalars(sa.select(Classroom).where(Classroom.instructor_id == current_user.id).order_by(Classroom.name)).all()
+    """Give one of the classes I teach its own version of a course-bank question, without touching the bank file."""
+    question = question_or_abort(question_id, "use")
+    if question.bank != "course":
+        abort(400, description="Class overrides are for course-bank questions. Edit your own question, or copy it, instead.")
+    mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
+                              .order_by(Classroom.name)).all()
     if not mine:
         abort(400, description="Create a class first: an override applies to one of your classes.")
     classroom_id = request.values.get("classroom", type=int) or mine[0].id

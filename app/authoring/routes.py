@@ -5,15 +5,16 @@ import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import classroom_or_abort, instructor_required
-from app.authoring.forms import AssignmentForm, ClassroomForm
+from app.authoring.access import classroom_or_abort, instructor_required, taught_classroom_ids
+from app.authoring.forms import AssignmentForm, ClassroomForm, ConfirmForm, UsernameForm
 from app.extensions import db
-from app.models import Assignment, Classroom, Enrollment, Lesson, Question, QuestionVersion, User
+from app.models import (Assignment, Classroom, ClassroomInstructor, Enrollment, Lesson, Question, QuestionShare,
+                        QuestionVersion, User, username_key)
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -25,7 +26,7 @@ def new_join_code() -> str:
 @bp.route("/", methods=["GET", "POST"])
 @instructor_required
 def classes():
-    """The instructor's classes, and a form to create one."""
+    """The classes the instructor owns or co-teaches, and a form to create one."""
     form = ClassroomForm()
     if form.validate_on_submit():
         classroom = Classroom(name=form.name.data.strip(), instructor_id=current_user.id, join_code=new_join_code())
@@ -33,19 +34,80 @@ def classes():
         db.session.commit()
         flash(f"Class created. Students join with the code {classroom.join_code}.")
         return redirect(url_for("authoring.classroom", classroom_id=classroom.id))
-    mine = db.session.scalars(sa.select(Classroom).where(Classroom.instructor_id == current_user.id).order_by(Classroom.created_at)).all()
+    mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
+                              .order_by(Classroom.created_at)).all()
     return render_template("authoring/classes.html", classes=mine, form=form), 400 if form.errors else 200
 
 
 @bp.route("/classes/<int:classroom_id>")
 @instructor_required
 def classroom(classroom_id: int):
-    """A class: its join code and link, roster and assignments."""
+    """A class: its join code and link, instructors, roster and assignments."""
     current = classroom_or_abort(classroom_id)
     students = db.session.scalars(sa.select(User).join(Enrollment, Enrollment.user_id == User.id)
                                   .where(Enrollment.classroom_id == current.id).order_by(User.username)).all()
     assignments = db.session.scalars(current.assignments.select().order_by(Assignment.created_at)).all()
-    return render_template("authoring/classroom.html", classroom=current, students=students, assignments=assignments)
+    return render_template("authoring/classroom.html", classroom=current, students=students, assignments=assignments,
+                           owner=db.session.get(User, current.instructor_id), co_instructors=co_instructors(current),
+                           manages=current.instructor_id == current_user.id or current_user.role == "admin",
+                           instructor_form=UsernameForm(), confirm=ConfirmForm())
+
+
+def co_instructors(classroom: Classroom) -> list[User]:
+    """The class's co-instructors, earliest added first."""
+    return list(db.session.scalars(sa.select(User).join(ClassroomInstructor, ClassroomInstructor.user_id == User.id)
+                                   .where(ClassroomInstructor.classroom_id == classroom.id).order_by(ClassroomInstructor.added_at)))
+
+
+@bp.route("/classes/<int:classroom_id>/instructors", methods=["POST"])
+@instructor_required
+def add_co_instructor(classroom_id: int):
+    """The class's owner adds a co-instructor by username: same rights over the class, but not its management."""
+    current = classroom_or_abort(classroom_id, owner_only=True)
+    form = UsernameForm()
+    if not form.validate_on_submit():
+        abort(400, description="Name the instructor to add (a username of at most 40 characters). Nothing changed.")
+    name = form.username.data.strip()
+    user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
+    if user is None:
+        abort(400, description=f"There is no account called “{name}”. Nothing changed.")
+    if user.role not in ("instructor", "admin"):
+        abort(400, description=f"{user.username} is not an instructor; an administrator gives the instructor role first. "
+                               "Nothing changed.")
+    if user.id == current.instructor_id:
+        abort(400, description=f"{user.username} owns this class already. Nothing changed.")
+    if user.id in {teacher.id for teacher in co_instructors(current)}:  # by id: UserMixin's == compares session ids
+        abort(400, description=f"{user.username} already teaches this class. Nothing changed.")
+    db.session.add(ClassroomInstructor(classroom_id=current.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # added twice at once: the first one counts
+    flash(f"{user.username} now teaches {current.name} with you.")
+    return redirect(url_for("authoring.classroom", classroom_id=current.id))
+
+
+@bp.route("/classes/<int:classroom_id>/instructors/<int:user_id>/remove", methods=["POST"])
+@instructor_required
+def remove_co_instructor(classroom_id: int, user_id: int):
+    """The owner removes a co-instructor, or a co-instructor leaves; nobody removes the owner."""
+    current = classroom_or_abort(classroom_id, owner_only=user_id != current_user.id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+    if user_id == current.instructor_id:
+        abort(400, description="The owner of a class cannot be removed from it. Nothing changed.")
+    link = db.session.scalar(sa.select(ClassroomInstructor).where(
+        ClassroomInstructor.classroom_id == current.id, ClassroomInstructor.user_id == user_id)) if user_id < 2**31 else None
+    if link is None:
+        abort(404, description="That account does not co-teach this class.")
+    name = link.user.username
+    db.session.delete(link)
+    db.session.commit()
+    if user_id == current_user.id:
+        flash(f"You no longer teach {current.name}.")
+        return redirect(url_for("authoring.classes"))
+    flash(f"{name} no longer teaches {current.name}.")
+    return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 
 def lesson_choices() -> list[SelectChoice]:
@@ -61,7 +123,7 @@ def new_assignment(classroom_id: int):
     form = AssignmentForm()
     form.lessons.choices = lesson_choices()
     if form.validate_on_submit():
-        pool = question_pool(form.lessons.data, (form.tag.data or "").strip().lower())
+        pool = question_pool(form.lessons.data, (form.tag.data or "").strip().lower(), current)
         if len(pool) < form.question_count.data:
             form.question_count.errors.append(f"Only {len(pool)} questions match; choose at most {len(pool)}.")
             return render_template("authoring/assignment_form.html", form=form, classroom=current), 400
@@ -79,12 +141,16 @@ def new_assignment(classroom_id: int):
     return render_template("authoring/assignment_form.html", form=form, classroom=current), 400 if form.errors else 200
 
 
-def question_pool(lesson_ids: list[int], tag: str) -> list[tuple[str, int]]:
-    """(question id, lesson id) of the live questions of these lessons, only those tagged ``tag`` if given."""
+def question_pool(lesson_ids: list[int], tag: str, classroom: Classroom) -> list[tuple[str, int]]:
+    """(question id, lesson id) of the live questions of these lessons an assignment of ``classroom`` draws from,
+    only those tagged ``tag`` if given: the course bank, my own questions, those shared with me and the class's bank."""
+    shared = sa.select(QuestionShare.question_id).where(QuestionShare.user_id == current_user.id)
     rows = db.session.execute(
         sa.select(Question.id, Question.lesson_id, QuestionVersion.data)
         .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
-        .where(Question.lesson_id.in_(lesson_ids), Question.retired.is_(False))
+        .where(Question.lesson_id.in_(lesson_ids), Question.retired.is_(False), sa.or_(
+            Question.bank == "course", sa.and_(Question.bank == "instructor", Question.author_id == current_user.id),
+            sa.and_(Question.bank == "class", Question.classroom_id == classroom.id), Question.id.in_(shared)))
         .order_by(Question.lesson_id, Question.position)).all()
     return [(ident, lesson_id) for ident, lesson_id, data in rows
             if not tag or tag in {t.lower() for t in data.get("tags", [])}]
@@ -94,4 +160,4 @@ def _utc(moment):
     return moment.replace(tzinfo=timezone.utc) if moment else None
 
 
-from app.authoring import interop_routes, questions, results  # noqa: E402,F401  (authoring, interop, results views)
+from app.authoring import banks, interop_routes, publishing, questions, regrading, results  # noqa: E402,F401  (the other views)

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Question, ReviewCard
 from browsing import BROWSER_MARKS, assert_accessible, describe, log_in, no_horizontal_scroll, run_axe, screenshot
 from tests.conftest import csrf_token
+from tests.security.test_question_banks import ask_to_publish, write
 from tests.test_quiz import layout_data, shown, start as start_quiz, wrong_response
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
@@ -39,8 +40,11 @@ def world(app):
             card.due = datetime.now(timezone.utc)
         db.session.commit()
         by_type = dict(db.session.execute(sa.select(Question.type, sa.func.min(Question.id)).group_by(Question.type)).all())
+    write(app, teacher, "ines-draft", "A draft of Ines's")  # her own bank: its page, and a request an admin reviews
+    ask_to_publish(teacher, "ines-draft")
+    person(app, "root", "admin")
     return {"classroom": classroom_id, "code": code, "assignment": assignment_id, "graded": graded,
-            "practice": practice, "test": test, "questions": by_type}
+            "practice": practice, "test": test, "questions": by_type, "draft": "ines-draft"}
 
 
 VISITOR_PAGES = {
@@ -113,13 +117,18 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
             "gradebook": f"/teach/classes/{world['classroom']}/gradebook",
             "analysis": f"/teach/assignments/{world['assignment']}/analysis",
             "student-attempt": f"/teach/attempts/{world['graded']}", "questions": "/teach/questions",
-            "new-question": "/teach/questions/new/single_choice", "new-lesson": "/teach/lessons/new", "import": "/teach/import",
+            "new-question": "/teach/questions/new/single_choice", "import": "/teach/import",
+            "question-page": f"/teach/questions/{world['draft']}",
             **{f"edit-{kind}": f"/teach/questions/{ident}/edit" for kind, ident in world["questions"].items()},
             "regrade": f"/teach/questions/{world['questions']['single_choice']}/regrade",
             "override": f"/teach/questions/{world['questions']['matching']}/override",
         }
         for label, path in teacher_pages.items():
             visit(teacher, base, label, path, problems)
+        admin = new_page(width)
+        log_in(admin, base, "root")
+        for label, path in {"new-lesson": "/teach/lessons/new", "publish-requests": "/teach/publish"}.items():
+            visit(admin, base, label, path, problems)
     assert not problems, "\n".join(problems)
 
 
