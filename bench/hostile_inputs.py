@@ -94,7 +94,7 @@ PURE = [
     ("Moodle XML: '<question/>' lines, cap lifted", lambda size: parse_moodle_xml(question_lines(size), "k", max_questions=UNCAPPED)),
     ("GIFT: questions of one name, cap lifted", lambda size: parse_gift(gift_questions(size, True), "k", max_questions=UNCAPPED)),
     ("GIFT: distinct questions parsed and checked, cap lifted", lambda size: check_all(gift_questions(size, False))),
-    ("Markdown: '[' x n in 20 KB passages", lambda size: render_block(passages("[", size))),
+    (f"Markdown: '[' x n in {MAX_PASSAGE_CHARS // 1000} KB passages", lambda size: render_block(passages("[", size))),
     ("Markdown: '[', '![', '[a](', '<a ' passages", lambda size: render_block(reported_shapes(size))),
     ("Markdown: one field of '[' x n, refused (cap)", field_over_cap),
     ("YAML: a bank, then an alias bomb, refused", lambda size: parse_bank_text(alias_bomb_after(size), "b.yaml", "b")),

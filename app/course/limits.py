@@ -13,7 +13,9 @@ from typing import Callable
 
 MAX_FIELD_CHARS = 20_000  # any one text of a question: prompt, explanation, option, feedback, answer
 MAX_LESSON_CHARS = 100_000  # a whole lesson file, front matter included (the longest shipped is 25,000)
-MAX_PASSAGE_CHARS = 20_000  # lesson text between two blank lines: Markdown's inline work grows with it
+# Lesson text between two blank lines (the longest shipped is 3,300): Python-Markdown's inline work on
+# one passage grows faster than its length (its elements are re-listed for each one it inserts).
+MAX_PASSAGE_CHARS = 10_000
 MAX_QUESTIONS_PER_FILE = 1_000  # one GIFT or Moodle XML import
 MAX_QUESTIONS_PER_LESSON = 2_000  # every question of a lesson, shipped and authored
 

@@ -216,9 +216,9 @@ def test_a_lesson_over_the_cap_is_refused():
 
 
 def test_a_lesson_passage_over_the_cap_is_refused_at_its_line():
-    lesson, problems = parse_lesson_text(lesson_text("Fine.\n\n" + "[" * 20_001), "hostile", "hostile.md")
+    lesson, problems = parse_lesson_text(lesson_text("Fine.\n\n" + "[" * 10_001), "hostile", "hostile.md")
     assert lesson is None and [str(p) for p in problems] == [
-        "hostile.md:13: this passage (the lines up to the next blank one) is over 20,000 characters; break it up with blank lines"]
+        "hostile.md:13: this passage (the lines up to the next blank one) is over 10,000 characters; break it up with blank lines"]
 
 
 # --- The time budget: all or nothing -------------------------------------------------------
