@@ -205,6 +205,12 @@ class User(UserMixin, db.Model):
     def owner_key(self) -> str:
         return f"user:{self.id}"
 
+    # UserMixin compares users by get_id(), now a session token: two users loaded outside a login would
+    # both be None and "equal". The identity map gives one object per row, so identity is equality.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str | None:
         """What Flask-Login keeps in the session and remember-me cookies: this browser's session token."""
         return self.session_token

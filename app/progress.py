@@ -15,7 +15,7 @@ from flask_login import current_user
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
 from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
-from app.secrecy import answers_shown
+from app.secrecy import answers_shown, open_to_learners
 
 
 def owner_key(create: bool = True) -> str | None:
@@ -161,9 +161,9 @@ def export_owner_data(owner: str, user: User | None) -> dict:
 
 
 def lesson_question_counts() -> dict[int, int]:
-    """Live questions of the course bank per lesson id (the size of each bank learners study)."""
+    """Questions open to learners per lesson id (the size of each bank learners study)."""
     return dict(db.session.execute(
-        sa.select(Question.lesson_id, sa.func.count(Question.id)).where(Question.retired.is_(False), Question.bank == "course")
+        sa.select(Question.lesson_id, sa.func.count(Question.id)).where(open_to_learners())
         .group_by(Question.lesson_id)).all())
 
 

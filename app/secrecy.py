@@ -22,7 +22,7 @@ from app.course.grading import may_review
 from app.course.quiz import AnswerForm, answer_form
 from app.course.scheduling import aware
 from app.extensions import db
-from app.models import Assignment, Attempt, Classroom, ClassroomInstructor
+from app.models import Assignment, Attempt, Classroom, ClassroomInstructor, Question
 
 
 def answer_key() -> bytes:
@@ -73,6 +73,14 @@ def held_back_ids(now: datetime | None = None) -> set[str]:
                           sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == viewer))
         query = query.where(Assignment.classroom_id.not_in(taught))
     return {question_id for question_ids in db.session.scalars(query) for question_id in question_ids}
+
+
+def open_to_learners(now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """The SQL condition on ``Question`` for what learners study now: live, in the course bank (never an
+    instructor's draft or a class's bank), and not held back from this viewer by an assignment. Every
+    learner-facing query (tests, practice, review, the due badge, the forecast, mastery, Anki, the API)
+    goes through it, so the three rules cannot drift apart."""
+    return sa.and_(Question.retired.is_(False), Question.bank == "course", Question.id.not_in(held_back_ids(now)))
 
 
 def answers_shown(attempt: Attempt, now: datetime | None = None) -> bool:

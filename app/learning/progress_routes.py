@@ -16,6 +16,7 @@ from app.learning.review_routes import served_today
 from app.learning.routes import course_lessons, lesson_or_404
 from app.models import Answer, Attempt, LessonProgress, Question, ReviewCard, ReviewLog
 from app.progress import lesson_question_counts, owner_key, review_settings
+from app.secrecy import open_to_learners
 
 FORECAST_DAYS = 14
 
@@ -83,8 +84,7 @@ def dashboard():
     rows = lesson_rows(owner)
     retention, limit = review_settings()
     due_dates = db.session.scalars(sa.select(ReviewCard.due).join(Question, Question.id == ReviewCard.question_id)
-                                   .where(ReviewCard.owner_key == owner, Question.retired.is_(False),
-                                          Question.bank == "course")).all()
+                                   .where(ReviewCard.owner_key == owner, open_to_learners())).all()
     loads = forecast(due_dates, now, FORECAST_DAYS, limit, served_today(owner, now))
     scores = [(aware(a.submitted_at), 100 * a.score / a.max_score, f"{a.lesson.title} ({a.mode})")
               for a in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None))

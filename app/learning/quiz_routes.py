@@ -23,7 +23,7 @@ from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
 from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
-from app.secrecy import answers_shown, held_back_ids, with_answer_form
+from app.secrecy import answers_shown, open_to_learners, with_answer_form
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
@@ -42,9 +42,7 @@ def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
         sa.select(Question.id, QuestionVersion.id, QuestionVersion.data)
         .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
                                        QuestionVersion.version == Question.version))
-        .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
-        .where(Question.id.not_in(held_back_ids()))
-        .where(Question.bank == "course")  # learners study the course bank only, never drafts
+        .where(Question.lesson_id == lesson_id, open_to_learners())
         .order_by(Question.position))
     return [tuple(row) for row in rows]
 
@@ -53,9 +51,7 @@ def live_versions(lesson_id: int) -> list[QuestionVersion]:
     """The current version of each live question of a lesson, in bank order."""
     return list(db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
         Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.lesson_id == lesson_id, Question.retired.is_(False))
-        .where(Question.id.not_in(held_back_ids()))
-        .where(Question.bank == "course").order_by(Question.position)))
+        .where(Question.lesson_id == lesson_id, open_to_learners()).order_by(Question.position)))
 
 
 def attempt_items(attempt: Attempt) -> list[dict]:

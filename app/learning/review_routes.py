@@ -16,7 +16,7 @@ from app.learning import bp
 from app.ratelimits import anki_decks
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
-from app.secrecy import answer_key, held_back_ids, secret_rng, with_answer_form
+from app.secrecy import answer_key, held_back_ids, open_to_learners, secret_rng, with_answer_form
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -45,8 +45,7 @@ def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
     """The learner's cards whose question is still in a bank and not held back by an assignment,
     optionally only those due by a time."""
     query = (sa.select(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
-             .where(ReviewCard.owner_key == owner, Question.retired.is_(False), Question.id.not_in(held_back_ids()),
-                    Question.bank == "course"))
+             .where(ReviewCard.owner_key == owner, open_to_learners()))
     if due_by is not None:
         query = query.where(ReviewCard.due <= due_by)
     return list(db.session.scalars(query))
@@ -67,8 +66,7 @@ def due_count(owner: str | None) -> int:
     _, limit = review_settings()
     end_of_day = start_of_today(now) + timedelta(days=1)
     due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
-                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, Question.retired.is_(False),
-                                   Question.id.not_in(held_back_ids()), Question.bank == "course")) or 0
+                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, open_to_learners())) or 0
     return min(due, max(0, limit - served_today(owner, now)))
 
 
@@ -242,7 +240,7 @@ def _current_versions(condition) -> tuple[list[QuestionVersion], dict[str, str]]
         sa.select(QuestionVersion, Lesson.slug).join(Question, sa.and_(
             Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
         .join(Lesson, Lesson.id == Question.lesson_id)
-        .where(condition, Question.retired.is_(False), Question.id.not_in(held_back_ids()), Question.bank == "course")
+        .where(condition, open_to_learners())
         .order_by(Lesson.position, Question.position)).all()
     return [version for version, _ in rows], {version.question_id: slug for version, slug in rows}
 

@@ -586,6 +586,10 @@ def test_questions_of_a_never_assignment_stay_out_of_everything_a_learner_reache
             cards[card.question_id] = card.id
         db.session.commit()
     assert secret <= set(cards)
+    # The dashboard's forecast counts only cards the review page will serve: none of the held-back ones.
+    dashboard = student.get("/me").get_data(as_text=True)
+    falling_due = re.findall(r"<tr><td>\w{3} \d\d \w{3}</td><td>(\d+)</td>", dashboard)
+    assert sum(map(int, falling_due)) == len(cards) - len(secret)
     for _ in range(len(cards)):
         page = student.get("/review").get_data(as_text=True)
         served = re.search(r'action="/review/(\d+)"', page)
