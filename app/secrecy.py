@@ -48,11 +48,10 @@ def with_answer_form(item: dict, scope: str) -> dict:
 
 
 def _viewer_id() -> int | None:
-    """The signed-in user of this request (web session or API token), if any."""
-    if current_user.is_authenticated:
-        return current_user.id
-    api_user = g.get("api_user")
-    return api_user.id if api_user is not None else None
+    """The signed-in user of this request (web session or API token) if they hold a teaching role:
+    an instructor demoted to student still owns their classes but no longer sees what they hold back."""
+    user = current_user if current_user.is_authenticated else g.get("api_user")
+    return user.id if user is not None and user.role in ("instructor", "admin") else None
 
 
 def held_back_ids(now: datetime | None = None) -> set[str]:

@@ -43,19 +43,25 @@ def admin_required(view):
 
 
 def taught_classroom_ids(user: User) -> frozenset[int]:
-    """The classes a user teaches: those they own and those they co-teach (an admin: every class)."""
+    """The classes a user teaches: those they own and those they co-teach (an admin: every class;
+    someone demoted to student: none, though they still own their classes)."""
     if user.role == "admin":
         return frozenset(db.session.scalars(sa.select(Classroom.id)))
+    if user.role not in TEACHING_ROLES:
+        return frozenset()
     return frozenset(db.session.scalars(sa.union(
         sa.select(Classroom.id).where(Classroom.instructor_id == user.id),
         sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == user.id))))
 
 
 def teaches(user: User, classroom: Classroom) -> bool:
-    """Whether ``user`` runs this class: its owner, a co-instructor, or an admin."""
-    if user.role == "admin" or classroom.instructor_id == user.id:
+    """Whether ``user`` runs this class: its owner or a co-instructor who still has a teaching role, or
+    an admin. Ownership alone grants nothing: an instructor demoted to student keeps the row, not the rights."""
+    if user.role == "admin":
         return True
-    return user.role == "instructor" and db.session.scalar(sa.select(ClassroomInstructor.id).where(
+    if user.role != "instructor":
+        return False
+    return classroom.instructor_id == user.id or db.session.scalar(sa.select(ClassroomInstructor.id).where(
         ClassroomInstructor.classroom_id == classroom.id, ClassroomInstructor.user_id == user.id)) is not None
 
 
