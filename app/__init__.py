@@ -41,6 +41,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
                                                    "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
 
     register_extensions(app)
+    app.url_map.converters["int"] = ops.RowIdConverter  # before any route is added
     register_blueprints(app)
     register_commands(app)
     ops.init_app(app)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, SecurityError, ServiceUnavailable
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, rollback_quietly
 
@@ -33,14 +34,39 @@ def add_security_headers(response):
 
 
 class RequestJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, except that a body nested too deeply for Python's parser is a 400 with the
-    reason, not a RecursionError (a 500). Flask reads request bodies through ``app.json.loads``."""
+    """Flask's JSON, except that a body nested too deeply for Python's parser, or holding a lone
+    surrogate (``"\\ud800"``: no character at all, which no page or export could ever encode again),
+    is a 400 with the reason, not a 500 now or later. Flask reads request bodies through ``app.json.loads``."""
 
     def loads(self, s, **kwargs):
         try:
-            return super().loads(s, **kwargs)
+            value = super().loads(s, **kwargs)
+            super().dumps(value, ensure_ascii=False).encode("utf-8")
         except RecursionError:
             raise BadRequest("The JSON body is nested too deeply; nothing was read or saved.") from None
+        except UnicodeEncodeError:
+            raise BadRequest("The JSON body holds a lone surrogate (an escape such as \\ud800 that is half of "
+                             "a character); nothing was read or saved.") from None
+        return value
+
+
+class RowIdConverter(IntegerConverter):
+    """Every ``<int:...>`` in a route: a row id fits PostgreSQL's INTEGER, so a larger number matches
+    no route (a 404) instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def input_too_deep(error: RecursionError):
+    """Input nested too deeply for a library's recursive parser (Markdown, XML) is the input's fault:
+    a 400 with the reason, and nothing saved. Our own checks refuse such input earlier; this is the net."""
+    from app.errors.handlers import handle_http_error
+
+    rollback_quietly()
+    return handle_http_error(BadRequest("The input is nested too deeply to read (lists, quotes or elements inside "
+                                        "each other hundreds of times). Nothing was saved."))
 
 
 def refuse_nul_characters() -> None:
@@ -108,3 +134,4 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.register_error_handler(sa.exc.DBAPIError, database_unavailable)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(RecursionError, input_too_deep)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import yaml
 
 from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_problem
-from app.course.limits import MAX_FIELD_CHARS, UNLIMITED, Budget, too_long
+from app.course.limits import MAX_FIELD_CHARS, UNLIMITED, Budget, oversized
 from app.course.markup import render_block, render_inline
 
 QUESTION_TYPES = (
@@ -187,7 +187,7 @@ class _Checker:
         if not text:
             self.add(mapping.line_of(key), f"{where}: '{key}' must not be empty")
             return None
-        if problem := too_long(text, MAX_FIELD_CHARS):
+        if problem := oversized(text, MAX_FIELD_CHARS):
             self.add(mapping.line_of(key), f"{where}: '{key}' {problem}")
             return None
         return text
@@ -327,7 +327,7 @@ def _check_short_answer(check: _Checker, q: LineDict, where: str) -> dict | None
             if not item_text:
                 check.add(q.line_of("answers"), f"{label} must be text or a mapping with 'text'")
                 continue
-            if problem := too_long(item_text, MAX_FIELD_CHARS):
+            if problem := oversized(item_text, MAX_FIELD_CHARS):
                 check.add(q.line_of("answers"), f"{label} {problem}")
                 continue
             answers.append({"text": item_text, "credit": 1.0})
@@ -429,7 +429,7 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
             if len(texts) != len(accepted):
                 check.add(blank.line_of("accept"), f"{where}, blank {index}: every accepted answer must be text")
                 continue
-            if problem := next(filter(None, (too_long(text, MAX_FIELD_CHARS) for text in texts)), None):
+            if problem := next(filter(None, (oversized(text, MAX_FIELD_CHARS) for text in texts)), None):
                 check.add(blank.line_of("accept"), f"{where}, blank {index}: an accepted answer {problem}")
                 continue
             blanks.append({"id": ident, "accept": texts})

@@ -20,7 +20,7 @@ from pathlib import Path
 import markdown
 import yaml
 
-from app.course.limits import MAX_LESSON_CHARS, MAX_PASSAGE_CHARS, too_long
+from app.course.limits import MAX_LESSON_CHARS, MAX_NESTING, MAX_PASSAGE_CHARS, nesting_depth, too_long
 from app.course.linear_markdown import LinearMarkdown
 from app.course.markup import PAGE_IDS, render_inline, sanitise
 
@@ -445,10 +445,14 @@ def _flatten(tokens: list[dict]) -> list[tuple[int, str, str]]:
 
 
 def _long_passages(body: str, first_line: int, path: str) -> list[Problem]:
-    """Passages (lines up to a blank one) over the cap: Markdown's inline work grows with a passage's length."""
+    """Passages (lines up to a blank one) over the cap: Markdown's inline work grows with a passage's
+    length; and lines nested too deep in lists or quotes, which Markdown parses by recursion."""
     problems: list[Problem] = []
     size, start = 0, first_line
     for number, line in enumerate(body.split("\n"), start=first_line):
+        if (depth := nesting_depth(line)) > MAX_NESTING:
+            problems.append(Problem(path, number, f"this line nests lists or quotes {depth} levels deep; "
+                                                  f"the most a lesson may is {MAX_NESTING}"))
         if not line.strip():
             size = 0
             continue

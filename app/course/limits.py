@@ -8,6 +8,7 @@ thread, so the work itself asks the budget; a signal-based timeout would not wor
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Callable
 
@@ -18,6 +19,12 @@ MAX_LESSON_CHARS = 100_000  # a whole lesson file, front matter included (the lo
 MAX_PASSAGE_CHARS = 10_000
 MAX_QUESTIONS_PER_FILE = 1_000  # one GIFT or Moodle XML import
 MAX_QUESTIONS_PER_LESSON = 2_000  # every question of a lesson, shipped and authored
+# Lists and quotes inside each other: Python-Markdown parses each level by recursion, and a few hundred
+# levels (2 KB of "- ") exhaust Python's stack. No honest text nests more than a handful.
+MAX_NESTING = 16
+
+# One container opening at the start of a line: a quote marker, a bullet or a numbered item.
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
 class OverBudget(Exception):
@@ -46,3 +53,26 @@ def too_long(text: str, limit: int) -> str | None:
     if len(text) <= limit:
         return None
     return f"is {len(text):,} characters; the most it may hold is {limit:,}"
+
+
+def nesting_depth(line: str) -> int:
+    """How many lists and quotes a line opens or sits in: one per marker at its start (``- - 1. > x``)
+    and one per four columns of its indentation (a tab counts four), as Markdown nests blocks."""
+    indent = len(line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4))
+    depth = position = 0
+    while match := _CONTAINER.match(line, position):
+        depth, position = depth + 1, match.end()
+    return depth + indent // 4
+
+
+def too_deep(text: str, limit: int = MAX_NESTING) -> str | None:
+    """A message when some line of ``text`` nests lists or quotes over ``limit`` levels, else None."""
+    deepest = max((nesting_depth(line) for line in text.splitlines()), default=0)
+    if deepest <= limit:
+        return None
+    return f"nests lists or quotes {deepest} levels deep; the most it may is {limit}"
+
+
+def oversized(text: str, limit: int) -> str | None:
+    """Why one authored text is too big to render safely (too long, or nested too deep), else None."""
+    return too_long(text, limit) or too_deep(text)
