@@ -55,7 +55,7 @@ class Config:
     # carries Retry-After (app.errors.handlers).
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")  # login posts per address
-    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")  # failed logins per account
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")  # logins and password checks per account
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")  # per address: a class behind one NAT fits
     GUEST_START_RATE_LIMIT = os.environ.get("GUEST_START_RATE_LIMIT", "60 per hour")  # quiz starts per guest address
     LEARNER_START_RATE_LIMIT = os.environ.get("LEARNER_START_RATE_LIMIT", "300 per hour")  # per account

@@ -37,6 +37,14 @@ def account_tried() -> str:
     return "account:" + digest(username_key(request.form.get("username", "").strip()))
 
 
+def account_signed_in() -> str:
+    """The signed-in account, counted under the same key as logins naming it; a request without a
+    session (about to be sent to the login page) is counted by address."""
+    if current_user.is_authenticated:
+        return "account:" + digest(username_key(current_user.username))
+    return "address:" + get_remote_address()
+
+
 def learner() -> str:
     """The signed-in account, or the address of a guest (a guest can drop its cookie, not its address)."""
     if current_user.is_authenticated:
@@ -60,16 +68,25 @@ def api_client() -> str:
 
 
 def refused(response: Response) -> bool:
-    """Deduct only answers that refused the request (a wrong password, a wrong join code)."""
+    """Deduct only answers that refused the request (a wrong join code)."""
     return response.status_code == 400
 
 
 login_per_address = limiter.limit(
     setting("LOGIN_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"],
     error_message="Too many login attempts from your address.")
-login_per_account = limiter.limit(
-    setting("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=account_tried, methods=["POST"], deduct_when=refused,
-    error_message="Too many failed logins for this account; it is locked for a while to stop password guessing.")
+# Every request that checks a password (a login naming the account, a password change, an account
+# deletion) is one hit on one counter per account, taken before the password is checked: the check
+# and the count are one atomic step, so simultaneous guesses cannot pass the limit (counting only
+# refusals would count after the answer, letting a burst through).
+TOO_MANY_PASSWORDS = ("Too many password attempts for this account; it is locked for a while to stop password "
+                      "guessing.")
+login_per_account = limiter.shared_limit(
+    setting("LOGIN_ACCOUNT_RATE_LIMIT"), scope="password-checks", key_func=account_tried, methods=["POST"],
+    error_message=TOO_MANY_PASSWORDS)
+password_checks_per_account = limiter.shared_limit(
+    setting("LOGIN_ACCOUNT_RATE_LIMIT"), scope="password-checks", key_func=account_signed_in, methods=["POST"],
+    error_message=TOO_MANY_PASSWORDS)
 registration_per_address = limiter.limit(
     setting("REGISTER_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"],
     error_message="Too many accounts were asked for from your address.")

@@ -19,7 +19,7 @@ from app.course.scheduling import aware
 from app.extensions import db
 from app.models import ApiToken, User, username_key, utcnow
 from app.progress import export_owner_data, merge_guest
-from app.ratelimits import login_per_account, login_per_address, registration_per_address
+from app.ratelimits import login_per_account, login_per_address, password_checks_per_account, registration_per_address
 
 BAD_LOGIN = "Invalid username or password."
 
@@ -136,6 +136,7 @@ def settings():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@password_checks_per_account
 def change_password():
     """Change the password after checking the current one; every other session ends, and this
     browser gets a new session (a copy of its old cookie is worthless too)."""
@@ -166,6 +167,7 @@ def export():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@password_checks_per_account
 def delete():
     """Delete my account and all my data, after a page that lists what goes (and, for an instructor,
     which classes move to a co-instructor) and the password confirms it."""

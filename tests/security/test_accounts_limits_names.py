@@ -11,6 +11,19 @@ from tests.conftest import PASSWORD, csrf_token
 from tests.test_teaching import create_class, person
 
 
+NEW_PASSWORD = "Kathmandu-2002-hand"
+
+
+def post_form(client, path: str, data: dict, page: str = "/account/"):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page)})
+
+
+def login_status(app, username: str, password: str) -> int:
+    client = app.test_client()
+    return client.post("/account/login", data={"username": username, "password": password,
+                                               "csrf_token": csrf_token(client)}).status_code
+
+
 def set_role(app, username: str, role: str) -> None:
     with app.app_context():
         db.session.scalar(sa.select(User).where(User.username == username)).role = role
@@ -34,3 +47,25 @@ def test_a_demoted_instructor_loses_their_classes_on_the_web_and_the_api(app):
     set_role(app, "teachd", "student")
     assert teacher.get(f"/teach/classes/{classroom_id}").status_code == 403
     assert teacher.get(f"/api/v1/classes/{classroom_id}/results", headers=headers).status_code == 403
+
+
+# F-08 (red team 9): every route that checks a password is limited per account ------------------
+
+def test_password_change_and_deletion_share_the_accounts_password_limit(make_app):
+    app = make_app(LOGIN_ACCOUNT_RATE_LIMIT="4 per 15 minutes")
+    client = person(app, "amina")  # registering checks no password: nothing counted yet
+    wrong_change = {"current": "not-my-password", "password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    assert [post_form(client, "/account/password", wrong_change).status_code for _ in range(2)] == [400, 400]
+    wrong_delete = {"password": "not-my-password"}
+    assert [post_form(client, "/account/delete", wrong_delete, "/account/delete").status_code for _ in range(2)] == [400, 400]
+    right_change = {"current": PASSWORD, "password": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    refused = post_form(client, "/account/password", right_change)
+    assert refused.status_code == 429 and "Too many password attempts for this account" in refused.get_data(as_text=True)
+    assert "Try again in" in refused.get_data(as_text=True) and int(refused.headers["Retry-After"]) > 0
+    refused = post_form(client, "/account/delete", {"password": PASSWORD}, "/account/delete")
+    assert refused.status_code == 429
+    assert login_status(app, "amina", PASSWORD) == 429  # the same counter as logins naming the account
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "amina"))
+        assert user is not None and user.check_password(PASSWORD)
+    assert client.get("/account/delete").status_code == 200  # looking at the page checks no password
