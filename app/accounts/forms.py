@@ -100,6 +100,8 @@ class TokenForm(FlaskForm):
     scope = SelectField("It may", default="read", choices=[
         SelectChoice("read", "Read my progress and reviews only"),
         SelectChoice("read submit", "Read, and submit attempts for me")])
+    # A token outlives the session that made it, so making one asks for the password again.
+    current = PasswordField("Your current password", validators=[DataRequired()])
     submit = SubmitField("Create a token")
 
 

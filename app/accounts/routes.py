@@ -105,7 +105,8 @@ def logout_everywhere():
         end_every_session(current_user)
         db.session.commit()
         logout_user()
-        flash("You are logged out everywhere: every browser that was logged in to your account has to log in again.")
+        flash("You are logged out everywhere: every browser that was logged in to your account has to log in again, "
+              "and your API tokens are revoked.")
     return redirect(url_for("learning.index"))
 
 
@@ -146,7 +147,8 @@ def change_password():
         user.set_password(form.password.data)
         end_every_session(user)
         start_session(user, remember=bool(this_session and this_session.remember))
-        flash("Password changed. Every other browser logged in to your account has been logged out.")
+        flash("Password changed. Every other browser logged in to your account has been logged out, and your API "
+              "tokens are revoked.")
         return redirect(url_for("accounts.settings"))
     if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
         form.current.errors = ["That is not your current password."]
@@ -193,12 +195,16 @@ def delete():
 
 @bp.route("/tokens", methods=["POST"])
 @login_required
+@password_checks_per_account
 def create_token():
-    """Create a personal access token for the API; it is shown once, now."""
+    """Create a personal access token for the API, after the current password; it is shown once, now."""
     from app.api.auth import new_token
 
     form = TokenForm()
     if not form.validate_on_submit():
+        return settings_page(400, token_form=form)
+    if not current_user.check_password(form.current.data):
+        form.current.errors.append("That is not your current password; no token was made.")
         return settings_page(400, token_form=form)
     token = new_token(current_user, form.name.data.strip(), days=form.lifetime.data, scope=form.scope.data)
     db.session.commit()

@@ -3,7 +3,7 @@
 Flask-Login stores ``User.get_id()`` in the session cookie (``_user_id``) and in the remember-me
 cookie; that is the token of a ``LoginSession`` row, of which only the SHA-256 is stored. Deleting
 the row (logout, "log out everywhere", a password change, deleting the account) kills every copy of
-the cookie, and a row past ``expires_at`` loads nobody: remembered logins last
+the cookie ("log out everywhere" and a password change revoke the API tokens too), and a row past ``expires_at`` loads nobody: remembered logins last
 ``REMEMBER_COOKIE_DURATION`` (30 days), others ``LOGIN_SESSION_LIFETIME`` (12 hours).
 """
 
@@ -15,7 +15,7 @@ from flask import current_app, g, request
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db, login, rollback_quietly
-from app.models import LoginSession, User, utcnow
+from app.models import ApiToken, LoginSession, User, utcnow
 
 
 def hash_session_token(token: str) -> str:
@@ -71,8 +71,11 @@ def end_session() -> None:
 
 
 def end_every_session(user: User) -> None:
-    """Delete all of ``user``'s sessions (every browser, remembered or not); the caller commits."""
+    """Delete all of ``user``'s sessions (every browser, remembered or not) and revoke their API tokens,
+    which a thief holding a session could have made; the caller commits."""
     db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
 
 
 def active_sessions(user: User) -> list[LoginSession]:

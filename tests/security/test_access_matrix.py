@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (Assignment, ClassOverride, Classroom, ClassroomInstructor, Lesson, PublishRequest, Question,
                         QuestionShare, QuestionVersion, User)
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
 ACTORS = ("visitor", "studentA", "studentB", "teachA", "teachC", "teachB", "admin")
@@ -71,7 +71,7 @@ def post_as(world: World, actor: str, path: str, data: dict | None = None, **kwa
 
 def api_token(client) -> dict:
     """A personal access token made on the account page, as a user would."""
-    page = client.post("/account/tokens", data={"name": "matrix", "csrf_token": csrf_token(client, "/account/")})
+    page = client.post("/account/tokens", data={"name": "matrix", "current": PASSWORD, "csrf_token": csrf_token(client, "/account/")})
     token = re.search(r"bc_[A-Za-z0-9_\-]+", page.get_data(as_text=True)).group(0)
     return {"Authorization": f"Bearer {token}"}
 

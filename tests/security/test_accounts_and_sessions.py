@@ -481,7 +481,7 @@ def test_names_with_invisible_or_control_characters_are_refused(app, name):
     teacher = person(app, "teacher", "instructor")
     response = teacher.post("/teach/", data={"name": name, "csrf_token": csrf_token(teacher, "/teach/")})
     assert response.status_code == 400 and "invisible or control character" in response.get_data(as_text=True)
-    token = post_form(teacher, "/account/tokens", {"name": name, "lifetime": "90", "scope": "read"})
+    token = post_form(teacher, "/account/tokens", {"name": name, "lifetime": "90", "scope": "read", "current": PASSWORD})
     assert token.status_code == 400 and "invisible or control character" in token.get_data(as_text=True)
     assert count(app, Classroom) == count(app, ApiToken) == 0
 
@@ -516,7 +516,7 @@ def test_every_free_text_name_field_uses_the_rule():
 
 def test_a_token_is_made_with_an_expiry_and_a_scope(app):
     client = person(app, "amina")
-    page = post_form(client, "/account/tokens", {"name": "phone", "lifetime": "30", "scope": "read"}).get_data(as_text=True)
+    page = post_form(client, "/account/tokens", {"name": "phone", "lifetime": "30", "scope": "read", "current": PASSWORD}).get_data(as_text=True)
     token = re.search(r"(bc_[A-Za-z0-9_-]+)", page).group(1)
     with app.app_context():
         row = db.session.scalar(sa.select(ApiToken))
@@ -526,7 +526,7 @@ def test_a_token_is_made_with_an_expiry_and_a_scope(app):
     submit = client.post("/api/v1/lessons/trade/attempts", json={"responses": {"x": "a"}}, headers=headers)
     assert submit.status_code == 403 and "may not submit" in submit.json["reason"]
     assert count(app, Attempt) == 0
-    bad = post_form(client, "/account/tokens", {"name": "x", "lifetime": "9999", "scope": "admin"})
+    bad = post_form(client, "/account/tokens", {"name": "x", "lifetime": "9999", "scope": "admin", "current": PASSWORD})
     assert bad.status_code == 400 and count(app, ApiToken) == 1
 
 

@@ -2,11 +2,13 @@
 the sessions, demoted instructors lose their classes, password checks are limited per account,
 look-alike and invisible names are refused, hosts and links under HTTPS."""
 
+import re
+
 import sqlalchemy as sa
 
 from app.api.auth import new_token
 from app.extensions import db
-from app.models import User
+from app.models import ApiToken, User
 from tests.conftest import PASSWORD, csrf_token
 from tests.test_teaching import create_class, person
 
@@ -69,3 +71,40 @@ def test_password_change_and_deletion_share_the_accounts_password_limit(make_app
         user = db.session.scalar(sa.select(User).where(User.username == "amina"))
         assert user is not None and user.check_password(PASSWORD)
     assert client.get("/account/delete").status_code == 200  # looking at the page checks no password
+
+
+# F-04 / F-22 (red team 6): API tokens end with the sessions; making one asks for the password --
+
+def make_token(client, password: str = PASSWORD):
+    return post_form(client, "/account/tokens", {"name": "phone", "lifetime": "365", "scope": "read submit",
+                                                 "current": password})
+
+
+def token_in(page) -> dict:
+    return {"Authorization": "Bearer " + re.search(r"bc_[A-Za-z0-9_\-]+", page.get_data(as_text=True)).group(0)}
+
+
+def test_making_a_token_asks_for_the_current_password(app):
+    client = person(app, "amina")
+    for password in ("", "not-my-password"):
+        refused = make_token(client, password)
+        assert refused.status_code == 400 and "bc_" not in refused.get_data(as_text=True)
+    assert "That is not your current password; no token was made." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+    assert client.get("/api/v1/me/progress", headers=token_in(make_token(client))).status_code == 200
+
+
+def test_a_password_change_and_logging_out_everywhere_revoke_every_token(app):
+    client = person(app, "amina")
+    first, second = token_in(make_token(client)), token_in(make_token(client))
+    changed = post_form(client, "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert changed.status_code == 302 and "API tokens are revoked" in client.get("/account/").get_data(as_text=True)
+    assert client.get("/api/v1/me/progress", headers=first).status_code == 401
+    assert client.get("/api/v1/me/progress", headers=second).status_code == 401
+    third = token_in(make_token(client, NEW_PASSWORD))
+    assert client.get("/api/v1/me/progress", headers=third).status_code == 200
+    post_form(client, "/account/logout-everywhere", {})
+    assert client.get("/api/v1/me/progress", headers=third).status_code == 401
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))) == 0
