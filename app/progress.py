@@ -15,7 +15,7 @@ from flask_login import current_user
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
 from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
-from app.secrecy import answers_shown, open_to_learners
+from app.secrecy import held_back, open_to_learners, withheld
 
 
 def owner_key(create: bool = True) -> str | None:
@@ -125,24 +125,29 @@ def _iso(moment: datetime | None) -> str | None:
 def export_owner_data(owner: str, user: User | None) -> dict:
     """Everything stored about a learner, as JSON-ready data.
 
-    An assignment attempt whose answers are not shown yet keeps its total but not each answer's
-    score and status: with several attempts they would give the key away (F-18).
+    An answer whose key is kept from the learner (``withheld``: an assignment's answers not shown yet, or a
+    question an exam now holds back) keeps its response but not its score and status, and a review of such a
+    question not its score and rating: with several attempts they would give the key away (F-18). The total
+    stays (see ``close_test``: a held-back question is not scored outside its exam). There are no keys here.
     """
     lessons = dict(db.session.execute(sa.select(Lesson.id, Lesson.slug)).all())
+    holds = held_back()
     attempts = []
     for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner).order_by(Attempt.started_at)):
-        answers = db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number))
-        shown = answers_shown(attempt)
+        answers = list(db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number)))
+        hidden = withheld(attempt, {a.question_id for a in answers}, holds)
         attempts.append({
             "id": attempt.public_id, "lesson": lessons.get(attempt.lesson_id), "mode": attempt.mode,
             "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
             "score": attempt.score, "max_score": attempt.max_score,
             "answers": [{"position": a.position, "try": a.try_number, "question": a.question_id,
                          "version": a.question_version.version, "response": a.response,
-                         **({"score": a.score, "status": a.status} if shown else {}),
+                         **({"score": a.score, "status": a.status} if a.question_id not in hidden else {}),
                          "answered_at": _iso(a.answered_at), "seconds": a.seconds_taken}
                         for a in answers],
         })
+    reviews = list(db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner).order_by(ReviewLog.reviewed_at)))
+    reviewed_hidden = withheld(None, {r.question_id for r in reviews}, holds)
     return {
         "account": None if user is None else {
             "username": user.username, "role": user.role, "created_at": _iso(user.created_at),
@@ -154,9 +159,10 @@ def export_owner_data(owner: str, user: User | None) -> dict:
         "cards": [{"question": c.question_id, "state": c.state, "step": c.step, "stability": c.stability,
                    "difficulty": c.difficulty, "due": _iso(c.due), "last_review": _iso(c.last_review)}
                   for c in db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner))],
-        "reviews": [{"question": r.question_id, "source": r.source, "rating": r.rating, "score": r.score,
-                     "response": r.response, "reviewed_at": _iso(r.reviewed_at), "seconds": r.seconds_taken}
-                    for r in db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner).order_by(ReviewLog.reviewed_at))],
+        "reviews": [{"question": r.question_id, "source": r.source, "response": r.response,
+                     **({"rating": r.rating, "score": r.score} if r.question_id not in reviewed_hidden else {}),
+                     "reviewed_at": _iso(r.reviewed_at), "seconds": r.seconds_taken}
+                    for r in reviews],
     }
 
 

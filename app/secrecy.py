@@ -6,12 +6,17 @@ Two things every view that shows questions before they are answered goes through
 - held-back questions: those an assignment uses while its answers are not yet shown ("never",
   or "after_due" before the due date) stay out of lesson tests, practice, spaced review, Anki
   decks, bank exports and the API for everyone but the instructors of that assignment's class;
-  and until the rule allows, a student's own attempt shows only its total (:func:`answers_shown`).
+  and until the rule allows, a student's own attempt shows only its total (:func:`answers_shown`);
+- what is shown about a question already met (an attempt's page and result, review feedback, the
+  data export) goes through :func:`withheld`, so an attempt opened before an exam was set shows
+  none of that exam's keys either.
 """
 
 import hashlib
 import hmac
 import random
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -54,16 +59,17 @@ def _viewer_id() -> int | None:
     return user.id if user is not None and user.role in ("instructor", "admin") else None
 
 
-def held_back_ids(now: datetime | None = None) -> set[str]:
-    """Ids of the questions whose key an assignment still keeps from the current viewer.
+def held_back(now: datetime | None = None) -> dict[str, datetime | None]:
+    """The questions whose key an assignment still keeps from the current viewer, each with the moment it
+    comes back (None: no date will bring it back, the review option is "never" or there is no due date).
 
     An assignment holds its questions back while its review option is "never", or "after_due"
     and the due date has not passed (no due date: never passes); its class's instructors and
-    co-instructors still see them. Assignments keep question ids as a JSON list, so the union
-    is made here rather than in SQL.
+    co-instructors still see them. A question several assignments hold comes back with the last of
+    them. Assignments keep question ids as a JSON list, so the union is made here rather than in SQL.
     """
     now = now or datetime.now(timezone.utc)
-    query = sa.select(Assignment.question_ids).where(sa.or_(
+    query = sa.select(Assignment.question_ids, Assignment.review_option, Assignment.due_at).where(sa.or_(
         Assignment.review_option == "never",
         sa.and_(Assignment.review_option == "after_due", sa.or_(Assignment.due_at.is_(None), Assignment.due_at > now))))
     viewer = _viewer_id()
@@ -71,7 +77,48 @@ def held_back_ids(now: datetime | None = None) -> set[str]:
         taught = sa.union(sa.select(Classroom.id).where(Classroom.instructor_id == viewer),
                           sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == viewer))
         query = query.where(Assignment.classroom_id.not_in(taught))
-    return {question_id for question_ids in db.session.scalars(query) for question_id in question_ids}
+    until: dict[str, datetime | None] = {}
+    for question_ids, option, due_at in db.session.execute(query):
+        release = aware(due_at) if option == "after_due" and due_at else None
+        for question_id in question_ids:
+            known = until.get(question_id, release)
+            until[question_id] = None if known is None or release is None else max(known, release)
+    return until
+
+
+def comes_back(until: datetime | None) -> str:
+    """When a held-back key is shown again, in words."""
+    return f"after {until:%d %b %Y, %H:%M} UTC" if until else "when the exam's instructor shows its answers"
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Why a question's key, mark and right/wrong are not shown to a learner now."""
+
+    reason: str
+    answerable: bool  # an assignment's own questions are still answered; a held-back one in practice or a lesson test is not
+
+
+def withheld(attempt: Attempt | None, question_ids: Iterable[str],
+             holds: dict[str, datetime | None] | None = None) -> dict[str, Withheld]:
+    """The one rule for what a learner is shown about questions they met in ``attempt`` (None: in spaced review):
+    every question while the attempt's assignment keeps its answers (:func:`answers_shown`), and any question an
+    assignment holds back now (:func:`held_back`), whenever the attempt or review was opened: a practice or
+    test attempt started before the exam was set must not give its keys away, nor take answers to them."""
+    holds = held_back() if holds is None else holds
+    in_assignment = attempt is not None and attempt.assignment is not None
+    own = None
+    if in_assignment and not answers_shown(attempt):
+        later = "after the due date" if attempt.assignment.review_option == "after_due" else "not at all"
+        own = Withheld(f"Your instructor shows this assignment's answers {later}; until then only your total shows.", True)
+    hidden = {}
+    for question_id in question_ids:
+        if question_id in holds:
+            hidden[question_id] = Withheld(f"This question is part of an exam whose answers are not shown yet; it comes "
+                                           f"back {comes_back(holds[question_id])}.", in_assignment)
+        elif own is not None:
+            hidden[question_id] = own
+    return hidden
 
 
 def open_to_learners(now: datetime | None = None) -> sa.ColumnElement[bool]:
@@ -79,7 +126,7 @@ def open_to_learners(now: datetime | None = None) -> sa.ColumnElement[bool]:
     instructor's draft or a class's bank), and not held back from this viewer by an assignment. Every
     learner-facing query (tests, practice, review, the due badge, the forecast, mastery, Anki, the API)
     goes through it, so the three rules cannot drift apart."""
-    return sa.and_(Question.retired.is_(False), Question.bank == "course", Question.id.not_in(held_back_ids(now)))
+    return sa.and_(Question.retired.is_(False), Question.bank == "course", Question.id.not_in(list(held_back(now))))
 
 
 def answers_shown(attempt: Attempt, now: datetime | None = None) -> bool:

@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/answer_secrecy.py (or `make bench`). Prints numbers; asserts nothing.
 
 Times (1) the pure mapping: the opaque form of every shipped question, and reading a submitted
-answer back through it; (2) ``held_back_ids`` and a practice page (GET /attempts/<id>?q=0, the
+answer back through it; (2) ``held_back`` and a practice page (GET /attempts/<id>?q=0, the
 whole trade bank's forms made for it) through Flask on SQLite as the number of assignments whose
 answers are hidden grows (0, 100, 1,000; 20 questions each). Medians of 30 runs.
 """
@@ -89,13 +89,13 @@ def main() -> None:
         token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
         started = client.post("/lessons/trade/quiz/start", data={"mode": "practice", "csrf_token": token})
         attempt = started.headers["Location"]
-        from app.secrecy import held_back_ids
+        from app.secrecy import held_back
 
         for count in (0, 100, 1000):
             hide(app, count)
             with app.test_request_context():
-                held = median_ms(held_back_ids)
-            print(f"{count:5} hidden assignments: held_back_ids {held:.2f} ms; "
+                held = median_ms(held_back)
+            print(f"{count:5} hidden assignments: held_back {held:.2f} ms; "
                   f"practice page {median_ms(lambda: client.get(attempt + '?q=0')):.1f} ms")
 
 

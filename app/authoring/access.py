@@ -2,10 +2,12 @@
 
 Refusals follow one rule. A question you may not view answers 404, exactly as a question that does
 not exist (its id is words its author chose, so even its existence stays private); a question you
-may view but not change answers 403 with the reason. Classes and assignments are numbered, not
+may view but not change answers 403 with the reason, and so does one you could view but another
+class's exam holds back now (until when, if a due date says). Classes and assignments are numbered, not
 named, so another instructor's answer 403 ("belongs to another instructor"), as before.
 """
 
+from dataclasses import replace
 from functools import wraps
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from app.course.bank import ID_PATTERN
 from app.course.ownership import Actor, QuestionFacts, may
 from app.extensions import db
 from app.models import Assignment, Classroom, ClassroomInstructor, Question, QuestionShare, User
+from app.secrecy import comes_back, held_back
 
 TEACHING_ROLES = ("instructor", "admin")
 
@@ -94,10 +97,11 @@ def current_actor() -> Actor:
     return Actor(current_user.id, current_user.role, taught_classroom_ids(current_user))
 
 
-def question_facts(question: Question) -> QuestionFacts:
-    """A question's bank, author, class and the instructors it is shared with."""
+def question_facts(question: Question, holds: dict | None = None) -> QuestionFacts:
+    """A question's bank, author, class, the instructors it is shared with, and whether it is in ``holds``
+    (what :func:`app.secrecy.held_back` keeps from the current user; without it, edits only are asked about)."""
     shared = frozenset(db.session.scalars(sa.select(QuestionShare.user_id).where(QuestionShare.question_id == question.id)))
-    return QuestionFacts(question.bank, question.author_id, question.classroom_id, shared)
+    return QuestionFacts(question.bank, question.author_id, question.classroom_id, shared, question.id in (holds or {}))
 
 
 def may_question(permission: str, question: Question, actor: Actor | None = None) -> bool:
@@ -116,9 +120,13 @@ def question_or_abort(question_id: str, permission: str) -> Question:
     # Every stored id passes the bank's id rule; anything else (a NUL, 10,000 characters) is simply absent.
     question = db.session.get(Question, question_id) if ID_PATTERN.fullmatch(question_id or "") else None
     actor = current_actor()
-    facts = question_facts(question) if question is not None else None
-    if facts is None or not may("view", facts, actor):
+    holds = held_back() if question is not None else {}
+    facts = question_facts(question, holds) if question is not None else None
+    if facts is None or not may("view", replace(facts, held_back=False), actor):
         abort(404, description=f"There is no question “{question_id}”.")
+    if not may("view", facts, actor):
+        abort(403, description=f"Another class's exam uses this question and does not show its answers yet, so only "
+                               f"that class's instructors may view, copy or use it; it comes back {comes_back(holds[question.id])}.")
     if not may(permission, facts, actor):
         if permission == "publish":
             abort(403, description="Only an administrator publishes questions into the course bank.")
@@ -127,12 +135,15 @@ def question_or_abort(question_id: str, permission: str) -> Question:
 
 
 def listed_questions(actor: Actor):
-    """The SQL condition for the questions an instructor's lists and exports hold: the course bank, their own
-    bank, questions shared with them and the banks of the classes they teach. An admin's lists are the same
-    (every class counting as taught), not every instructor's drafts, though an admin may open any of them."""
+    """The SQL condition for the questions an instructor's lists, exports and assignment pools hold: the course
+    bank, their own bank, questions shared with them and the banks of the classes they teach, less what another
+    class's exam holds back from them (as :func:`app.course.ownership.may` says). An admin's lists are the same
+    (every class counting as taught, nothing held back), not every instructor's drafts, though an admin may open
+    any of them."""
     shared = sa.select(QuestionShare.question_id).where(QuestionShare.user_id == actor.user_id)
+    not_held = Question.id.not_in([] if actor.role == "admin" else list(held_back()))
     return sa.or_(
-        Question.bank == "course",
+        sa.and_(Question.bank == "course", not_held),
         sa.and_(Question.bank == "instructor", Question.author_id == actor.user_id),
         sa.and_(Question.bank == "class", Question.classroom_id.in_(list(actor.taught_classes))),
-        Question.id.in_(shared))
+        sa.and_(Question.id.in_(shared), not_held))

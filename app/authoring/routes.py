@@ -10,7 +10,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import classroom_or_abort, instructor_required, taught_classroom_ids
+from app.authoring.access import classroom_or_abort, current_actor, instructor_required, listed_questions, taught_classroom_ids
 from app.authoring.forms import AssignmentForm, ClassroomForm, ConfirmForm, UsernameForm
 from app.extensions import db
 from app.models import (Assignment, Classroom, ClassroomInstructor, Enrollment, Lesson, Question, QuestionShare,
@@ -143,14 +143,14 @@ def new_assignment(classroom_id: int):
 
 def question_pool(lesson_ids: list[int], tag: str, classroom: Classroom) -> list[tuple[str, int]]:
     """(question id, lesson id) of the live questions of these lessons an assignment of ``classroom`` draws from,
-    only those tagged ``tag`` if given: the course bank, my own questions, those shared with me and the class's bank."""
+    only those tagged ``tag`` if given: what my lists hold (``listed_questions``: the course bank, my own
+    questions, those shared with me, less what another class's exam holds back), of class banks only this class's."""
     shared = sa.select(QuestionShare.question_id).where(QuestionShare.user_id == current_user.id)
     rows = db.session.execute(
         sa.select(Question.id, Question.lesson_id, QuestionVersion.data)
         .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
-        .where(Question.lesson_id.in_(lesson_ids), Question.retired.is_(False), sa.or_(
-            Question.bank == "course", sa.and_(Question.bank == "instructor", Question.author_id == current_user.id),
-            sa.and_(Question.bank == "class", Question.classroom_id == classroom.id), Question.id.in_(shared)))
+        .where(Question.lesson_id.in_(lesson_ids), Question.retired.is_(False), listed_questions(current_actor()), sa.or_(
+            Question.bank != "class", Question.classroom_id == classroom.id, Question.id.in_(shared)))
         .order_by(Question.lesson_id, Question.position)).all()
     return [(ident, lesson_id) for ident, lesson_id, data in rows
             if not tag or tag in {t.lower() for t in data.get("tags", [])}]

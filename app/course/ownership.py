@@ -11,6 +11,10 @@ A question sits in one of three banks:
 - **class**: a class's bank. The class's owner and co-instructors view, use and edit its questions;
   shares work as for drafts.
 
+A question another class's exam holds back (its answers not shown to that class yet) is neither viewed nor
+used by instructors who cannot edit it: reading its key or setting it with answers shown would give the exam
+away. Its editors keep it (they wrote it), and so do admins, who moderate.
+
 An admin may do everything, and only an admin publishes (moves a version into the course bank).
 Students may do nothing here: they meet questions only through quizzes and assignments.
 """
@@ -36,12 +40,14 @@ class Actor:
 
 @dataclass(frozen=True)
 class QuestionFacts:
-    """What the rules need to know about a question: its bank, author, class and shares."""
+    """What the rules need to know about a question: its bank, author, class, shares, and whether an exam of a
+    class the asker does not teach holds it back now."""
 
     bank: str
     author_id: int | None = None
     classroom_id: int | None = None
     shared_with: frozenset[int] = field(default_factory=frozenset)
+    held_back: bool = False
 
 
 def may(permission: str, question: QuestionFacts, actor: Actor) -> bool:
@@ -57,14 +63,14 @@ def may(permission: str, question: QuestionFacts, actor: Actor) -> bool:
     if actor.role != "instructor" or permission == "publish":
         return False
     if question.bank == "course":
-        return permission != "edit"
+        return permission != "edit" and not question.held_back
     if question.bank == "instructor":
         editor = question.author_id is not None and question.author_id == actor.user_id
     elif question.bank == "class":
         editor = question.classroom_id is not None and question.classroom_id in actor.taught_classes
     else:
         return False
-    return editor or (permission != "edit" and actor.user_id in question.shared_with)
+    return editor or (permission != "edit" and actor.user_id in question.shared_with and not question.held_back)
 
 
 def version_diff(previous: dict | None, requested: dict, previous_label: str, requested_label: str) -> list[str]:

@@ -23,7 +23,7 @@ from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
 from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
-from app.secrecy import answers_shown, open_to_learners, with_answer_form
+from app.secrecy import answers_shown, open_to_learners, with_answer_form, withheld
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
@@ -55,17 +55,20 @@ def live_versions(lesson_id: int) -> list[QuestionVersion]:
 
 
 def attempt_items(attempt: Attempt) -> list[dict]:
-    """The attempt's layout joined with the exact question versions it showed, their lessons, and the
-    opaque answer form of each (values scoped to this attempt)."""
+    """The attempt's layout joined with the exact question versions it showed, their lessons, the
+    opaque answer form of each (values scoped to this attempt) and, if its key is kept from the learner
+    now, why (``withheld``: checked when shown, since an exam may have been set after the draw)."""
     version_ids = [entry["version_id"] for entry in attempt.layout]
     versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
     slugs = dict(db.session.execute(
         sa.select(Question.id, Lesson.slug).join(Lesson, Lesson.id == Question.lesson_id)
         .where(Question.id.in_([entry["question"] for entry in attempt.layout]))).all())
+    hidden = withheld(attempt, [entry["question"] for entry in attempt.layout])
     return [
         with_answer_form({"position": position, "field": f"q{position}", "order": entry["order"],
                           "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
-                          "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]]},
+                          "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]],
+                          "withheld": hidden.get(entry["question"])},
                          f"attempt:{attempt.public_id}")
         for position, entry in enumerate(attempt.layout)
     ]
@@ -162,7 +165,7 @@ def practice_view(current: Attempt, items: list[dict]):
     tries = answers_by_position(current)
     finished = {pos for pos, answers in tries.items()
                 if answers[-1].status == "correct" or len(answers) >= PRACTICE_MAX_TRIES}
-    default = next((item["position"] for item in items if item["position"] not in finished), 0)
+    default = next((item["position"] for item in items if item["position"] not in finished and not item["withheld"]), 0)
     position = request.args.get("q", default, type=int)
     if not 0 <= position < len(items):
         abort(404, description=f"This attempt has questions 1 to {len(items)}; there is no question {position + 1}.")
@@ -220,9 +223,15 @@ def submit(public_id: str):
 
 
 def close_test(current: Attempt, items: list[dict], responses: list, retention: float | None = None) -> bool:
-    """Score a test attempt with ``responses`` and store everything, once; False if already closed."""
+    """Score a test attempt with ``responses`` and store everything, once; False if already closed.
+
+    A question an exam now holds back is not answered outside that exam: it is stored unanswered
+    (a mark for it, even in the total, would tell right from wrong) and kept out of spaced review.
+    """
     if not claim_submission(current):
         return False
+    responses = [None if item["withheld"] and not item["withheld"].answerable else response
+                 for item, response in zip(items, responses, strict=True)]
     outcomes = [record_answer(current, item, response, 1, current.submitted_at, None)
                 for item, response in zip(items, responses, strict=True)]
     current.score = sum(outcome.score for outcome in outcomes)
@@ -230,6 +239,7 @@ def close_test(current: Attempt, items: list[dict], responses: list, retention: 
         # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
         record_retrievals(current.owner_key, [
             retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
+            if not item["withheld"]
         ], "test", current.submitted_at, retention if retention is not None else review_settings()[0])
     db.session.commit()
     return True
@@ -266,6 +276,9 @@ def check(public_id: str):
     position = form.position.data
     if position >= len(items):
         abort(400, description=f"This attempt has no question {position + 1}.")
+    hold = items[position]["withheld"]
+    if hold and not hold.answerable:
+        abort(403, description=f"{hold.reason} Checking it waits until then; nothing was saved.")
     back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
     earlier = answers_by_position(current).get(position, [])
     done = earlier and (earlier[-1].status == "correct" or len(earlier) >= PRACTICE_MAX_TRIES)

@@ -16,7 +16,7 @@ from app.learning import bp
 from app.ratelimits import anki_decks
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
-from app.secrecy import answer_key, held_back_ids, open_to_learners, secret_rng, with_answer_form
+from app.secrecy import answer_key, held_back, open_to_learners, secret_rng, with_answer_form, withheld
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -134,7 +134,7 @@ def answer_card(card_id: int):
     if card_state(card).due > now:
         flash("That card was already reviewed; here is the next one.")
         return redirect(url_for("learning.review"))
-    if card.question_id in held_back_ids(now):
+    if card.question_id in held_back(now):
         abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
                                "it comes back to your reviews when they are. Nothing was saved.")
     if db.session.scalar(sa.select(Question.bank).where(Question.id == card.question_id)) != "course":
@@ -189,12 +189,14 @@ def own_log(log_id: int) -> ReviewLog:
 
 @bp.route("/review/done/<int:log_id>")
 def review_feedback(log_id: int):
-    """Feedback on one review: right or wrong, the answer, why, and a self-rating if it was right."""
+    """Feedback on one review: right or wrong, the answer, why, and a self-rating if it was right; none of it
+    while an exam holds the question back (the review may be older than the exam)."""
     log = own_log(log_id)
     version = db.session.get(QuestionVersion, log.question_version_id)
     lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == log.question_id))
-    can_rate = log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW
-    return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html,
+    hold = withheld(None, [log.question_id]).get(log.question_id)
+    can_rate = not hold and log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW
+    return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html, withheld=hold,
                            outcome=score(version.data, log.response), lesson=lesson, can_rate=can_rate,
                            rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
 
@@ -212,6 +214,9 @@ def rate_review(log_id: int):
     choice = (request.form.get("rating") or "").lower()
     if not form.validate_on_submit() or choice not in SELF_RATINGS:
         abort(400, description="Rate the card Hard, Good or Easy.")
+    hold = withheld(None, [log.question_id]).get(log.question_id)
+    if hold:  # whether a rating is accepted would tell a right answer from a wrong one
+        abort(403, description=f"{hold.reason} Nothing was saved.")
     if log.score < 1.0 or not _is_latest(log) or datetime.now(timezone.utc) - aware(log.reviewed_at) >= SELF_RATING_WINDOW:
         abort(400, description="Only the latest review of a card answered correctly, within the hour, can be rated.")
     card = db.session.get(ReviewCard, log.card_id)

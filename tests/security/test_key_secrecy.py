@@ -30,7 +30,7 @@ from app.course.quiz import (
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import (
-    Assignment, Attempt, ClassOverride, Lesson, Question, QuestionVersion, ReviewCard, User,
+    Answer, Assignment, Attempt, ClassOverride, Lesson, Question, QuestionVersion, ReviewCard, User,
 )
 from tests.conftest import AuthActions, csrf_token
 from tests.test_api import token_for
@@ -697,3 +697,122 @@ def test_analysis_attempt_and_regrade_show_only_what_the_class_saw(app):
     plan = person(app, "admin1", "admin").get(f"/teach/questions/{question_id}/regrade").get_data(as_text=True)
     assert attempt_a2 not in plan and attempt_b not in plan  # answered on the version their class uses
     assert attempt_a in plan and "teacher-a-own-ve" in plan  # the bank-version answer is marked with class A's version
+
+
+# --- Red team 1: held back when an item is shown or checked, not only when an attempt is drawn ---
+
+def course_question_ids(app, slug="trade") -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Question.id).join(Lesson, Lesson.id == Question.lesson_id)
+                                       .where(Lesson.slug == slug, Question.bank == "course").order_by(Question.position)))
+
+
+def open_attempt(client, mode: str) -> str:
+    token = csrf_token(client, "/lessons/trade/quiz")
+    return client.post("/lessons/trade/quiz/start", data={"mode": mode, "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
+
+
+def attempt_layout(app, public_id) -> list[dict]:
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion))}
+        return [{"data": versions[e["version_id"]].data, "html": versions[e["version_id"]].html} for e in attempt.layout]
+
+
+def answer_rows(app, public_id) -> list[tuple[int, int, object]]:
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        return [(a.position, a.try_number, a.response) for a in db.session.scalars(
+            sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))]
+
+
+def shows_no_key(page: str, items: list[dict]) -> None:
+    """Neither a key, a verdict, a mark nor an explanation of any of ``items``."""
+    for leak in ("The answer", "status-", "Not quite", "Correct", "Incorrect", "Partly correct", "mark ", "Mark for"):
+        assert leak not in page, leak
+    for item in items:
+        explanation = item["html"]["explanation"].strip()
+        assert not explanation or explanation not in page
+
+
+@pytest.mark.parametrize("option", ["never", "after_due"])
+def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_keys(app, option):
+    teacher = person(app, "teachA", "instructor")
+    classroom_id, code = create_class(teacher)
+    student = person(app, "stu1")
+    join(student, code)
+    practice, test = open_attempt(student, "practice"), open_attempt(student, "test")
+    practice_items, test_items = attempt_layout(app, practice), attempt_layout(app, test)
+    # Before the exam: one wrong try in practice (its card then reviewed once, wrongly).
+    token = csrf_token(student, f"/attempts/{practice}")
+    first = shown(app, practice, {**form_values(practice_items[0]["data"], "q0", wrong_response(practice_items[0]["data"])),
+                                  "position": 0, "try_number": 1, "csrf_token": token})
+    assert student.post(f"/attempts/{practice}/check", data=first).status_code == 302
+    with app.app_context():
+        card = db.session.scalar(sa.select(ReviewCard).where(ReviewCard.question_id == practice_items[0]["data"]["id"]))
+        card.due = datetime.now(timezone.utc) - timedelta(days=1)
+        db.session.commit()
+        card_id = card.id
+    reviewed = student.post(f"/review/{card_id}", data={"csrf_token": csrf_token(student, "/review")})
+    feedback_path = reviewed.headers["Location"]
+    assert "The answer" in student.get(feedback_path).get_data(as_text=True)
+
+    due = datetime.now(timezone.utc) + timedelta(days=3)
+    assignment_id = assignment_in_class(app, classroom_id, course_question_ids(app), option,
+                                        due_at=due if option == "after_due" else None)
+    comes_back = f"after {due:%d %b %Y}" if option == "after_due" else "when"
+
+    # The pre-opened practice attempt: no key, no verdict, and every Check refused with the reason.
+    stored = answer_rows(app, practice)
+    for position, item in enumerate(practice_items):
+        page = student.get(f"/attempts/{practice}?q={position}").get_data(as_text=True)
+        shows_no_key(page, [item])
+        assert "part of an exam whose answers are not shown yet" in page and comes_back in page
+        for response in (wrong_response(item["data"]), key_response(item["data"])):
+            values = shown(app, practice, {**form_values(item["data"], f"q{position}", response), "position": position,
+                                           "try_number": 2 if position == 0 else 1, "csrf_token": token})
+            refused = student.post(f"/attempts/{practice}/check", data=values)
+            text = refused.get_data(as_text=True)
+            assert refused.status_code == 403 and "part of an exam whose answers are not shown yet" in text
+            assert "it comes back" in text and "The answer" not in text
+    assert answer_rows(app, practice) == stored
+    assert student.post(f"/attempts/{practice}/finish", data={"csrf_token": token}).status_code == 302
+    shows_no_key(student.get(f"/attempts/{practice}/result").get_data(as_text=True), practice_items)
+
+    # The pre-opened test attempt, submitted with the key: no per-question mark, verdict or key, and nothing scored.
+    keys = {}
+    for position, item in enumerate(test_items):
+        keys.update(form_values(item["data"], f"q{position}", key_response(item["data"])))
+    page = student.get(f"/attempts/{test}").get_data(as_text=True)
+    assert "part of an exam whose answers are not shown yet" in page and 'name="q0' not in page
+    submitted = student.post(f"/attempts/{test}/submit", data={**shown(app, test, keys), "submit": "Submit answers",
+                                                              "csrf_token": csrf_token(student, f"/attempts/{test}")})
+    assert submitted.status_code == 302
+    result = student.get(f"/attempts/{test}/result").get_data(as_text=True)
+    shows_no_key(result, test_items)
+    assert "You scored <strong>0.0</strong>" in result
+    assert all(response is None for _, _, response in answer_rows(app, test))
+
+    # The earlier review's feedback page no longer shows the key; rating it is refused.
+    feedback = student.get(feedback_path).get_data(as_text=True)
+    shows_no_key(feedback, [practice_items[0]])
+    assert "part of an exam whose answers are not shown yet" in feedback
+    rated = student.post(f"{feedback_path}/rate", data={"rating": "easy", "csrf_token": csrf_token(student, feedback_path)})
+    assert rated.status_code == 403
+
+    # The data export: answers and reviews of held-back questions keep no score, status or rating.
+    export = json.loads(student.get("/account/export").data)
+    for attempt in export["attempts"]:
+        assert all("score" not in a and "status" not in a for a in attempt["answers"]), attempt["id"]
+    assert export["reviews"] and all("score" not in r and "rating" not in r for r in export["reviews"])
+
+    # Once the rule allows (the due date passes, or the exam is taken down), the keys come back.
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        if option == "after_due":
+            assignment.due_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        else:
+            db.session.delete(assignment)
+        db.session.commit()
+    assert "The answer" in student.get(f"/attempts/{practice}/result").get_data(as_text=True)
+    assert "The answer" in student.get(feedback_path).get_data(as_text=True)

@@ -369,3 +369,41 @@ def test_only_admins_write_lessons(app):
     assert refused.status_code == 403 and "Only an administrator adds lessons" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == "x")) is None
+
+
+# --- Red team 2: another class's exam holds its questions back from other instructors ----------
+
+@pytest.mark.parametrize("option", ["never", "after_due"])
+def test_another_classes_exam_holds_its_questions_back_from_other_instructors(app, option):
+    teach_a, teach_b, admin = (person(app, "teachA", "instructor"), person(app, "teachB", "instructor"),
+                               person(app, "admin1", "admin"))
+    class_a, _ = create_class(teach_a, "Class A")
+    class_b, _ = create_class(teach_b, "Class B")
+    with app.app_context():
+        held = list(db.session.scalars(sa.select(Question.id).where(Question.lesson_id == lesson_id(app), Question.bank == "course")))
+        types = dict(db.session.execute(sa.select(Question.id, Question.type).where(Question.id.in_(held))).all())
+    due = datetime.now(timezone.utc) + timedelta(days=3)
+    create_assignment(app, teach_a, class_a, review_option=option, question_count=len(held),
+                      **({"due_at": due.strftime("%Y-%m-%dT%H:%M")} if option == "after_due" else {}))
+    comes_back = f"after {due:%d %b %Y}" if option == "after_due" else "when"
+    for question_id in held[:4]:
+        for path in (f"/teach/questions/{question_id}", f"/teach/questions/new/{types[question_id]}?copy={question_id}",
+                     f"/teach/questions/{question_id}/override", f"/teach/questions/{question_id}/regrade"):
+            refused = teach_b.get(path)
+            text = refused.get_data(as_text=True)
+            assert refused.status_code == 403, path
+            if not path.endswith("/regrade"):  # regrading a course question is an admin's anyway
+                assert "Another class" in text and "exam uses this question" in text and comes_back in text, path
+        overridden = post(teach_b, f"/teach/questions/{question_id}/override", {"classroom": class_b})
+        assert overridden.status_code == 403
+        for allowed in (teach_a, admin):  # the class's instructor and admins (who moderate) still see it
+            assert allowed.get(f"/teach/questions/{question_id}").status_code == 200
+    listed = teach_b.get("/teach/questions?lesson=trade").get_data(as_text=True)
+    assert not [q for q in held if f"/teach/questions/{q}\"" in listed]
+    assert all(f"/teach/questions/{q}\"" in teach_a.get("/teach/questions?lesson=trade").get_data(as_text=True) for q in held)
+    exported = teach_b.get("/teach/lessons/trade/bank.yaml").get_data(as_text=True)
+    assert not [q for q in held if f"id: {q}\n" in exported]
+    pooled = post(teach_b, f"/teach/classes/{class_b}/assignments/new",
+                  {"title": "Copycat", "lessons": [lesson_id(app)], "question_count": 1,
+                   "grading_method": "highest", "review_option": "immediately"})
+    assert pooled.status_code == 400 and "Only 0 questions match" in pooled.get_data(as_text=True)
