@@ -58,8 +58,10 @@ SCHEMAS = {
         "id": {"type": "string"}, "lesson": {"type": "string"}, "score": {"type": "number"}, "max_score": {"type": "number"},
         "submitted_at": {"type": ["string", "null"]},
         "questions": {"type": "array", "items": {"type": "object", "required": ["id", "score", "status", "explanation_html"], "properties": {
-            "id": {"type": "string"}, "score": {"type": "number"},
-            "status": {"enum": ["correct", "partial", "wrong", "unanswered"]}, "explanation_html": {"type": "string"}}}}}},
+            "id": {"type": "string"}, "score": {"type": ["number", "null"]},
+            "status": {"enum": ["correct", "partial", "wrong", "unanswered", None]}, "explanation_html": {"type": ["string", "null"]},
+            "withheld": {"type": "string", "description": "Why score, status and explanation are null: an exam holds this "
+                                                          "question back, and when it comes back."}}}}}},
     "Progress": {"type": "object", "required": ["course_mastery", "lessons"], "properties": {
         "course_mastery": {"type": "integer"},
         "lessons": {"type": "array", "items": {"type": "object", "required": ["slug", "mastery", "coverage", "accuracy", "attempts", "best", "latest", "read", "minutes"], "properties": {

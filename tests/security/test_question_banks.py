@@ -29,6 +29,10 @@ DRAFT_OF_A = QuestionFacts("instructor", author_id=2, shared_with=frozenset({3})
 CLASS_10 = QuestionFacts("class", author_id=2, classroom_id=10)
 COURSE = QuestionFacts("course")
 ORPHAN = QuestionFacts("instructor", author_id=None)  # its author's account was deleted
+# Held back from the asker by an exam of a class they do not teach (red team 2).
+HELD_COURSE = QuestionFacts("course", held_back=True)
+HELD_DRAFT_OF_A = QuestionFacts("instructor", author_id=2, shared_with=frozenset({3}), held_back=True)
+HELD_CLASS_10 = QuestionFacts("class", author_id=2, classroom_id=10, held_back=True)
 
 
 @pytest.mark.parametrize(("question", "actor", "view", "use", "edit", "publish"), [
@@ -48,6 +52,11 @@ ORPHAN = QuestionFacts("instructor", author_id=None)  # its author's account was
     (ORPHAN, ADMIN, True, True, True, True),
     (QuestionFacts("class", classroom_id=None), TEACH_A, False, False, False, False),
     (QuestionFacts("somewhere"), TEACH_A, False, False, False, False),
+    (HELD_COURSE, TEACH_A, False, False, False, False),
+    (HELD_COURSE, ADMIN, True, True, True, True),  # admins moderate
+    (HELD_DRAFT_OF_A, TEACH_A, True, True, True, False),  # its author wrote the key
+    (HELD_DRAFT_OF_A, TEACH_B, False, False, False, False),  # shared with B, but another class's exam holds it
+    (HELD_CLASS_10, TEACH_C, True, True, True, False),  # the class's own instructors edit it
 ])
 def test_who_may_view_use_edit_and_publish_in_every_bank(question, actor, view, use, edit, publish):
     assert [may(p, question, actor) for p in ("view", "use", "edit", "publish")] == [view, use, edit, publish]
@@ -382,6 +391,10 @@ def test_another_classes_exam_holds_its_questions_back_from_other_instructors(ap
     with app.app_context():
         held = list(db.session.scalars(sa.select(Question.id).where(Question.lesson_id == lesson_id(app), Question.bank == "course")))
         types = dict(db.session.execute(sa.select(Question.id, Question.type).where(Question.id.in_(held))).all())
+    write(app, teach_a, "a-shared")  # teachA's draft, shared with teachB before it went into the exam
+    assert post(teach_a, "/teach/questions/a-shared/shares", {"username": "teachB"}).status_code == 302
+    assert teach_b.get("/teach/questions/a-shared").status_code == 200
+    held, types = ["a-shared", *held], {**types, "a-shared": "single_choice"}
     due = datetime.now(timezone.utc) + timedelta(days=3)
     create_assignment(app, teach_a, class_a, review_option=option, question_count=len(held),
                       **({"due_at": due.strftime("%Y-%m-%dT%H:%M")} if option == "after_due" else {}))
