@@ -25,6 +25,7 @@ import yaml
 from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_problem
 from app.course.limits import MAX_FIELD_CHARS, UNLIMITED, Budget, oversized
 from app.course.markup import render_block, render_inline
+from app.course.names import name_problem
 
 QUESTION_TYPES = (
     "single_choice", "multiple_response", "true_false", "short_answer",
@@ -539,6 +540,13 @@ def check_question(check: _Checker, q: LineDict, seen_ids: dict[str, int], ancho
     elif not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
         check.add(q.line_of("tags"), f"{where}: 'tags' must be a list of words")
         tags = None
+    else:  # imported tags (GIFT metadata, Moodle XML) come here too: one rule with the forms' names
+        problems = [(tag, name_problem(tag.strip())) for tag in tags]
+        for tag, problem in problems:
+            if problem:
+                check.add(q.line_of("tags"), f"{where}: tag {tag.strip()!r}: {problem}")
+        if any(problem for _, problem in problems):
+            tags = None
     body = None
     if qtype is not None:
         allowed = COMMON_FIELDS | TYPE_FIELDS[qtype]

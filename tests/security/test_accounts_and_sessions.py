@@ -22,7 +22,7 @@ from app.course.scheduling import aware
 from app.extensions import db
 from app.models import (ApiToken, Assignment, Attempt, Classroom, ClassroomInstructor, Enrollment, Lesson, LoginSession,
                         Question, QuestionVersion, ReviewCard, User)
-from app.validators import hidden_characters
+from app.course.names import hidden_characters
 from tests.conftest import PASSWORD, AuthActions, csrf_token, make_config
 from tests.test_teaching import create_assignment, create_class, join, person, take
 

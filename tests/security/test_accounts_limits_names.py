@@ -2,15 +2,20 @@
 the sessions, demoted instructors lose their classes, password checks are limited per account,
 look-alike and invisible names are refused, hosts and links under HTTPS."""
 
+import io
+import json
 import re
+from html import escape
 
 import sqlalchemy as sa
 
 from app.api.auth import new_token
 from app.extensions import db
-from app.models import ApiToken, User
+from app.course.bank import parse_bank_text
+from app.course.names import name_problem
+from app.models import ApiToken, Assignment, Classroom, Question, QuestionVersion, User
 from tests.conftest import PASSWORD, csrf_token
-from tests.test_teaching import create_class, person
+from tests.test_teaching import create_class, lesson_id, person
 
 
 NEW_PASSWORD = "Kathmandu-2002-hand"
@@ -24,6 +29,12 @@ def login_status(app, username: str, password: str) -> int:
     client = app.test_client()
     return client.post("/account/login", data={"username": username, "password": password,
                                                "csrf_token": csrf_token(client)}).status_code
+
+
+def upload(client, content: bytes, filename: str, lesson: int):
+    return client.post("/teach/import", data={"file": (io.BytesIO(content), filename), "lesson": lesson,
+                                              "csrf_token": csrf_token(client, "/teach/import")},
+                       content_type="multipart/form-data")
 
 
 def set_role(app, username: str, role: str) -> None:
@@ -108,3 +119,67 @@ def test_a_password_change_and_logging_out_everywhere_revoke_every_token(app):
     assert client.get("/api/v1/me/progress", headers=third).status_code == 401
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))) == 0
+
+
+# F-20 (red team 10b, 10c): names with nothing visible, fillers and zalgo; imported tags ----------
+
+INVISIBLE_NAMES = ["\u3164", "\u2800", "Class A\u034f", "\u17b5", "\u115f", "\u1160", "\uffa0", "Class\u180b A",
+                   "Class\ufe0f A", "Class\U000e0101 A", "Class\U000e0041 A", "\u2800\u2800",
+                   "Z\u0301\u0302\u0303algo", "\u0301\u0302", "\u3000"]
+
+
+def test_invisible_filler_and_zalgo_names_are_refused_everywhere(app):
+    teacher = person(app, "teacher", "instructor")
+    classroom_id, _ = create_class(teacher)
+    for name in INVISIBLE_NAMES:
+        made = post_form(teacher, "/teach/", {"name": name}, "/teach/")
+        assert made.status_code == 400, repr(name)
+        token = post_form(teacher, "/account/tokens", {
+            "name": name, "lifetime": "30", "scope": "read", "current": PASSWORD})
+        assert token.status_code == 400 and "bc_" not in token.get_data(as_text=True), repr(name)
+    titled = post_form(teacher, f"/teach/classes/{classroom_id}/assignments/new",
+                       {"title": "\u2800\u2800", "lessons": [lesson_id(app)], "question_count": 5, "grading_method": "highest",
+                        "review_option": "immediately"}, f"/teach/classes/{classroom_id}/assignments/new")
+    assert titled.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Classroom.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+    assert post_form(teacher, "/teach/", {"name": "Tiếng Việt 한국어 हिन्दी"}, "/teach/").status_code == 302
+
+
+def test_a_zalgo_refusal_says_why():
+    assert "at most 2 combining marks" in name_problem("Z\u0301\u0302\u0303algo")
+    assert "U+3164 (HANGUL FILLER)" in name_problem("\u3164")
+    assert name_problem("Ünïcode Tiếng Việt اردو") is None
+
+
+HOSTILE_TAGS = ["\u202etxt.exe", "\u200b", "a\u0000b", "\u3164", "Z\u0301\u0302\u0303"]
+
+
+def test_imported_tags_follow_the_name_rule_and_the_question_is_skipped_with_its_line(app):
+    teacher = person(app, "teacher", "instructor")
+    for number, tag in enumerate(HOSTILE_TAGS):
+        meta = json.dumps({"id": f"hostile-{number}", "tags": [tag]})
+        gift = f"::fine{number}:: Is water wet? {{T}}\n\n// backchannel: {meta}\n::hostile{number}:: Is fire cold? {{F}}\n"
+        report = upload(teacher, gift.encode("utf-8"), "tags.gift", lesson_id(app)).get_data(as_text=True)
+        assert "1 imported" in report and "1 skipped" in report and "line 4" in report, (repr(tag), report[-2000:])
+        if "\x00" in tag:
+            continue  # XML 1.0 cannot hold a NUL: such a file is refused whole, as not well-formed
+        xml = (f"<quiz>\n<question type=\"truefalse\"><name><text>xhostile{number}</text></name>"
+               f"<questiontext><text>Is fire cold?</text></questiontext><tags><tag><text>{escape(tag)}</text></tag></tags>"
+               "<answer fraction=\"0\"><text>true</text></answer><answer fraction=\"100\"><text>false</text></answer>"
+               "</question>\n</quiz>")
+        report = upload(teacher, xml.encode("utf-8"), "tags.xml", lesson_id(app)).get_data(as_text=True)
+        assert "1 skipped" in report and "line 2" in report and "tag " in report, (repr(tag), report[-2000:])
+    with app.app_context():
+        stored = [tag for data in db.session.scalars(sa.select(QuestionVersion.data).join(
+            Question, Question.id == QuestionVersion.question_id).where(Question.origin == "authored")) for tag in data["tags"]]
+    assert stored and not any(name_problem(tag) for tag in stored)
+
+
+def test_a_bank_file_tag_with_a_hidden_character_is_a_problem_with_its_line():
+    text = ("questions:\n- id: q1\n  type: true_false\n  prompt: Is water wet?\n  explanation: It is.\n"
+            "  lesson_anchor: key-facts\n  tags: [\"fine\", \"\\u202etxt.exe\"]\n  difficulty: easy\n  answer: true\n")
+    _, problems = parse_bank_text(text, "b.yaml", "b", {"key-facts"})
+    assert any(problem.line == 7 and "U+202E" in problem.message for problem in problems), problems
