@@ -22,6 +22,21 @@ def username_key(username: str) -> str:
     return unicodedata.normalize("NFKC", username).casefold()
 
 
+# ASCII look-alikes in usernames (which are ASCII: letters, digits, . - _), after case-folding: the
+# shapes that pass for l, o, m and w in common fonts. Kept small on purpose: each pair merges names.
+CONFUSABLE_SEQUENCES = (("rn", "m"), ("vv", "w"))
+CONFUSABLE_CHARACTERS = str.maketrans({"1": "l", "i": "l", "|": "l", "0": "o"})
+
+
+def username_skeleton(username: str) -> str:
+    """What a username looks like: its key with look-alikes folded (admin1, adminl, adminI, adrnin1 and
+    admln1 all give "admlnl"), so a new name cannot pass for an existing one."""
+    skeleton = username_key(username)
+    for sequence, replacement in CONFUSABLE_SEQUENCES:
+        skeleton = skeleton.replace(sequence, replacement)
+    return skeleton.translate(CONFUSABLE_CHARACTERS)
+
+
 # SQLite reuses the largest rowid after a delete unless a table says AUTOINCREMENT; an id that reaches a
 # cookie, a URL or an export must never name a second row. PostgreSQL's sequences never go back anyway.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
@@ -189,6 +204,9 @@ class User(UserMixin, db.Model):
     # The name as compared: NFKC-normalised and case-folded, unique, so "Admin1" or a full-width
     # look-alike cannot sit beside "admin1" even when two registrations race.
     username_key: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    # What the name looks like (``username_skeleton``), unique, so "adminl" cannot register beside
+    # "admin1", even in a race. Null only for accounts made before it whose look-alike came first.
+    username_skeleton: so.Mapped[str | None] = so.mapped_column(sa.String(40), unique=True)
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default="student")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -218,6 +236,7 @@ class User(UserMixin, db.Model):
     @so.validates("username")
     def _keep_username_key(self, _name: str, username: str) -> str:
         self.username_key = username_key(username)
+        self.username_skeleton = username_skeleton(username)
         return username
 
     def set_password(self, password: str) -> None:

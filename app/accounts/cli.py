@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.accounts.forms import USERNAME_TAKEN, look_alike_taken
 from app.accounts.rules import normalise_username, password_problem, username_problem
 from app.accounts.sessions import end_every_session
 from app.extensions import db
@@ -30,6 +31,8 @@ def create_admin(username: str, password: str) -> None:
     created = user is None
     if created and username_problem(username):
         raise click.BadParameter(username_problem(username), param_hint="username")
+    if created and look_alike_taken(username):
+        raise click.BadParameter(USERNAME_TAKEN, param_hint="username")
     problem = password_problem(password, username)
     if problem:
         raise click.BadParameter(problem, param_hint="password")

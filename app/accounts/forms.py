@@ -10,10 +10,10 @@ from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, Nu
 
 from app.accounts.rules import normalise_username, password_problem, username_problem
 from app.extensions import db
-from app.models import User, username_key
+from app.models import User, username_key, username_skeleton
 from app.validators import visible_text
 
-USERNAME_TAKEN = "That username is taken; choose another."
+USERNAME_TAKEN = "That username is taken (or one that looks the same is); choose another."
 
 
 def username_filter(value: str | None) -> str | None:
@@ -54,9 +54,14 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create my account")
 
     def validate_username(self, field) -> None:
-        taken = db.session.scalar(sa.select(User.id).where(User.username_key == username_key(field.data)))
-        if taken is not None:
+        if look_alike_taken(field.data):
             raise ValidationError(USERNAME_TAKEN)
+
+
+def look_alike_taken(username: str) -> bool:
+    """Whether an account has this name, as names compare, or one that looks the same (admin1, adminl)."""
+    return db.session.scalar(sa.select(User.id).where(sa.or_(
+        User.username_key == username_key(username), User.username_skeleton == username_skeleton(username)))) is not None
 
 
 class LoginForm(FlaskForm):

@@ -543,7 +543,7 @@ def test_an_expired_token_is_refused_with_the_reason(app):
 def test_tokens_made_before_the_migration_keep_reading_and_submitting_for_90_days(make_app):
     app = make_app("empty")
     with app.app_context():
-        downgrade(revision="-1")
+        downgrade(revision="b3f1c0d2a9e4")  # the revision before api tokens expired
         with db.engine.begin() as connection:
             connection.execute(sa.text("INSERT INTO \"user\" (username, username_key, password_hash, role, created_at, "
                                        "desired_retention, daily_review_limit) VALUES ('old', 'old', 'x', 'student', "

@@ -7,14 +7,17 @@ import json
 import re
 from html import escape
 
+import pytest
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+from werkzeug.security import generate_password_hash
 
 from app.api.auth import new_token
 from app.extensions import db
 from app.course.bank import parse_bank_text
 from app.course.names import name_problem
 from app.models import ApiToken, Assignment, Classroom, Question, QuestionVersion, User
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, AuthActions, csrf_token
 from tests.test_teaching import create_class, lesson_id, person
 
 
@@ -35,6 +38,11 @@ def upload(client, content: bytes, filename: str, lesson: int):
     return client.post("/teach/import", data={"file": (io.BytesIO(content), filename), "lesson": lesson,
                                               "csrf_token": csrf_token(client, "/teach/import")},
                        content_type="multipart/form-data")
+
+
+def count_users(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
 def set_role(app, username: str, role: str) -> None:
@@ -183,3 +191,44 @@ def test_a_bank_file_tag_with_a_hidden_character_is_a_problem_with_its_line():
             "  lesson_anchor: key-facts\n  tags: [\"fine\", \"\\u202etxt.exe\"]\n  difficulty: easy\n  answer: true\n")
     _, problems = parse_bank_text(text, "b.yaml", "b", {"key-facts"})
     assert any(problem.line == 7 and "U+202E" in problem.message for problem in problems), problems
+
+
+# F-07 (red team 10a): ASCII look-alikes of an existing name ------------------------------------
+
+@pytest.mark.parametrize("look_alike", ["adminl", "adminI", "admln1", "adrnin1", "ADMlN1", "adm1n1", "adminL"])
+def test_a_name_that_looks_like_an_existing_one_is_refused(app, look_alike):
+    AuthActions(app.test_client()).register("admin1")
+    response = AuthActions(app.test_client()).register(look_alike)
+    assert response.status_code == 400 and "That username is taken" in response.get_data(as_text=True)
+    assert count_users(app) == 1
+
+
+def test_names_that_only_share_letters_still_register(app):
+    for name in ("admin1", "admin2", "walter", "morn", "oliver"):
+        assert AuthActions(app.test_client()).register(name).status_code == 302, name
+    assert count_users(app) == 5
+
+
+def test_the_admin_command_refuses_a_look_alike(app, runner):
+    AuthActions(app.test_client()).register("admin1")
+    result = runner.invoke(args=["users", "create-admin", "adminl"], env={"BACKCHANNEL_ADMIN_PASSWORD": NEW_PASSWORD})
+    assert result.exit_code != 0 and "That username is taken" in result.output
+    assert count_users(app) == 1
+
+
+def test_existing_look_alikes_keep_working_after_the_migration(make_app):
+    """Accounts made before the skeleton: the later look-alike keeps its account and logs in, and no
+    third look-alike can register."""
+    app = make_app("empty")
+    with app.app_context():
+        downgrade(revision="c41d7e2a5b90")
+        for name in ("admin1", "adminl"):
+            db.session.execute(sa.text('INSERT INTO "user" (username, username_key, password_hash, role, created_at, '
+                                       'desired_retention, daily_review_limit) VALUES (:n, :n, :h, :r, '
+                                       'CURRENT_TIMESTAMP, 0.9, 50)'), {"n": name, "h": generate_password_hash(PASSWORD), "r": "student"})
+        db.session.commit()
+        upgrade()
+        skeletons = dict(db.session.execute(sa.text('SELECT username, username_skeleton FROM "user"')).all())
+    assert skeletons == {"admin1": "admlnl", "adminl": None}
+    assert login_status(app, "adminl", PASSWORD) == 302 and login_status(app, "admin1", PASSWORD) == 302
+    assert AuthActions(app.test_client()).register("adrnin1").status_code == 400
