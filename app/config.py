@@ -38,6 +38,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = HTTPS
+    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"  # for links built outside a request (the CLI)
     # Server-side login sessions (accounts.sessions): "Keep me logged in" lasts 30 days (ASVS 3.3.2
     # asks for re-authentication at least every 30 days), any other login a 12-hour school day.
     REMEMBER_COOKIE_DURATION = timedelta(days=30)

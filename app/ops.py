@@ -125,8 +125,25 @@ def end_session_quietly(exc: BaseException | None) -> None:
         db.session.registry.clear()  # the connection is already invalidated; drop the session too
 
 
+def canonical_host_and_scheme(wsgi_app, https: bool):
+    """Host names are case-insensitive (RFC 3986), but Werkzeug matches the Host header against
+    TRUSTED_HOSTS as sent: lower-case it first, so BC.EXAMPLE.ORG is bc.example.org. With
+    BACKCHANNEL_HTTPS the site is served over TLS (terminated in front of it), so the request's
+    scheme is https and absolute links (the API, join links) say so."""
+    def normalised(environ, start_response):
+        if "HTTP_HOST" in environ:
+            environ["HTTP_HOST"] = environ["HTTP_HOST"].lower()
+        if https:
+            environ["wsgi.url_scheme"] = "https"
+        return wsgi_app(environ, start_response)
+    return normalised
+
+
 def init_app(app: Flask) -> None:
     """Register the headers, the health check, the database-outage handler, a safe teardown and the JSON reader."""
+    if app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [host.lower() for host in app.config["TRUSTED_HOSTS"]]
+    app.wsgi_app = canonical_host_and_scheme(app.wsgi_app, app.config["HTTPS"])
     app.json = RequestJSONProvider(app)
     app.teardown_appcontext(end_session_quietly)
     app.before_request(refuse_nul_characters)

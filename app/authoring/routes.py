@@ -69,11 +69,10 @@ def add_co_instructor(classroom_id: int):
         abort(400, description="Name the instructor to add (a username of at most 40 characters). Nothing changed.")
     name = form.username.data.strip()
     user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
-    if user is None:
-        abort(400, description=f"There is no account called “{name}”. Nothing changed.")
-    if user.role not in ("instructor", "admin"):
-        abort(400, description=f"{user.username} is not an instructor; an administrator gives the instructor role first. "
-                               "Nothing changed.")
+    if user is None or user.role not in ("instructor", "admin"):
+        # One answer for both, so the form cannot be used to learn who has an account and who is a student.
+        abort(400, description=f"There is no instructor called “{name}”: check the name, or ask an administrator to "
+                               "give that account the instructor role. Nothing changed.")
     if user.id == current.instructor_id:
         abort(400, description=f"{user.username} owns this class already. Nothing changed.")
     if user.id in {teacher.id for teacher in co_instructors(current)}:  # by id: UserMixin's == compares session ids

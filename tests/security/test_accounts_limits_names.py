@@ -232,3 +232,29 @@ def test_existing_look_alikes_keep_working_after_the_migration(make_app):
     assert skeletons == {"admin1": "admlnl", "adminl": None}
     assert login_status(app, "adminl", PASSWORD) == 302 and login_status(app, "admin1", PASSWORD) == 302
     assert AuthActions(app.test_client()).register("adrnin1").status_code == 400
+
+
+# F-21 and red team 11: hosts compare case-insensitively, links say https, co-instructor lookups --
+
+def test_a_trusted_host_is_answered_whatever_its_case(make_app):
+    client = make_app(TRUSTED_HOSTS=["bc.example.org"]).test_client()
+    assert client.get("/api/v1/lessons", base_url="http://BC.EXAMPLE.ORG").status_code == 200
+    assert client.get("/api/v1/lessons", base_url="http://BC.EXAMPLE.ORG.evil.example").status_code == 400
+    upper = make_app(TRUSTED_HOSTS=["BC.Example.ORG"]).test_client()
+    assert upper.get("/api/v1/lessons", base_url="http://bc.example.org").status_code == 200
+
+
+def test_links_say_https_when_the_site_is_served_over_https(make_app):
+    lessons = make_app(HTTPS=True).test_client().get("/api/v1/lessons", base_url="http://bc.example.org").json
+    assert lessons["lessons"][0]["url"].startswith("https://bc.example.org/")
+
+
+def test_adding_a_co_instructor_does_not_tell_who_has_an_account_or_what_role(app):
+    owner = person(app, "teacha", "instructor")
+    person(app, "pupil")
+    classroom_id, _ = create_class(owner)
+    answers = {name: post_form(owner, f"/teach/classes/{classroom_id}/instructors", {"username": name},
+                               f"/teach/classes/{classroom_id}") for name in ("pupil", "nobody")}
+    texts = {name: response.get_data(as_text=True).replace(name, "NAME") for name, response in answers.items()}
+    assert all(response.status_code == 400 for response in answers.values()) and texts["pupil"] == texts["nobody"]
+    assert "There is no instructor called" in texts["pupil"]

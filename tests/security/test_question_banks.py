@@ -295,8 +295,8 @@ def test_an_assignment_draws_from_the_course_bank_my_questions_shared_ones_and_t
 
 
 @pytest.mark.parametrize(("username", "message"), [
-    ("nobody", "There is no account called “nobody”"),
-    ("pupil", "pupil is not an instructor"),
+    ("nobody", "There is no instructor called “nobody”"),
+    ("pupil", "There is no instructor called “pupil”"),
     ("teachA", "teachA owns this class already"),
     ("TEACHC", "teachC already teaches this class"),
 ])
