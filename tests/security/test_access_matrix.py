@@ -123,6 +123,8 @@ def teach(a: int, c: int, b: int, admin: int, student: int = 403, visitor: int =
 
 
 EVERY_TEACHER = teach(200, 200, 200, 200)
+# An id beyond the database's integer range matches no route at all: a 404 for everyone, before any login check.
+NO_ROUTE = teach(404, 404, 404, 404, student=404, visitor=404)
 CLASS_A = teach(200, 200, 403, 200)
 CLASS_B = teach(403, 403, 200, 200)
 
@@ -139,7 +141,7 @@ GETS = [
         "/teach/classes/{B}", "/teach/classes/{B}/gradebook", "/teach/classes/{B}/gradebook.csv",
         "/teach/classes/{B}/assignments/new", "/teach/assignments/{assignB}/analysis", "/teach/attempts/{attemptB}")],
     ("/teach/classes/999999", teach(404, 404, 404, 404)),
-    ("/teach/classes/99999999999/gradebook", teach(404, 404, 404, 404)),
+    ("/teach/classes/99999999999/gradebook", NO_ROUTE),
     ("/teach/assignments/999999/analysis", teach(404, 404, 404, 404)),
     ("/teach/attempts/no-such-attempt", teach(404, 404, 404, 404)),
     # A question's own page, its edit form, its regrade dry run, a copy of it, a class override of it.
@@ -317,10 +319,10 @@ WRITES = [
     Write("/teach/classes/{A}/instructors", teach(302, 403, 403, 400), lambda world, actor: {"username": "teachD"},
           lambda world, actor: _teaches(world, "teachD", "A", True), order=LATER_ADMIN),  # the admin finds teachD there
     Write("/teach/classes/{A}/instructors/{teachA_id}/remove", teach(400, 403, 403, 400)),  # nobody removes the owner
-    Write("/teach/classes/{A}/instructors/99999999999/remove", teach(404, 403, 403, 404)),
-    Write("/teach/questions/a-draft/shares/99999999999/revoke", teach(404, 404, 404, 404)),
-    Write("/teach/publish/99999999999/approve", teach(403, 403, 403, 404)),
-    Write("/teach/classes/99999999999/instructors", teach(404, 404, 404, 404), lambda world, actor: {"username": "teachD"}),
+    Write("/teach/classes/{A}/instructors/99999999999/remove", NO_ROUTE),
+    Write("/teach/questions/a-draft/shares/99999999999/revoke", NO_ROUTE),
+    Write("/teach/publish/99999999999/approve", NO_ROUTE),
+    Write("/teach/classes/99999999999/instructors", NO_ROUTE, lambda world, actor: {"username": "teachD"}),
     Write("/teach/classes/{A}/instructors/{teachD_id}/remove", teach(302, 403, 403, 404),
           effect=lambda world, actor: _teaches(world, "teachD", "A", False), order=LATER_ADMIN),
     Write("/teach/classes/{A}/instructors/{teachC_id}/remove", teach(404, 302, 403, 404),  # teachC leaves, then the others try
