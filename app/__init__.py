@@ -21,7 +21,10 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     """
     app = Flask(__name__, instance_path=instance_path)
     app.config.from_object(config_class)
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # the key and the database: owner only
+    instance = Path(app.instance_path)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # the key and the database: owner only
+    if instance.stat().st_mode & 0o077:
+        instance.chmod(0o700)  # a clone made it with the umask (its README is tracked), so mkdir's mode never applied
     if not app.config.get("SECRET_KEY"):
         if app.config["PRODUCTION"]:
             raise RuntimeError("SECRET_KEY must be set in production (BACKCHANNEL_ENV=production): every server "

@@ -474,6 +474,15 @@ def test_the_database_and_the_secret_key_are_created_private(tmp_path):
         db.engine.dispose()
 
 
+def test_an_instance_folder_that_git_made_readable_is_made_private(tmp_path):
+    """A clone makes instance/ with the umask (0755: its README is tracked); the app keeps it owner-only."""
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    create_app(make_config(f"sqlite:///{tmp_path / 'other.sqlite3'}"), instance_path=str(instance))
+    assert stat.S_IMODE(os.stat(instance).st_mode) == 0o700
+
+
 # F-20: names show what they hold ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["A\x01B", "\u202eexe.txt", "Class\u2066x\u2069", "zero\u200bwidth", "bom\ufeff", "line\u2028break"])
