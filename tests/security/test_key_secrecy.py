@@ -612,6 +612,18 @@ def test_questions_of_a_never_assignment_stay_out_of_everything_a_learner_reache
     assert submitted.status_code == 400 and "is not a question of the lesson" in submitted.json["reason"]
 
 
+def test_a_demoted_instructor_no_longer_sees_their_own_exams_questions(app):
+    hidden = trade_questions(app)
+    teacher = person(app, "teachA", "instructor")
+    classroom_id, _ = create_class(teacher)
+    assignment_in_class(app, classroom_id, list(hidden.values()), "never")
+    assert set(hidden.values()) <= practice_ids(teacher)
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.username == "teachA")).role = "student"
+        db.session.commit()
+    assert not practice_ids(teacher) & set(hidden.values())
+
+
 def test_after_the_due_date_the_questions_come_back(app):
     hidden = trade_questions(app)
     teacher = person(app, "teachA", "instructor")
