@@ -127,6 +127,16 @@ def test_every_shipped_key_survives_the_round_trip(shipped_course):
                 assert parse_response(data, field, form.reader(lambda name: sent.get(name, []))) == expected, data["id"]
 
 
+def test_an_ordering_question_shows_every_order_the_right_one_included_alike():
+    """An order that never appears would be the key (the re-test fetched 1,500 quizzes and found the
+    one order of 120 that was missing): every order, the key too, is shown about as often."""
+    data = {"type": "ordering", "items": [{"id": ident} for ident in ("first", "second", "third")]}
+    shown = [tuple(choice_order(data, random.Random(seed))) for seed in range(1200)]
+    counts = {order: shown.count(order) for order in set(shown)}
+    assert len(counts) == 6 and ("first", "second", "third") in counts
+    assert all(140 <= count <= 260 for count in counts.values()), counts
+
+
 # --- What a learner receives before answering -----------------------------------------------
 
 def text_of(html: str) -> str:
