@@ -180,7 +180,8 @@ def test_an_abandoned_timed_attempt_is_closed_for_the_gradebook(app, course):
 @pytest.mark.parametrize("option", ["never", "after_due"])
 def test_the_key_stays_hidden_until_the_review_option_allows(app, course, option):
     due = (datetime.now(timezone.utc) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
-    hidden = create_assignment(app, course["teacher"], course["classroom"], review_option=option, due_at=due, title="Hidden")
+    hidden = create_assignment(app, course["teacher"], course["classroom"], review_option=option, due_at=due, title="Hidden",
+                               attempt_limit=2)
     public_id = take(app, course["student"], hidden, right=False)
     html = course["student"].get(f"/attempts/{public_id}/result").get_data(as_text=True)
     assert "The answer" not in html and 'class="explanation"' not in html and "Your instructor shows the answers" in html

@@ -45,6 +45,11 @@ class AssignmentForm(FlaskForm):
             raise ValidationError("Showing answers after the due date needs a due date.")
         if field.data not in Assignment.REVIEW_OPTIONS:
             raise ValidationError("Choose when students see the answers.")
+        if field.data != "immediately" and not self.attempt_limit.data:
+            # Each attempt's total says how many answers were right: tried often enough, one answer
+            # changed at a time, the totals spell out the key the option is meant to keep hidden.
+            raise ValidationError("Keeping the answers hidden needs an attempt limit: with unlimited attempts, the "
+                                  "totals of attempts that change one answer at a time give the key away.")
 
 
 class JoinForm(FlaskForm):

@@ -634,6 +634,25 @@ def test_a_demoted_instructor_no_longer_sees_their_own_exams_questions(app):
     assert not practice_ids(teacher) & set(hidden.values())
 
 
+@pytest.mark.parametrize("option", ["never", "after_due"])
+def test_an_exam_that_hides_its_answers_needs_an_attempt_limit(app, option):
+    """With unlimited attempts a student changes one answer at a time and reads the key off the totals
+    (the re-test's oracle on a "never" exam); so hiding the answers needs a limit."""
+    teacher = person(app, "teachA", "instructor")
+    classroom_id, _ = create_class(teacher)
+    path = f"/teach/classes/{classroom_id}/assignments/new"
+    with app.app_context():
+        trade = db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == "trade"))
+    data = {"title": "Exam", "lessons": [trade], "question_count": 5, "grading_method": "highest", "review_option": option,
+            "due_at": (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}
+    refused = teacher.post(path, data={**data, "csrf_token": csrf_token(teacher, path)})
+    assert refused.status_code == 400 and "Keeping the answers hidden needs an attempt limit" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
+    created = teacher.post(path, data={**data, "attempt_limit": 2, "csrf_token": csrf_token(teacher, path)})
+    assert created.status_code == 302
+
+
 def test_after_the_due_date_the_questions_come_back(app):
     hidden = trade_questions(app)
     teacher = person(app, "teachA", "instructor")
