@@ -351,6 +351,10 @@ class Assignment(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(160))
     lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
     question_ids: so.Mapped[list] = so.mapped_column(sa.JSON)
+    # {question id: QuestionVersion id} as each question stood when the assignment was set. Starts use it for a
+    # question that is not the class's own (another instructor's shared draft, another class's bank), so a
+    # revoked share or the author's later edits never reach this class (``learning.class_routes.versions_for``).
+    pinned_version_ids: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
     opens_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     due_at: so.Mapped[Optional[datetime]]
     attempt_limit: so.Mapped[Optional[int]]

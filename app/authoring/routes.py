@@ -129,7 +129,7 @@ def new_assignment(classroom_id: int):
         chosen = random.Random(secrets.randbits(64)).sample(pool, form.question_count.data)
         assignment = Assignment(
             classroom_id=current.id, title=form.title.data.strip(), lesson_id=chosen[0][1],
-            question_ids=[question_id for question_id, _ in chosen],
+            question_ids=[question_id for question_id, _ in chosen], pinned_version_ids=current_version_ids(chosen),
             opens_at=_utc(form.opens_at.data) or datetime.now(timezone.utc), due_at=_utc(form.due_at.data), attempt_limit=form.attempt_limit.data,
             time_limit_minutes=form.time_limit_minutes.data, grading_method=form.grading_method.data,
             shuffle=form.shuffle.data, review_option=form.review_option.data)
@@ -153,6 +153,14 @@ def question_pool(lesson_ids: list[int], tag: str, classroom: Classroom) -> list
         .order_by(Question.lesson_id, Question.position)).all()
     return [(ident, lesson_id) for ident, lesson_id, data in rows
             if not tag or tag in {t.lower() for t in data.get("tags", [])}]
+
+
+def current_version_ids(chosen: list[tuple[str, int]]) -> dict[str, int]:
+    """{question id: id of its current version} for the questions drawn: what the assignment pins, so a shared
+    question later revoked or edited by its author reaches the class as it was when set."""
+    return dict(db.session.execute(sa.select(Question.id, QuestionVersion.id).join(QuestionVersion, sa.and_(
+        QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
+        .where(Question.id.in_([question_id for question_id, _ in chosen]))).all())
 
 
 def _utc(moment):

@@ -14,7 +14,8 @@ from app.course.quiz import choice_order
 from app.course.scheduling import aware
 from app.extensions import db
 from app.learning import bp
-from app.models import Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question, QuestionVersion
+from app.models import (Assignment, Attempt, ClassOverride, Classroom, ClassroomInstructor, Enrollment, Question,
+                        QuestionVersion)
 from app.ratelimits import wrong_join_codes, wrong_join_codes_per_address
 
 
@@ -100,14 +101,7 @@ def start_assignment(assignment_id: int):
     if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
         return resumed
     rng = random.Random(secrets.randbits(64))
-    versions = dict(db.session.execute(
-        sa.select(Question.id, QuestionVersion).join(QuestionVersion, sa.and_(
-            QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
-        .where(Question.id.in_(assignment.question_ids))).all())
-    for override_version in db.session.scalars(
-            sa.select(QuestionVersion).join(ClassOverride, ClassOverride.question_version_id == QuestionVersion.id)
-            .where(ClassOverride.classroom_id == assignment.classroom_id, ClassOverride.question_id.in_(assignment.question_ids))):
-        versions[override_version.question_id] = override_version  # the class's own version of a shipped question
+    versions = versions_for(assignment)
     order = [qid for qid in assignment.question_ids if qid in versions]
     if assignment.shuffle:
         rng.shuffle(order)
@@ -137,6 +131,41 @@ def start_assignment(assignment_id: int):
         if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
             return resumed
     abort(409, description="Several starts of this assignment arrived at once; open your assignments and try again.")
+
+
+def class_own_question_ids(assignment: Assignment) -> set[str]:
+    """Which of the assignment's questions are its class's own now: the course bank, the class's bank, and drafts
+    of the class's owner or co-instructors. Role-blind on purpose: an admin teaching a class may edit anyone's
+    draft, but the class's learners must still not meet another instructor's later private versions."""
+    classroom = db.session.get(Classroom, assignment.classroom_id)
+    instructors = {classroom.instructor_id, *db.session.scalars(
+        sa.select(ClassroomInstructor.user_id).where(ClassroomInstructor.classroom_id == classroom.id))}
+    return set(db.session.scalars(sa.select(Question.id).where(Question.id.in_(assignment.question_ids), sa.or_(
+        Question.bank == "course", sa.and_(Question.bank == "class", Question.classroom_id == classroom.id),
+        sa.and_(Question.bank == "instructor", Question.author_id.in_(instructors))))))
+
+
+def versions_for(assignment: Assignment) -> dict[str, QuestionVersion]:
+    """The version a new attempt shows of each question: the class's own questions follow their current version
+    (their editors' fixes reach the class) and the class's override of a course question replaces it; any
+    other question stays at the version pinned when the assignment was set, so neither a revoked share nor
+    its author's later edits reach the class. A question without a pin (a row made outside the form) shows
+    its current version; a question since deleted is left out."""
+    current = dict(db.session.execute(
+        sa.select(Question.id, QuestionVersion).join(QuestionVersion, sa.and_(
+            QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
+        .where(Question.id.in_(assignment.question_ids))).all())
+    own = class_own_question_ids(assignment)
+    pins = {qid: version_id for qid, version_id in (assignment.pinned_version_ids or {}).items()
+            if qid in current and qid not in own and version_id != current[qid].id}
+    pinned = {version.question_id: version for version in db.session.scalars(
+        sa.select(QuestionVersion).where(QuestionVersion.id.in_(pins.values())))}
+    versions = {qid: pinned.get(qid, version) for qid, version in current.items()}
+    for override_version in db.session.scalars(
+            sa.select(QuestionVersion).join(ClassOverride, ClassOverride.question_version_id == QuestionVersion.id)
+            .where(ClassOverride.classroom_id == assignment.classroom_id, ClassOverride.question_id.in_(assignment.question_ids))):
+        versions[override_version.question_id] = override_version  # the class's own version of a shipped question
+    return versions
 
 
 def resume_or_refuse(assignment: Assignment, attempts: list[Attempt], now: datetime):

@@ -2,6 +2,7 @@
 sharing and co-instructors work and can be undone, and the ownership rules cover every bank."""
 
 import io
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -13,8 +14,9 @@ import sqlalchemy as sa
 
 from app.course.ownership import Actor, QuestionFacts, may, version_diff
 from app.extensions import db
-from app.models import Assignment, Attempt, Lesson, PublishRequest, Question, ReviewCard, User
+from app.models import Assignment, Attempt, Lesson, PublishRequest, Question, QuestionVersion, ReviewCard, User
 from tests.conftest import AuthActions, csrf_token
+from tests.test_authoring import form_for
 from tests.test_progress import submit_test_with_key
 from tests.test_quiz import start
 from tests.test_teaching import create_assignment, create_class, join, person, take
@@ -396,7 +398,7 @@ def test_another_classes_exam_holds_its_questions_back_from_other_instructors(ap
     assert teach_b.get("/teach/questions/a-shared").status_code == 200
     held, types = ["a-shared", *held], {**types, "a-shared": "single_choice"}
     due = datetime.now(timezone.utc) + timedelta(days=3)
-    create_assignment(app, teach_a, class_a, review_option=option, question_count=len(held),
+    create_assignment(app, teach_a, class_a, review_option=option, question_count=len(held), attempt_limit=1,
                       **({"due_at": due.strftime("%Y-%m-%dT%H:%M")} if option == "after_due" else {}))
     comes_back = f"after {due:%d %b %Y}" if option == "after_due" else "when"
     for question_id in held[:4]:
@@ -420,3 +422,96 @@ def test_another_classes_exam_holds_its_questions_back_from_other_instructors(ap
                   {"title": "Copycat", "lessons": [lesson_id(app)], "question_count": 1,
                    "grading_method": "highest", "review_option": "immediately"})
     assert pooled.status_code == 400 and "Only 0 questions match" in pooled.get_data(as_text=True)
+
+
+# --- Red team 2, p20: an assignment pins the versions of questions its class may use but not edit -----
+
+def edit(app, client, ident, marker, answer="a"):
+    path = f"/teach/questions/{ident}/edit"
+    data = {**draft_form(app, ident, marker, tag="pintag"), "answer": answer, "explanation": f"EXPLAIN-{marker}"}
+    response = client.post(path, data={**data, "csrf_token": csrf_token(client, path)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def shown_to_class(app, teacher, pupil, assignment_id) -> str:
+    """Everything a pupil's attempt at the assignment shows them and their instructor, answers included."""
+    public_id = take(app, pupil, assignment_id)
+    pages = [pupil.get(f"/attempts/{public_id}/result"), teacher.get(f"/teach/attempts/{public_id}"),
+             teacher.get(f"/teach/assignments/{assignment_id}/analysis")]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    return " ".join(page.get_data(as_text=True) for page in pages)
+
+
+def shared_draft_in_class_b(app) -> tuple:
+    """teachA's draft shared with teachB, in a class-B assignment that shows answers at once; a pupil in class B."""
+    teach_a, teach_b = person(app, "teachA", "instructor"), person(app, "teachB", "instructor")
+    write(app, teach_a, "trade-secret", "V1-SHARED", tag="pintag")
+    assert post(teach_a, "/teach/questions/trade-secret/shares", {"username": "teachB"}).status_code == 302
+    class_b, code = create_class(teach_b, "Class B")
+    assignment_id = create_assignment(app, teach_b, class_b, tag="pintag", question_count=1)
+    pupil = person(app, "pupil")
+    join(pupil, code)
+    return teach_a, teach_b, assignment_id, pupil
+
+
+def test_a_revoked_share_keeps_the_authors_later_private_edits_out_of_the_other_class(app):
+    teach_a, teach_b, assignment_id, pupil = shared_draft_in_class_b(app)
+    with app.app_context():
+        teach_b_id = db.session.scalar(sa.select(User.id).where(User.username == "teachB"))
+    assert post(teach_a, f"/teach/questions/trade-secret/shares/{teach_b_id}/revoke").status_code == 302
+    assert teach_b.get("/teach/questions/trade-secret").status_code == 404
+    edit(app, teach_a, "trade-secret", "V2-PRIVATE", answer="b")
+    seen = shown_to_class(app, teach_b, pupil, assignment_id)
+    assert "V1-SHARED" in seen
+    assert "V2-PRIVATE" not in seen and "EXPLAIN-V2-PRIVATE" not in seen
+
+
+def test_the_authors_edit_while_still_shared_does_not_reach_an_assignment_set_before_it(app):
+    teach_a, teach_b, assignment_id, pupil = shared_draft_in_class_b(app)
+    edit(app, teach_a, "trade-secret", "V2-LATER", answer="b")
+    seen = shown_to_class(app, teach_b, pupil, assignment_id)
+    assert "V1-SHARED" in seen and "V2-LATER" not in seen
+
+
+def test_a_question_moved_out_of_the_classs_own_questions_stays_as_it_was_when_set(app):
+    teach_a, teach_b = person(app, "teachA", "instructor"), person(app, "teachB", "instructor")
+    class_a, _ = create_class(teach_a, "Class A")
+    class_b, code = create_class(teach_b, "Class B")
+    assert post(teach_a, f"/teach/classes/{class_a}/instructors", {"username": "teachB"}).status_code == 302
+    write(app, teach_b, "b-draft", "V1-OWN", tag="pintag")
+    assignment_id = create_assignment(app, teach_b, class_b, tag="pintag", question_count=1)
+    assert post(teach_b, "/teach/questions/b-draft/move", {"classroom": class_a}).status_code == 302
+    edit(app, teach_a, "b-draft", "V2-CLASS-A", answer="b")  # now class A's: teachA edits it
+    pupil = person(app, "pupil")
+    join(pupil, code)
+    seen = shown_to_class(app, teach_b, pupil, assignment_id)
+    assert "V1-OWN" in seen and "V2-CLASS-A" not in seen
+
+
+def test_the_classs_own_questions_follow_their_fixes_and_a_class_override_still_applies(app):
+    teacher, co_teacher = person(app, "teachB", "instructor"), person(app, "teachC", "instructor")
+    classroom_id, code = create_class(teacher, "Class B")
+    assert post(teacher, f"/teach/classes/{classroom_id}/instructors", {"username": "teachC"}).status_code == 302
+    write(app, teacher, "b-own", "V1-OWN", tag="pintag")
+    write(app, co_teacher, "c-own", "V1-CO", tag="pintag")  # a co-instructor's draft, shared so the owner may set it
+    assert post(co_teacher, "/teach/questions/c-own/shares", {"username": "teachB"}).status_code == 302
+    write(app, teacher, "b-class", "V1-CLASS", tag="pintag", bank=f"class-{classroom_id}")
+    assignment_id = create_assignment(app, teacher, classroom_id, tag="pintag", question_count=3)
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        assignment.question_ids = [*assignment.question_ids, "trade-mfn-year"]  # a course question, set before its override
+        db.session.commit()
+        original = db.session.scalar(sa.select(QuestionVersion.data).join(Question, sa.and_(
+            Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version)).where(Question.id == "trade-mfn-year"))
+    edit(app, teacher, "b-own", "V2-OWN")
+    edit(app, co_teacher, "c-own", "V2-CO")
+    edit(app, co_teacher, "b-class", "V2-CLASS")
+    path = f"/teach/questions/trade-mfn-year/override?classroom={classroom_id}"
+    overridden = teacher.post(path, data={**form_for(original, lesson_id(app), prompt="V2-OVERRIDE: when did India grant MFN?"),
+                                          "classroom": classroom_id, "save": "1", "csrf_token": csrf_token(teacher, path)})
+    assert overridden.status_code == 302, overridden.get_data(as_text=True)
+    pupil = person(app, "pupil")
+    join(pupil, code)
+    seen = shown_to_class(app, teacher, pupil, assignment_id)
+    assert set(re.findall(r"V2-(?:OWN|CO|CLASS|OVERRIDE)", seen)) == {"V2-OWN", "V2-CO", "V2-CLASS", "V2-OVERRIDE"}
+    assert not re.findall(r"V1-(?:OWN|CO|CLASS)", seen)
