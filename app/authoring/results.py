@@ -15,6 +15,7 @@ from app.course.statistics import analyse, distractors
 from app.extensions import db
 from app.learning.quiz_routes import attempt_items, close_test, result_rows
 from app.models import Answer, Assignment, Attempt, Classroom, Enrollment, QuestionVersion, User
+from app.secrecy import comes_back, held_back
 
 
 def close_expired(assignment_ids: list[int]) -> None:
@@ -84,8 +85,11 @@ def attempt_detail(public_id: str):
     if not attempt.is_submitted:
         abort(404, description="This attempt is still in progress.")
     student = db.session.scalar(sa.select(User).where(User.id == int(attempt.owner_key.split(":")[1])))
+    # Another class's exam may hold some of these questions back since this attempt was made: their key,
+    # verdict and mark stay hidden here too, as everywhere but that class's own pages.
+    holds = held_back()
     return render_template("authoring/attempt.html", attempt=attempt, rows=result_rows(attempt), student=student,
-                           reviewable=True)
+                           reviewable=True, held={qid: comes_back(until) for qid, until in holds.items()})
 
 
 def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[tuple[str, int], list], dict[str, int]]:

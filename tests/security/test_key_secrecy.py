@@ -653,6 +653,24 @@ def test_an_exam_that_hides_its_answers_needs_an_attempt_limit(app, option):
     assert created.status_code == 302
 
 
+def test_another_classes_exam_hides_its_keys_on_this_classs_attempt_pages_too(app):
+    """teachB's assignment used three trade questions before teachA's "never" exam took them: a later class-B
+    attempt shows teachB the student's answers, but no key, verdict or mark of those three."""
+    hidden = trade_questions(app)
+    teach_a, teach_b = person(app, "teachA", "instructor"), person(app, "teachB", "instructor")
+    class_a, _ = create_class(teach_a)
+    class_b, code_b = create_class(teach_b)
+    student = person(app, "stu3")
+    join(student, code_b)
+    mine = assignment_in_class(app, class_b, list(hidden.values()), "immediately")
+    before = take(app, student, mine)
+    assert teach_b.get(f"/teach/attempts/{before}").get_data(as_text=True).count("<dt>Key</dt>") == 3
+    assignment_in_class(app, class_a, list(hidden.values()), "never")
+    page = teach_b.get(f"/teach/attempts/{before}").get_data(as_text=True)
+    assert "<dt>Key</dt>" not in page and page.count("Another class's exam uses this question") == 3
+    assert "mark 1.00 of 1" not in page and "Answer given" in page
+
+
 def test_after_the_due_date_the_questions_come_back(app):
     hidden = trade_questions(app)
     teacher = person(app, "teachA", "instructor")
