@@ -137,7 +137,6 @@ def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
 
 def test_a_double_submit_changes_nothing(app, client):
     public_id = start(client)
-    questions = layout_data(app, public_id)
     token = csrf_token(client)
     client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
     second = client.post(f"/attempts/{public_id}/submit", data={"csrf_token": token})

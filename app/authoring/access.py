@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from app.course.bank import ID_PATTERN
 from app.course.ownership import Actor, QuestionFacts, may
 from app.extensions import db
-from app.models import Assignment, Classroom, ClassroomInstructor, Question, QuestionShare, User
+from app.models import Assignment, Classroom, ClassroomInstructor, Question, QuestionShare, User, username_key
 from app.secrecy import comes_back, held_back
 
 TEACHING_ROLES = ("instructor", "admin")
@@ -147,3 +147,16 @@ def listed_questions(actor: Actor):
         sa.and_(Question.bank == "instructor", Question.author_id == actor.user_id),
         sa.and_(Question.bank == "class", Question.classroom_id.in_(list(actor.taught_classes))),
         sa.and_(Question.id.in_(shared), not_held))
+
+
+def instructor_named(username: str | None, purpose: str, refusal: str) -> User:
+    """The instructor (or admin) a form names, for ``purpose`` ("to share with", "to add"): 400 otherwise, with
+    one answer for an unknown name and a student's (``refusal`` says what to do), so the form cannot be used to
+    learn who has an account and who is a student."""
+    if not username or not username.strip():
+        abort(400, description=f"Name the instructor {purpose} (a username of at most 40 characters). Nothing changed.")
+    name = username.strip()
+    user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
+    if user is None or user.role not in TEACHING_ROLES:
+        abort(400, description=f"There is no instructor called “{name}”: {refusal} Nothing changed.")
+    return user

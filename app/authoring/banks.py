@@ -10,13 +10,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import (current_actor, instructor_required, listed_questions, may_question, question_facts,
-                                  question_or_abort, taught_classroom_ids)
+from app.authoring.access import (current_actor, instructor_named, instructor_required, listed_questions, may_question,
+                                  question_facts, question_or_abort, taught_classroom_ids)
 from app.authoring.forms import TYPE_LABELS, ConfirmForm, MoveForm, UsernameForm
 from app.course.ownership import Actor, QuestionFacts, may
 from app.course.quiz import choice_order
 from app.extensions import db
-from app.models import Classroom, Lesson, PublishRequest, Question, QuestionShare, QuestionVersion, User, username_key
+from app.models import Classroom, Lesson, PublishRequest, Question, QuestionShare, QuestionVersion, User
 from app.secrecy import with_answer_form
 
 
@@ -148,12 +148,8 @@ def share_question(question_id: str):
     """Share a question with another instructor, by username: they may preview, use and copy it, not edit it."""
     question = shareable(question_or_abort(question_id, "edit"))
     form = UsernameForm()
-    if not form.validate_on_submit():
-        abort(400, description="Name the instructor to share with (a username of at most 40 characters).")
-    name = form.username.data.strip()
-    user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
-    if user is None or user.role not in ("instructor", "admin"):
-        abort(400, description=f"There is no instructor called “{name}”. Questions are shared with instructors only. Nothing changed.")
+    user = instructor_named(form.username.data if form.validate_on_submit() else None, "to share with",
+                            "questions are shared with instructors only.")
     if may("edit", question_facts(question), Actor(user.id, user.role, taught_classroom_ids(user))):
         abort(400, description=f"{user.username} can already edit {question.id}. Nothing changed.")
     exists = db.session.scalar(sa.select(QuestionShare.id).where(

@@ -10,11 +10,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import classroom_or_abort, current_actor, instructor_required, listed_questions, taught_classroom_ids
+from app.authoring.access import (classroom_or_abort, current_actor, instructor_named, instructor_required, listed_questions,
+                                  taught_classroom_ids)
 from app.authoring.forms import AssignmentForm, ClassroomForm, ConfirmForm, UsernameForm
 from app.extensions import db
 from app.models import (Assignment, Classroom, ClassroomInstructor, Enrollment, Lesson, Question, QuestionShare,
-                        QuestionVersion, User, username_key)
+                        QuestionVersion, User)
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -65,17 +66,11 @@ def add_co_instructor(classroom_id: int):
     """The class's owner adds a co-instructor by username: same rights over the class, but not its management."""
     current = classroom_or_abort(classroom_id, owner_only=True)
     form = UsernameForm()
-    if not form.validate_on_submit():
-        abort(400, description="Name the instructor to add (a username of at most 40 characters). Nothing changed.")
-    name = form.username.data.strip()
-    user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
-    if user is None or user.role not in ("instructor", "admin"):
-        # One answer for both, so the form cannot be used to learn who has an account and who is a student.
-        abort(400, description=f"There is no instructor called “{name}”: check the name, or ask an administrator to "
-                               "give that account the instructor role. Nothing changed.")
+    user = instructor_named(form.username.data if form.validate_on_submit() else None, "to add",
+                            "check the name, or ask an administrator to give that account the instructor role.")
     if user.id == current.instructor_id:
         abort(400, description=f"{user.username} owns this class already. Nothing changed.")
-    if user.id in {teacher.id for teacher in co_instructors(current)}:  # by id: UserMixin's == compares session ids
+    if user in co_instructors(current):
         abort(400, description=f"{user.username} already teaches this class. Nothing changed.")
     db.session.add(ClassroomInstructor(classroom_id=current.id, user_id=user.id))
     try:

@@ -32,7 +32,7 @@ from app.extensions import db
 from app.models import (
     Answer, Assignment, Attempt, ClassOverride, Lesson, Question, QuestionVersion, ReviewCard, User,
 )
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import csrf_token
 from tests.test_api import token_for
 from tests.test_quiz import shown, wrong_response
 from tests.test_teaching import create_class, join, person, start, take
