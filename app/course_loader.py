@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.course.answers import read_rules, use_rules
 from app.course.bank import Bank, Question as QuestionDoc, read_banks, render_question
 from app.course.key_patterns import key_pattern_warnings
 from app.course.lessons import Lesson as LessonDoc, Problem, read_course
@@ -22,10 +23,13 @@ def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Pro
     Returns (lessons, banks, []) or, with any problem anywhere, ([], [], every problem). When the
     lessons themselves are broken the banks are still checked, short of their anchors.
     """
+    rules, rule_problems = read_rules(Path(folder))
+    if rules is not None:
+        use_rules(rules)  # banks are checked, and answers later marked, with this course's tables
     course = read_course(folder)
     anchors = {lesson.slug: lesson.anchors for lesson in course.lessons} if course.ok else None
     banks = read_banks(folder, anchors)
-    problems = course.problems + banks.problems
+    problems = rule_problems + course.problems + banks.problems
     if problems:
         return [], [], problems
     return course.lessons, banks.banks, []
@@ -166,5 +170,7 @@ def load_command(folder: Path | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the ``flask course`` commands."""
+    """Mark answers with the course folder's answer rules; register the ``flask course`` commands."""
+    rules, _ = read_rules(Path(app.config["COURSE_DIR"]))
+    use_rules(rules)  # a broken rules file falls back to the project's; `course check` names the problem
     app.cli.add_command(course_cli)

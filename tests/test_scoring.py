@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from app.course.scoring import (
-    PRACTICE_PENALTY, key_response, normalise_text, parse_number, practice_mark, score,
+    PRACTICE_PENALTY, key_response, practice_mark, score,
 )
+from app.course.answers import text_form
 
 ids = st.text(alphabet="abcdefghij", min_size=1, max_size=4)
 
@@ -29,7 +30,7 @@ def questions(draw):
     if kind == "true_false":
         return {"type": kind, "answer": draw(st.booleans())}
     if kind == "short_answer":
-        texts = draw(st.lists(st.text(min_size=1, max_size=12).filter(lambda t: normalise_text(t)), min_size=1, max_size=3))
+        texts = draw(st.lists(st.text(min_size=1, max_size=12).filter(lambda t: text_form(t).keys), min_size=1, max_size=3))
         return {"type": kind, "answers": [{"text": t, "credit": 1.0} for t in texts]}
     if kind == "numeric":
         return {"type": kind, "answer": draw(st.floats(-1e6, 1e6, allow_nan=False)),
@@ -122,7 +123,7 @@ SHORT = {"type": "short_answer", "answers": [
 
 @pytest.mark.parametrize(("given_text", "expected"), [
     ("Vajpayee", 1.0), ("  vajpayee ", 1.0), ("VAJPAYEE.", 1.0), ("A.B. Vajpayee", 1.0), ("a b vajpayee", 1.0),
-    ("Vājpāyee", 1.0), ("atal", 0.5), ("Vajpayi", 0.0), ("", 0.0),
+    ("Vājpāyee", 1.0), ("atal", 0.5), ("Vajpai", 1.0), ("Vajpa", 0.0), ("", 0.0),
 ])
 def test_short_answer_ignores_case_accents_punctuation_and_spacing(given_text, expected):
     assert score(SHORT, given_text).score == expected
@@ -140,21 +141,14 @@ def test_numeric_reads_units_and_tolerance(given_text, expected):
     assert score(NUMERIC, given_text).score == expected
 
 
-def test_numeric_with_an_unknown_unit_says_which_units_are_accepted():
-    outcome = score(NUMERIC, "403 rupees")
-    assert outcome.score == 0 and "rupees" in outcome.note and "billion" in outcome.note
+def test_numeric_with_an_unknown_unit_says_which_word_it_did_not_read():
+    outcome = score(NUMERIC, "403 kilograms")
+    assert outcome.score == 0 and "kilograms" in outcome.note
 
 
 def test_numeric_tolerance_is_inclusive():
     data = {**NUMERIC, "answer": 2.18, "tolerance": 0.01, "unit": "billion", "units": {}}
     assert score(data, "2.19").score == 1.0 and score(data, "2.20").score == 0.0
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("$2,180 million", (2180.0, "million")), ("2.18 bn", (2.18, "bn")), ("-5", (-5.0, "")), ("abc", None), ("", None),
-])
-def test_parse_number(text, expected):
-    assert parse_number(text) == expected
 
 
 ORDER = {"type": "ordering", "items": [{"id": i, "text": i} for i in "abcd"]}

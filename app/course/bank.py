@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import yaml
 
+from app.course.answers import NumberFrame, read_number, text_form
 from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_problem
 from app.course.limits import MAX_FIELD_CHARS, UNLIMITED, Budget, oversized
 from app.course.markup import render_block, render_inline
@@ -33,18 +34,20 @@ QUESTION_TYPES = (
 )
 DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_TEST_SIZE = 10
-COMMON_FIELDS = {"id", "type", "prompt", "explanation", "lesson_anchor", "tags", "difficulty"}
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "lesson_anchor", "tags", "difficulty", "excludes"}
 TYPE_FIELDS = {
-    "single_choice": {"options", "answer"},
-    "multiple_response": {"options", "answer"},
+    "single_choice": {"options", "answer", "passage"},
+    "multiple_response": {"options", "answer", "passage"},
     "true_false": {"answer", "feedback"},
-    "short_answer": {"answers"},
-    "numeric": {"answer", "tolerance", "unit", "units"},
+    "short_answer": {"answers", "wrong_answers", "spelling"},
+    "numeric": {"answer", "tolerance", "unit", "units", "wrong_answers", "other_answers"},
     "ordering": {"items"},
     "matching": {"pairs", "distractors"},
-    "cloze": {"text", "blanks"},
+    "cloze": {"text", "blanks", "spelling"},
 }
-OPTIONAL_FIELDS = {"feedback", "distractors", "units", "tolerance", "unit"}
+SPELLING_RULES = ("lenient", "strict")
+PASSAGE_MAX_WORDS = 40
+PASSAGE_MAX_LINES = 12
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BLANK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
 # While a cloze text is rendered each blank is a placeholder that Markdown and the sanitiser leave as
@@ -346,7 +349,68 @@ def _check_short_answer(check: _Checker, q: LineDict, where: str) -> dict | None
     if answers and not any(answer["credit"] == 1.0 for answer in answers):
         check.add(q.line_of("answers"), f"{where}: at least one answer must earn full credit")
         return None
-    return {"answers": answers} if len(answers) == len(raw) else None
+    extra = _wrong_and_spelling(check, q, q, where, [answer["text"] for answer in answers])
+    if extra is None or len(answers) != len(raw):
+        return None
+    return {"answers": answers, **extra}
+
+
+def _known_answers(check: _Checker, mapping: LineDict, key: str, where: str, with_credit: bool) -> list[dict] | None:
+    """A list of ``{text, feedback}`` (and ``credit`` when asked): known wrong or other answers."""
+    raw = check.items(mapping, key, where, 1)
+    if raw is None:
+        return None
+    found = []
+    for index, item in enumerate(raw, start=1):
+        label = f"{where}, {key.replace('_', ' ')[:-1]} {index}"
+        if not isinstance(item, LineDict):
+            item = _with_lines({"text": item})
+            item.line = mapping.line_of(key)
+        for field_name in item:
+            if field_name not in ({"text", "feedback", "credit"} if with_credit else {"text", "feedback"}):
+                check.add(item.line_of(field_name), f"{label}: unknown field '{field_name}'")
+                return None
+        text = check.text(item, "text", label)
+        if text is None:
+            return None
+        entry = {"text": text}
+        if with_credit:
+            if (credit := _credit(check, item, label)) is None:
+                return None
+            entry["credit"] = credit
+        if "feedback" in item:
+            if (feedback := check.text(item, "feedback", label)) is None:
+                return None
+            entry["feedback"] = feedback
+        found.append(entry)
+    return found
+
+
+def _wrong_and_spelling(check: _Checker, q: LineDict, holder: LineDict, where: str, accepted: list[str]) -> dict | None:
+    """The optional ``wrong_answers`` of ``holder`` (a question or a cloze blank) and the question's ``spelling``.
+
+    A wrong answer that reads as an accepted one would make the question contradict itself.
+    """
+    extra: dict[str, Any] = {}
+    if "wrong_answers" in holder:
+        wrong = _known_answers(check, holder, "wrong_answers", where, with_credit=False)
+        if wrong is None:
+            return None
+        forms = [(text, text_form(text)) for text in accepted]
+        for entry in wrong:
+            clash = next((text for text, form in forms if form.same(text_form(entry["text"]))), None)
+            if clash is not None:
+                check.add(holder.line_of("wrong_answers"), f"{where}: wrong answer '{entry['text']}' reads the same as the accepted '{clash}'")
+                return None
+        extra["wrong_answers"] = wrong
+    if holder is q and "spelling" in q:
+        spelling = check.text(q, "spelling", where)
+        if spelling not in SPELLING_RULES:
+            if spelling is not None:
+                check.add(q.line_of("spelling"), f"{where}: 'spelling' is 'lenient' or 'strict', not '{spelling}'")
+            return None
+        extra["spelling"] = spelling
+    return extra
 
 
 def _number(check: _Checker, q: LineDict, key: str, where: str) -> float | None:
@@ -379,7 +443,24 @@ def _check_numeric(check: _Checker, q: LineDict, where: str) -> dict | None:
             units[name.strip().lower()] = float(factor)
     if answer is None or tolerance is None:
         return None
-    return {"answer": answer, "tolerance": tolerance, "unit": unit, "units": units}
+    body: dict[str, Any] = {"answer": answer, "tolerance": tolerance, "unit": unit, "units": units}
+    frame = NumberFrame(unit or "", units, str(q.get("prompt") or ""))
+    for key, with_credit in (("wrong_answers", False), ("other_answers", True)):
+        if key not in q:
+            continue
+        entries = _known_answers(check, q, key, where, with_credit)
+        if entries is None:
+            return None
+        for entry in entries:
+            reading = read_number(entry["text"], frame)
+            if reading.problem:
+                check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}': {reading.problem}")
+                return None
+            if abs(reading.values[0][0] - answer) <= tolerance:
+                check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}' is the answer itself")
+                return None
+        body[key] = entries
+    return body
 
 
 def _check_ordering(check: _Checker, q: LineDict, where: str) -> dict | None:
@@ -425,6 +506,9 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
             continue
         ident = check.identifier(blank, f"{where}, blank {index}", seen)
         accepted = check.items(blank, "accept", f"{where}, blank {index}", 1)
+        for key in blank:
+            if key not in {"id", "accept", "wrong_answers"}:
+                check.add(blank.line_of(key), f"{where}, blank {index}: unknown field '{key}'")
         if ident and accepted:
             texts = [str(a).strip() for a in accepted if not isinstance(a, (bool, list, dict)) and str(a).strip()]
             if len(texts) != len(accepted):
@@ -433,7 +517,9 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
             if problem := next(filter(None, (oversized(text, MAX_FIELD_CHARS) for text in texts)), None):
                 check.add(blank.line_of("accept"), f"{where}, blank {index}: an accepted answer {problem}")
                 continue
-            blanks.append({"id": ident, "accept": texts})
+            extra = _wrong_and_spelling(check, q, blank, f"{where}, blank {index}", texts)
+            if extra is not None:
+                blanks.append({"id": ident, "accept": texts, **extra})
     in_text = BLANK.findall(text)
     for ident in in_text:
         if ident not in seen:
@@ -448,7 +534,8 @@ def _check_cloze(check: _Checker, q: LineDict, where: str) -> dict | None:
     misplaced = _misplaced_blanks(render_block(_mark_blanks(text)), in_text)
     for ident, reason in misplaced.items():
         check.add(q.line_of("text"), f"{where}: blank [[{ident}]] is {reason}; write it in plain text")
-    return None if misplaced else {"text": text, "blanks": blanks}
+    spelling = _wrong_and_spelling(check, q, q, where, [])
+    return None if misplaced or spelling is None else {"text": text, "blanks": blanks, **spelling}
 
 
 def _mark_blanks(text: str) -> str:
@@ -514,6 +601,46 @@ TYPE_CHECKS: dict[str, Callable[[_Checker, LineDict, str], dict | None]] = {
 }
 
 
+def _passage(check: _Checker, q: LineDict, where: str) -> dict | None:
+    """A quoted passage of the paper: ``{lines: [first, last], quote}``, short enough to quote fairly."""
+    passage = check.mapping(q["passage"], q.line_of("passage"), f"{where}: 'passage'")
+    if passage is None:
+        return None
+    for key in passage:
+        if key not in {"lines", "quote"}:
+            check.add(passage.line_of(key), f"{where}: passage: unknown field '{key}' (known: lines, quote)")
+            return None
+    quote = check.text(passage, "quote", f"{where} passage")
+    lines = passage.get("lines")
+    if not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) and not isinstance(n, bool) for n in lines)
+            and 1 <= lines[0] <= lines[1] < lines[0] + PASSAGE_MAX_LINES):
+        check.add(passage.line_of("lines"), f"{where}: passage 'lines' must be [first, last], "
+                  f"two line numbers of the paper at most {PASSAGE_MAX_LINES - 1} apart")
+        return None
+    if quote is None:
+        return None
+    if len(quote.split()) >= PASSAGE_MAX_WORDS:
+        check.add(passage.line_of("quote"), f"{where}: a passage quotes fewer than {PASSAGE_MAX_WORDS} words "
+                  f"(this one has {len(quote.split())}); cut it with ' … '")
+        return None
+    return {"lines": lines, "quote": quote}
+
+
+def _excludes(check: _Checker, q: LineDict, where: str, ident: str | None) -> list[str] | None:
+    """Ids of questions never drawn into one test with this one (checked against the bank later)."""
+    raw = check.items(q, "excludes", where, 1)
+    if raw is None:
+        return None
+    ids = [str(item).strip() for item in raw if isinstance(item, (str, int)) and not isinstance(item, bool)]
+    if len(ids) != len(raw) or not all(ID_PATTERN.match(other) for other in ids):
+        check.add(q.line_of("excludes"), f"{where}: 'excludes' must be a list of question ids")
+        return None
+    if ident in ids:
+        check.add(q.line_of("excludes"), f"{where}: a question cannot exclude itself")
+        return None
+    return sorted(set(ids))
+
+
 def check_question(check: _Checker, q: LineDict, seen_ids: dict[str, int], anchors: set[str] | None) -> Question | None:
     """Check one question mapping; return it, or None with the reasons added to ``check``."""
     where = f"question '{q.get('id', '?')}'"
@@ -554,6 +681,12 @@ def check_question(check: _Checker, q: LineDict, seen_ids: dict[str, int], ancho
             if key not in allowed:
                 check.add(q.line_of(key), f"{where}: field '{key}' does not belong to a {qtype} question")
         body = TYPE_CHECKS[qtype](check, q, where)
+        if body is not None and "passage" in q:
+            passage = _passage(check, q, where)
+            body = None if passage is None else {**body, "passage": passage}
+    if body is not None and "excludes" in q:
+        excludes = _excludes(check, q, where, ident)
+        body = None if excludes is None else {**body, "excludes": excludes}
     if None in (ident, qtype, prompt, explanation, anchor, difficulty, tags, body):
         return None
     data = {
@@ -599,6 +732,11 @@ def parse_bank_text(text: str, path: str, slug: str, anchors: set[str] | None = 
         mapping = check.mapping(raw, document.line_of("questions"), "each question")
         if mapping is not None and (question := check_question(check, mapping, seen, anchors)):
             questions.append(question)
+    in_bank = {question.id for question in questions}
+    for question in questions:
+        for other in question.data.get("excludes", []):
+            if other not in in_bank:
+                check.add(question.line, f"question '{question.id}': excludes '{other}', which is not a question of this bank")
     if check.problems:
         return None, check.problems
     return Bank(slug=slug, path=path, test_size=min(test_size, len(questions)), questions=questions), []
@@ -657,8 +795,9 @@ def render_question(data: dict, budget: Budget = UNLIMITED) -> dict:
         html["feedback"] = {o["id"]: inline(o["feedback"]) for o in data["options"]}
     elif qtype == "true_false":
         html["feedback"] = {key: inline(text) for key, text in data.get("feedback", {}).items()}
-    elif qtype == "short_answer":
-        html["feedback"] = {a["text"]: inline(a["feedback"]) for a in data["answers"] if a.get("feedback")}
+    elif qtype in ("short_answer", "numeric"):
+        known = data.get("answers", []) + data.get("wrong_answers", []) + data.get("other_answers", [])
+        html["feedback"] = {a["text"]: inline(a["feedback"]) for a in known if a.get("feedback")}
     elif qtype == "ordering":
         html["items"] = {item["id"]: inline(item["text"]) for item in data["items"]}
     elif qtype == "matching":
@@ -668,6 +807,10 @@ def render_question(data: dict, budget: Budget = UNLIMITED) -> dict:
     elif qtype == "cloze":
         # Alternating HTML and blank ids: ["<p>Set up in ", "city", " in ", "year", ".</p>"]
         html["text_parts"] = _place_blanks(block(_mark_blanks(data["text"])))
+        html["blank_feedback"] = {b["id"]: {w["text"]: inline(w["feedback"]) for w in b.get("wrong_answers", []) if w.get("feedback")}
+                                  for b in data["blanks"]}
+    if "passage" in data:
+        html["passage"] = inline(data["passage"]["quote"])
     return html
 
 

@@ -7,16 +7,18 @@ already parsed from the form (see ``responses.py``). The rules, also written in
 - single_choice, true_false: 1 for the keyed answer, else 0.
 - multiple_response: with k correct options, each correct pick earns 1/k and each wrong pick
   costs 1/k; the mark never falls below 0. Picking everything therefore never earns full marks.
-- short_answer: the response is compared with each accepted answer after normalising both
-  (case, accents, punctuation and spacing ignored); the best matching answer's credit counts.
-- numeric: the number (with an optional unit the question accepts, converted by its multiplier)
-  must lie within the tolerance of the answer: 1 or 0.
+- short_answer: the response is read as a marker reads it (``answers.py``: case, accents,
+  punctuation, leading filler, plural, other spellings of names, one typo in a long answer) and
+  compared with the known wrong answers first, then the accepted ones; the best credit counts.
+- numeric: the number, read with the course's scale words, measures and currencies
+  (``answers.py``), is compared with the known wrong answers, then the other answers, then the
+  answer: the first within the tolerance gives its credit.
 - ordering: with n items, each adjacent pair the learner places in the key's order (item i
   directly followed by item i+1) earns 1/(n-1).
 - matching: each left-hand item matched to its right-hand answer earns 1/(number of pairs);
   left items may share a right-hand answer.
-- cloze: each blank filled with an accepted answer (normalised as for short answer) earns
-  1/(number of blanks).
+- cloze: each blank filled with an accepted answer (read as for short answer, its known wrong
+  answers first) earns 1/(number of blanks).
 
 Practice mode (Moodle's "interactive with multiple tries"): a learner may Check up to
 ``PRACTICE_MAX_TRIES`` times; every try that is not fully right costs ``PRACTICE_PENALTY`` of the
@@ -26,16 +28,14 @@ marks available to later tries, and the question keeps its best penalised try.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.course.answers import Answer, NumberFrame, match_text, read_number, same_number, shown_number
+
 PRACTICE_PENALTY = 1 / 3
 PRACTICE_MAX_TRIES = 3
-
-_NUMBER = re.compile(r"^\s*(?:us\s*\$|\$|rs\.?|pkr|inr)?\s*([-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*(.*?)\s*$", re.I)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -45,11 +45,12 @@ class Outcome:
     status: str  # "correct", "partial", "wrong" or "unanswered"
     parts: dict[str, bool] = field(default_factory=dict)
     note: str = ""
-    matched: str | None = None  # the accepted short answer that matched, for its feedback
+    matched: str | None = None  # the answer (accepted or known wrong) that matched, for its feedback
+    blanks: dict[str, str] = field(default_factory=dict)  # cloze: blank id -> the answer it matched
 
 
 def _outcome(score: float, answered: bool, parts: dict[str, bool] | None = None, note: str = "",
-             matched: str | None = None) -> Outcome:
+             matched: str | None = None, blanks: dict[str, str] | None = None) -> Outcome:
     score = min(1.0, max(0.0, score))
     if not answered:
         status = "unanswered"
@@ -59,29 +60,7 @@ def _outcome(score: float, answered: bool, parts: dict[str, bool] | None = None,
         status = "partial"
     else:
         status = "wrong"
-    return Outcome(score, status, parts or {}, note, matched)
-
-
-def normalise_text(text: str) -> str:
-    """Fold case and accents and drop everything but letters and digits: 'A. B. Vajpayee' -> 'abvajpayee'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in plain.casefold() if ch.isalnum())
-
-
-def parse_number(text: str) -> tuple[float, str] | None:
-    """Read '$2,180 million', '2.18 bn', '84' as (number, unit text); None when no number leads."""
-    match = _NUMBER.match(text or "")
-    if not match:
-        return None
-    digits = match.group(1).replace(",", "")
-    try:
-        value = float(digits)
-    except ValueError:
-        return None
-    if not math.isfinite(value):
-        return None
-    return value, match.group(2).strip().rstrip(".").lower()
+    return Outcome(score, status, parts or {}, note, matched, blanks or {})
 
 
 def score_single_choice(data: dict, response: str | None) -> Outcome:
@@ -100,32 +79,46 @@ def score_true_false(data: dict, response: bool | None) -> Outcome:
     return _outcome(1.0 if response is data["answer"] else 0.0, response is not None)
 
 
+def _text_answers(accepted: list[dict], wrong: list[dict]) -> list[Answer]:
+    return ([Answer(w["text"], 0.0, w.get("feedback")) for w in wrong]
+            + [Answer(a["text"], a["credit"], a.get("feedback")) for a in accepted])
+
+
 def score_short_answer(data: dict, response: str | None) -> Outcome:
-    given = normalise_text(response or "")
-    best, matched = 0.0, None
-    for answer in data["answers"]:
-        if given and normalise_text(answer["text"]) == given and answer["credit"] > best:
-            best, matched = answer["credit"], answer["text"]
-    return _outcome(best, bool(given), matched=matched)
+    if not (response or "").strip():
+        return _outcome(0.0, False)
+    found = match_text(response, _text_answers(data["answers"], data.get("wrong_answers", [])), data.get("spelling", "lenient"))
+    return _outcome(found.credit, True, note=found.note, matched=found.matched)
+
+
+def number_frame(data: dict) -> NumberFrame:
+    """What a numeric question tells the number reader."""
+    return NumberFrame(data.get("unit") or "", data.get("units", {}), data.get("prompt", ""))
 
 
 def score_numeric(data: dict, response: str | None) -> Outcome:
     if not (response or "").strip():
         return _outcome(0.0, False)
-    parsed = parse_number(response)
-    if parsed is None:
-        return _outcome(0.0, True, note="That is not a number.")
-    value, unit = parsed
-    if unit:
-        units = {**data.get("units", {})}
-        if data.get("unit"):
-            units.setdefault(data["unit"].lower(), 1.0)
-        if unit not in units:
-            known = ", ".join(sorted(units)) or "none"
-            return _outcome(0.0, True, note=f"The unit “{unit}” is not one this question accepts (accepted: {known}).")
-        value *= units[unit]
-    margin = data["tolerance"] + 1e-9 * max(1.0, abs(data["answer"]))
-    return _outcome(1.0 if abs(value - data["answer"]) <= margin else 0.0, True)
+    frame = number_frame(data)
+    reading = read_number(response, frame)
+    if reading.problem:
+        return _outcome(0.0, True, note=reading.problem)
+    tolerance = data["tolerance"]
+    targets = [(w, 0.0) for w in data.get("wrong_answers", [])] + [(o, o["credit"]) for o in data.get("other_answers", [])]
+    for value, assumed in reading.values:
+        read_as = f"Read as {shown_number(value)} {assumed}, the question's unit." if assumed else ""
+        for target, credit in targets:
+            known = read_number(target["text"], frame).values
+            if known and same_number(value, known[0][0], tolerance):
+                return _outcome(credit, True, note=read_as, matched=target["text"])
+        if same_number(value, data["answer"], tolerance):
+            return _outcome(1.0, True, note=read_as)
+    value, assumed = reading.values[0]
+    note = ""
+    if assumed and len(reading.values) > 1:  # a bare number in a question with a scale (million)
+        note = (f"Read as {shown_number(value)} {assumed}, the question's unit; if you meant another scale, "
+                "write it (thousand, lakh, crore, billion…).")
+    return _outcome(0.0, True, note=note)
 
 
 def score_ordering(data: dict, response: list[str | None] | None) -> Outcome:
@@ -152,12 +145,21 @@ def score_matching(data: dict, response: dict[str, str | None] | None) -> Outcom
 
 def score_cloze(data: dict, response: dict[str, str] | None) -> Outcome:
     response = response or {}
-    parts = {}
-    for blank in data["blanks"]:
-        given = normalise_text(response.get(blank["id"]) or "")
-        parts[blank["id"]] = bool(given) and any(normalise_text(a) == given for a in blank["accept"])
+    parts, notes, matched = {}, [], {}
+    for number, blank in enumerate(data["blanks"], start=1):
+        given = response.get(blank["id"]) or ""
+        if not given.strip():
+            parts[blank["id"]] = False
+            continue
+        answers = _text_answers([{"text": text, "credit": 1.0} for text in blank["accept"]], blank.get("wrong_answers", []))
+        found = match_text(given, answers, data.get("spelling", "lenient"))
+        parts[blank["id"]] = found.credit == 1.0
+        if found.note:
+            notes.append(f"Blank {number}: {found.note}")
+        if found.matched:
+            matched[blank["id"]] = found.matched
     answered = any((value or "").strip() for value in response.values())
-    return _outcome(sum(parts.values()) / len(parts), answered, parts)
+    return _outcome(sum(parts.values()) / len(parts), answered, parts, " ".join(notes), blanks=matched)
 
 
 SCORERS = {
@@ -187,7 +189,7 @@ def key_response(data: dict) -> Any:
     if qtype == "short_answer":
         return next(a["text"] for a in data["answers"] if a["credit"] == 1.0)
     if qtype == "numeric":
-        return repr(data["answer"])
+        return format(Decimal(repr(data["answer"])), "f")  # never "1e-05", which reads as two numbers
     if qtype == "ordering":
         return [item["id"] for item in data["items"]]
     if qtype == "matching":

@@ -1,0 +1,438 @@
+"""Typed answers read as a fair marker reads them: words (short answers, cloze blanks) and numbers.
+
+Pure module. The course-wide tables (filler words, name spellings, scale words, measures,
+currencies, eras) live in ``quizzes/rules/answers.yaml``; the rules that use them are written out
+in ``quizzes/README.md`` ("How typed answers are checked"), with the cases that must pass and
+must fail tested in ``tests/test_answers.py``.
+
+Words: case, accents, punctuation and spacing never matter; ``&`` is "and" and a hyphen a space;
+leading filler ("the", "in", "about") is dropped; the last word may be singular or plural; a
+word's other common spellings (Gilani/Gillani) count as the same word; and, where the question's
+spelling rule is lenient, one typo is forgiven in an answer of eight letters or more, unless the
+typo lands on a known wrong answer.
+
+Numbers: "in 1999", "1999 AD", "twelve", "1,000", "403 mn", "USD 403 million", "$0.403 billion",
+"2 lakh"; a bare number is read in the question's unit and the feedback says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import OSA
+
+from app.course.lessons import NoAliasLoader, Problem, yaml_problem
+
+RULES_FILE = Path("quizzes") / "rules" / "answers.yaml"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TYPO_MIN_LETTERS = 8
+
+
+# --- The course-wide tables ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rules:
+    """The tables of ``quizzes/rules/answers.yaml``, ready for lookups."""
+
+    filler: frozenset[str]
+    spellings: dict[str, str]  # a word -> the first spelling of its group
+    scales: dict[str, float]
+    measures: dict[str, tuple[str, float]]  # a unit word -> (its measure, its size)
+    currencies: dict[str, str]  # a word or symbol -> the currency's name
+    eras: frozenset[str]
+
+
+class _RulesError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _plain(node: yaml.Node, what: str) -> str:
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        raise _RulesError(node.start_mark.line + 1, f"{what} must be a word")
+    return str(node.value).strip().casefold()
+
+
+def _number(node: yaml.Node, what: str) -> float:
+    try:
+        value = float(node.value) if isinstance(node, yaml.ScalarNode) else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise _RulesError(node.start_mark.line + 1, f"{what} needs a positive number")
+    return value
+
+
+def _pairs(node: yaml.Node, what: str) -> list[tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _RulesError(node.start_mark.line + 1, f"'{what}' must be a mapping")
+    return node.value
+
+
+def _words(node: yaml.Node, what: str) -> list[str]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise _RulesError(node.start_mark.line + 1, f"'{what}' must be a non-empty list")
+    return [_plain(item, f"each entry of '{what}'") for item in node.value]
+
+
+def parse_rules(text: str, path: str) -> tuple[Rules | None, list[Problem]]:
+    """Parse the rules file's text; return the rules, or None and the problem (file:line)."""
+    try:
+        root = yaml.compose(text, Loader=NoAliasLoader)
+    except yaml.YAMLError as error:
+        return None, [yaml_problem(path, error, first_line=1, prefix="not valid YAML")]
+    try:
+        sections = {_plain(key, "a section name"): value for key, value in _pairs(root, "the rules file")} if root else {}
+        known = ("filler", "transliterations", "scales", "measures", "currencies", "eras")
+        for key, _ in _pairs(root, "the rules file") if root else []:
+            if _plain(key, "a section name") not in known:
+                raise _RulesError(key.start_mark.line + 1, f"unknown section '{key.value}' (known: {', '.join(known)})")
+        missing = [name for name in known if name not in sections]
+        if missing:
+            raise _RulesError(1, f"missing section(s): {', '.join(missing)}")
+        spellings: dict[str, str] = {}
+        groups = sections["transliterations"]
+        if not isinstance(groups, yaml.SequenceNode):
+            raise _RulesError(groups.start_mark.line + 1, "'transliterations' must be a list of groups")
+        for group in groups.value:
+            words = _words(group, "a transliteration group")
+            for word in words:
+                if not word.isalpha():
+                    raise _RulesError(group.start_mark.line + 1, f"'{word}': a spelling is one word of letters")
+                if word in spellings and spellings[word] != words[0]:
+                    raise _RulesError(group.start_mark.line + 1, f"'{word}' is already in another group")
+                spellings[word] = words[0]
+        scales = {_plain(k, "a scale word"): _number(v, f"scale '{k.value}'") for k, v in _pairs(sections["scales"], "scales")}
+        measures: dict[str, tuple[str, float]] = {}
+        for name, units in _pairs(sections["measures"], "measures"):
+            for unit, size in _pairs(units, f"measure {name.value}"):
+                word = _plain(unit, "a unit")
+                if word in scales or word in measures:
+                    raise _RulesError(unit.start_mark.line + 1, f"'{word}' is already a scale or unit")
+                measures[word] = (_plain(name, "a measure"), _number(size, f"unit '{word}'"))
+        currencies = {}
+        for name, words in _pairs(sections["currencies"], "currencies"):
+            _plain(name, "a currency")
+            for word in _words(words, f"currency {name.value}"):
+                currencies[word] = str(name.value).strip()  # as written, for the feedback
+        rules = Rules(frozenset(_words(sections["filler"], "filler")), spellings, scales, measures, currencies,
+                      frozenset(_words(sections["eras"], "eras")))
+    except _RulesError as error:
+        return None, [Problem(path, error.line, error.message)]
+    return rules, []
+
+
+def read_rules(folder: Path) -> tuple[Rules | None, list[Problem]]:
+    """The rules of a course folder (its ``quizzes/rules/answers.yaml``, else the project's own)."""
+    path = folder / RULES_FILE
+    if not path.is_file():
+        path = PROJECT_ROOT / RULES_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(str(path), 1, f"cannot read the answer rules: {error}")]
+    return parse_rules(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def project_rules() -> Rules:
+    """The rules shipped with the project, which every scorer uses unless told otherwise."""
+    rules, problems = read_rules(PROJECT_ROOT)
+    if rules is None:
+        raise ValueError("; ".join(f"{p.path}:{p.line}: {p.message}" for p in problems))
+    return rules
+
+
+_active: Rules | None = None
+
+
+def use_rules(rules: Rules | None) -> None:
+    """Make ``rules`` the tables every later reading uses (None: the project's own)."""
+    global _active
+    _active = rules
+
+
+def active_rules() -> Rules:
+    return _active or project_rules()
+
+
+# --- Words ---------------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def words_of(text: str, rules: Rules) -> list[str]:
+    """The words of ``text`` as a marker compares them: folded, unaccented, each in its group's spelling."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = _APOSTROPHES.sub("", plain.replace("&", " and "))
+    return [rules.spellings.get(word, word) for word in _SEPARATORS.split(plain) if word]
+
+
+def _without_filler(words: list[str], rules: Rules) -> list[str]:
+    """Leading filler dropped; "a" counts only before a word of two or more letters (not an initial)."""
+    start = 0
+    while start < len(words) - 1 and words[start] in rules.filler and (words[start] != "a" or len(words[start + 1]) > 1):
+        start += 1
+    return words[start:]
+
+
+def _last_word_forms(word: str) -> set[str]:
+    """A last word and its plausible singulars: 'measures' -> {measures, measure, measur}."""
+    forms = {word}
+    if word.isalpha() and len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+        if word.endswith("ies"):
+            forms.add(word[:-3] + "y")
+    return forms
+
+
+@dataclass(frozen=True)
+class TextForm:
+    """Every form under which a typed text counts as the same answer."""
+
+    keys: frozenset[str]
+    main: str  # filler dropped, words joined: what typo distance is measured on
+
+    def same(self, other: TextForm) -> bool:
+        return not self.keys.isdisjoint(other.keys)
+
+
+def text_form(text: str, rules: Rules | None = None) -> TextForm:
+    rules = rules or active_rules()
+    words = words_of(text, rules)
+    keys = set()
+    for variant in (words, _without_filler(words, rules)):
+        if variant:
+            keys.update("".join(variant[:-1]) + last for last in _last_word_forms(variant[-1]))
+    return TextForm(frozenset(keys), "".join(_without_filler(words, rules)))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An accepted (credit > 0) or known wrong (credit 0) answer, with its feedback."""
+
+    text: str
+    credit: float
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a typed text was marked: the credit, the answer it matched (for its feedback), a note."""
+
+    credit: float
+    matched: str | None = None
+    note: str = ""
+
+
+def _typo_apart(first: str, second: str) -> bool:
+    return OSA.distance(first, second, score_cutoff=1) <= 1
+
+
+def _letters(key: str) -> int:
+    return sum(ch.isalpha() for ch in key)
+
+
+def match_text(response: str, answers: list[Answer], spelling: str = "lenient", rules: Rules | None = None) -> Match:
+    """Mark a typed text against the accepted and known wrong answers (see the module docstring)."""
+    rules = rules or active_rules()
+    given = text_form(response, rules)
+    if not given.keys:
+        return Match(0.0)
+    forms = [(answer, text_form(answer.text, rules)) for answer in answers]
+    for answer, form in forms:  # known wrong answers first: leniency never reaches them
+        if answer.credit == 0 and given.same(form):
+            return Match(0.0, answer.text)
+    best = max(((answer.credit, answer.text) for answer, form in forms if answer.credit > 0 and given.same(form)), default=None)
+    if best:
+        return Match(best[0], best[1])
+    if any(ch.isdigit() for ch in given.main):
+        return Match(0.0)
+    near = [(answer, form) for answer, form in forms
+            if _letters(form.main) >= TYPO_MIN_LETTERS and not any(ch.isdigit() for ch in form.main)
+            and _typo_apart(given.main, form.main)]
+    if not near or any(answer.credit == 0 for answer, _ in near):
+        return Match(0.0)
+    if any(answer.credit == 0 and _typo_apart(given.main, form.main) for answer, form in forms):
+        return Match(0.0)
+    credits = {answer.credit for answer, _ in near}
+    answer = max((a for a, _ in near), key=lambda a: a.credit)
+    note = f"Check the spelling: did you mean “{answer.text}”?"
+    if spelling == "strict" or len(credits) > 1:
+        return Match(0.0, None, note)
+    return Match(answer.credit, answer.text, note)
+
+
+# --- Numbers -------------------------------------------------------------------------------
+
+_SMALL = {word: value for value, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {word: 10 * (index + 2) for index, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "dozen", "and"}
+_DASHES = ("-", "–", "—", "−")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|[^\W\d_]+|[$₹]|[-–—−/+]")
+
+
+@dataclass(frozen=True)
+class NumberFrame:
+    """What a numeric question tells the reader: its unit, extra units, and its prompt's words."""
+
+    unit: str = ""
+    units: dict[str, float] = field(default_factory=dict)
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A typed number read in the question's unit: candidate values, each with the unit it was
+    assumed to be in (empty when the learner wrote one), or a problem to tell the learner."""
+
+    values: tuple[tuple[float, str], ...] = ()
+    problem: str = ""
+
+
+def _words_number(words: list[str], rules: Rules) -> float | None:
+    """'twenty two thousand' -> 22000; 'a dozen' -> 12; None when the words are not a number."""
+    total, current, seen = 0.0, 0.0, False
+    for index, word in enumerate(words):
+        if word in _SMALL:
+            current += _SMALL[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word in rules.scales and len(word) > 2 and seen:
+            total += current * rules.scales[word]
+            current = 0
+        elif word == "and" and seen:
+            continue
+        elif word == "a" and index == 0 and len(words) > 1:
+            current = 1
+            seen = True
+            continue
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _question_currency(frame: NumberFrame, rules: Rules) -> str | None:
+    text = f"{frame.unit} {frame.prompt}".casefold().replace("$", " $ ")
+    words = re.findall(r"[^\W\d_]+|[$₹]", text)
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return next((rules.currencies[w] for w in pairs + words if w in rules.currencies), None)
+
+
+def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Reading:
+    """Read a typed number in the question's unit (see the module docstring); a Reading."""
+    rules = rules or active_rules()
+    plain = unicodedata.normalize("NFKC", text or "").casefold()
+    plain = re.sub(r"(?<=\d)[,\u00a0\u202f'](?=\d)", "", plain)  # 1,000 / 2,00,000 / 1 000
+    plain = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", plain)  # 403mn, rs5
+    tokens = _TOKEN.findall(plain)
+    # Multi-word currency names ("us dollars") count as one word.
+    joined: list[str] = []
+    for token in tokens:
+        if joined and f"{joined[-1]} {token}" in rules.currencies:
+            joined[-1] = f"{joined[-1]} {token}"
+        elif joined and joined[-1] == "us" and token == "$":
+            joined[-1] = "us$"
+        else:
+            joined.append(token)
+    tokens = joined
+    while tokens and tokens[0] in rules.filler and len(tokens) > 1:
+        tokens = tokens[1:]
+    digit_at = [i for i, t in enumerate(tokens) if t[0].isdigit() or t[0] == "."]
+    if len(digit_at) > 1:
+        between = tokens[digit_at[0] + 1:digit_at[1]]
+        return Reading(problem="Give one number, not a range or a list." if set(between) & {*_DASHES, "/", "to", "or", "and"}
+                       else "Give one number.")
+    if digit_at:
+        index = digit_at[0]
+        value = float(tokens[index])
+        sign = -1 if index == 1 and tokens[0] in _DASHES else 1
+        rest = tokens[:index - (sign < 0)] + tokens[index + 1:]
+        after = tokens[index + 1:]
+        if after and after[0] == "s":  # "1990s"
+            return Reading(problem=f"Give one number: “{tokens[index]}s” names a range.")
+        value *= sign
+    else:
+        start = next((i for i, t in enumerate(tokens) if t in _NUMBER_WORDS or (t == "a" and i + 1 < len(tokens))), None)
+        if start is None:
+            return Reading(problem="That is not a number.")
+        end = start
+        while end < len(tokens) and (tokens[end] in _NUMBER_WORDS or tokens[end] in _DASHES or (tokens[end] == "a" and end == start)
+                                     or (tokens[end] in rules.scales and len(tokens[end]) > 2)):
+            end += 1
+        found = _words_number([t for t in tokens[start:end] if t not in _DASHES], rules)
+        if found is None:
+            return Reading(problem="That is not a number.")
+        value, rest, after = found, tokens[:start] + tokens[end:], tokens[end:]
+    scale = 1.0
+    scale_word = ""
+    if after and after[0] in rules.scales and not frame.units.get(after[0]):
+        scale_word = after[0]
+        scale = rules.scales[scale_word]
+        rest.remove(scale_word)
+    value *= scale
+    unit = frame.unit.strip().casefold()
+    question_scale = rules.scales.get(unit)
+    question_measure = rules.measures.get(unit)
+    wanted_currency = _question_currency(frame, rules)
+    prompt_words = set(words_of(frame.prompt, rules)) | set(words_of(frame.unit, rules))
+    prompt_words |= {form for word in list(prompt_words) for form in _last_word_forms(word)}
+    converted = None
+    for word in rest:
+        if word in (*_DASHES, "/", "+") or word in rules.eras or word in rules.filler or word == "and":
+            continue
+        if word in frame.units:
+            converted = frame.units[word]
+            continue
+        if word in rules.currencies:
+            if wanted_currency and rules.currencies[word] != wanted_currency:
+                return Reading(problem=f"The question asks in {wanted_currency}; this answer is in {rules.currencies[word]}.")
+            continue
+        if word in rules.measures:
+            measure, size = rules.measures[word]
+            if question_measure and question_measure[0] == measure:
+                converted = size / question_measure[1]
+                continue
+            if word == unit or word in prompt_words:
+                continue
+            return Reading(problem=f"The question does not ask for a {measure}.")
+        if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words:
+            continue  # the thing counted, said again: "5 keywords", "12 meetings"
+        return Reading(problem=f"“{word}” is not a unit this question reads.")
+    if converted is not None:
+        return Reading(((value * converted, ""),))
+    if scale_word:
+        return Reading(((value / question_scale if question_scale else value, ""),))
+    if question_scale:  # a bare number: in the question's unit first, then as it stands
+        return Reading(((value, unit), (value / question_scale, "")))
+    if question_measure:
+        return Reading(((value, unit),))
+    return Reading(((value, ""),))
+
+
+def shown_number(value: float) -> str:
+    """A number as the feedback writes it: 403, 1.96, 22,000."""
+    return f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
+
+
+def same_number(value: float, target: float, tolerance: float) -> bool:
+    """Within the tolerance, with room for floating point ("0.403 bn" in millions)."""
+    return abs(value - target) <= tolerance + 1e-9 * max(1.0, abs(target))
