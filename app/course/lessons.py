@@ -427,12 +427,43 @@ def parse_lesson_text(text: str, slug: str, where: str) -> tuple[Lesson | None, 
             problems.extend(found)
 
     renderer = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
-    lesson.html = sanitise(renderer.convert(body), anchors=True)
+    html, found = _source_labels(renderer.convert(body), body, body_line, where)
+    problems.extend(found)
+    lesson.html = sanitise(html, anchors=True)
     lesson.headings = [Heading(level, anchor, title) for level, anchor, title in _flatten(renderer.toc_tokens)]
     lesson.anchors = anchors_of(lesson.html)
     lesson.word_count = _plain_words(lesson.html)
     problems.extend(_check_local_links(body, body_line, lesson.anchors, where))
     return (None, problems) if problems else (lesson, [])
+
+
+_SOURCE_ATTRIBUTE = re.compile(r'<p([^>]*?) source="([^"]*)"')
+_SOURCE_RANGES = re.compile(r"\d+(?:-\d+)?(?:, ?\d+(?:-\d+)?)*")
+
+
+def _source_labels(html: str, body: str, body_line: int, where: str) -> tuple[str, list[Problem]]:
+    """Turn each paragraph's ``source="216-225"`` into the label the page shows on demand.
+
+    ``source="context"`` marks a paragraph that is added context; anything else is a problem at
+    the line that wrote it.
+    """
+    problems = []
+
+    def label(match: re.Match) -> str:
+        value = match.group(2).strip()
+        if value == "context":
+            return f'<p{match.group(1)} data-source="Added context, not in the paper"'
+        ranges = [part.strip().split("-") for part in value.split(",")] if _SOURCE_RANGES.fullmatch(value) else []
+        if not ranges or any(int(r[0]) < 1 or int(r[-1]) < int(r[0]) for r in ranges):
+            offset = body.find(f'source="{match.group(2)}"')
+            line = body_line + body.count("\n", 0, offset) if offset >= 0 else body_line
+            problems.append(Problem(where, line, f'source="{value}": write paper lines as "216-225" '
+                                    '(several: "216-225, 230"), first line before last, or "context"'))
+            return match.group(0)
+        shown = ", ".join("–".join(r) if len(r) > 1 and r[0] != r[1] else r[0] for r in ranges)
+        plural = "s" if len(ranges) > 1 or len(ranges[0]) > 1 and ranges[0][0] != ranges[0][1] else ""
+        return f'<p{match.group(1)} data-source="Paper, line{plural} {shown}"'
+    return _SOURCE_ATTRIBUTE.sub(label, html), problems
 
 
 def _flatten(tokens: list[dict]) -> list[tuple[int, str, str]]:

@@ -22,6 +22,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title"},
+    "p": {"data-source"},  # a lesson paragraph's paper lines (lessons.py); dropped everywhere else
     "a": {"href"},
     "td": {"align"},
     "th": {"align"},
@@ -31,19 +32,22 @@ AUTHOR_CLASSES = frozenset({"admonition", "admonition-title", "note", "footnote"
 # Ids of the lesson page around the lesson body (base.html, learning/lesson.html): never an author's anchor.
 PAGE_IDS = frozenset({"main", "announcer", "objectives-title", "read"})
 _ANCHOR = re.compile(r"[A-Za-z0-9][\w-]*|fn(?:ref\d*)?:\d+")  # headings, paragraphs, footnotes
+_SOURCE_LABEL = re.compile(r"Paper, lines? \d+(?:–\d+)?(?:, \d+(?:–\d+)?)*|Added context, not in the paper")
 
 
 def _keep_classes(tag: str, attribute: str, value: str) -> str | None:
     """Classes from our own extensions only; ids never (questions, table cells, options)."""
     if attribute == "class":
         return " ".join(name for name in value.split() if name in AUTHOR_CLASSES) or None
-    return None if attribute == "id" else value
+    return None if attribute in ("id", "data-source") else value
 
 
 def _keep_anchors(tag: str, attribute: str, value: str) -> str | None:
     """As :func:`_keep_classes`, but ids that are anchors an author may give (not the page's own) stay."""
     if attribute == "id":
         return value if _ANCHOR.fullmatch(value) and value not in PAGE_IDS else None
+    if attribute == "data-source":
+        return value if _SOURCE_LABEL.fullmatch(value) else None
     return _keep_classes(tag, attribute, value)
 
 
