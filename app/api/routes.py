@@ -138,7 +138,7 @@ def attempt_json(attempt: Attempt, rows: list[dict]) -> dict:
     return {"id": attempt.public_id, "lesson": attempt.lesson.slug, "score": attempt.score, "max_score": attempt.max_score,
             "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
             "questions": [{"id": row["data"]["id"], "score": row["mark"], "status": row["outcome"].status,
-                           "explanation_html": row["html"]["explanation"]} if not row["withheld"] else
+                           "explanation_html": row["html"]["explanation"], "note": row["outcome"].note} if not row["withheld"] else
                           {"id": row["data"]["id"], "score": None, "status": None, "explanation_html": None,
                            "withheld": row["withheld"].reason} for row in rows]}
 

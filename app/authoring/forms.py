@@ -79,6 +79,8 @@ class QuestionForm(FlaskForm):
     lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
     tags = StringField("Tags, comma-separated", validators=[visible_text])
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])
+    excludes = StringField("Never in one test with (optional)", description="Question ids, comma-separated: questions "
+                           "that give this one's answer away, or whose answer this one gives away")
     # Choices are the banks the author may save into (``banks.bank_choices``); shown for new questions only.
     bank = SelectField("Save into", default="mine", validate_choice=False)
     preview = SubmitField("Preview")
@@ -88,6 +90,8 @@ class QuestionForm(FlaskForm):
 class ChoiceFields(QuestionForm):
     options = TextAreaField("Options", description=LINE_HINT + "id | text | feedback")
     answer = StringField("Correct option id (several for multiple response, comma-separated)")
+    passage_lines = StringField("Quoted passage: the paper's lines (optional)", description="first-last, e.g. 712-714")
+    passage_quote = TextAreaField("Quoted passage: the paper's words (optional)", description="Under 40 words; mark a cut with …")
 
 
 class TrueFalseFields(QuestionForm):
@@ -96,8 +100,14 @@ class TrueFalseFields(QuestionForm):
     feedback_false = TextAreaField("Feedback for “False” (optional)")
 
 
+SPELLING_CHOICES = [SelectChoice("", "Lenient (the default): one typo forgiven in answers of 8+ letters"),
+                    SelectChoice("lenient", "Lenient"), SelectChoice("strict", "Strict: a typo scores 0, with a spelling hint")]
+
+
 class ShortAnswerFields(QuestionForm):
     answers = TextAreaField("Accepted answers", description=LINE_HINT + "answer, or answer | credit | feedback")
+    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "answer | feedback")
+    spelling = SelectField("Spelling", choices=SPELLING_CHOICES)
 
 
 class NumericFields(QuestionForm):
@@ -105,6 +115,8 @@ class NumericFields(QuestionForm):
     tolerance = StringField("Tolerance (±, optional)")
     unit = StringField("Unit a bare number is read in (optional)")
     units = TextAreaField("Other accepted units", description="One per line: name = multiplier into the unit")
+    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "number | feedback")
+    other_answers = TextAreaField("Other answers with credit (optional)", description=LINE_HINT + "number | credit | feedback")
 
 
 class OrderingFields(QuestionForm):
@@ -119,6 +131,8 @@ class MatchingFields(QuestionForm):
 class ClozeFields(QuestionForm):
     text = TextAreaField("Passage with blanks written [[id]] (Markdown)")
     blanks = TextAreaField("Blanks", description="One per line: id | accepted answer; another accepted answer")
+    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "blank id | answer | feedback")
+    spelling = SelectField("Spelling", choices=SPELLING_CHOICES)
 
 
 QUESTION_FORMS = {

@@ -268,10 +268,12 @@ def match_text(response: str, answers: list[Answer], spelling: str = "lenient", 
         return Match(0.0)
     credits = {answer.credit for answer, _ in near}
     answer = max((a for a, _ in near), key=lambda a: a.credit)
-    note = f"Check the spelling: did you mean “{answer.text}”?"
-    if spelling == "strict" or len(credits) > 1:
-        return Match(0.0, None, note)
-    return Match(answer.credit, answer.text, note)
+    # No answer named when no credit is given: in practice the learner tries again, and the hint would be the key.
+    if len(credits) > 1:
+        return Match(0.0, None, "Check the spelling: this is one letter away from more than one answer.")
+    if spelling == "strict":
+        return Match(0.0, None, "Check the spelling: this is close to an accepted answer, but this question marks spelling strictly.")
+    return Match(answer.credit, answer.text, f"Check the spelling: did you mean “{answer.text}”?")
 
 
 # --- Numbers -------------------------------------------------------------------------------
