@@ -1,0 +1,136 @@
+"""Response analysis: the responses learners typed that scored less than full, grouped as a marker reads them,
+and the question data that accepts one of them as a right or partly right answer.
+
+Pure module. A response is grouped by its text with case and spacing normalised ("Wagha  Border" and "wagha
+border" are one response; "Wagha-border" is another, as a marker would note it); a cloze answer is read blank by
+blank, each blank the version that gave the mark did not accept being a response of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.course.scoring import score
+
+ANALYSED_TYPES = ("short_answer", "numeric", "cloze")
+# Partial credit offered beside "right": a short list, so a teacher's choice is quick and marks stay comparable.
+PARTIAL_CREDITS = (0.75, 0.5, 0.25)
+# Scores are floats: a stored 1.0 may have passed through a sum or a database float.
+FULL = 1 - 1e-9
+
+
+@dataclass(frozen=True)
+class Given:
+    """One stored answer that scored less than full, as the report reads it."""
+
+    response: Any  # text, or {blank id: text} for cloze
+    owner_key: str
+    score: float
+    answered_at: datetime
+    version_id: int  # the question version whose key gave the mark (a regrade's, else the one answered)...
+    data: dict  # ...and its data
+
+
+@dataclass
+class Group:
+    """One distinct response (in one blank, for cloze): how often, by whom, with what mark."""
+
+    blank: str | None
+    key: str
+    answers: list[Given] = field(default_factory=list)  # newest first
+    spellings: Counter = field(default_factory=Counter)
+
+    @property
+    def text(self) -> str:
+        """The response as shown and accepted: its most frequent spelling, the newest one on a tie (the counter
+        meets spellings newest first, and ``most_common`` keeps that order among equals)."""
+        return self.spellings.most_common(1)[0][0]
+
+    @property
+    def newest(self) -> Given:
+        """The latest answer that gave it."""
+        return self.answers[0]
+
+    @property
+    def learners(self) -> list[tuple[str, int]]:
+        """(owner key, times) of everyone who gave it, the most recent first."""
+        times = Counter(given.owner_key for given in self.answers)
+        return [(owner, times[owner]) for owner in dict.fromkeys(given.owner_key for given in self.answers)]
+
+    @property
+    def marks(self) -> list[float]:
+        """The distinct marks these answers were given, lowest first."""
+        return sorted({round(given.score, 4) for given in self.answers})
+
+
+def tidy(text: str) -> str:
+    """A response with its spacing tidied (what the page shows and an accepted answer stores)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def marker_key(text: str) -> str:
+    """How a marker reads a response: compatibility forms folded, case ignored, spacing tidied."""
+    return tidy(text).casefold()
+
+
+def part_text(response: Any, blank: str | None) -> str:
+    """The text of a response, or of one of its blanks."""
+    if blank is None:
+        return response if isinstance(response, str) else ""
+    return (response.get(blank) or "") if isinstance(response, dict) else ""
+
+
+def short_parts(data: dict, response: Any) -> list[str | None]:
+    """The parts of an answer that fell short on ``data``: [None] for a typed short or numeric answer, the blanks
+    ``data`` did not accept in full for cloze; nothing for an empty answer."""
+    if data["type"] != "cloze":
+        return [None] if isinstance(response, str) and response.strip() else []
+    if not isinstance(response, dict):
+        return []
+    parts = score(data, response).parts
+    return [blank["id"] for blank in data["blanks"]
+            if (response.get(blank["id"]) or "").strip() and float(parts.get(blank["id"]) or 0) < FULL]
+
+
+def group_responses(answers: list[Given]) -> list[Group]:
+    """Distinct responses, newest first (each group ordered by its latest answer)."""
+    groups: dict[tuple[str | None, str], Group] = {}
+    for given in sorted(answers, key=lambda item: item.answered_at, reverse=True):
+        for blank in short_parts(given.data, given.response):
+            text = part_text(given.response, blank)
+            group = groups.setdefault((blank, marker_key(text)), Group(blank, marker_key(text)))
+            group.answers.append(given)
+            group.spellings[tidy(text)] += 1
+    return list(groups.values())
+
+
+def credit_now(data: dict, text: str, blank: str | None = None) -> float:
+    """What ``text`` earns on the question ``data`` (for cloze: in the blank ``blank``, as a share of that blank)."""
+    if data["type"] == "cloze":
+        filled = {item["id"]: text if item["id"] == blank else None for item in data["blanks"]}
+        return float(score(data, filled).parts.get(blank) or 0)
+    return score(data, text).score
+
+
+def with_accepted(data: dict, text: str, credit: float, blank: str | None = None) -> dict:
+    """A copy of ``data`` that accepts ``text`` at ``credit``: an entry in a short answer's ``answers`` (an entry of
+    the same text earning less is raised instead), the blank's ``accept`` list for cloze (whole blanks only), or the
+    first entry of a numeric question's ``other_answers`` (the first entry a number matches gives its credit, so an
+    older entry for the same number cannot overrule the teacher's latest decision)."""
+    accepted = copy.deepcopy(data)
+    if data["type"] == "short_answer":
+        same = next((entry for entry in accepted["answers"] if marker_key(entry["text"]) == marker_key(text)), None)
+        if same is not None:
+            same["credit"] = max(same["credit"], credit)
+        else:
+            accepted["answers"].append({"text": text, "credit": credit})
+    elif data["type"] == "cloze":
+        next(item for item in accepted["blanks"] if item["id"] == blank)["accept"].append(text)
+    else:
+        accepted["other_answers"] = [{"text": text, "credit": credit}] + accepted.get("other_answers", [])
+    return accepted
