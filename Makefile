@@ -51,6 +51,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/password_strength.py
 	$(BIN)/python bench/answer_secrecy.py
 	$(BIN)/python bench/hostile_inputs.py
+	$(BIN)/python bench/marking.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -52,6 +52,7 @@ class Labelled:
 
     @property
     def right(self) -> bool:
+        """Whether the teacher gives it any credit."""
         return self.mark > 0
 
 
@@ -66,6 +67,7 @@ class Marked:
 
     @property
     def agrees(self) -> bool:
+        """Whether the bank gave the teacher's mark."""
         return math.isclose(self.given, self.row.mark, abs_tol=1e-6)
 
 
@@ -87,6 +89,7 @@ class Tally:
     wrong: int = 0
 
     def add(self, marked: Marked) -> None:
+        """Count one marked row."""
         if marked.row.right:
             self.right += 1
             self.accepted += marked.agrees
@@ -96,10 +99,12 @@ class Tally:
 
     @property
     def accepted_share(self) -> float:
+        """Share of right answers given their mark (1 when there are none)."""
         return self.accepted / self.right if self.right else 1.0
 
     @property
     def refused_share(self) -> float:
+        """Share of wrong answers given 0 (1 when there are none)."""
         return self.refused / self.wrong if self.wrong else 1.0
 
 
@@ -180,10 +185,12 @@ def tallies(marked: list[Marked], key: Callable[[Marked], str]) -> dict[str, Tal
 
 
 def _share(count: int, total: int) -> str:
+    """'n/N  p %' for a table cell, or a dash when there is nothing to count."""
     return f"{count:4d}/{total:<4d} {100 * count / total:5.1f} %" if total else f"{'-':>9} {'':>7}"
 
 
 def _print_table(title: str, grouped: dict[str, Tally]) -> None:
+    """One line per group, "all" last."""
     print(f"{title:28} {'right answers accepted':>22}   {'wrong answers refused':>21}")
     for name in [*sorted(name for name in grouped if name != "all"), "all"]:
         tally = grouped[name]
@@ -209,6 +216,7 @@ def report(marked: list[Marked], stale: list[Stale]) -> None:
 
 
 def main() -> None:
+    """Measure the list named on the command line (or the shipped one) against the shipped banks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("responses", nargs="?", type=Path, default=DEFAULT_LIST, help="the labelled list (TSV)")
     args = parser.parse_args()
