@@ -135,11 +135,12 @@ def test_numeric_wrong_and_other_answers():
 
 def test_the_rules_file_problems_name_file_and_line():
     rules, problems = parse_rules("filler: [the]\ntransliterations:\n  - [gilani, gillani]\n  - [gillani, x y]\n"
-                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: [ad]\n", "rules.yaml")
+                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: [ad]\njoiners: [and]\nmonths: [may]\n", "rules.yaml")
     assert rules is None and problems[0].line == 4
     rules, problems = parse_rules("filler: [the]\n", "rules.yaml")
     assert rules is None and "missing" in problems[0].message
-    rules, problems = parse_rules("filler: [the]\ntransliterations: []\nscales: {k: -1}\nmeasures: {}\ncurrencies: {}\neras: []\n", "r.yaml")
+    rules, problems = parse_rules("filler: [the]\ntransliterations: []\nscales: {k: -1}\nmeasures: {}\ncurrencies: {}\n"
+                                  "eras: [ad]\njoiners: [and]\nmonths: [may]\n", "r.yaml")
     assert rules is None and problems[0].line == 3
 
 

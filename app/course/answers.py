@@ -41,6 +41,8 @@ class Rules:
     """The tables of ``quizzes/rules/answers.yaml``, ready for lookups."""
 
     filler: frozenset[str]
+    joiners: frozenset[str]
+    months: frozenset[str]
     spellings: dict[str, str]  # a word -> the first spelling of its group
     scales: dict[str, float]
     measures: dict[str, tuple[str, float]]  # a unit word -> (its measure, its size)
@@ -90,7 +92,7 @@ def parse_rules(text: str, path: str) -> tuple[Rules | None, list[Problem]]:
         return None, [yaml_problem(path, error, first_line=1, prefix="not valid YAML")]
     try:
         sections = {_plain(key, "a section name"): value for key, value in _pairs(root, "the rules file")} if root else {}
-        known = ("filler", "transliterations", "scales", "measures", "currencies", "eras")
+        known = ("filler", "joiners", "months", "transliterations", "scales", "measures", "currencies", "eras")
         for key, _ in _pairs(root, "the rules file") if root else []:
             if _plain(key, "a section name") not in known:
                 raise _RulesError(key.start_mark.line + 1, f"unknown section '{key.value}' (known: {', '.join(known)})")
@@ -122,7 +124,8 @@ def parse_rules(text: str, path: str) -> tuple[Rules | None, list[Problem]]:
             _plain(name, "a currency")
             for word in _words(words, f"currency {name.value}"):
                 currencies[word] = str(name.value).strip()  # as written, for the feedback
-        rules = Rules(frozenset(_words(sections["filler"], "filler")), spellings, scales, measures, currencies,
+        rules = Rules(frozenset(_words(sections["filler"], "filler")), frozenset(_words(sections["joiners"], "joiners")),
+                      frozenset(_words(sections["months"], "months")), spellings, scales, measures, currencies,
                       frozenset(_words(sections["eras"], "eras")))
     except _RulesError as error:
         return None, [Problem(path, error.line, error.message)]
@@ -211,6 +214,8 @@ class TextForm:
 def text_form(text: str, rules: Rules | None = None) -> TextForm:
     rules = rules or active_rules()
     words = words_of(text, rules)
+    if len(words) > 2:  # "Jammu and Kashmir" = "Jammu-Kashmir"; a two-word answer keeps its joiner
+        words = [word for word in words if word not in rules.joiners] or words
     keys = set()
     for variant in (words, _without_filler(words, rules)):
         if variant:
@@ -236,6 +241,12 @@ class Match:
     note: str = ""
 
 
+def _plain_number(text: str, rules: Rules) -> float | None:
+    """The number a text is, read with no unit in mind ("twelve", "12th", "2,000"), or None."""
+    reading = read_number(text, NumberFrame(), rules)
+    return reading.values[0][0] if reading.values and len(reading.values) == 1 else None
+
+
 def _typo_apart(first: str, second: str) -> bool:
     return OSA.distance(first, second, score_cutoff=1) <= 1
 
@@ -257,6 +268,11 @@ def match_text(response: str, answers: list[Answer], spelling: str = "lenient", 
     best = max(((answer.credit, answer.text) for answer, form in forms if answer.credit > 0 and given.same(form)), default=None)
     if best:
         return Match(best[0], best[1])
+    number = _plain_number(response, rules)
+    if number is not None:  # "twelve" for "12", "2,000" for "2000"
+        for answer in sorted(answers, key=lambda a: a.credit == 0, reverse=True):
+            if _plain_number(answer.text, rules) == number:
+                return Match(answer.credit, answer.text)
     if any(ch.isdigit() for ch in given.main):
         return Match(0.0)
     near = [(answer, form) for answer, form in forms
@@ -284,6 +300,27 @@ _SMALL = {word: value for value, word in enumerate(
 _TENS = {word: 10 * (index + 2) for index, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "dozen", "and"}
 _DASHES = ("-", "–", "—", "−")
+_HALF = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(_SMALL) + r")\s+and\s+a\s+half\b")
+_ORDINAL = ("st", "nd", "rd", "th")
+
+
+def _without_dates(tokens: list[str], rules: Rules) -> list[str]:
+    """Month names dropped, with a day number beside one when a year remains: "14 February 2019" -> 2019."""
+    if not any(token in rules.months for token in tokens):
+        return tokens
+    kept = list(tokens)
+    has_year = sum(t.isdigit() and len(t) >= 3 for t in tokens) == 1
+    for index, token in enumerate(tokens):
+        if token not in rules.months or not has_year:
+            continue
+        for near in (index - 1, index - 2, index + 1):
+            if 0 <= near < len(tokens) and tokens[near].isdigit() and int(tokens[near]) <= 31:
+                kept[near] = ""
+                if near + 1 < len(tokens) and tokens[near + 1] in _ORDINAL:
+                    kept[near + 1] = ""
+                break
+        kept[index] = ""
+    return [token for token in kept if token]
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|[^\W\d_]+|[$₹]|[-–—−/+]")
 
 
@@ -322,7 +359,7 @@ def _words_number(words: list[str], rules: Rules) -> float | None:
             current = 0
         elif word == "and" and seen:
             continue
-        elif word == "a" and index == 0 and len(words) > 1:
+        elif word in ("a", "an") and index == 0:  # "a dozen", "a decade": one of what follows
             current = 1
             seen = True
             continue
@@ -345,6 +382,7 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     plain = unicodedata.normalize("NFKC", text or "").casefold()
     plain = re.sub(r"(?<=\d)[,\u00a0\u202f'](?=\d)", "", plain)  # 1,000 / 2,00,000 / 1 000
     plain = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", plain)  # 403mn, rs5
+    plain = _HALF.sub(lambda m: str(float(m.group(1)) + 0.5) if m.group(1)[0].isdigit() else f"{_SMALL[m.group(1)] + 0.5}", plain)
     tokens = _TOKEN.findall(plain)
     # Multi-word currency names ("us dollars") count as one word.
     joined: list[str] = []
@@ -355,8 +393,8 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
             joined[-1] = "us$"
         else:
             joined.append(token)
-    tokens = joined
-    while tokens and tokens[0] in rules.filler and len(tokens) > 1:
+    tokens = _without_dates(joined, rules)
+    while len(tokens) > 1 and tokens[0] in rules.filler and tokens[0] not in ("a", "an"):
         tokens = tokens[1:]
     digit_at = [i for i, t in enumerate(tokens) if t[0].isdigit() or t[0] == "."]
     if len(digit_at) > 1:
@@ -373,11 +411,11 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
             return Reading(problem=f"Give one number: “{tokens[index]}s” names a range.")
         value *= sign
     else:
-        start = next((i for i, t in enumerate(tokens) if t in _NUMBER_WORDS or (t == "a" and i + 1 < len(tokens))), None)
+        start = next((i for i, t in enumerate(tokens) if t in _NUMBER_WORDS or (t in ("a", "an") and i + 1 < len(tokens))), None)
         if start is None:
             return Reading(problem="That is not a number.")
         end = start
-        while end < len(tokens) and (tokens[end] in _NUMBER_WORDS or tokens[end] in _DASHES or (tokens[end] == "a" and end == start)
+        while end < len(tokens) and (tokens[end] in _NUMBER_WORDS or tokens[end] in _DASHES or (tokens[end] in ("a", "an") and end == start)
                                      or (tokens[end] in rules.scales and len(tokens[end]) > 2)):
             end += 1
         found = _words_number([t for t in tokens[start:end] if t not in _DASHES], rules)
@@ -398,6 +436,9 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     prompt_words = set(words_of(frame.prompt, rules)) | set(words_of(frame.unit, rules))
     prompt_words |= {form for word in list(prompt_words) for form in _last_word_forms(word)}
     converted = None
+    # Words after the number name what is counted ("22,000 signatures"), unless the question is in a
+    # scale or a measure, where a stray word may be a unit the learner meant ("403 kilograms").
+    counted = set() if question_scale or question_measure else set(after) - {scale_word}
     for word in rest:
         if word in (*_DASHES, "/", "+") or word in rules.eras or word in rules.filler or word == "and":
             continue
@@ -416,8 +457,8 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
             if word == unit or word in prompt_words:
                 continue
             return Reading(problem=f"The question does not ask for a {measure}.")
-        if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words:
-            continue  # the thing counted, said again: "5 keywords", "12 meetings"
+        if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words or (word in counted and word.isalpha()):
+            continue  # the thing counted, after the number or said again: "22,000 signatures", "5 keywords"
         return Reading(problem=f"“{word}” is not a unit this question reads.")
     if converted is not None:
         return Reading(((value * converted, ""),))
