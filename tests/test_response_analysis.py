@@ -3,6 +3,7 @@ course-wide, who gave them (in one's own classes only), and accepting one in a c
 regrade's dry run. Also the pure grouping and accepting rules of ``app.course.responses_report``."""
 
 import re
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from html import unescape
@@ -15,7 +16,7 @@ from app.course.quiz import form_values
 from app.course.responses_report import Given, credit_now, group_responses, marker_key, with_accepted
 from app.extensions import db
 from app.models import Assignment, Attempt, Question, QuestionVersion
-from tests.conftest import csrf_token
+from tests.conftest import AuthActions, csrf_token
 from tests.test_quiz import check, layout_data, shown
 from tests.test_quiz import start as start_quiz
 from tests.test_teaching import create_assignment, create_class, join, lesson_id, person, start
@@ -218,6 +219,43 @@ def test_a_known_wrong_answer_shows_its_feedback_and_is_not_accepted_in_a_click(
     refused = accept(c["teacher"], "resp-sa", "karachi")
     assert refused.status_code == 400 and "reads the same as the accepted" in unescape(refused.get_data(as_text=True))
     assert versions_of(app, "resp-sa") == 2
+
+
+def race(app, responses: list[str]) -> list[tuple[str, str]]:
+    """The teacher accepts each response from a tab of their own (its own login), all at once; (response, where the
+    tab was sent) for each."""
+    tabs = []
+    for response in responses:
+        tab = app.test_client()
+        AuthActions(tab).login("teacher")
+        tabs.append((tab, csrf_token(tab, "/teach/questions/resp-sa/responses"), response))
+    barrier, outcomes = threading.Barrier(len(tabs)), []
+
+    def click(tab, token, response):
+        barrier.wait()
+        outcomes.append((response, accept(tab, "resp-sa", response, token=token).headers.get("Location", "")))
+
+    threads = [threading.Thread(target=click, args=tab) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_clicks_racing_from_several_tabs_add_an_answer_once_and_lose_none(world):
+    app, c, ids = world["app"], world["clients"], world["ids"]
+    cities = ["Karachi", "Multan", "Quetta", "Peshawar", "Sialkot", "Hyderabad"]
+    for city in cities:
+        answer(app, c["sana"], ids["assignA"], {"resp-sa": city})
+    outcomes = race(app, ["Karachi"] * 6)
+    assert all(where.endswith(("/regrade", "/responses")) for _, where in outcomes)
+    assert [a["text"] for a in current_data(app, "resp-sa")["answers"]] == ["Lahore", "Karachi"]
+    assert versions_of(app, "resp-sa") == 2
+    # Different responses at once: each click sent on to the regrade is in the question; the others changed nothing.
+    outcomes = race(app, cities[1:])
+    kept = [response for response, where in outcomes if where.endswith("/regrade")]
+    assert kept and sorted(a["text"] for a in current_data(app, "resp-sa")["answers"][2:]) == sorted(kept)
 
 
 def test_a_response_the_current_version_already_credits_says_so_and_changes_nothing(world):
