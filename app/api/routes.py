@@ -11,6 +11,7 @@ from app.api import bp
 from app.api.auth import scope_required, token_required
 from app.api.openapi import spec
 from app.course.mastery import course_mastery
+from app.course.passages import passage_caption
 from app.course.quiz import AnswerForm, ForgedResponse, choice_order, form_values_from_json, parse_response
 from app.course.scheduling import build_queue
 from app.extensions import db
@@ -41,6 +42,9 @@ def public_question(version: QuestionVersion, form: AnswerForm) -> dict:
     choices shuffled, and option, item and pair ids opaque to this quiz (``form``)."""
     data, html = version.data, version.html
     question = {"id": data["id"], "type": data["type"], "prompt_html": html["prompt"]}
+    if "passage" in data:
+        question["passage"] = {"lines": data["passage"]["lines"], "caption": passage_caption(data["passage"]["lines"]),
+                               "quote_html": html["passage"]}
     if data["type"] in ("single_choice", "multiple_response"):
         question["choices"] = [{"id": token, "html": html["options"][ident]} for token, ident in form.choices]
     elif data["type"] == "ordering":

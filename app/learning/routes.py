@@ -14,12 +14,16 @@ from flask import abort, make_response, render_template, request, session
 from flask_login import current_user
 
 from app.course.catalogue import course_timeline, glossary_index, people_index
+from app.course.passages import passage_caption
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import MarkReadForm
 from app.models import Lesson
 from app.progress import record_visit
 
+
+# Quiz, review and teaching pages caption a question's quoted passage as the API and exports do.
+bp.add_app_template_filter(passage_caption)
 
 PAGE_CACHE_SIZE = 64
 _pages: OrderedDict[tuple, str] = OrderedDict()

@@ -18,6 +18,7 @@ import tempfile
 
 import genanki
 
+from app.course.passages import passage_caption
 from app.course.quiz import choice_order
 
 MODEL_ID = 1_738_450_221  # fixed: Anki recognises the note type across exports
@@ -31,7 +32,8 @@ MODEL = genanki.Model(
                 "<p class=source>{{Source}}</p>",
     }],
     css=".card { font-family: system-ui, sans-serif; font-size: 18px; text-align: left; } .answer { font-weight: bold; }"
-        " .source { color: #666; font-size: 14px; }",
+        " .source, figcaption { color: #666; font-size: 14px; } figure { margin: 0 0 1em; } blockquote { margin: 0;"
+        " padding-left: .8em; border-left: 4px solid #999; }",
 )
 
 
@@ -58,6 +60,9 @@ def _list(items: list[str], ordered: bool = False) -> str:
 def front_and_back(data: dict, rendered: dict, rng: random.Random) -> tuple[str, str]:
     """HTML for both sides of a card from a question's data and its sanitised HTML; ``rng`` shuffles the front."""
     kind, front = data["type"], rendered["prompt"]
+    if "passage" in data:  # a source-criticism question asks about this quotation: it heads the front
+        front = (f"<figure><blockquote>{rendered['passage']}</blockquote>"
+                 f"<figcaption>{passage_caption(data['passage']['lines'])}</figcaption></figure>{front}")
     if kind in ("single_choice", "multiple_response"):
         front += _list([rendered["options"][ident] for ident in choice_order(data, rng)])
         keys = [data["answer"]] if kind == "single_choice" else data["answer"]

@@ -4,7 +4,8 @@ Import turns each GIFT question into our question data, which the caller then ch
 ``bank.check_question_data`` like any other question. Export writes valid GIFT; what GIFT cannot
 hold (our ids, anchors, tags, difficulty, units) rides in a ``// backchannel: {...}`` comment
 line before each question, which Moodle ignores and our importer reads back, so
-import(export(bank)) gives the bank again for every type GIFT can express.
+import(export(bank)) gives the bank again for every type GIFT can express. A quoted passage of the
+paper goes before the prompt as a block quote with its line reference, so Moodle shows it too.
 
 Type mapping (GIFT → ours): multichoice with one ``=`` → single_choice; multichoice with weights
 and no ``=`` → multiple_response (positive weight = correct); ``=`` answers only → short_answer
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
+from app.course.passages import with_passage, without_passage
 
 META = "// backchannel: "
 _ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004",
@@ -165,8 +167,13 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             continue
         ident = meta_id(meta) or used.first_free(slug(name or _clean(prompt)))
         used.add(ident)
+        prompt = _clean(prompt)
+        if data["type"] in ("single_choice", "multiple_response"):
+            prompt, passage = without_passage(prompt, meta.get("passage"))
+            if passage:
+                data["passage"] = passage
         data.update({
-            "id": ident, "prompt": _clean(prompt),
+            "id": ident, "prompt": prompt,
             "explanation": _clean(general) or meta.get("explanation") or "No explanation was given in the imported file.",
             "lesson_anchor": meta.get("lesson_anchor", default_anchor),
             "tags": meta.get("tags") or ([category] if category else ["imported"]),
@@ -354,6 +361,8 @@ def export_gift(questions: list[dict]) -> tuple[str, list[tuple[str, str]]]:
             continue
         if kind in ("single_choice", "multiple_response"):
             meta["options"] = [o["id"] for o in data["options"]]
+            if "passage" in data:
+                meta["passage"] = data["passage"]
             k = len(data["answer"]) if kind == "multiple_response" else 1
             lines = []
             for option in data["options"]:
@@ -387,5 +396,5 @@ def export_gift(questions: list[dict]) -> tuple[str, list[tuple[str, str]]]:
             answers = "\n" + "\n".join(lines) + "\n"
         general = f"####{_escape(data['explanation'])}"
         chunks.append(f"{META}{json.dumps(meta, ensure_ascii=False)}\n"
-                      f"::{_escape(data['id'])}::[markdown]{_escape(data['prompt'])}{{{answers}{general}}}")
+                      f"::{_escape(data['id'])}::[markdown]{_escape(with_passage(data['prompt'], data.get('passage')))}{{{answers}{general}}}")
     return "\n\n".join(chunks) + "\n", skipped

@@ -9,7 +9,8 @@ drag-and-drop, gapselect, multianswer with other blanks) is reported by name and
 Lost on import, with a note: hints, combined feedback, penalties, "any other answer" (*) answers,
 case-sensitive matching, embedded files. Export adds a ``<backchannel>`` element with what Moodle
 has no place for (option ids, anchor, difficulty, units); Moodle ignores it, our importer reads it,
-so import(export(bank)) gives the bank again for every type.
+so import(export(bank)) gives the bank again for every type. A quoted passage of the paper goes
+before the question text as a block quote with its line reference, so Moodle shows it too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from xml.parsers import expat
 
 from app.course.interop.gift import Imported, Skipped, UniqueIds, _ordered, meta_id, refuse_many, slug
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
+from app.course.passages import with_passage, without_passage
 
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "cloze"}
 SHORT_BLANKS = ("SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC")
@@ -109,8 +111,13 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.first_free(slug(name)))
         used.add(ident)
         tags = [_text(tag) for tag in question.findall("tags/tag") if _text(tag)]
+        prompt = data.pop("prompt") if kind == "cloze" else _text(question.find("questiontext"))
+        if kind == "multichoice":
+            prompt, passage = without_passage(prompt, meta.get("passage"))
+            if passage:
+                data["passage"] = passage
         data.update({
-            "id": ident, "prompt": _text(question.find("questiontext")) if kind != "cloze" else data.pop("prompt"),
+            "id": ident, "prompt": prompt,
             "explanation": _text(question.find("generalfeedback")) or "No explanation was given in the imported file.",
             "lesson_anchor": meta.get("lesson_anchor", default_anchor),
             "tags": tags or ([category] if category else ["imported"]),
@@ -269,7 +276,7 @@ def export_moodle_xml(questions: list[dict]) -> str:
         question = ET.SubElement(quiz, "question", {"type": moodle_type})
         _sub(question, "name", data["id"])
         meta = {"id": data["id"], "lesson_anchor": data["lesson_anchor"], "difficulty": data["difficulty"]}
-        text = data["prompt"]
+        text = with_passage(data["prompt"], data.get("passage"))
         if kind == "cloze":
             meta["prompt"], meta["blanks"] = data["prompt"], [b["id"] for b in data["blanks"]]
             text = data["text"]
@@ -284,6 +291,8 @@ def export_moodle_xml(questions: list[dict]) -> str:
         ET.SubElement(question, "idnumber").text = data["id"]
         if kind in ("single_choice", "multiple_response"):
             meta["options"] = [o["id"] for o in data["options"]]
+            if "passage" in data:
+                meta["passage"] = data["passage"]
             single = kind == "single_choice"
             ET.SubElement(question, "single").text = "true" if single else "false"
             ET.SubElement(question, "shuffleanswers").text = "true"
