@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from app.course.answers import read_rules, use_rules
 from app.course.bank import Bank, Question as QuestionDoc, read_banks, render_question
 from app.course.key_patterns import key_pattern_warnings
+from app.course.leaks import bank_leak_report
 from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
 from app.models import Lesson, Question, QuestionVersion
@@ -137,9 +138,17 @@ def check_command(folder: Path | None) -> None:
             click.echo(str(problem))
         raise SystemExit(1)
     warnings = _echo_warnings(banks, err=False)
+    pairs = 0
+    for bank in banks:  # the leak graph is information (tests keep its pairs apart); what the draw cannot mend warns
+        report = bank_leak_report(bank)
+        for line in report.lines:
+            click.echo(str(line))
+        pairs += report.pairs
+        warnings += len(report.warnings)
     words = sum(lesson.word_count for lesson in lessons)
     questions = sum(len(bank.questions) for bank in banks)
     click.echo(f"ok: {len(lessons)} lessons, {words} words; {len(banks)} banks, {questions} questions"
+               + (f"; {pairs} leaking pair(s) kept apart in tests" if pairs else "")
                + (f"; {warnings} warning(s)" if warnings else ""))
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections import Counter
 from typing import Callable
 
 import nh3
 
+from app.course.answers import active_rules, words_of
 from app.course.bank import Bank, Question
+from app.course.leaks import COMMON_SHARE, STOP_WORDS, noun_forms
 from app.course.lessons import Problem
 from app.course.markup import render_inline
 
@@ -36,7 +39,7 @@ def key_pattern_warnings(bank: Bank) -> list[Problem]:
         _longest_keys(bank),
         _true_false_balance(bank),
     ]
-    return [warning for warning in warnings if warning is not None]
+    return [warning for warning in warnings if warning is not None] + cue_warnings(bank)
 
 
 def _warning(bank: Bank, questions: list[Question], total: int, finding: str, kind: str, advice: str) -> Problem:
@@ -137,9 +140,14 @@ def _multiple_response_ends(bank: Bank) -> Problem | None:
                     "multiple-response questions", f"mix them among the distractors (at most {_percent(END_BLOCK_SHARE)})")
 
 
+def plain_text(text: str) -> str:
+    """An option or prompt as the learner reads it: rendered Markdown without tags or entities."""
+    return html.unescape(nh3.clean(render_inline(text), tags=set())).strip()
+
+
 def plain_length(text: str) -> int:
-    """Length of an option as the learner reads it: rendered Markdown without tags or entities."""
-    return len(html.unescape(nh3.clean(render_inline(text), tags=set())).strip())
+    """Length of an option as the learner reads it."""
+    return len(plain_text(text))
 
 
 def key_is_longest(question: Question) -> bool:
@@ -168,4 +176,139 @@ def _true_false_balance(bank: Bank) -> Problem | None:
         if _crowded(len(same), len(questions), TRUE_FALSE_SHARE, math.ceil(len(questions) / 2)):
             return _warning(bank, same, len(questions), f"the answer is {str(value).lower()}", "true/false questions",
                             f"balance true and false (at most {_percent(TRUE_FALSE_SHARE)} one way)")
+    return None
+
+
+# --- Cues: the wording of a question pointing at its key ----------------------------------------
+
+_LABEL = r"(?:[a-e]|[1-5]|i{1,3}|iv|v)"
+# An option that is only a reference to other options: "all of the above", "none of these",
+# "both A and B", "options 1 and 3", "neither (a) nor (b)". Read on the option's folded words.
+_REFERS_TO_OPTIONS = re.compile(
+    rf"^(?:(?:all|none|any|both|neither|either)(?: of)?(?: the)? (?:above|below|these|those|them|options|answers|preceding)"
+    rf"|(?:(?:only|both|either|neither|options?|answers?) )?{_LABEL}(?: {_LABEL})*(?: (?:and|or|nor) {_LABEL})"
+    rf"|.* of the above|.* of the options)$")
+_PLURAL_STEM = re.compile(r"\b(?:(?:which|what|name) (?:two|three|four|five|both|pair)|(?:who|what|which)(?: \w+){0,3} (?:were|are))\b")
+_CONSONANT_SOUNDING = ("uni", "use", "usa", "usu", "uti", "ure", "eu", "ewe", "one", "once")
+_VOWEL_SOUNDING = ("hour", "honest", "honour", "honor", "heir")
+
+
+def cue_warnings(bank: Bank) -> list[Problem]:
+    """Warnings for choice questions whose wording points at the key (one per question, at its line).
+
+    - an option that only refers to other options ("all of the above", "both A and B"): options
+      are shuffled, so "above" means nothing, and spotting two right options gives the third away;
+    - a stem ending in "a" or "an" that only the key follows grammatically;
+    - a stem asking for several ("Which two...", "Who were...") where only the key names several;
+    - the key repeating a distinctive word of the prompt while no distractor repeats any.
+    """
+    common = _common_prompt_words(bank)
+    found = []
+    for question in bank.questions:
+        if question.type not in ("single_choice", "multiple_response"):
+            continue
+        cue = _option_reference(question) or _article_cue(question) or _plural_cue(question) or _echo_cue(question, common)
+        if cue:
+            found.append(Problem(bank.path, question.line, f"warning: question '{question.id}': {cue}"))
+    return found
+
+
+def _folded(text: str) -> str:
+    return " ".join(words_of(plain_text(text), active_rules()))
+
+
+def _option_reference(question: Question) -> str | None:
+    for option in question.data["options"]:
+        if _REFERS_TO_OPTIONS.match(_folded(option["text"])):
+            return (f"option '{option['id']}' (“{plain_text(option['text'])}”) only refers to other options; options are "
+                    "shown shuffled, and a learner who spots two right ones needs nothing else: write an option that stands alone")
+    return None
+
+
+def _keys_and_distractors(question: Question) -> tuple[list[dict], list[dict]]:
+    answer = question.data["answer"]
+    keys = {answer} if isinstance(answer, str) else set(answer)
+    options = question.data["options"]
+    return [o for o in options if o["id"] in keys], [o for o in options if o["id"] not in keys]
+
+
+def _vowel_sound(text: str) -> bool | None:
+    """Whether an option starts with a vowel sound ("an"), a consonant sound ("a"), or None when unsure
+    (an abbreviation or a number, which may be read either way)."""
+    first = plain_text(text).split()[:1]
+    word = first[0].strip("\"“‘'(") if first else ""
+    if not word or not word[0].isalpha() or (len(word) > 1 and word.isupper()):
+        return None
+    lower = word.casefold()
+    if lower.startswith(_VOWEL_SOUNDING):
+        return True
+    if lower.startswith(_CONSONANT_SOUNDING):
+        return False
+    return lower[0] in "aeiou"
+
+
+def _article_cue(question: Question) -> str | None:
+    """The stem ends in "a"/"an" and only the key's first sound agrees with it."""
+    words = words_of(plain_text(question.data["prompt"]), active_rules())
+    if question.type != "single_choice" or not words or words[-1] not in ("a", "an"):
+        return None
+    wants_vowel = words[-1] == "an"
+    (key,), distractors = _keys_and_distractors(question)
+    sounds = [_vowel_sound(option["text"]) for option in distractors]
+    if _vowel_sound(key["text"]) is wants_vowel and all(sound is (not wants_vowel) for sound in sounds):
+        return (f"the stem ends in “{words[-1]}”, which only the key follows; end the stem before the article "
+                "or give each option its own")
+    return None
+
+
+def _names_several(text: str) -> bool:
+    """Whether an option names more than one thing: "X and Y", or a plural last word in lower case ("talks")."""
+    plain = re.sub(r"['’]s\b", "", plain_text(text))
+    words = words_of(plain, active_rules())
+    if not words:
+        return False
+    if "and" in words[1:-1]:
+        return True
+    last, shown = words[-1], plain.rstrip(" .").split()[-1]
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and shown[:1].islower()
+
+
+def _plural_cue(question: Question) -> str | None:
+    """The stem asks for several things and only the key names several."""
+    if question.type != "single_choice" or not _PLURAL_STEM.search(_folded(question.data["prompt"])):
+        return None
+    (key,), distractors = _keys_and_distractors(question)
+    if _names_several(key["text"]) and not any(_names_several(option["text"]) for option in distractors):
+        return "the stem asks for several and only the key names several; make the distractors plural too"
+    return None
+
+
+def _common_prompt_words(bank: Bank) -> set[str]:
+    """Words in more than half the bank's prompts (its subject: "Pakistan", "cricket"): never a tell."""
+    counts = Counter(word for question in bank.questions for word in set(words_of(plain_text(question.data["prompt"]), active_rules())))
+    return {word for word, count in counts.items() if count > COMMON_SHARE * len(bank.questions)}
+
+
+def _distinctive(text: str, common: set[str]) -> set[str]:
+    """A text's content words: three letters or more, no function word, not the bank's subject."""
+    return {word for word in words_of(plain_text(text), active_rules())
+            if len(word) >= 3 and word.isalpha() and word not in STOP_WORDS and word not in common}
+
+
+def _echoes(prompt: set[str], option: set[str]) -> list[str]:
+    """The prompt's words an option repeats, also as a plural or a longer form (India: Indian, meet: meetings)."""
+    def same(first: str, second: str) -> bool:
+        short, long = sorted((first, second), key=len)
+        return not noun_forms(first).isdisjoint(noun_forms(second)) or (len(short) >= 4 and long.startswith(short))
+    return sorted(word for word in prompt if any(same(word, other) for other in option))
+
+
+def _echo_cue(question: Question, common: set[str]) -> str | None:
+    """The key repeats a distinctive word of the prompt, and no distractor repeats any."""
+    prompt = _distinctive(question.data["prompt"], common)
+    keys, distractors = _keys_and_distractors(question)
+    echoes = [_echoes(prompt, _distinctive(option["text"], common)) for option in keys]
+    if all(echoes) and not any(_echoes(prompt, _distinctive(option["text"], common)) for option in distractors):
+        return (f"the key repeats “{echoes[0][0]}” from the prompt and no distractor repeats a word of it; "
+                "reword the key or let distractors echo the prompt too")
     return None

@@ -13,8 +13,11 @@ import hashlib
 import hmac
 import json
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Callable
+
+from app.course.leaks import leak_free_sample
 
 MAX_TEXT_ANSWER = 300
 TOKEN_BYTES = 9  # 72 bits, 12 url-safe characters: no two ids of one question share a token in practice
@@ -44,13 +47,21 @@ def choice_order(data: dict, rng: random.Random) -> list[str]:
     return ids
 
 
-def draw_layout(questions: list[tuple[str, int, dict]], size: int | None, rng: random.Random) -> list[dict]:
+def draw_layout(questions: list[tuple[str, int, dict]], size: int | None, rng: random.Random,
+                apart: Collection[frozenset[str]] = ()) -> list[dict]:
     """Draw ``size`` questions (all when None) in random order, each with its choice order.
 
-    ``questions`` are (question id, version id, data) for the bank's live questions.
+    ``questions`` are (question id, version id, data) for the bank's live questions. ``apart``
+    holds pairs of ids never drawn into one attempt (a test's leaking pairs, from
+    :func:`app.course.leaks.leak_graph`); with them the draw may hold fewer than ``size`` questions,
+    but only when no leak-free set that large exists.
     """
     count = len(questions) if size is None else min(size, len(questions))
-    drawn = rng.sample(questions, count)
+    if apart:
+        by_id = {question[0]: question for question in questions}
+        drawn = [by_id[ident] for ident in leak_free_sample(list(by_id), count, apart, rng)]
+    else:
+        drawn = rng.sample(questions, count)
     return [{"question": ident, "version_id": version_id, "order": choice_order(data, rng)}
             for ident, version_id, data in drawn]
 
