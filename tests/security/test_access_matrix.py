@@ -132,6 +132,7 @@ GETS = [
     ("/teach/", EVERY_TEACHER),
     ("/teach/questions?lesson=trade", EVERY_TEACHER),
     ("/teach/import", EVERY_TEACHER),
+    ("/teach/responses", EVERY_TEACHER),
     ("/teach/lessons/new", teach(403, 403, 403, 200)),
     ("/teach/publish", teach(403, 403, 403, 200)),
     *[(path, CLASS_A) for path in (
@@ -163,6 +164,9 @@ GETS = [
     ("/teach/questions/a-shared/regrade", teach(200, 404, 403, 200)),
     ("/teach/questions/a-class/regrade", teach(200, 200, 404, 200)),
     ("/teach/questions/trade-mfn-puzzle/regrade", teach(403, 403, 403, 200)),
+    # Response analysis: typed questions only (a-draft is single choice), the course bank's for every instructor.
+    ("/teach/questions/trade-mfn-year/responses", EVERY_TEACHER),
+    ("/teach/questions/a-draft/responses", teach(404, 404, 404, 404)),
     ("/teach/questions/new/single_choice?copy=a-draft", teach(200, 404, 404, 200)),
     ("/teach/questions/new/single_choice?copy=a-shared", teach(200, 404, 200, 200)),
     ("/teach/questions/new/single_choice?copy=a-class", teach(200, 200, 404, 200)),
@@ -278,6 +282,8 @@ WRITES = [
     Write("/teach/questions/a-draft/regrade", teach(302, 404, 404, 302)),
     Write("/teach/questions/a-shared/regrade", teach(302, 404, 403, 302)),
     Write("/teach/questions/trade-mfn-puzzle/regrade", teach(403, 403, 403, 302)),
+    Write("/teach/questions/trade-mfn-year/responses/accept", teach(403, 403, 403, 403)),  # shipped: it changes in its file
+    Write("/teach/questions/a-draft/responses/accept", teach(404, 404, 404, 404)),
     Write("/teach/questions/new/single_choice?copy=a-draft", teach(302, 404, 404, 302),
           lambda world, actor: question_form(world, f"copy-{actor.lower()}", "copy"),
           lambda world, actor: _copied(world, actor, "a-draft")),
