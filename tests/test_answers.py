@@ -31,7 +31,8 @@ def short(*accepted, wrong=(), spelling=None):
     ("Atal Bihari Vajpayee", "Atal Bihari Vajpaye"),  # one typo in a long name
     ("Musharraf", "Musharrf"), ("Musharraf", "Mushrraf"), ("Government of India", "the Government of India"),
     ("Green Circle Organization", "Green Circle Organisation"), ("intermediate goods", "an intermediate good"),
-    ("Signatories for Peace", "about Signatories for Peace"),
+    ("Signatories for Peace", "about Signatories for Peace"), ("Junejo", "Prime Minister Junejo"),
+    ("Jammu and Kashmir", "Jammu-Kashmir"), ("South Asian Association for Regional Cooperation", "South Asian Association of Regional Cooperation"),
 ])
 def test_must_pass(accepted, response):
     assert score(short(accepted), response).score == 1.0, response
@@ -100,7 +101,8 @@ MINUTES = {"type": "numeric", "answer": 90.0, "tolerance": 0.0, "unit": "minutes
     (PEOPLE, "22000 people"), (MILLIONS, "403"), (MILLIONS, "403 mn"), (MILLIONS, "USD 403 million"),
     (MILLIONS, "$0.403 billion"), (MILLIONS, "403,000,000"), (MILLIONS, "US$403m"), (MILLIONS, "403 million dollars"),
     (LAKH, "2 lakh"), (LAKH, "200,000"), (LAKH, "Rs 2 lakh"), (LAKH, "2,00,000"), (LAKH, "0.02 crore"),
-    (MINUTES, "90"), (MINUTES, "1.5 hours"), (MINUTES, "ninety minutes"),
+    (MINUTES, "90"), (MINUTES, "1.5 hours"), (MINUTES, "ninety minutes"), (MINUTES, "an hour and a half"),
+    (MINUTES, "one and a half hours"), (YEAR, "nineteen ninety-nine"), (YEAR, "November 1999"), (YEAR, "14th February 1999"),
 ])
 def test_numbers_that_must_pass(data, response):
     assert score(data, response).score == 1.0, response
@@ -110,7 +112,8 @@ def test_numbers_that_must_pass(data, response):
     (YEAR, "1998"), (YEAR, "2000"), (YEAR, "1990s"), (YEAR, "1998-1999"), (YEAR, "1998 or 1999"), (YEAR, "nineteen"),
     (COUNT, "eleven"), (COUNT, "12 years"), (PEOPLE, "22"), (PEOPLE, "22 million"), (PEOPLE, "2,200"),
     (MILLIONS, "403 thousand"), (MILLIONS, "403 bn"), (MILLIONS, "Rs 403 million"), (MILLIONS, "4.03"),
-    (LAKH, "2 crore"), (MINUTES, "90 hours"), (MINUTES, "an hour"),
+    (LAKH, "2 crore"), (MINUTES, "90 hours"), (MINUTES, "an hour"), (YEAR, "nineteen ninety-eight"), (YEAR, "November 1998"),
+    (YEAR, "1999 BC"),
 ])
 def test_numbers_that_must_fail(data, response):
     assert score(data, response).score == 0.0, response
@@ -135,12 +138,12 @@ def test_numeric_wrong_and_other_answers():
 
 def test_the_rules_file_problems_name_file_and_line():
     rules, problems = parse_rules("filler: [the]\ntransliterations:\n  - [gilani, gillani]\n  - [gillani, x y]\n"
-                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: [ad]\njoiners: [and]\nmonths: [may]\n", "rules.yaml")
+                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: {ad: 1}\njoiners: [and]\nmonths: [may]\n", "rules.yaml")
     assert rules is None and problems[0].line == 4
     rules, problems = parse_rules("filler: [the]\n", "rules.yaml")
     assert rules is None and "missing" in problems[0].message
     rules, problems = parse_rules("filler: [the]\ntransliterations: []\nscales: {k: -1}\nmeasures: {}\ncurrencies: {}\n"
-                                  "eras: [ad]\njoiners: [and]\nmonths: [may]\n", "r.yaml")
+                                  "eras: {ad: 1}\njoiners: [and]\nmonths: [may]\n", "r.yaml")
     assert rules is None and problems[0].line == 3
 
 

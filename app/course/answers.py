@@ -47,7 +47,7 @@ class Rules:
     scales: dict[str, float]
     measures: dict[str, tuple[str, float]]  # a unit word -> (its measure, its size)
     currencies: dict[str, str]  # a word or symbol -> the currency's name
-    eras: frozenset[str]
+    eras: dict[str, int]  # an era word -> +1 (AD, CE) or -1 (BC, BCE)
 
 
 class _RulesError(Exception):
@@ -82,6 +82,15 @@ def _words(node: yaml.Node, what: str) -> list[str]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
         raise _RulesError(node.start_mark.line + 1, f"'{what}' must be a non-empty list")
     return [_plain(item, f"each entry of '{what}'") for item in node.value]
+
+
+def _eras(node: yaml.Node) -> dict[str, int]:
+    eras = {}
+    for word, sign in _pairs(node, "eras"):
+        if not isinstance(sign, yaml.ScalarNode) or sign.value not in ("1", "-1"):
+            raise _RulesError(sign.start_mark.line + 1, f"era '{word.value}' is 1 (after the common era's start) or -1 (before)")
+        eras[_plain(word, "an era")] = int(sign.value)
+    return eras
 
 
 def parse_rules(text: str, path: str) -> tuple[Rules | None, list[Problem]]:
@@ -126,7 +135,7 @@ def parse_rules(text: str, path: str) -> tuple[Rules | None, list[Problem]]:
                 currencies[word] = str(name.value).strip()  # as written, for the feedback
         rules = Rules(frozenset(_words(sections["filler"], "filler")), frozenset(_words(sections["joiners"], "joiners")),
                       frozenset(_words(sections["months"], "months")), spellings, scales, measures, currencies,
-                      frozenset(_words(sections["eras"], "eras")))
+                      _eras(sections["eras"]))
     except _RulesError as error:
         return None, [Problem(path, error.line, error.message)]
     return rules, []
@@ -301,6 +310,7 @@ _TENS = {word: 10 * (index + 2) for index, word in enumerate("twenty thirty fort
 _NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "dozen", "and"}
 _DASHES = ("-", "–", "—", "−")
 _HALF = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(_SMALL) + r")\s+and\s+a\s+half\b")
+_UNIT_AND_A_HALF = re.compile(r"\ban? ([^\W\d_]+) and a half\b")  # "an hour and a half"
 _ORDINAL = ("st", "nd", "rd", "th")
 
 
@@ -346,10 +356,11 @@ def _words_number(words: list[str], rules: Rules) -> float | None:
     """'twenty two thousand' -> 22000; 'a dozen' -> 12; None when the words are not a number."""
     total, current, seen = 0.0, 0.0, False
     for index, word in enumerate(words):
-        if word in _SMALL:
-            current += _SMALL[word]
-        elif word in _TENS:
-            current += _TENS[word]
+        value = _SMALL.get(word, _TENS.get(word))
+        if value is not None and value >= 10 and 10 <= current < 100:
+            current = current * 100 + value  # a year said in pairs: "nineteen eighty-five", "twenty nineteen"
+        elif value is not None:
+            current += value
         elif word == "hundred":
             current = (current or 1) * 100
         elif word == "dozen":
@@ -382,6 +393,7 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     plain = unicodedata.normalize("NFKC", text or "").casefold()
     plain = re.sub(r"(?<=\d)[,\u00a0\u202f'](?=\d)", "", plain)  # 1,000 / 2,00,000 / 1 000
     plain = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", plain)  # 403mn, rs5
+    plain = _UNIT_AND_A_HALF.sub(r"1.5 \1", plain)
     plain = _HALF.sub(lambda m: str(float(m.group(1)) + 0.5) if m.group(1)[0].isdigit() else f"{_SMALL[m.group(1)] + 0.5}", plain)
     tokens = _TOKEN.findall(plain)
     # Multi-word currency names ("us dollars") count as one word.
@@ -438,9 +450,15 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     converted = None
     # Words after the number name what is counted ("22,000 signatures"), unless the question is in a
     # scale or a measure, where a stray word may be a unit the learner meant ("403 kilograms").
-    counted = set() if question_scale or question_measure else set(after) - {scale_word}
+    # Two words at most: a sentence with a number in it is not a number.
+    counted = set(after) - {scale_word}
+    if question_scale or question_measure or len([w for w in counted if w.isalpha() and w not in rules.filler]) > 2:
+        counted = set()
     for word in rest:
-        if word in (*_DASHES, "/", "+") or word in rules.eras or word in rules.filler or word == "and":
+        if word in rules.eras:
+            value *= rules.eras[word]
+            continue
+        if word in (*_DASHES, "/", "+") or word in rules.filler or word == "and":
             continue
         if word in frame.units:
             converted = frame.units[word]
