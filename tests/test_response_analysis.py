@@ -410,6 +410,10 @@ def test_accepting_adds_the_response_where_each_type_keeps_its_answers():
     raised = with_accepted(with_accepted(SA, "Karachi", 0.5), "karachi", 1.0)["answers"]
     assert raised == [{"text": "Lahore", "credit": 1.0}, {"text": "Karachi", "credit": 1.0}]
     assert with_accepted(CLOZE, "Dilli", 1.0, "a")["blanks"][0]["accept"] == ["Delhi", "Dilli"]
+    number = {"id": "n", "type": "numeric", "prompt": "Year?", "answer": 1999.0, "tolerance": 0.0, "unit": None, "units": {},
+              "other_answers": [{"text": "2000", "credit": 0.25}]}
+    assert with_accepted(number, "2000 AD", 0.5)["other_answers"] == [{"text": "2000 AD", "credit": 0.5}, {"text": "2000", "credit": 0.25}]
+    assert credit_now(with_accepted(number, "2000 AD", 0.5), "2000") == 0.5  # the teacher's latest decision counts
     assert SA["answers"] == [{"text": "Lahore", "credit": 1.0}]  # the original data is left as it was
     assert credit_now(with_accepted(CLOZE, "Dilli", 1.0, "a"), "dilli", "a") == 1.0
     assert credit_now(CLOZE, "Dilli", "a") == 0.0

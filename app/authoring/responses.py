@@ -39,7 +39,7 @@ class AcceptForm(FlaskForm):
     credit = SelectField("Credit", choices=CREDIT_CHOICES)
 
 
-def answers_in_reach(condition) -> list[tuple[str, Given]]:
+def answers_in_reach(condition: sa.ColumnElement[bool]) -> list[tuple[str, Given]]:
     """(question id, answer) for the answers matching ``condition`` that scored less than full, in the current
     user's reach: attempts of the assignments of the classes they teach; for an admin, every attempt."""
     marked_with = sa.func.coalesce(Answer.regraded_version_id, Answer.question_version_id)
