@@ -1,7 +1,7 @@
 /* Backchannel: progressive enhancement. Every page works without this file; with it,
    a timed test shows a live countdown (and hands in what is on the page when time runs out),
-   "Check" in practice mode answers without reloading the page, and a few keyboard shortcuts
-   can be switched off (WCAG 2.1.4). No inline script anywhere: the CSP forbids it. */
+   "Check" in practice mode answers without reloading the page, a few keyboard shortcuts
+   can be switched off (WCAG 2.1.4), and a lesson's sources can be shown or hidden. No inline script anywhere: the CSP forbids it. */
 (function () {
   "use strict";
 
@@ -133,12 +133,36 @@
     });
   }
 
+  /* 4. Sources on demand in a lesson: the button shows or hides each paragraph's paper lines (the
+     labels are CSS captions of data-source, shown without this file), and the choice is remembered. */
+  var SOURCES_KEY = "backchannel.sources";
+
+  function setUpSources(root) {
+    var button = root.querySelector("[data-source-toggle]");
+    var body = root.querySelector(".lesson-body");
+    if (!button || !body) { return; }
+    function show(on) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      body.classList.toggle("sources-shown", on);
+    }
+    var stored = null;
+    try { stored = window.localStorage.getItem(SOURCES_KEY); } catch (e) { /* private mode: start hidden */ }
+    show(stored === "on");
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      show(on);
+      try { window.localStorage.setItem(SOURCES_KEY, on ? "on" : "off"); } catch (e) { /* private mode */ }
+      announce(on ? "Sources shown before each paragraph." : "Sources hidden.");
+    });
+  }
+
   function start() {
     document.documentElement.classList.add("js");
     Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
     enhancePractice(document);
     showShortcutPanels(document);
     listenForShortcuts();
+    setUpSources(document);
   }
 
   if (document.readyState === "loading") {
