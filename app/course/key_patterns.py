@@ -284,9 +284,10 @@ def _plural_cue(question: Question) -> str | None:
 
 
 def _common_prompt_words(bank: Bank) -> set[str]:
-    """Words in more than half the bank's prompts (its subject: "Pakistan", "cricket"): never a tell."""
+    """Words in more than half the bank's prompts, and in three at least (its subject: "Pakistan",
+    "cricket"): never a tell. A word of one prompt in a bank of one is still that prompt's own."""
     counts = Counter(word for question in bank.questions for word in set(words_of(plain_text(question.data["prompt"]), active_rules())))
-    return {word for word, count in counts.items() if count > COMMON_SHARE * len(bank.questions)}
+    return {word for word, count in counts.items() if count > COMMON_SHARE * len(bank.questions) and count >= 3}
 
 
 def _distinctive(text: str, common: set[str]) -> set[str]:
