@@ -9,7 +9,7 @@ from app.config import PROJECT_ROOT
 from app.course.bank import dump_bank, parse_bank_text, read_banks
 from app.course.key_patterns import cue_warnings, key_pattern_warnings
 from app.course.leaks import (
-    bank_leak_report, largest_leak_free, leak_free_sample, leak_graph, never_drawn,
+    bank_leak_report, cached_leak_graph, largest_leak_free, leak_free_sample, leak_graph, never_drawn,
 )
 from app.course.quiz import draw_layout
 from tests.test_quiz import layout_data, start
@@ -114,6 +114,14 @@ def test_a_key_most_of_the_bank_shows_gives_nothing_away():
 
 def test_a_question_does_not_leak_into_itself():
     assert leak_graph([short("a", "Wagah", prompt="Wagah is near Lahore; name the crossing."), *fillers(4)]).leaks == ()
+
+
+def test_the_remembered_graph_follows_every_new_version():
+    bank = [short("a", "Wagah"), true_false("b", "Crowds meet at Wagah."), *fillers(4)]
+    assert cached_leak_graph(bank) == leak_graph(bank)
+    reworded = [bank[0], true_false("b", "Crowds meet at the border."), *bank[2:]]
+    assert cached_leak_graph(reworded).leaks == ()
+    assert cached_leak_graph(bank).pairs == {frozenset({"a", "b"})}
 
 
 def test_excludes_become_pairs_either_way_round():

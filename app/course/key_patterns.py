@@ -214,10 +214,12 @@ def cue_warnings(bank: Bank) -> list[Problem]:
 
 
 def _folded(text: str) -> str:
+    """A text's words as answers are read (folded, no punctuation), joined by spaces."""
     return " ".join(words_of(plain_text(text), active_rules()))
 
 
 def _option_reference(question: Question) -> str | None:
+    """An option that only points at other options ("all of the above", "both A and B")."""
     for option in question.data["options"]:
         if _REFERS_TO_OPTIONS.match(_folded(option["text"])):
             return (f"option '{option['id']}' (“{plain_text(option['text'])}”) only refers to other options; options are "
@@ -226,6 +228,7 @@ def _option_reference(question: Question) -> str | None:
 
 
 def _keys_and_distractors(question: Question) -> tuple[list[dict], list[dict]]:
+    """A choice question's keyed options and its distractors, in the bank's order."""
     answer = question.data["answer"]
     keys = {answer} if isinstance(answer, str) else set(answer)
     options = question.data["options"]
@@ -286,7 +289,8 @@ def _plural_cue(question: Question) -> str | None:
 def _common_prompt_words(bank: Bank) -> set[str]:
     """Words in more than half the bank's prompts, and in three at least (its subject: "Pakistan",
     "cricket"): never a tell. A word of one prompt in a bank of one is still that prompt's own."""
-    counts = Counter(word for question in bank.questions for word in set(words_of(plain_text(question.data["prompt"]), active_rules())))
+    rules = active_rules()
+    counts = Counter(word for question in bank.questions for word in set(words_of(plain_text(question.data["prompt"]), rules)))
     return {word for word, count in counts.items() if count > COMMON_SHARE * len(bank.questions) and count >= 3}
 
 

@@ -15,7 +15,6 @@ thousand", "403 mn").
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.course.answers import NumberFrame, Rules, active_rules, read_number, same_number, words_of
-from app.course.bank import Bank
+from app.course.bank import Bank, version_of
 from app.course.lessons import Problem
 
 COMMON_SHARE = 0.5  # a key shown by more than half of the bank's other questions tells nothing
@@ -44,7 +43,8 @@ _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _BLANK = re.compile(r"\[\[[a-z0-9][a-z0-9-]*\]\]")
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)")
-_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{2,3})+|\d+)(\.\d+)?(?:\s*([^\W\d_]+))?")
+_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{2,3})+|\d+)(\.\d+)?(?:(\s*)([^\W\d_]+))?")
+_NOT_A_COUNT = {"st", "nd", "rd", "th", "s"}  # "12th", "1990s", written onto the digits: an ordinal or a decade
 _WORD_NUMBER = re.compile(rf"\b{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*(?:\s+([^\W\d_]+))?\b", re.IGNORECASE)
 
 
@@ -113,10 +113,9 @@ def _numbers_in(text: str, rules: Rules) -> tuple[float, ...]:
     found: list[float] = []
     plain = _plain(text)
     for match in _DIGITS.finditer(plain):
-        after = (match.group(3) or "").casefold()
-        if after and after not in rules.scales and after.isalpha() and match.group(3)[0].isalpha() \
-                and plain[match.end(1) + len(match.group(2) or ""):match.start(3)] == "":
-            continue  # "12th", "1990s": an ordinal or a decade, not this number
+        after = (match.group(4) or "").casefold()
+        if after in _NOT_A_COUNT and not match.group(3):
+            continue
         value = float(match.group(1).replace(",", "") + (match.group(2) or ""))
         found.append(value)
         if after in rules.scales:
@@ -170,8 +169,8 @@ def keys_of(data: Mapping, rules: Rules | None = None) -> list[_Key]:
         return [_numeric_key(data, rules)]
     if qtype == "matching":
         return [_Key(f"{pair['left']} = {pair['right']}", pair=(left, right)) for pair in data["pairs"]
-            if not set(left := _key_words(pair["left"], rules)) <= STOP_WORDS
-            and not set(right := _key_words(pair["right"], rules)) <= STOP_WORDS]
+                if not set(left := _key_words(pair["left"], rules)) <= STOP_WORDS
+                and not set(right := _key_words(pair["right"], rules)) <= STOP_WORDS]
     return []
 
 
@@ -238,7 +237,8 @@ def _shows(piece: _Piece, key: _Key) -> bool:
     if piece.kind == CANDIDATE and not key.among_candidates:
         return False
     if key.pair is not None:
-        return piece.kind == STATEMENT and _has_phrase(piece.words, piece.forms, key.pair[0]) and _has_phrase(piece.words, piece.forms, key.pair[1])
+        # "Together": both sides in one statement, not offered in two columns to match.
+        return piece.kind == STATEMENT and all(_has_phrase(piece.words, piece.forms, side) for side in key.pair)
     if key.number:
         return any(same_number(shown, value, key.tolerance) for shown in piece.numbers for value in key.number)
     return _has_phrase(piece.words, piece.forms, key.words)
@@ -268,6 +268,37 @@ def leak_graph(questions: Sequence[Mapping], rules: Rules | None = None) -> Leak
                     leaks.setdefault((leak.source, leak.target), leak)  # the first key found names the leak
     excluded = frozenset(frozenset((data["id"], other)) for data in questions for other in data.get("excludes", ()))
     return LeakGraph(tuple(sorted(leaks.values(), key=lambda leak: (leak.source, leak.target))), excluded)
+
+
+class _Versions:
+    """Questions keyed by their content hashes and the rules they are read with: equal keys, equal graphs."""
+
+    def __init__(self, questions: Sequence[dict], rules: Rules):
+        self.questions, self.rules = questions, rules
+        # The rules object itself is held (by the cache, through this key), so its id is never reused.
+        self.key = (tuple(version_of(data) for data in questions), id(rules))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Versions) and self.key == other.key
+
+
+@lru_cache(maxsize=64)
+def _graph_of(versions: _Versions) -> LeakGraph:
+    """The graph of one set of versions, built once."""
+    return leak_graph(versions.questions, versions.rules)
+
+
+def cached_leak_graph(questions: Sequence[dict]) -> LeakGraph:
+    """:func:`leak_graph`, remembered per set of question versions (their content hashes).
+
+    A test start needs the graph every time; hashing the versions takes a tenth of a millisecond,
+    building the graph ten to twenty (``bench/leaks.py``). Keyed by content, it cannot go stale:
+    a new version is a new key.
+    """
+    return _graph_of(_Versions(questions, active_rules()))
 
 
 # --- The draw ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.course.grading import is_late
-from app.course.leaks import leak_graph
+from app.course.leaks import cached_leak_graph
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
@@ -128,9 +128,9 @@ def start_quiz(slug: str):
     if not questions:
         abort(404, description=f"The lesson “{lesson.title}” has no quiz yet.")
     size = lesson.quiz_size if form.mode.data == "test" else current_app.config["PRACTICE_MAX_QUESTIONS"]
-    # A test never holds two questions of which one shows the other's answer. Computed from the
-    # versions drawn (a few ms), so authored questions and new versions are covered without a cache.
-    apart = leak_graph([data for _, _, data in questions]).pairs if form.mode.data == "test" else ()
+    # A test never holds two questions of which one shows the other's answer: the graph of the
+    # versions drawn from, so authored questions and new versions are covered.
+    apart = cached_leak_graph([data for _, _, data in questions]).pairs if form.mode.data == "test" else ()
     layout = draw_layout(questions, size, random.Random(secrets.randbits(64)), apart)
     attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=lesson.id, mode=form.mode.data,
                       owner_key=owner_key(), layout=layout, max_score=float(len(layout)))
