@@ -4,6 +4,7 @@ import random
 import shutil
 
 import pytest
+import sqlalchemy as sa
 
 from app.config import PROJECT_ROOT
 from app.course.bank import dump_bank, parse_bank_text, read_banks
@@ -12,7 +13,11 @@ from app.course.leaks import (
     bank_leak_report, cached_leak_graph, largest_leak_free, leak_free_sample, leak_graph, never_drawn,
 )
 from app.course.quiz import draw_layout
+from app.extensions import db
+from app.models import Assignment
+from tests.conftest import csrf_token
 from tests.test_quiz import layout_data, start
+from tests.test_teaching import create_assignment, create_class, lesson_id, person
 
 DRAWS = 10_000
 
@@ -219,6 +224,24 @@ def test_a_test_started_over_http_holds_no_leaking_pair(app, client, shipped_cou
         drawn = {data["id"] for data in layout_data(app, start(client, bank.slug))}
         assert len(drawn) == bank.test_size
         assert not any(pair <= drawn for pair in apart), [sorted(pair) for pair in apart if pair <= drawn]
+
+
+def test_an_assignment_is_set_without_leaking_pairs(app, shipped_course):
+    bank = max(shipped_course.banks, key=lambda bank: len(leak_graph([q.data for q in bank.questions]).pairs))
+    apart = leak_graph([question.data for question in bank.questions]).pairs
+    teacher = person(app, "teacher", "instructor")
+    classroom_id, _ = create_class(teacher)
+    largest = largest_leak_free(frozenset(question.id for question in bank.questions), apart)
+    form = {"title": "Check", "lessons": [lesson_id(app, bank.slug)], "grading_method": "highest", "review_option": "immediately"}
+    for _ in range(10):
+        create_assignment(app, teacher, classroom_id, **form, question_count=largest)
+        with app.app_context():
+            chosen = set(db.session.scalar(sa.select(Assignment.question_ids).order_by(Assignment.id.desc()).limit(1)))
+        assert len(chosen) == largest and not any(pair <= chosen for pair in apart)
+    url = f"/teach/classes/{classroom_id}/assignments/new"
+    response = teacher.post(url, data={**form, "question_count": largest + 1, "csrf_token": csrf_token(teacher, url)})
+    assert response.status_code == 400
+    assert f"Only {largest} of the {len(bank.questions)} matching questions can be set together" in response.get_data(as_text=True)
 
 
 # --- What course check says -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from app.authoring import bp
 from app.authoring.access import (classroom_or_abort, current_actor, instructor_named, instructor_required, listed_questions,
                                   taught_classroom_ids)
 from app.authoring.forms import AssignmentForm, ClassroomForm, ConfirmForm, UsernameForm
+from app.course.leaks import cached_leak_graph, leak_free_sample
 from app.extensions import db
 from app.models import (Assignment, Classroom, ClassroomInstructor, Enrollment, Lesson, Question, QuestionShare,
                         QuestionVersion, User)
@@ -121,7 +122,15 @@ def new_assignment(classroom_id: int):
         if len(pool) < form.question_count.data:
             form.question_count.errors.append(f"Only {len(pool)} questions match; choose at most {len(pool)}.")
             return render_template("authoring/assignment_form.html", form=form, classroom=current), 400
-        chosen = random.Random(secrets.randbits(64)).sample(pool, form.question_count.data)
+        # As a test's draw: never two questions of which one shows the other's answer.
+        lesson_of = dict(pool)
+        drawn = leak_free_sample(list(lesson_of), form.question_count.data, leaking_pairs(pool), random.Random(secrets.randbits(64)))
+        if len(drawn) < form.question_count.data:
+            form.question_count.errors.append(
+                f"Only {len(drawn)} of the {len(pool)} matching questions can be set together: the others show one "
+                f"another's answers. Choose at most {len(drawn)}, or more lessons.")
+            return render_template("authoring/assignment_form.html", form=form, classroom=current), 400
+        chosen = [(ident, lesson_of[ident]) for ident in drawn]
         assignment = Assignment(
             classroom_id=current.id, title=form.title.data.strip(), lesson_id=chosen[0][1],
             question_ids=[question_id for question_id, _ in chosen], pinned_version_ids=current_version_ids(chosen),
@@ -148,6 +157,17 @@ def question_pool(lesson_ids: list[int], tag: str, classroom: Classroom) -> list
         .order_by(Question.lesson_id, Question.position)).all()
     return [(ident, lesson_id) for ident, lesson_id, data in rows
             if not tag or tag in {t.lower() for t in data.get("tags", [])}]
+
+
+def leaking_pairs(pool: list[tuple[str, int]]) -> frozenset[frozenset[str]]:
+    """Pairs of pool questions never set together: one shows the other's answer (each lesson's leak graph)."""
+    rows = db.session.execute(sa.select(Question.id, Question.lesson_id, QuestionVersion.data).join(QuestionVersion, sa.and_(
+        QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
+        .where(Question.id.in_([question_id for question_id, _ in pool]))).all()
+    by_lesson: dict[int, list[dict]] = {}
+    for _, lesson_id, data in rows:
+        by_lesson.setdefault(lesson_id, []).append(data)
+    return frozenset().union(*(cached_leak_graph(bank).pairs for bank in by_lesson.values()))
 
 
 def current_version_ids(chosen: list[tuple[str, int]]) -> dict[str, int]:
