@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
+from app.course.interop.extras import carried, restore
 from app.course.passages import with_passage, without_passage
 
 META = "// backchannel: "
@@ -179,7 +180,7 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             "tags": meta.get("tags") or ([category] if category else ["imported"]),
             "difficulty": meta.get("difficulty", "medium"),
         })
-        imported.append(Imported(display, line, _ordered(data), notes))
+        imported.append(Imported(display, line, _ordered(restore(data, meta)), notes))
     return imported, skipped
 
 
@@ -354,7 +355,8 @@ def export_gift(questions: list[dict]) -> tuple[str, list[tuple[str, str]]]:
     """GIFT text for the questions GIFT can express, and (id, reason) for those it cannot."""
     chunks, skipped = [], []
     for data in questions:
-        meta = {"id": data["id"], "lesson_anchor": data["lesson_anchor"], "tags": data["tags"], "difficulty": data["difficulty"]}
+        meta = {"id": data["id"], "lesson_anchor": data["lesson_anchor"], "tags": data["tags"], "difficulty": data["difficulty"],
+                **carried(data)}
         kind = data["type"]
         if kind in ("ordering", "cloze"):
             skipped.append((data["id"], f"GIFT has no {kind} questions"))

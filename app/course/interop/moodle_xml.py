@@ -23,6 +23,7 @@ from xml.parsers import expat
 
 from app.course.interop.gift import Imported, Skipped, UniqueIds, _ordered, meta_id, refuse_many, slug
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
+from app.course.interop.extras import carried, restore
 from app.course.passages import with_passage, without_passage
 
 SUPPORTED = {"multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "cloze"}
@@ -123,7 +124,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             "tags": tags or ([category] if category else ["imported"]),
             "difficulty": meta.get("difficulty", "medium"),
         })
-        imported.append(Imported(name, line, _ordered(data), notes))
+        imported.append(Imported(name, line, _ordered(restore(data, meta)), notes))
     return imported, skipped
 
 
@@ -160,18 +161,21 @@ def _read_truefalse(question, meta, notes):
 
 
 def _read_shortanswer(question, meta, notes):
-    answers = []
+    answers, wrong = [], []
     if _text(question, "usecase") == "1":
         notes.append("case-sensitive matching became case-insensitive")
     for fraction, text, feedback, _ in _answers(question):
-        if text == "*" or fraction <= 0:
-            notes.append(f"answer “{text}” ({fraction:g} %) dropped: any-other-answer and zero-credit answers have no equivalent")
+        if text == "*" or fraction < 0:
+            notes.append(f"answer “{text}” ({fraction:g} %) dropped: any-other-answer and negative-credit answers have no equivalent")
+            continue
+        if fraction == 0:  # Moodle's specific feedback for a wrong response: a known wrong answer here
+            wrong.append({"text": text, **({"feedback": feedback} if feedback else {})})
             continue
         entry = {"text": text, "credit": min(1.0, fraction / 100)}
         if feedback:
             entry["feedback"] = feedback
         answers.append(entry)
-    return {"type": "short_answer", "answers": answers}
+    return {"type": "short_answer", "answers": answers, **({"wrong_answers": wrong} if wrong else {})}
 
 
 def _read_numerical(question, meta, notes):
@@ -275,7 +279,9 @@ def export_moodle_xml(questions: list[dict]) -> str:
                        "ordering": "ordering", "cloze": "cloze"}[kind]
         question = ET.SubElement(quiz, "question", {"type": moodle_type})
         _sub(question, "name", data["id"])
-        meta = {"id": data["id"], "lesson_anchor": data["lesson_anchor"], "difficulty": data["difficulty"]}
+        # A short answer's known wrong answers are Moodle's own zero-credit answers with feedback.
+        meta = {"id": data["id"], "lesson_anchor": data["lesson_anchor"], "difficulty": data["difficulty"],
+                **carried(data, skip=("wrong_answers",) if kind == "short_answer" else ())}
         text = with_passage(data["prompt"], data.get("passage"))
         if kind == "cloze":
             meta["prompt"], meta["blanks"] = data["prompt"], [b["id"] for b in data["blanks"]]
@@ -309,6 +315,8 @@ def export_moodle_xml(questions: list[dict]) -> str:
             ET.SubElement(question, "usecase").text = "0"
             for entry in data["answers"]:
                 _answer(question, entry["credit"] * 100, entry["text"], entry.get("feedback", ""))
+            for entry in data.get("wrong_answers", []):
+                _answer(question, 0, entry["text"], entry.get("feedback", ""))
         elif kind == "numeric":
             meta["unit"], meta["units"] = data.get("unit"), data.get("units", {})
             _answer(question, 100, repr(data["answer"]), "", tolerance=repr(data["tolerance"]))
