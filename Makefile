@@ -52,6 +52,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/answer_secrecy.py
 	$(BIN)/python bench/hostile_inputs.py
 	$(BIN)/python bench/marking.py
+	$(BIN)/python bench/leaks.py
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
