@@ -122,14 +122,16 @@ def new_assignment(classroom_id: int):
         if len(pool) < form.question_count.data:
             form.question_count.errors.append(f"Only {len(pool)} questions match; choose at most {len(pool)}.")
             return render_template("authoring/assignment_form.html", form=form, classroom=current), 400
-        # As a test's draw: never two questions of which one shows the other's answer.
+        # As a test's draw: never two questions of which one shows the other's answer, as far as the count allows.
+        # An instructor who asks for more (a whole bank as homework) gets them, and is told.
         lesson_of = dict(pool)
-        drawn = leak_free_sample(list(lesson_of), form.question_count.data, leaking_pairs(pool), random.Random(secrets.randbits(64)))
-        if len(drawn) < form.question_count.data:
-            form.question_count.errors.append(
-                f"Only {len(drawn)} of the {len(pool)} matching questions can be set together: the others show one "
-                f"another's answers. Choose at most {len(drawn)}, or more lessons.")
-            return render_template("authoring/assignment_form.html", form=form, classroom=current), 400
+        rng = random.Random(secrets.randbits(64))
+        drawn = leak_free_sample(list(lesson_of), form.question_count.data, leaking_pairs(pool), rng)
+        if (free := len(drawn)) < form.question_count.data:
+            rest = [ident for ident in lesson_of if ident not in drawn]
+            drawn += rng.sample(rest, form.question_count.data - free)
+            flash(f"Only {free} of these {len(pool)} questions can go together without one showing another's answer; "
+                  f"the {form.question_count.data} set include some such pairs. Choose {free} or fewer to avoid them.")
         chosen = [(ident, lesson_of[ident]) for ident in drawn]
         assignment = Assignment(
             classroom_id=current.id, title=form.title.data.strip(), lesson_id=chosen[0][1],

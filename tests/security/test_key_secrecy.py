@@ -529,14 +529,14 @@ def assignment_in_class(app, classroom_id: int, question_ids: list[str], review_
 
 
 def trade_questions(app) -> dict[str, str]:
-    """A single-choice, a matching and a short-answer question of the trade bank: type -> id."""
+    """A single-choice, a matching and a typed (short-answer or numeric) question of the trade bank: kind -> id."""
     with app.app_context():
         rows = db.session.execute(sa.select(Question.type, Question.id).join(Lesson, Lesson.id == Question.lesson_id)
                                   .where(Lesson.slug == "trade").order_by(Question.position)).all()
     chosen = {}
     for qtype, qid in rows:
-        chosen.setdefault(qtype, qid)
-    return {qtype: chosen[qtype] for qtype in ("single_choice", "matching", "short_answer")}
+        chosen.setdefault("typed" if qtype in ("short_answer", "numeric") else qtype, qid)
+    return {kind: chosen[kind] for kind in ("single_choice", "matching", "typed")}
 
 
 def deck_question_ids(app, apkg: bytes) -> set[str]:
@@ -618,7 +618,7 @@ def test_questions_of_a_never_assignment_stay_out_of_everything_a_learner_reache
     api = app.test_client()
     quiz = api.get("/api/v1/lessons/trade/quiz").json
     submitted = api.post("/api/v1/lessons/trade/attempts", headers=headers,
-                         json={"quiz": quiz["quiz"], "responses": {hidden["short_answer"]: "anything"}})
+                         json={"quiz": quiz["quiz"], "responses": {hidden["typed"]: "anything"}})
     assert submitted.status_code == 400 and "is not a question of the lesson" in submitted.json["reason"]
 
 
