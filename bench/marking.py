@@ -29,7 +29,7 @@ from app.course_loader import read_everything  # noqa: E402
 
 DEFAULT_LIST = ROOT / "tests" / "data" / "marking_responses.tsv"
 COLUMNS = ("question", "blank", "response", "mark", "source", "note")
-SOURCES = ("audit-A", "audit-B", "audit-C", "own")
+SOURCES = ("audit-A", "audit-B", "audit-C", "own", "heldout")
 TYPED = ("short_answer", "numeric", "cloze")
 FIELD = "q1"  # the form name the quiz gives a question; any name does, the reader only needs one
 
