@@ -21,8 +21,8 @@ from app.authoring.forms import TYPE_LABELS
 from app.authoring.questions import save_version
 from app.course.bank import check_question_data
 from app.course.lessons import anchors_of
-from app.course.responses_report import (ANALYSED_TYPES, FULL, PARTIAL_CREDITS, Given, credit_now, group_responses,
-                                         marker_key, short_parts, tidy, with_accepted)
+from app.course.responses_report import (ANALYSED_TYPES, FULL, PARTIAL_CREDITS, Given, acceptance_refusal, credit_now,
+                                         group_responses, marker_key, short_parts, tidy, with_accepted)
 from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, Lesson, Question, QuestionVersion, User
@@ -128,15 +128,17 @@ def question_responses(question_id: str):
     rows = []
     for group in groups:
         now = credit_now(current.data, group.text, group.blank)
-        rows.append({"group": group, "learners": learner_labels(group.learners, names), "now": now,
+        # A response the bank checks would refuse (a known wrong answer, a range for a number) gets the reason, not a button.
+        blocked = None if refusal or now >= FULL else acceptance_refusal(current.data, group.text, group.blank)
+        rows.append({"group": group, "learners": learner_labels(group.learners, names), "now": now, "blocked": blocked,
                      "outcome": score(group.newest.data, group.newest.response), "html": html[group.newest.version_id],
-                     "credits": [] if refusal else [choice for choice in CREDIT_CHOICES
-                                                    if float(choice.value) > now + 1e-9 and (group.blank is None or choice.value == "1")]})
+                     "credits": [] if refusal or blocked else [choice for choice in CREDIT_CHOICES
+                                                               if float(choice.value) > now + 1e-9 and (group.blank is None or choice.value == "1")]})
     blanks = [blank["id"] for blank in current.data["blanks"]] if question.type == "cloze" else [None]
     sections = [(blank, [row for row in rows if row["group"].blank == blank]) for blank in blanks]
     return render_template("authoring/responses.html", question=question, current=current, sections=sections,
                            refusal=refusal, types=TYPE_LABELS, form=AcceptForm(),
-                           total=sum(len(row["group"].answers) for row in rows))
+                           total=len({id(given) for row in rows for given in row["group"].answers}))  # a cloze answer once, however many blanks
 
 
 @bp.route("/questions/<question_id>/responses/accept", methods=["POST"])

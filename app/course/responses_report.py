@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.course.bank import check_question_data
 from app.course.scoring import score
 
 ANALYSED_TYPES = ("short_answer", "numeric", "cloze")
@@ -134,3 +135,20 @@ def with_accepted(data: dict, text: str, credit: float, blank: str | None = None
     else:
         accepted["other_answers"] = [{"text": text, "credit": credit}] + accepted.get("other_answers", [])
     return accepted
+
+
+def acceptance_refusal(data: dict, text: str, blank: str | None = None) -> str | None:
+    """Why ``text`` cannot be accepted as right into ``data`` (in ``blank``, for cloze), or None if it can: it is one
+    of the question's known wrong answers, or the bank checks refuse the version that would accept it."""
+    outcome = score(data, text) if blank is None else score(data, {blank: text})
+    holder = data if blank is None else next(item for item in data["blanks"] if item["id"] == blank)
+    matched = outcome.matched if blank is None else outcome.blanks.get(blank)
+    if matched is not None and matched in {wrong["text"] for wrong in holder.get("wrong_answers", [])}:
+        return ("It is one of the question's known wrong answers, so it cannot be accepted in a click; edit the question "
+                "to take it off that list first.")
+    checked, messages = check_question_data(with_accepted(data, text, 1.0, blank), None)
+    if messages:
+        return "It cannot be accepted: " + " ".join(message.split(": ", 1)[-1] for message in messages)
+    if credit_now(checked.data, text, blank) < FULL:
+        return "It cannot be accepted: the question's other rules would still not give it full marks."
+    return None
