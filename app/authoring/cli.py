@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app.authoring.importing import ImportRefused, import_questions
 from app.course.limits import Budget
 from app.extensions import db
-from app.models import Lesson, User, username_key
+from app.models import Lesson, Question, User, username_key
 
 bank_cli = AppGroup("bank", help="Import question files.")
 
@@ -41,8 +41,11 @@ def import_command(file: Path, slug: str, owner: str | None, bank: str) -> None:
         if author is None or author.role not in ("instructor", "admin"):
             raise click.ClickException(f"there is no instructor '{owner}'")
     try:
+        # Excludes may name the lesson's course questions and, for drafts, the owner's own.
+        visible = Question.bank == "course" if author is None else sa.or_(
+            Question.bank == "course", sa.and_(Question.bank == "instructor", Question.author_id == author.id))
         report = import_questions(file.read_bytes(), file.name, lesson, author.id if author else None, bank,
-                                  budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]))
+                                  budget=Budget(current_app.config["IMPORT_TIME_BUDGET"]), visible=visible)
     except ImportRefused as refused:
         raise click.ClickException(f"{file}: nothing was imported: {refused}") from refused
     for name, line, ident in report.imported:

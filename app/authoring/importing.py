@@ -64,11 +64,27 @@ def _all_or_nothing(run_import: Callable[..., ImportReport]) -> Callable[..., Im
     return guarded
 
 
+def lesson_question_ids(lesson: Lesson, visible: sa.ColumnElement[bool]) -> set[str]:
+    """Ids of the lesson's live questions that ``visible`` (an SQL condition on ``Question``) lets someone see."""
+    return set(db.session.scalars(sa.select(Question.id).where(Question.lesson_id == lesson.id, Question.retired.is_(False), visible)))
+
+
+def stray_excludes(data: dict, where: str, known: set[str]) -> list[str]:
+    """The bank files' rule for a question written or imported one by one: every id it ``excludes`` is a question it
+    could be drawn with (``known``), so a typo, another lesson's question or one its author cannot see is refused."""
+    return [f"{where}: excludes '{other}', which is not a question of this lesson you can see"
+            for other in data.get("excludes", []) if other not in known]
+
+
 @_all_or_nothing
 def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int | None, bank: str,
-                     classroom_id: int | None = None, budget: Budget = UNLIMITED) -> ImportReport:
+                     classroom_id: int | None = None, budget: Budget = UNLIMITED,
+                     visible: sa.ColumnElement[bool] | None = None) -> ImportReport:
     """Import every usable question of a file into ``lesson`` and ``bank`` (an instructor's own drafts, a
-    class's bank, or, from the command line only, the course bank); commit once; report everything."""
+    class's bank, or, from the command line only, the course bank); commit once; report everything.
+
+    ``excludes`` may name the file's own questions (followed when an id is taken and renamed) and the lesson's
+    questions ``visible`` lets the importer see (the course bank when not given)."""
     text = decode(raw)
     kind = detect_format(filename, text)
     anchors = anchors_of(lesson.body_html)
@@ -85,16 +101,29 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
                             f"{MAX_QUESTIONS_PER_LESSON:,}")
     report = ImportReport(kind, skipped=[(s.name, s.line, s.reason) for s in skipped])
     taken = UniqueIds(db.session.scalars(sa.select(Question.id)))
+    # Every taken id is renamed before any question is checked, so one question's excludes follow another's new id.
+    planned, renamed = UniqueIds(taken.used), {}
+    for item in found:
+        base = item.data["id"]
+        if base in planned:
+            renamed[base] = planned.first_free(base)
+        planned.add(renamed.get(base, base))
+    known = lesson_question_ids(lesson, Question.bank == "course" if visible is None else visible) | {
+        renamed.get(item.data["id"], item.data["id"]) for item in found}
     position = db.session.scalar(sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)) or 0
     for item in found:
         budget.check()
         data = dict(item.data)
-        if data["id"] in taken:
+        if data["id"] in renamed:
             base = data["id"]
-            data["id"] = taken.first_free(base)
+            data["id"] = renamed[base]
             report.notes.append((item.name, item.line, f"id '{base}' is taken; imported as '{data['id']}'"))
+        if isinstance(data.get("excludes"), list):
+            data["excludes"] = [renamed.get(other, other) if isinstance(other, str) else other for other in data["excludes"]]
         checked, messages = check_question_data(data, anchors, taken.used, where=f"question '{item.name}'")
-        if checked is None:
+        if checked is not None:
+            messages = stray_excludes(checked.data, f"question '{item.name}'", known)
+        if checked is None or messages:
             report.skipped.append((item.name, item.line, "; ".join(messages)))
             continue
         taken.add(checked.id)

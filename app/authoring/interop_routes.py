@@ -31,7 +31,8 @@ def import_file():
         bank, classroom_id = chosen_bank(form.bank.data)
         try:
             report = import_questions(form.file.data.read(), form.file.data.filename or "", lesson, current_user.id,
-                                      bank, classroom_id, Budget(current_app.config["IMPORT_TIME_BUDGET"]))
+                                      bank, classroom_id, Budget(current_app.config["IMPORT_TIME_BUDGET"]),
+                                      visible=listed_questions(current_actor()))
         except ImportRefused as refused:
             form.file.errors = [f"Nothing was imported: {refused}"]
             return render_template("authoring/import.html", form=form, report=None), 400

@@ -15,9 +15,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import instructor_required, question_or_abort, taught_classroom_ids
+from app.authoring.access import current_actor, instructor_required, listed_questions, question_or_abort, taught_classroom_ids
 from app.authoring.banks import bank_choices, chosen_bank, current_version, live_lessons
 from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, LessonForm
+from app.authoring.importing import lesson_question_ids, stray_excludes
 from app.course.authoring import TYPE_FIELDS, data_to_fields, fields_to_data
 from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
 from app.course.lessons import anchors_of, parse_lesson_text
@@ -90,6 +91,8 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     taken = set(db.session.scalars(sa.select(Question.id))) - ({existing.id} if existing else set())
     anchors = anchors_of(lesson.body_html) if lesson else set()
     checked, messages = check_question_data(data, anchors, taken)
+    if checked is not None and lesson is not None:
+        messages += stray_excludes(checked.data, f"question '{checked.id}'", lesson_question_ids(lesson, listed_questions(current_actor())))
     if lesson is None:
         messages.append("Choose the lesson this question belongs to.")
     bank = chosen_bank(form.bank.data) if existing is None else None
@@ -237,6 +240,9 @@ def override_question(question_id: str):
         data = submitted_data(form, question.type, question.id)
         taken = set(db.session.scalars(sa.select(Question.id))) - {question.id}
         checked, messages = check_question_data(data, anchors_of(question.lesson.body_html), taken)
+        if checked is not None:
+            messages += stray_excludes(checked.data, f"question '{checked.id}'",
+                                       lesson_question_ids(question.lesson, listed_questions(current_actor())))
         if checked is not None and not messages and form.save.data:
             version = db.session.scalar(sa.select(QuestionVersion).where(
                 QuestionVersion.question_id == question.id, QuestionVersion.version == checked.version))

@@ -162,14 +162,17 @@ def question_pool(lesson_ids: list[int], tag: str, classroom: Classroom) -> list
 
 
 def leaking_pairs(pool: list[tuple[str, int]]) -> frozenset[frozenset[str]]:
-    """Pairs of pool questions never set together: one shows the other's answer (each lesson's leak graph)."""
+    """Pairs of pool questions never set together: one shows the other's answer. Each lesson's leak graph, and, when
+    the pool mixes lessons, the graph of the whole pool, since a question of one lesson may print another's key."""
     rows = db.session.execute(sa.select(Question.id, Question.lesson_id, QuestionVersion.data).join(QuestionVersion, sa.and_(
         QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
         .where(Question.id.in_([question_id for question_id, _ in pool]))).all()
     by_lesson: dict[int, list[dict]] = {}
     for _, lesson_id, data in rows:
         by_lesson.setdefault(lesson_id, []).append(data)
-    return frozenset().union(*(cached_leak_graph(bank).pairs for bank in by_lesson.values()))
+    # Both: a key common across the mix (so not a leak in the whole pool's graph) may still leak within its lesson.
+    mixed = [cached_leak_graph([data for _, _, data in rows]).pairs] if len(by_lesson) > 1 else []
+    return frozenset().union(*(cached_leak_graph(bank).pairs for bank in by_lesson.values()), *mixed)
 
 
 def current_version_ids(chosen: list[tuple[str, int]]) -> dict[str, int]:

@@ -386,6 +386,12 @@ def _known_answers(check: _Checker, mapping: LineDict, key: str, where: str, wit
     return found
 
 
+def _plain_value(text: str) -> float | None:
+    """The one number a text reads as with no unit in mind, as the marker reads a typed answer, or None."""
+    reading = read_number(text, NumberFrame())
+    return reading.values[0][0] if not reading.problem and len(reading.values) == 1 else None
+
+
 def _wrong_and_spelling(check: _Checker, q: LineDict, holder: LineDict, where: str, accepted: list[str]) -> dict | None:
     """The optional ``wrong_answers`` of ``holder`` (a question or a cloze blank) and the question's ``spelling``.
 
@@ -396,9 +402,12 @@ def _wrong_and_spelling(check: _Checker, q: LineDict, holder: LineDict, where: s
         wrong = _known_answers(check, holder, "wrong_answers", where, with_credit=False)
         if wrong is None:
             return None
-        forms = [(text, text_form(text)) for text in accepted]
+        # As the marker reads them: the same words, or the same number however written ("two thousand five", "2005").
+        forms = [(text, text_form(text), _plain_value(text)) for text in accepted]
         for entry in wrong:
-            clash = next((text for text, form in forms if form.same(text_form(entry["text"]))), None)
+            value = _plain_value(entry["text"])
+            clash = next((text for text, form, number in forms
+                          if form.same(text_form(entry["text"])) or (value is not None and number == value)), None)
             if clash is not None:
                 check.add(holder.line_of("wrong_answers"), f"{where}: wrong answer '{entry['text']}' reads the same as the accepted '{clash}'")
                 return None
@@ -460,6 +469,12 @@ def _check_numeric(check: _Checker, q: LineDict, where: str) -> dict | None:
                 check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}' is the answer itself")
                 return None
         body[key] = entries
+    # A number in both lists would always be marked wrong (known wrong answers are read first): say so.
+    wrong = [read_number(entry["text"], frame).values[0][0] for entry in body.get("wrong_answers", [])]
+    for entry in body.get("other_answers", []):
+        if any(abs(read_number(entry["text"], frame).values[0][0] - value) <= tolerance for value in wrong):
+            check.add(q.line_of("other_answers"), f"{where}: '{entry['text']}' is both a known wrong answer and an other answer")
+            return None
     return body
 
 

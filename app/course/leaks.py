@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 
 from app.course.answers import NumberFrame, Rules, active_rules, read_number, same_number, words_of
 from app.course.bank import Bank, version_of
@@ -194,11 +195,13 @@ def shown_pieces(data: Mapping, rules: Rules | None = None) -> list[_Piece]:
     elif qtype == "matching":
         texts += [(f"pair {pair['id']}", CANDIDATE, text) for pair in data["pairs"] for text in (pair["left"], pair["right"])]
         texts += [(f"distractor {item['id']}", CANDIDATE, item["text"]) for item in data["distractors"]]
-    pieces = []
-    for place, kind, text in texts:
-        words = tuple(words_of(_plain(text), rules))
-        pieces.append(_Piece(place, kind, words, _numbers_in(text, rules), frozenset(f for w in words for f in noun_forms(w))))
-    return pieces
+    return [_piece(place, kind, text, rules) for place, kind, text in texts]
+
+
+def _piece(place: str, kind: str, text: str, rules: Rules) -> _Piece:
+    """One shown text read into words and numbers."""
+    words = tuple(words_of(_plain(text), rules))
+    return _Piece(place, kind, words, _numbers_in(text, rules), frozenset(f for w in words for f in noun_forms(w)))
 
 
 # --- Matching ---------------------------------------------------------------------------------------
@@ -247,6 +250,42 @@ def _shows(piece: _Piece, key: _Key) -> bool:
 def _first_place(pieces: Iterable[_Piece], key: _Key) -> str | None:
     """Where a question first shows this key, if anywhere."""
     return next((piece.place for piece in pieces if _shows(piece, key)), None)
+
+
+def states_key(data: Mapping, text: str, rules: Rules | None = None) -> bool:
+    """Whether ``text`` (a feedback) names question ``data``'s own key, read as a leak is: whole words, numbers by value."""
+    rules = rules or active_rules()
+    piece = _piece("feedback", STATEMENT, text, rules)
+    return any(_shows(piece, key) for key in keys_of(data, rules))
+
+
+def feedback_before_finishing(data: Mapping, html: Mapping, notice: str) -> dict:
+    """``html`` with every feedback that names the question's own key replaced by ``notice`` (plain text).
+
+    Practice shows a try's feedback before the question is finished; a known wrong answer's feedback
+    that says what the answer is ("2006 is SAFTA's year; MFN came in 1996") would hand the learner the
+    next try's mark. Feedback on a right answer (or a right pick) is about what was chosen, so it stays.
+    """
+    rules = active_rules()
+    notice_html = escape(notice)
+    shown = dict(html)
+    qtype = data["type"]
+    if qtype in ("single_choice", "multiple_response"):
+        keyed = {data["answer"]} if qtype == "single_choice" else set(data["answer"])
+        shown["feedback"] = {option["id"]: notice_html if option["id"] not in keyed and states_key(data, option["feedback"], rules)
+                             else html["feedback"][option["id"]] for option in data["options"]}
+    elif qtype in ("short_answer", "numeric"):
+        texts = {entry["text"]: entry.get("feedback", "") for name in ("answers", "wrong_answers", "other_answers")
+                 for entry in data.get(name, []) if entry.get("credit", 0) < 1}
+        shown["feedback"] = {text: notice_html if states_key(data, texts.get(text, ""), rules) else said
+                             for text, said in (html.get("feedback") or {}).items()}
+    elif qtype == "cloze":
+        wrong = {blank["id"]: {entry["text"]: entry.get("feedback", "") for entry in blank.get("wrong_answers", [])}
+                 for blank in data["blanks"]}
+        shown["blank_feedback"] = {blank: {text: notice_html if states_key(data, wrong[blank].get(text, ""), rules) else said
+                                           for text, said in said_of.items()}
+                                   for blank, said_of in (html.get("blank_feedback") or {}).items()}
+    return shown
 
 
 def leak_graph(questions: Sequence[Mapping], rules: Rules | None = None) -> LeakGraph:

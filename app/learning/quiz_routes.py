@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.course.grading import is_late
-from app.course.leaks import cached_leak_graph
+from app.course.leaks import cached_leak_graph, feedback_before_finishing
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
@@ -164,6 +164,10 @@ def _deadline(current: Attempt) -> datetime | None:
     return aware(current.deadline) if current.deadline else None
 
 
+# Said between practice tries instead of a feedback that names the answer (it shows once the question is finished).
+WAITING_FEEDBACK = "The feedback on this answer names the right answer, so it shows once you answer right or use your tries."
+
+
 def practice_view(current: Attempt, items: list[dict]):
     """Show one practice question with the feedback of its latest try."""
     tries = answers_by_position(current)
@@ -177,9 +181,10 @@ def practice_view(current: Attempt, items: list[dict]):
     its_tries = tries.get(position, [])
     last = its_tries[-1] if its_tries else None
     outcome = score(item["data"], last.response) if last else None
+    feedback_html = item["html"] if position in finished else feedback_before_finishing(item["data"], item["html"], WAITING_FEEDBACK)
     return render_template(
         "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
-        outcome=outcome, finished=position in finished, finished_positions=finished,
+        outcome=outcome, finished=position in finished, finished_positions=finished, feedback_html=feedback_html,
         mark=practice_mark([t.score for t in its_tries]),
         values=item["form"].shown_values(form_values(item["data"], item["field"], last.response))
         if last and position not in finished else {},
