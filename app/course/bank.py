@@ -47,6 +47,7 @@ TYPE_FIELDS = {
 }
 SPELLING_RULES = ("lenient", "strict")
 PASSAGE_MAX_WORDS = 40
+MAX_KNOWN_ANSWERS = 100  # known wrong answers, other numeric answers: a teacher's list, not a dictionary
 PASSAGE_MAX_LINES = 12
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BLANK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
@@ -359,6 +360,9 @@ def _known_answers(check: _Checker, mapping: LineDict, key: str, where: str, wit
     """A list of ``{text, feedback}`` (and ``credit`` when asked): known wrong or other answers."""
     raw = check.items(mapping, key, where, 1)
     if raw is None:
+        return None
+    if len(raw) > MAX_KNOWN_ANSWERS:  # every one is read again for each answer marked
+        check.add(mapping.line_of(key), f"{where}: at most {MAX_KNOWN_ANSWERS} {key.replace('_', ' ')} (this has {len(raw)})")
         return None
     found = []
     for index, item in enumerate(raw, start=1):

@@ -152,3 +152,15 @@ def test_a_wrong_answer_that_reads_as_an_accepted_number_is_refused():
     numeric = {"id": "n", "type": "numeric", "prompt": "How many?", "answer": 403, "explanation": "403.", "lesson_anchor": "key-facts",
                "tags": ["t"], "difficulty": "easy", "wrong_answers": [{"text": "400"}], "other_answers": [{"text": "400.0", "credit": 0.5}]}
     assert "'400.0' is both a known wrong answer and an other answer" in " ".join(check_question_data(numeric, None)[1])
+
+
+def test_known_and_other_answers_are_a_short_list():
+    """50,000 other answers were saved from the editor and then cost 0.6 s of marking per answer, on every page that marks."""
+    numeric = {"id": "n", "type": "numeric", "prompt": "How many?", "answer": 3, "explanation": "3.", "lesson_anchor": "key-facts",
+               "tags": ["t"], "difficulty": "easy", "other_answers": [{"text": str(1000 + n), "credit": 0.5} for n in range(101)]}
+    assert "at most 100 other answers (this has 101)" in " ".join(check_question_data(numeric, None)[1])
+    short = {"id": "s", "type": "short_answer", "prompt": "Where?", "answers": ["Wagah"], "explanation": "Wagah.",
+             "lesson_anchor": "key-facts", "tags": ["t"], "difficulty": "easy", "wrong_answers": [f"Town {n}" for n in range(101)]}
+    assert "at most 100 wrong answers (this has 101)" in " ".join(check_question_data(short, None)[1])
+    short["wrong_answers"] = short["wrong_answers"][:100]
+    assert check_question_data(short, None)[0] is not None
