@@ -13,8 +13,8 @@ from app.course.bank import parse_bank_text
 from app.course.scoring import key_response, score
 
 
-def short(*accepted, wrong=(), spelling=None):
-    data = {"type": "short_answer", "answers": [{"text": a, "credit": 1.0} for a in accepted],
+def short(*accepted, wrong=(), spelling=None, prompt=""):
+    data = {"type": "short_answer", "prompt": prompt, "answers": [{"text": a, "credit": 1.0} for a in accepted],
             "wrong_answers": [{"text": w, "feedback": f"Not {w}."} for w in wrong]}
     if spelling:
         data["spelling"] = spelling
@@ -79,6 +79,75 @@ def test_initials_are_not_taken_for_articles():
     assert text_form("a Kashmir dispute").same(text_form("Kashmir dispute"))
 
 
+@pytest.mark.parametrize(("accepted", "response"), [
+    ("Green Circle Organization", "Green Circle Organizaton"),  # a typo in the other spelling (organisation) of a table word
+    ("Dehumanizing", "Dehumanzing"), ("Khursheed Kasuri", "Khursheeb Kasuri"),
+    ("Ram", "Lord Shri Raam"), ("Rama", "Bhagwan Raama"),     # titles of a god, and the long vowel written out
+])
+def test_typos_and_spellings_that_must_pass(accepted, response):
+    assert score(short(accepted), response).score == 1.0, response
+
+
+@pytest.mark.parametrize(("accepted", "response"), [
+    ("Dehumanising", "Rehumanising"),                         # a slip in the first letter makes another word
+    ("Jamiat Ulema-e-Hind", "Jamiat Ulema-e-Sind"),           # ... in any word: Sind is not Hind
+    ("R. K. Mishra", "J. K. Mishra"),                         # an initial names someone else
+    ("Jamiat Ulema-e-Islam", "Jamiat Ulema-e-Islam (S)"),     # a faction's letter added is another faction
+    ("Jamiat Ulema-e-Islam (F)", "Jamiat Ulema-e-Islam (S)"),
+    ("Vajpayee", "Vajpa"),                                    # a slip of the six-letter spelling Vajpai: too short
+])
+def test_typos_that_must_fail(accepted, response):
+    assert score(short(accepted), response).score == 0.0, response
+
+
+def test_both_forms_of_one_answer_in_brackets():
+    data = short("Green Circle Organisation", "GCO", "Kotla", wrong=["Kartarpur"])
+    data["answers"][2]["credit"] = 0.5
+    assert score(data, "GCO (Green Circle Organisation)").score == 1.0
+    assert score(data, "Green Circle Organisation [GCO]").score == 1.0
+    assert score(data, "GCO (Kotla)").score == 0.5                      # the lower credit of the two
+    assert score(data, "GCO (Kartarpur)").score == 0.0                  # a known wrong answer inside: a hedge
+    assert score(data, "Kartarpur (GCO)").matched == "Kartarpur"
+    assert score(data, "GCO (not Green Circle Organisation)").score == 0.0
+    assert score(data, "GCO (Lahore)").score == 0.0
+
+
+WAGAH = short("Wagah", "Wagah border", wrong=["Kartarpur", "Kartarpur corridor"],
+              prompt="The paper notes that more people have been crossing one border point between the two countries. Which one?")
+GATE = short("Nawaz Sharif", wrong=["Vajpayee"], prompt="Which prime minister opened the gate to welcome Vajpayee at Wagah?")
+MOSQUE = short("Jama Masjid", prompt="Syed Ahmad was the Imam of which mosque in Delhi?")
+
+
+@pytest.mark.parametrize(("data", "response"), [
+    (WAGAH, "Wagah border crossing point"), (WAGAH, "Wagah crossing point between the two countries"),
+    (WAGAH, "the border point Wagah"), (GATE, "Nawaz Sharif at Wagah"), (MOSQUE, "Jama Masjid in Delhi"),
+    (MOSQUE, "the Jama Masjid mosque"),
+])
+def test_words_of_the_prompt_said_again_are_no_error(data, response):
+    assert score(data, response).score == 1.0, response
+
+
+@pytest.mark.parametrize(("data", "response"), [
+    (WAGAH, "border point"), (WAGAH, "crossing"), (WAGAH, "not the Wagah border"), (WAGAH, "Wagah border not"),
+    (WAGAH, "Kartarpur border point"), (WAGAH, "Wagah corridor"),        # a word of a known wrong answer is a hedge
+    (GATE, "Nawaz Sharif Vajpayee"), (GATE, "Vajpayee at Wagah"),        # a name of the prompt is another answer
+    (MOSQUE, "Delhi"), (WAGAH, "≠ Wagah"), (WAGAH, "¬Wagah"),
+])
+def test_words_of_the_prompt_never_carry_a_wrong_answer(data, response):
+    assert score(data, response).score == 0.0, response
+
+
+def test_a_cloze_blank_reads_the_words_around_it_but_not_the_blank_ids():
+    data = {"type": "cloze", "prompt": "Fill in the blanks.",
+            "text": "Messages go through an informal go-between, or an outside [[who]] party, with a [[quality]] character.",
+            "blanks": [{"id": "who", "accept": ["third"], "wrong_answers": [{"text": "second", "feedback": "No."}]},
+                       {"id": "quality", "accept": ["dynamic"], "wrong_answers": [{"text": "informal", "feedback": "No."}]}]}
+    assert score(data, {"who": "third party", "quality": "dynamic character"}).score == 1.0
+    for who in ("outside party", "second party", "party", "who"):
+        assert not score(data, {"who": who}).parts["who"], who
+    assert not score(data, {"quality": "dynamic informal"}).parts["quality"]   # "informal" is a known wrong answer
+
+
 # --- Numbers -------------------------------------------------------------------------------
 
 MILLIONS = {"type": "numeric", "answer": 403.0, "tolerance": 0.0, "unit": "million", "units": {},
@@ -92,6 +161,10 @@ LAKH = {"type": "numeric", "answer": 2.0, "tolerance": 0.0, "unit": "lakh", "uni
         "prompt": "How many rupees, in lakh?"}
 MINUTES = {"type": "numeric", "answer": 90.0, "tolerance": 0.0, "unit": "minutes", "units": {},
            "prompt": "For how many minutes did they talk?"}
+GAP = {"type": "numeric", "answer": 10.0, "tolerance": 0.0, "unit": "years", "units": {},
+       "prompt": "How many years had passed since the last visit?"}
+SHARE = {"type": "numeric", "answer": 80.0, "tolerance": 0.0, "unit": "percent", "units": {},
+         "prompt": "What percentage of the goods are raw materials?"}
 
 
 @pytest.mark.parametrize(("data", "response"), [
@@ -103,6 +176,9 @@ MINUTES = {"type": "numeric", "answer": 90.0, "tolerance": 0.0, "unit": "minutes
     (LAKH, "2 lakh"), (LAKH, "200,000"), (LAKH, "Rs 2 lakh"), (LAKH, "2,00,000"), (LAKH, "0.02 crore"),
     (MINUTES, "90"), (MINUTES, "1.5 hours"), (MINUTES, "ninety minutes"), (MINUTES, "an hour and a half"),
     (MINUTES, "one and a half hours"), (YEAR, "nineteen ninety-nine"), (YEAR, "November 1999"), (YEAR, "14th February 1999"),
+    (MINUTES, "1 hour 30 minutes"), (MINUTES, "1 hr and 30 min"), (PEOPLE, "22 000"), (PEOPLE, "about 22 000 people"),
+    (GAP, "10 years"), (GAP, "120 months"), (GAP, "a decade"), (SHARE, "80%"), (SHARE, "80 per cent"), (SHARE, "eighty percent"),
+    (MILLIONS, "$403 million"), (YEAR, "~1999"),
 ])
 def test_numbers_that_must_pass(data, response):
     assert score(data, response).score == 1.0, response
@@ -113,7 +189,12 @@ def test_numbers_that_must_pass(data, response):
     (COUNT, "eleven"), (COUNT, "12 years"), (PEOPLE, "22"), (PEOPLE, "22 million"), (PEOPLE, "2,200"),
     (MILLIONS, "403 thousand"), (MILLIONS, "403 bn"), (MILLIONS, "Rs 403 million"), (MILLIONS, "4.03"),
     (LAKH, "2 crore"), (MINUTES, "90 hours"), (MINUTES, "an hour"), (YEAR, "nineteen ninety-eight"), (YEAR, "November 1998"),
-    (YEAR, "1999 BC"),
+    (YEAR, "1999 BC"), (YEAR, "1999 BC BC"), (YEAR, "BC 1999 BC"), (YEAR, "1999 wrong"), (YEAR, "1999 no"),
+    (YEAR, "not 1999"), (YEAR, "≠1999"), (YEAR, "< 1999"), (YEAR, "$1999"), (YEAR, "1999 rupees"), (YEAR, "1999 €"),
+    (PEOPLE, "22,000 rupees"), (PEOPLE, "$22,000"), (PEOPLE, "22,000 km"), (PEOPLE, "22,000 votes"),
+    (SHARE, "80 USD"), (SHARE, "80 ‰"), (SHARE, "80°"), (SHARE, "80 per mille"), (MINUTES, "90 dollars"),
+    (MINUTES, "2 hours 30 minutes"), (MINUTES, "1 hour 30"), (MINUTES, "1 hour 90 minutes"), (GAP, "12 months"),
+    (MILLIONS, "€403 million"), (MILLIONS, "£403 million"), (YEAR, "hundred " * 200), (YEAR, "nine" * 70),
 ])
 def test_numbers_that_must_fail(data, response):
     assert score(data, response).score == 0.0, response
@@ -138,12 +219,13 @@ def test_numeric_wrong_and_other_answers():
 
 def test_the_rules_file_problems_name_file_and_line():
     rules, problems = parse_rules("filler: [the]\ntransliterations:\n  - [gilani, gillani]\n  - [gillani, x y]\n"
-                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: {ad: 1}\njoiners: [and]\nmonths: [may]\n", "rules.yaml")
+                                  "scales: {k: 1000}\nmeasures: {}\ncurrencies: {}\neras: {ad: 1}\njoiners: [and]\nmonths: [may]\n"
+                                  "negations: [not]\n", "rules.yaml")
     assert rules is None and problems[0].line == 4
     rules, problems = parse_rules("filler: [the]\n", "rules.yaml")
     assert rules is None and "missing" in problems[0].message
     rules, problems = parse_rules("filler: [the]\ntransliterations: []\nscales: {k: -1}\nmeasures: {}\ncurrencies: {}\n"
-                                  "eras: {ad: 1}\njoiners: [and]\nmonths: [may]\n", "r.yaml")
+                                  "eras: {ad: 1}\njoiners: [and]\nmonths: [may]\nnegations: [not]\n", "r.yaml")
     assert rules is None and problems[0].line == 3
 
 
@@ -199,6 +281,28 @@ def test_no_known_wrong_answer_scores_full_marks(shipped_course):
     def check(case, data):
         question, text, blank = case
         response = data.draw(dressed(text))
+        if blank is None:
+            assert score(question, response).score < 1.0, (question["id"], response)
+        else:
+            assert not score(question, {blank: response}).parts[blank], (question["id"], blank, response)
+
+    if cases:
+        check()
+
+
+def test_no_known_wrong_answer_scores_full_marks_with_words_of_its_prompt(shipped_course):
+    """Saying the prompt's words again around a known wrong answer never makes it right."""
+    cases = known_wrong(shipped_course)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(cases) if cases else st.nothing(), st.data())
+    def check(case, data):
+        question, text, blank = case
+        shown = f"{question.get('prompt', '')} {question.get('text', '')}".replace("[[", " ").replace("]]", " ")
+        words = [word for word in shown.split() if word.isalpha()] or ["the"]
+        before = data.draw(st.lists(st.sampled_from(words), max_size=3))
+        after = data.draw(st.lists(st.sampled_from([*words, "in", "at"]), max_size=3))
+        response = " ".join([*before, text, *after])
         if blank is None:
             assert score(question, response).score < 1.0, (question["id"], response)
         else:

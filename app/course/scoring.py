@@ -8,8 +8,9 @@ already parsed from the form (see ``responses.py``). The rules, also written in
 - multiple_response: with k correct options, each correct pick earns 1/k and each wrong pick
   costs 1/k; the mark never falls below 0. Picking everything therefore never earns full marks.
 - short_answer: the response is read as a marker reads it (``answers.py``: case, accents,
-  punctuation, leading filler, plural, other spellings of names, one typo in a long answer) and
-  compared with the known wrong answers first, then the accepted ones; the best credit counts.
+  punctuation, leading filler, plural, other spellings of names, both forms of an answer, words of
+  the prompt said again, one typo in a long answer) and compared with the known wrong answers
+  first, then the accepted ones; the best credit counts.
 - numeric: the number, read with the course's scale words, measures and currencies
   (``answers.py``), is compared with the known wrong answers, then the other answers, then the
   answer: the first within the tolerance gives its credit.
@@ -28,11 +29,14 @@ marks available to later tries, and the question keeps its best penalised try.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.course.answers import Answer, NumberFrame, match_text, read_number, same_number, shown_number
+from app.course.answers import Answer, NumberFrame, match_text, read_number, same_number, seen_words, shown_number
+
+_BLANKS = re.compile(r"\[\[[^\]]*\]\]")  # a cloze's blanks: their ids are never shown to the learner
 
 PRACTICE_PENALTY = 1 / 3
 PRACTICE_MAX_TRIES = 3
@@ -87,7 +91,8 @@ def _text_answers(accepted: list[dict], wrong: list[dict]) -> list[Answer]:
 def score_short_answer(data: dict, response: str | None) -> Outcome:
     if not (response or "").strip():
         return _outcome(0.0, False)
-    found = match_text(response, _text_answers(data["answers"], data.get("wrong_answers", [])), data.get("spelling", "lenient"))
+    found = match_text(response, _text_answers(data["answers"], data.get("wrong_answers", [])), data.get("spelling", "lenient"),
+                       seen=seen_words(data.get("prompt", "")))
     return _outcome(found.credit, True, note=found.note, matched=found.matched)
 
 
@@ -146,13 +151,14 @@ def score_matching(data: dict, response: dict[str, str | None] | None) -> Outcom
 def score_cloze(data: dict, response: dict[str, str] | None) -> Outcome:
     response = response or {}
     parts, notes, matched = {}, [], {}
+    seen = seen_words(f"{data.get('prompt', '')}\n{_BLANKS.sub(' ', data.get('text', ''))}")
     for number, blank in enumerate(data["blanks"], start=1):
         given = response.get(blank["id"]) or ""
         if not given.strip():
             parts[blank["id"]] = False
             continue
         answers = _text_answers([{"text": text, "credit": 1.0} for text in blank["accept"]], blank.get("wrong_answers", []))
-        found = match_text(given, answers, data.get("spelling", "lenient"))
+        found = match_text(given, answers, data.get("spelling", "lenient"), seen=seen)
         parts[blank["id"]] = found.credit == 1.0
         if found.note:
             notes.append(f"Blank {number}: {found.note}")
