@@ -178,7 +178,7 @@ SHARE = {"type": "numeric", "answer": 80.0, "tolerance": 0.0, "unit": "percent",
     (MINUTES, "one and a half hours"), (YEAR, "nineteen ninety-nine"), (YEAR, "November 1999"), (YEAR, "14th February 1999"),
     (MINUTES, "1 hour 30 minutes"), (MINUTES, "1 hr and 30 min"), (PEOPLE, "22 000"), (PEOPLE, "about 22 000 people"),
     (GAP, "10 years"), (GAP, "120 months"), (GAP, "a decade"), (SHARE, "80%"), (SHARE, "80 per cent"), (SHARE, "eighty percent"),
-    (MILLIONS, "$403 million"), (YEAR, "~1999"),
+    (MILLIONS, "$403 million"), (YEAR, "~1999"), (COUNT, "12 meetings"),
 ])
 def test_numbers_that_must_pass(data, response):
     assert score(data, response).score == 1.0, response

@@ -632,8 +632,9 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
             if word == unit or word in prompt_words:
                 continue
             return Reading(problem=f"The question does not ask for a {measure}.")
-        if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words:
-            continue  # the thing counted, said again from the prompt or the unit: "22,000 people", "5 keywords"
+        if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words or any(
+                word.startswith(stem) for stem in prompt_words if len(stem) >= 4 and stem.isalpha()):
+            continue  # the thing counted, said again from the prompt or the unit: "22,000 people", "12 meetings" (meet)
         return Reading(problem=f"“{word}” is not a unit this question reads.")
     if converted is not None:
         return Reading(((value * converted, ""),))
