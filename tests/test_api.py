@@ -167,3 +167,20 @@ def test_the_api_keeps_its_contract(app):
             case.call_and_validate(headers=headers)
 
         check()
+
+
+def test_an_api_attempt_may_not_answer_two_questions_that_show_each_others_answers(app, client, shipped_course):
+    """A test never holds a leaking pair; the API's quiz hands out the whole lesson, so the submit checks."""
+    from app.course.leaks import leak_graph
+    from tests.security.test_input_edges import token_for
+
+    bank = next(b for b in shipped_course.banks if leak_graph([q.data for q in b.questions]).pairs)
+    first, second = sorted(next(iter(leak_graph([q.data for q in bank.questions]).pairs)))
+    _, headers = token_for(app, "apiuser")
+    quiz = client.get(f"/api/v1/lessons/{bank.slug}/quiz").json
+    refused = client.post(f"/api/v1/lessons/{bank.slug}/attempts", headers=headers,
+                          json={"quiz": quiz["quiz"], "responses": {first: "x", second: "x"}})
+    assert refused.status_code == 400 and first in refused.json["reason"] and second in refused.json["reason"]
+    alone = client.post(f"/api/v1/lessons/{bank.slug}/attempts", headers=headers,
+                        json={"quiz": quiz["quiz"], "responses": {first: "x"}})
+    assert alone.status_code in (201, 400) and "each other" not in str(alone.json)

@@ -115,6 +115,8 @@ def spec(server: str) -> dict:
                                              "responses": {"200": _response("The questions", ref("Quiz")), **_errors(404)}}},
             "/lessons/{slug}/attempts": {"post": {
                 "operationId": "submitAttempt", "summary": "Answer questions of a lesson; scored and stored",
+                "description": "Scored as a test, so it may not answer two questions of which one shows the other's "
+                               "answer (the lesson's leak graph): such a pair is refused with 400, naming both.",
                 "parameters": [SLUG], "security": SECURE,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("AttemptRequest")}}},
                 "responses": {"201": _response("The scored attempt", ref("AttemptResult")), **_errors(400, 401, 403, 404)}}},

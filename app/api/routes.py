@@ -10,6 +10,7 @@ from flask import abort, g, jsonify, request, url_for
 from app.api import bp
 from app.api.auth import scope_required, token_required
 from app.api.openapi import spec
+from app.course.leaks import cached_leak_graph
 from app.course.mastery import course_mastery
 from app.course.passages import passage_caption
 from app.course.quiz import AnswerForm, ForgedResponse, choice_order, form_values_from_json, parse_response
@@ -119,6 +120,13 @@ def submit_attempt(slug: str):
     unknown = [qid for qid in responses if qid not in versions]
     if unknown:
         abort(400, description=f"'{unknown[0]}' is not a question of the lesson '{slug}'. Nothing was saved.")
+    # As a test: never two questions of which one shows the other's answer (the quiz hands out the whole lesson).
+    answered = set(responses)
+    together = sorted(sorted(pair) for pair in cached_leak_graph([v.data for v in versions.values()]).pairs if pair <= answered)
+    if together:
+        first, second = together[0]
+        abort(400, description=f"'{first}' and '{second}' show each other's answers, so one attempt cannot score both: "
+                               f"send them in separate attempts. Nothing was saved.")
     layout = [{"question": qid, "version_id": versions[qid].id, "order": []} for qid in responses]
     attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=current.id, mode="test",
                       owner_key=g.api_user.owner_key, layout=layout, max_score=float(len(layout)))
