@@ -63,8 +63,16 @@ def test_every_typed_question_and_blank_has_right_and_wrong_responses(shipped_co
     assert not missing, "needs both a right and a wrong response:\n" + "\n".join(missing)
 
 
-def test_the_shipped_banks_give_the_teachers_mark(measured):
-    marked, _ = measured
+@pytest.fixture(scope="module")
+def heldout(shipped_course):
+    """The held-out list (written without reading the shipped one) marked by the shipped banks: (marked, stale)."""
+    return marking.mark_rows(shipped_course.banks, marking.read_responses(PROJECT_ROOT / "tests" / "data" / "marking_heldout.tsv"))
+
+
+@pytest.mark.parametrize("which", ["measured", "heldout"])
+def test_the_shipped_banks_give_the_teachers_mark(request, which):
+    marked, stale = request.getfixturevalue(which)
+    assert not stale, "\n".join(f"{_where(entry.row)}: {entry.reason}" for entry in stale)
     overall = marking.tallies(marked, lambda item: item.bank)["all"]
     disagreements = "\n".join(f"{_where(item.row)}: teacher {item.row.mark:g}, bank {item.given:g}"
                               for item in marked if not item.agrees)
