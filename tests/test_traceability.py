@@ -156,12 +156,12 @@ def test_every_passage_is_short_enough_to_quote_fairly(shipped_course):
 
 
 class _BodyParagraphs(HTMLParser):
-    """The lesson body's own paragraphs (not those in lists, tables, quotes or notes) in its content
-    sections: from the first ``<h2>`` up to "Key facts", each with its ``data-source`` and first words."""
+    """The lesson body's own paragraphs (not those in lists, tables, quotes or notes) from its start up
+    to "Key facts": the introduction and the content sections, each with its ``data-source`` and words."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.depth, self.in_content, self.done = 0, False, False
+        self.depth, self.in_content, self.done = 0, True, False
         self.paragraphs: list[tuple[str | None, list[str]]] = []
         self.current: list[str] | None = None
 
@@ -187,13 +187,15 @@ class _BodyParagraphs(HTMLParser):
             self.current.append(data)
 
 
-def test_only_a_lessons_own_content_paragraphs_need_a_source():
+def test_only_a_lessons_introduction_and_content_paragraphs_need_a_source():
     reader = _BodyParagraphs()
-    reader.feed('<p>Introduction.</p><h2 id="a">A</h2><p data-source="Paper, lines 1–2">One<br>line.</p><p>Two <em>words</em>.</p>'
+    reader.feed('<p>Introduction.</p><p data-source="Paper, line 3">More.</p>'
+                '<h2 id="a">A</h2><p data-source="Paper, lines 1–2">One<br>line.</p><p>Two <em>words</em>.</p>'
                 '<ul><li><p>In a list.</p></li></ul><div class="admonition note"><p>A note.</p></div><h3 id="b">B</h3>'
                 '<p data-source="Added context, not in the paper">Three.</p><h2 id="key-facts">Key facts</h2><p>After.</p>')
     assert [(source, "".join(words)) for source, words in reader.paragraphs] == [
-        ("Paper, lines 1–2", "Oneline."), (None, "Two words."), ("Added context, not in the paper", "Three.")]
+        (None, "Introduction."), ("Paper, line 3", "More."), ("Paper, lines 1–2", "Oneline."), (None, "Two words."),
+        ("Added context, not in the paper", "Three.")]
 
 
 @pytest.mark.parametrize("slug", LESSON_SLUGS)
@@ -202,7 +204,7 @@ def test_every_paragraph_of_a_lessons_content_names_its_source(shipped_course, s
     reader = _BodyParagraphs()
     reader.feed(lesson.html)
     missing = [" ".join("".join(words).split()[:8]) for source, words in reader.paragraphs if not source]
-    assert reader.paragraphs, f"{lesson.path}: no paragraphs between the first section and Key facts"
+    assert reader.paragraphs, f"{lesson.path}: no paragraphs before Key facts"
     assert not missing, (f"{lesson.path}: {len(missing)} of {len(reader.paragraphs)} paragraphs have no source= "
                          "(paper lines, or \"context\"):\n" + "\n".join(f"  “{words} …”" for words in missing))
 
