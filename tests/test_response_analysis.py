@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.authoring.questions import save_version
 from app.course.quiz import form_values
-from app.course.responses_report import Given, credit_now, group_responses, marker_key, with_accepted
+from app.course.responses_report import Given, credit_now, file_snippet, group_responses, marker_key, with_accepted
 from app.extensions import db
 from app.models import Assignment, Attempt, Lesson, Question, QuestionVersion
 from tests.conftest import AuthActions, csrf_token
@@ -302,6 +302,9 @@ def test_another_instructors_class_never_shows_and_an_admin_sees_every_learner(w
     # The course bank changes in its file: the page says why there is nothing to click, and a forged click is refused.
     assert "only an administrator changes" in teacher and "as right" not in teacher
     assert "Shipped questions change in quizzes/" in admin and "as right" not in admin
+    # ...and shows an admin exactly what to add to the file, then the regrade; an instructor, who cannot change files, not.
+    assert "Accept it in quizzes/" in admin and "- raw cotton from class A" in admin and "course load" in admin
+    assert "Accept it in quizzes/" not in teacher
     assert accept(c["teacher"], shipped, "raw cotton from class A").status_code == 403
     overview = page(c["teacher"], "/teach/responses")
     assert shipped in overview and "resp-sa" not in overview  # nothing below full on resp-sa yet
@@ -417,3 +420,19 @@ def test_accepting_adds_the_response_where_each_type_keeps_its_answers():
     assert SA["answers"] == [{"text": "Lahore", "credit": 1.0}]  # the original data is left as it was
     assert credit_now(with_accepted(CLOZE, "Dilli", 1.0, "a"), "dilli", "a") == 1.0
     assert credit_now(CLOZE, "Dilli", "a") == 0.0
+
+
+@pytest.mark.parametrize(("data", "blank", "key"), [
+    ({"id": "q", "type": "short_answer", "answers": [{"text": "Wagah", "credit": 1.0}]}, None, "answers"),
+    ({"id": "q", "type": "numeric", "answer": 2000.0, "tolerance": 0.0}, None, "other_answers"),
+    ({"id": "q", "type": "cloze", "blanks": [{"id": "city", "accept": ["Lahore"]}]}, "city", None),
+])
+def test_the_file_snippet_is_yaml_that_accepts_the_response(data, blank, key):
+    """What an admin pastes into a shipped bank file: the same change the browser's accept makes."""
+    import yaml
+
+    snippet = file_snippet(data, "Attari: the \"joint\" post", blank)
+    loaded = yaml.safe_load(snippet)
+    entries = loaded[key] if key else loaded
+    texts = [entry["text"] if isinstance(entry, dict) else entry for entry in entries]
+    assert texts == ['Attari: the "joint" post']

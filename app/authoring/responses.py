@@ -22,7 +22,7 @@ from app.authoring.questions import save_version
 from app.course.bank import check_question_data
 from app.course.lessons import anchors_of
 from app.course.responses_report import (ANALYSED_TYPES, FULL, PARTIAL_CREDITS, Given, acceptance_refusal, credit_now,
-                                         group_responses, marker_key, short_parts, tidy, with_accepted)
+                                         file_snippet, group_responses, marker_key, short_parts, tidy, with_accepted)
 from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, Lesson, Question, QuestionVersion, User
@@ -130,7 +130,11 @@ def question_responses(question_id: str):
         now = credit_now(current.data, group.text, group.blank)
         # A response the bank checks would refuse (a known wrong answer, a range for a number) gets the reason, not a button.
         blocked = None if refusal or now >= FULL else acceptance_refusal(current.data, group.text, group.blank)
+        # A shipped question changes in its bank file: an admin is shown exactly what to add there.
+        snippet = (file_snippet(current.data, group.text, group.blank)
+                   if question.origin == "bank" and current_user.role == "admin" and now < FULL else None)
         rows.append({"group": group, "learners": learner_labels(group.learners, names), "now": now, "blocked": blocked,
+                     "snippet": snippet,
                      "outcome": score(group.newest.data, group.newest.response), "html": html[group.newest.version_id],
                      "credits": [] if refusal or blocked else [choice for choice in CREDIT_CHOICES
                                                                if float(choice.value) > now + 1e-9 and (group.blank is None or choice.value == "1")]})

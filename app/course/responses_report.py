@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+
+import yaml
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -152,3 +154,15 @@ def acceptance_refusal(data: dict, text: str, blank: str | None = None) -> str |
     if credit_now(checked.data, text, blank) < FULL:
         return "It cannot be accepted: the question's other rules would still not give it full marks."
     return None
+
+
+def file_snippet(data: dict, text: str, blank: str | None = None) -> str:
+    """The YAML to add to a shipped question's bank file so it accepts ``text`` in full: the same change
+    :func:`with_accepted` makes in the browser, written where the file keeps it (shipped questions change there)."""
+    numeric = data["type"] == "numeric"
+    entry = yaml.safe_dump([{"text": text, "credit": 1} if numeric else text], allow_unicode=True, sort_keys=False,
+                           default_flow_style=None if numeric else False, width=1000).strip()  # "- {text: …, credit: 1}"
+    if data["type"] == "cloze":
+        return f"# question '{data['id']}', blank '{blank}': add to its accept list\n{entry}"
+    key = "other_answers" if data["type"] == "numeric" else "answers"
+    return f"# question '{data['id']}': add to its {key} list\n{key}:\n  {entry}"
