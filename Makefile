@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/faults.py
 	$(BIN)/python bench/rate_limits.py
 	$(BIN)/python bench/password_strength.py
+	$(BIN)/python bench/answer_timing.py
 	$(BIN)/python bench/answer_secrecy.py
 	$(BIN)/python bench/hostile_inputs.py
 	$(BIN)/python bench/marking.py
