@@ -1,5 +1,7 @@
 """The JSON API: tokens, every endpoint, JSON errors, and schemathesis against the OpenAPI document."""
 
+import re
+
 import hypothesis
 import pytest
 import schemathesis
@@ -35,7 +37,7 @@ def walk(value):
 def test_lessons_and_a_quiz_without_its_answers(client, shipped_course):
     lessons = client.get("/api/v1/lessons").json["lessons"]
     assert [lesson["slug"] for lesson in lessons] == [lesson.slug for lesson in shipped_course.lessons]
-    assert client.get("/api/v1/lessons/trade").json["html"].startswith("<p>")
+    assert re.match(r"<p[ >]", client.get("/api/v1/lessons/trade").json["html"])  # the lesson opens with its introduction
     quiz = client.get("/api/v1/lessons/trade/quiz").json
     assert len(quiz["questions"]) == len(shipped_course.bank("trade").questions)
     keys = set(walk(quiz))
