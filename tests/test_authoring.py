@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from app.course.authoring import data_to_fields
 from app.course.bank import QUESTION_TYPES, parse_bank_text, version_of
+from app.course.lessons import anchors_of
 from app.course.lessons import read_course
 from app.config import PROJECT_ROOT
 from app.extensions import db
-from app.models import Answer, Attempt, Lesson, PublishRequest, Question, QuestionVersion
+from app.models import Answer, Assignment, Attempt, Lesson, PublishRequest, Question, QuestionVersion
 from tests.conftest import csrf_token
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
@@ -118,7 +119,38 @@ def test_edits_make_versions_and_a_regrade_fixes_old_answers(app, teacher):
         assert answer.score == 1.0 and answer.question_version_id == old_version and answer.regraded_version_id != old_version
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0
         assert db.session.scalar(sa.select(sa.func.count(QuestionVersion.id)).where(QuestionVersion.question_id == "trade-new-q")) == 2
-    assert "No answer on an older version" in teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
+    assert "No answer's mark would change" in teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
+
+
+def test_a_regrade_marks_again_answers_marked_before_the_answer_rules_changed(app, teacher):
+    """An answer on the current version, marked 0 by older rules that refused "at Wagha", is in the dry run
+    and gets its mark when applied: a deploy of new rules is one regrade away from fair marks."""
+    lesson = lesson_row(app, "trade")
+    data = {"id": "trade-border-q", "prompt": "Where do the flag ceremonies take place?", "explanation": "At Wagah.",
+            "lesson_anchor": "", "tags": "trade", "difficulty": "easy", "answers": "Wagah", "lesson": lesson.id}
+    with app.app_context():
+        data["lesson_anchor"] = next(iter(sorted(anchors_of(db.session.get(Lesson, lesson.id).body_html))))
+    assert post_question(teacher, "short_answer", data).status_code == 302
+    classroom_id, code = create_class(teacher)
+    student = person(app, "sana")
+    join(student, code)
+    with app.app_context():
+        assignment_id = create_assignment(app, teacher, classroom_id, title="Check")
+        db.session.get(Assignment, assignment_id).question_ids = ["trade-border-q"]
+        db.session.commit()
+    public_id = take(app, student, assignment_id, right=True)
+    with app.app_context():  # as the rules before this issue marked "at Wagha"
+        answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == "trade-border-q"))
+        answer.response, answer.score, answer.status = "at Wagha", 0.0, "wrong"
+        db.session.get(Attempt, answer.attempt_id).score = 0.0
+        db.session.commit()
+    path = "/teach/questions/trade-border-q/regrade"
+    dry = teacher.get(path).get_data(as_text=True)
+    assert "1 answer would change" in dry and "sana" in dry and "+1.00" in dry
+    teacher.post(path, data={"csrf_token": csrf_token(teacher, path)})
+    with app.app_context():
+        assert db.session.scalar(sa.select(Answer.score).where(Answer.question_id == "trade-border-q")) == 1.0
+        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0
 
 
 def publish(app, author, question_id):

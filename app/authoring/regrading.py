@@ -21,7 +21,9 @@ from app.models import Answer, Assignment, Attempt, ClassOverride, Question, Que
 
 def regrade_plan(question: Question) -> list[dict]:
     """Answers (in the instructor's classes; all for an admin) whose mark changes when marked again with the
-    version their class now uses: its own override if it has one, else the current version."""
+    version their class now uses (its own override if it has one, else the current version) and today's
+    answer rules: an answer on that very version is included too when the course's rules for reading typed
+    answers have changed since it was marked."""
     current = current_version(question)
     overrides = dict(db.session.execute(
         sa.select(ClassOverride.classroom_id, QuestionVersion)
@@ -35,8 +37,6 @@ def regrade_plan(question: Question) -> list[dict]:
     plan = []
     for answer, attempt, classroom_id in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
         target = overrides.get(classroom_id, current)
-        if target.id in (answer.question_version_id, answer.regraded_version_id):
-            continue
         outcome = score(target.data, answer.response)
         if abs(outcome.score - answer.score) > 1e-9:
             plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),
