@@ -122,9 +122,9 @@ def test_edits_make_versions_and_a_regrade_fixes_old_answers(app, teacher):
     assert "No answer's mark would change" in teacher.get("/teach/questions/trade-new-q/regrade").get_data(as_text=True)
 
 
-def test_a_regrade_marks_again_answers_marked_before_the_answer_rules_changed(app, teacher):
-    """An answer on the current version, marked 0 by older rules that refused "at Wagha", is in the dry run
-    and gets its mark when applied: a deploy of new rules is one regrade away from fair marks."""
+def marked_under_older_rules(app, teacher) -> str:
+    """A class answer "at Wagha" to a short answer keyed "Wagah", marked 0 as the rules before issue 14 marked it
+    (today's rules give it 1); the attempt's public id."""
     lesson = lesson_row(app, "trade")
     data = {"id": "trade-border-q", "prompt": "Where do the flag ceremonies take place?", "explanation": "At Wagah.",
             "lesson_anchor": "", "tags": "trade", "difficulty": "easy", "answers": "Wagah", "lesson": lesson.id}
@@ -139,18 +139,41 @@ def test_a_regrade_marks_again_answers_marked_before_the_answer_rules_changed(ap
         db.session.get(Assignment, assignment_id).question_ids = ["trade-border-q"]
         db.session.commit()
     public_id = take(app, student, assignment_id, right=True)
-    with app.app_context():  # as the rules before this issue marked "at Wagha"
+    with app.app_context():
         answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == "trade-border-q"))
         answer.response, answer.score, answer.status = "at Wagha", 0.0, "wrong"
         db.session.get(Attempt, answer.attempt_id).score = 0.0
         db.session.commit()
+    return public_id
+
+
+def marks(app, public_id: str) -> tuple[float, float]:
+    """(the answer's mark, the attempt's total)."""
+    with app.app_context():
+        return (db.session.scalar(sa.select(Answer.score).where(Answer.question_id == "trade-border-q")),
+                db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)))
+
+
+def test_a_regrade_marks_again_answers_marked_before_the_answer_rules_changed(app, teacher):
+    """An answer on the current version marked under older rules is in the dry run and gets its mark when applied:
+    a deploy of fairer rules is one regrade away from fair marks."""
+    public_id = marked_under_older_rules(app, teacher)
     path = "/teach/questions/trade-border-q/regrade"
     dry = teacher.get(path).get_data(as_text=True)
     assert "1 answer would change" in dry and "sana" in dry and "+1.00" in dry
     teacher.post(path, data={"csrf_token": csrf_token(teacher, path)})
-    with app.app_context():
-        assert db.session.scalar(sa.select(Answer.score).where(Answer.question_id == "trade-border-q")) == 1.0
-        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0
+    assert marks(app, public_id) == (1.0, 1.0)
+
+
+def test_bank_remark_marks_every_typed_answer_again_with_todays_rules(app, teacher, runner):
+    public_id = marked_under_older_rules(app, teacher)
+    dry = runner.invoke(args=["bank", "remark"])
+    assert "Dry run: would re-mark 1 of" in dry.output and "1 up, 0 down" in dry.output and "--apply" in dry.output
+    assert marks(app, public_id) == (0.0, 0.0)
+    applied = runner.invoke(args=["bank", "remark", "--apply"])
+    assert "Re-marked 1 of" in applied.output
+    assert marks(app, public_id) == (1.0, 1.0)
+    assert "re-mark 0 of" in runner.invoke(args=["bank", "remark"]).output
 
 
 def publish(app, author, question_id):

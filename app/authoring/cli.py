@@ -8,11 +8,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.authoring.importing import ImportRefused, import_questions
+from app.authoring.regrading import attempt_total
+from app.course.scoring import score
 from app.course.limits import Budget
 from app.extensions import db
-from app.models import Lesson, Question, User, username_key
+from app.models import Answer, Attempt, Lesson, Question, QuestionVersion, User, username_key
 
-bank_cli = AppGroup("bank", help="Import question files.")
+bank_cli = AppGroup("bank", help="Import question files; mark typed answers again under today's answer rules.")
 
 
 @bank_cli.command("import")
@@ -55,6 +57,39 @@ def import_command(file: Path, slug: str, owner: str | None, bank: str) -> None:
     for name, line, reason in report.skipped:
         click.echo(f"{file}:{line}: skipped {name!r}: {reason}", err=True)
     click.echo(f"{len(report.imported)} imported, {len(report.skipped)} skipped ({report.format})")
+
+
+@bank_cli.command("remark")
+@click.option("--apply", is_flag=True, help="Change the marks (without it: a dry run that changes nothing).")
+def remark_command(apply: bool) -> None:
+    """Mark every typed answer again with the version it was marked with and today's answer rules.
+
+    After the rules for reading typed answers change (quizzes/rules/answers.yaml, or a release), marks already
+    given still follow the old rules; this brings them in line, as a regrade does for a changed key.
+    """
+    typed = ("short_answer", "numeric", "cloze")
+    rows = db.session.execute(
+        sa.select(Answer, QuestionVersion.data).join(QuestionVersion, QuestionVersion.id == sa.func.coalesce(
+            Answer.regraded_version_id, Answer.question_version_id))
+        .join(Question, Question.id == Answer.question_id).where(Question.type.in_(typed))).all()
+    changed, attempts, up, down = 0, set(), 0, 0
+    for answer, data in rows:
+        outcome = score(data, answer.response)
+        if abs(outcome.score - answer.score) <= 1e-9:
+            continue
+        changed += 1
+        up, down = up + (outcome.score > answer.score), down + (outcome.score < answer.score)
+        attempts.add(answer.attempt_id)
+        if apply:
+            answer.score, answer.status = outcome.score, outcome.status
+    if apply:
+        db.session.flush()
+        for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.id.in_(attempts))):
+            if attempt.is_submitted:
+                attempt.score = attempt_total(attempt)
+        db.session.commit()
+    click.echo(f"{'Re-marked' if apply else 'Dry run: would re-mark'} {changed} of {len(rows)} typed answers "
+               f"({up} up, {down} down) in {len(attempts)} attempts." + ("" if apply or not changed else " Run with --apply to change them."))
 
 
 def init_app(app: Flask) -> None:
