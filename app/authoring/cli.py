@@ -68,13 +68,14 @@ def remark_command(apply: bool) -> None:
     given still follow the old rules; this brings them in line, as a regrade does for a changed key.
     """
     typed = ("short_answer", "numeric", "cloze")
-    rows = db.session.execute(
-        sa.select(Answer, QuestionVersion.data).join(QuestionVersion, QuestionVersion.id == sa.func.coalesce(
-            Answer.regraded_version_id, Answer.question_version_id))
-        .join(Question, Question.id == Answer.question_id).where(Question.type.in_(typed))).all()
+    rows = db.session.scalars(sa.select(Answer).join(Question, Question.id == Answer.question_id)
+                              .where(Question.type.in_(typed))).all()
+    marked_with = {answer.regraded_version_id or answer.question_version_id for answer in rows}
+    data_of = dict(db.session.execute(sa.select(QuestionVersion.id, QuestionVersion.data)
+                                      .where(QuestionVersion.id.in_(marked_with))).all()) if rows else {}
     changed, attempts, up, down = 0, set(), 0, 0
-    for answer, data in rows:
-        outcome = score(data, answer.response)
+    for answer in rows:  # each version's data read once, however many answers it marked
+        outcome = score(data_of[answer.regraded_version_id or answer.question_version_id], answer.response)
         if abs(outcome.score - answer.score) <= 1e-9:
             continue
         changed += 1
