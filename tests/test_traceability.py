@@ -258,14 +258,21 @@ def source_question(app, shipped_course) -> dict:
     return give_passage(app, chosen_question(shipped_course))
 
 
-def test_a_test_its_result_and_the_instructors_view_show_the_passage(app, source_question):
+def passage_assignment_started(app):
+    """Teacher 'ines' sets her class (student 'sami') the passage question, and sami starts it:
+    (teacher, student, assignment id, the attempt's path)."""
     teacher = person(app, "ines", "instructor")
     classroom_id, code = create_class(teacher)
     student = person(app, "sami")
     join(student, code)
     assignment_id = create_assignment(app, teacher, classroom_id, tag="passage-on-every-page", question_count=1)
     started = student.post(f"/assignments/{assignment_id}/start", data={"csrf_token": csrf_token(student, "/assignments")})
-    test_page = student.get(started.headers["Location"]).get_data(as_text=True)
+    return teacher, student, assignment_id, started.headers["Location"]
+
+
+def test_a_test_its_result_and_the_instructors_view_show_the_passage(app, source_question):
+    teacher, student, assignment_id, attempt = passage_assignment_started(app)
+    test_page = student.get(attempt).get_data(as_text=True)
     assert_passage_above_prompt(test_page, source_question)
     # A screen reader meets a group named by the number and the prompt, described by the quotation.
     assert re.search(r'<fieldset class="question" id="q0" aria-labelledby="q0-number q0-prompt" aria-describedby="q0-passage">', test_page)

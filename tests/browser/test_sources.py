@@ -6,9 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from browsing import BROWSER_MARKS, assert_accessible, log_in, no_horizontal_scroll, screenshot
-from tests.conftest import csrf_token
-from tests.test_teaching import create_assignment, create_class, join, person
-from tests.test_traceability import CAPTION, chosen_question, give_passage
+from tests.test_traceability import CAPTION, chosen_question, give_passage, passage_assignment_started
 
 pytestmark = BROWSER_MARKS
 
@@ -61,13 +59,7 @@ def test_without_javascript_the_sources_are_shown(live_server, new_page):
 
 def test_sources_and_passages_are_readable_in_the_dark_theme_and_on_a_phone(app, live_server, new_page, shipped_course):
     data = give_passage(app, chosen_question(shipped_course))
-    teacher = person(app, "ines", "instructor")
-    classroom_id, code = create_class(teacher)
-    student = person(app, "sami")
-    join(student, code)
-    assignment_id = create_assignment(app, teacher, classroom_id, tag="passage-on-every-page", question_count=1)
-    started = student.post(f"/assignments/{assignment_id}/start", data={"csrf_token": csrf_token(student, "/assignments")})
-    attempt = started.headers["Location"]
+    attempt = passage_assignment_started(app)[3]
     for width in ("desktop", "phone"):
         page = new_page(width, color_scheme="dark")
         page.goto(live_server + LESSON)
