@@ -440,12 +440,14 @@ _TENS = {word: 10 * (index + 2) for index, word in enumerate("twenty thirty fort
 _NUMBER_WORDS = set(_SMALL) | set(_TENS) | {"hundred", "dozen", "and"}
 _DASHES = ("-", "–", "—", "−")
 _HALF = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(_SMALL) + r")\s+and\s+a\s+half\b")
+_OR_SO = re.compile(r"\s+or\s+(?:so|thereabouts)\W*$")  # "22,000 or so": an approximation, as "about" is
 _UNIT_AND_A_HALF = re.compile(r"\ban? ([^\W\d_]+) and a half\b")  # "an hour and a half"
 _ORDINAL = ("st", "nd", "rd", "th")
 
 
 def _without_dates(tokens: list[str], rules: Rules) -> list[str]:
-    """Month names dropped, with a day number beside one when a year remains: "14 February 2019" -> 2019."""
+    """Month names and parts of a year dropped, with a day number beside a month, when a year remains:
+    "14 February 2019" -> 2019, "mid-1999" -> 1999."""
     if not any(token in rules.months for token in tokens):
         return tokens
     kept = list(tokens)
@@ -460,6 +462,8 @@ def _without_dates(tokens: list[str], rules: Rules) -> list[str]:
                     kept[near + 1] = ""
                 break
         kept[index] = ""
+        if index + 1 < len(tokens) and tokens[index + 1] in _DASHES:  # "mid-1999" is no minus sign
+            kept[index + 1] = ""
     return [token for token in kept if token]
 
 
@@ -546,6 +550,7 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     plain = re.sub(r"(?<=\d)[,\u00a0\u202f'](?=\d)", "", plain)  # 1,000 / 2,00,000 / 1 000
     plain = re.sub(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])", lambda m: m.group(0).replace(" ", ""), plain)  # 22 000
     plain = re.sub(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)", " ", plain)  # 403mn, rs5
+    plain = _OR_SO.sub("", plain)
     plain = _UNIT_AND_A_HALF.sub(r"1.5 \1", plain)
     plain = _HALF.sub(lambda m: str(float(m.group(1)) + 0.5) if m.group(1)[0].isdigit() else f"{_SMALL[m.group(1)] + 0.5}", plain)
     tokens = _TOKEN.findall(plain)
