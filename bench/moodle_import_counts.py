@@ -40,7 +40,6 @@ EXPECTED = {"multichoice single": "single_choice", "multichoice multi": "multipl
             "truefalse": "true_false", "shortanswer": "short_answer", "numerical": "numeric",
             "matching": "matching", "ordering": "ordering", "cloze": "cloze", "multianswer": "cloze",
             "essay": "essay", "ddwtos": "cloze", "gapselect": "cloze", "description": DESCRIPTION}
-SHORT_BLANKS = {"SHORTANSWER", "SA", "MW"}
 CASE_BLANKS = {"SHORTANSWER_C", "SAC", "MWC"}
 _BLANK = re.compile(r"\{\d*:([A-Z_]+):(.*?)(?<!\\)\}", re.S)
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
@@ -58,6 +57,7 @@ class Source:
 
     @property
     def expected(self) -> str | None:
+        """The type we should import it as (None: no equivalent planned)."""
         return EXPECTED.get(self.moodle_type)
 
 
@@ -77,6 +77,7 @@ class FileCount:
 
     @property
     def questions(self) -> list[Source]:
+        """The file's questions, descriptions left out."""
         return [s for s in self.sources if s.expected != DESCRIPTION]
 
 
@@ -249,6 +250,32 @@ def reason_group(reason: str) -> str:
     return re.sub(r"question '[^']*': ", "", reason.removesuffix("; skipped"))
 
 
+def tally(counter: Counter) -> str:
+    """``a 2, b 1``: a counter's keys in order with their counts."""
+    return ", ".join(f"{key} {n}" for key, n in sorted(counter.items()))
+
+
+def file_row(shown: str, count: FileCount) -> str:
+    """One file's table row: questions by Moodle type, imported, right type, with losses, skip reasons grouped."""
+    types = tally(Counter(s.moodle_type for s in count.questions))
+    reasons = Counter()
+    for reason, n in count.skipped.items():
+        reasons[reason_group(reason)] += n
+    skipped = f"file refused: {count.refused}" if count.refused else "; ".join(f"{n}× {r}" for r, n in sorted(reasons.items()))
+    losses = tally(count.losses)
+    return (f"| {shown} | {len(count.questions)}{f': {types}' if types else ''} "
+            f"| {count.imported} | {count.right} | {count.lossy}{f' ({losses})' if losses else ''} "
+            f"| {sum(count.skipped.values())}{f': {skipped}' if skipped else ''} |")
+
+
+def lost_line(shown: str, count: FileCount) -> str | None:
+    """What of a file has no equivalent planned or came in as another type, or None."""
+    no_equivalent = tally(Counter(s.moodle_type for s in count.questions if s.expected is None))
+    parts = [f"no equivalent planned: {no_equivalent}"] * bool(no_equivalent)
+    parts += [f"imported with another type: {', '.join(count.wrong_type)}"] * bool(count.wrong_type)
+    return f"- {shown}: {'; '.join(parts)}" if parts else None
+
+
 def report(dirs: list[Path]) -> str:
     """The Markdown report: one table row per file, what is lost, descriptions, totals."""
     rows, lost, seen, counts = [], [], {}, []
@@ -256,7 +283,7 @@ def report(dirs: list[Path]) -> str:
         if not folder.is_dir():
             rows.append(f"| {folder} | (no such folder) | | | | |")
             continue
-        for path in sorted(p for p in folder.iterdir() if p.suffix in (".xml", ".txt") and p.name != "README.md"):
+        for path in sorted(p for p in folder.iterdir() if p.suffix in (".xml", ".txt")):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             shown = f"{folder.name}/{path.name}"
             if digest in seen:
@@ -265,20 +292,8 @@ def report(dirs: list[Path]) -> str:
             seen[digest] = shown
             count = count_file(path)
             counts.append(count)
-            types = ", ".join(f"{kind} {n}" for kind, n in sorted(Counter(s.moodle_type for s in count.questions).items()))
-            reasons = Counter()
-            for reason, n in count.skipped.items():
-                reasons[reason_group(reason)] += n
-            skipped = f"file refused: {count.refused}" if count.refused else "; ".join(f"{n}× {r}" for r, n in sorted(reasons.items()))
-            losses = ", ".join(f"{kind} {n}" for kind, n in sorted(count.losses.items()))
-            rows.append(f"| {shown} | {len(count.questions)}{f': {types}' if types else ''} "
-                        f"| {count.imported} | {count.right} | {count.lossy}{f' ({losses})' if losses else ''} "
-                        f"| {sum(count.skipped.values())}{f': {skipped}' if skipped else ''} |")
-            no_equivalent = Counter(s.moodle_type for s in count.questions if s.expected is None)
-            if no_equivalent or count.wrong_type:
-                lost.append(f"- {shown}: " + "; ".join(
-                    [f"no equivalent planned: {', '.join(f'{k} {n}' for k, n in sorted(no_equivalent.items()))}"] * bool(no_equivalent)
-                    + [f"imported with another type: {', '.join(count.wrong_type)}"] * bool(count.wrong_type)))
+            rows.append(file_row(shown, count))
+            lost += [line for line in [lost_line(shown, count)] if line]
     questions = sum(len(c.questions) for c in counts)
     planned = sum(1 for c in counts for s in c.questions if s.expected)
     right = sum(c.right for c in counts)
@@ -288,7 +303,7 @@ def report(dirs: list[Path]) -> str:
              "|---|---|---|---|---|---|", *rows, "",
              "Lost by type (no equivalent planned, or imported as another type):", "", *(lost or ["- nothing"]), "",
              f"Descriptions (no questions, left out of the counts): {', '.join(descriptions) or 'none'}.", "",
-             f"Cloze blanks in these files, by kind: {', '.join(f'{k} {n}' for k, n in sorted(clozes.items())) or 'none'}.", "",
+             f"Cloze blanks in these files, by kind: {tally(clozes) or 'none'}.", "",
              f"**Total: {questions} questions in {len(counts)} files; {sum(c.imported for c in counts)} imported, "
              f"{right} with the right type ({100 * right / max(questions, 1):.0f} %); of the {planned} whose type has a "
              f"planned equivalent, {100 * right / max(planned, 1):.0f} %; "
