@@ -5,6 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app import ops, ratelimits
 from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
@@ -44,6 +45,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
                                                    "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
 
     register_extensions(app)
+    register_question_templates(app)
     app.url_map.converters["int"] = ops.RowIdConverter  # before any route is added
     register_blueprints(app)
     register_commands(app)
@@ -62,6 +64,13 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _configure_sqlite)
+
+
+def register_question_templates(app: Flask) -> None:
+    """Each question type's partial lives in its package, ``app/course/qtypes/<type>/question.html``:
+    templates find it as ``qtypes/<type>/question.html``."""
+    qtypes_dir = Path(__file__).resolve().parent / "course" / "qtypes"
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader({"qtypes": FileSystemLoader(qtypes_dir)})])
 
 
 def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:

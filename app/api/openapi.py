@@ -2,8 +2,11 @@
 (every documented operation answered as documented) with schemathesis."""
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-HTML_LIST = {"type": "array", "items": {"type": "object", "required": ["id", "html"],
-                                         "properties": {"id": {"type": "string"}, "html": {"type": "string"}}}}
+from app.course import qtypes
+
+# What each question type adds to a quiz question, and how its answer is sent: from the type's package.
+TYPE_PROPERTIES = {name: schema for qtype in qtypes.REGISTRY.values() for name, schema in qtype.api_schema.items()}
+ANSWER_FORMS = "; ".join(f"{qtype.label.lower()}: {qtype.json_help}" for qtype in qtypes.REGISTRY.values())
 
 
 def _response(description: str, schema: dict) -> dict:
@@ -36,7 +39,7 @@ SCHEMAS = {
             "html": {"type": "string", "description": "Sanitised HTML of the lesson body."}}}]},
     "QuizQuestion": {"type": "object", "required": ["id", "type", "prompt_html"], "properties": {
         "id": {"type": "string"},
-        "type": {"enum": ["single_choice", "multiple_response", "true_false", "short_answer", "numeric", "ordering", "matching", "cloze"]},
+        "type": {"enum": list(qtypes.NAMES)},
         "prompt_html": {"type": "string"},
         "passage": {"type": "object", "required": ["lines", "caption", "quote_html"],
                     "description": "A quoted passage of the paper, shown above the prompt (source-criticism questions).",
@@ -44,10 +47,7 @@ SCHEMAS = {
                                              "description": "The paper's first and last line of the quotation."},
                                    "caption": {"type": "string", "description": 'Where it comes from: "The paper, lines 712–714".'},
                                    "quote_html": {"type": "string", "description": "Sanitised HTML of the quotation."}}},
-        "choices": HTML_LIST, "items": HTML_LIST, "left": HTML_LIST, "right": HTML_LIST,
-        "text_parts": {"type": "array", "items": {"type": "string"},
-                       "description": "HTML and blank ids alternating: the blanks are the odd positions."},
-        "blanks": {"type": "array", "items": {"type": "string"}}, "unit": {"type": ["string", "null"]}}},
+        **TYPE_PROPERTIES}},
     "Quiz": {"type": "object", "required": ["lesson", "quiz", "questions"], "properties": {
         "lesson": {"type": "string"},
         "quiz": {"type": "string", "description": "This quiz's id. Choice, item, left and right ids are opaque and "
@@ -58,9 +58,7 @@ SCHEMAS = {
                  "description": "The id of the quiz whose ids the answers use (from getQuiz)."},
         "responses": {
             "type": "object", "minProperties": 1, "maxProperties": 200, "additionalProperties": True,
-            "description": "Question id → answer, in that quiz's ids: a string (single choice: choice id; short answer; "
-                           "numeric), a list of ids (multiple response; ordering, first to last), true/false, an object "
-                           "(matching: left id → right id; cloze: blank id → text), or null for no answer."}}},
+            "description": f"Question id → answer, in that quiz's ids ({ANSWER_FORMS}), or null for no answer."}}},
     "AttemptResult": {"type": "object", "required": ["id", "lesson", "score", "max_score", "submitted_at", "questions"], "properties": {
         "id": {"type": "string"}, "lesson": {"type": "string"}, "score": {"type": "number"}, "max_score": {"type": "number"},
         "submitted_at": {"type": ["string", "null"]},

@@ -13,6 +13,7 @@ from app.api.openapi import spec
 from app.course.leaks import cached_leak_graph
 from app.course.mastery import course_mastery
 from app.course.passages import passage_caption
+from app.course import qtypes
 from app.course.quiz import AnswerForm, ForgedResponse, choice_order, form_values_from_json, parse_response
 from app.course.scheduling import build_queue
 from app.extensions import db
@@ -46,18 +47,7 @@ def public_question(version: QuestionVersion, form: AnswerForm) -> dict:
     if "passage" in data:
         question["passage"] = {"lines": data["passage"]["lines"], "caption": passage_caption(data["passage"]["lines"]),
                                "quote_html": html["passage"]}
-    if data["type"] in ("single_choice", "multiple_response"):
-        question["choices"] = [{"id": token, "html": html["options"][ident]} for token, ident in form.choices]
-    elif data["type"] == "ordering":
-        question["items"] = [{"id": token, "html": html["items"][ident]} for token, ident in form.choices]
-    elif data["type"] == "matching":
-        question["left"] = [{"id": form.part(name), "html": html["left"][pair_id]} for name, pair_id in form.selects]
-        question["right"] = [{"id": token, "html": html["right"][ident]} for token, ident in form.choices]
-    elif data["type"] == "cloze":
-        question["text_parts"] = html["text_parts"]
-        question["blanks"] = [b["id"] for b in data["blanks"]]
-    elif data["type"] == "numeric":
-        question["unit"] = data.get("unit")
+    question.update(qtypes.of(data).api_fields(data, html, form))
     return question
 
 

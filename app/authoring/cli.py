@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.authoring.importing import ImportRefused, import_questions
 from app.authoring.regrading import attempt_total
+from app.course import qtypes
 from app.course.scoring import score
 from app.course.limits import Budget
 from app.extensions import db
@@ -67,7 +68,7 @@ def remark_command(apply: bool) -> None:
     After the rules for reading typed answers change (quizzes/rules/answers.yaml, or a release), marks already
     given still follow the old rules; this brings them in line, as a regrade does for a changed key.
     """
-    typed = ("short_answer", "numeric", "cloze")
+    typed = [name for name, qtype in qtypes.REGISTRY.items() if qtype.typed]
     rows = db.session.scalars(sa.select(Answer).join(Question, Question.id == Answer.question_id)
                               .where(Question.type.in_(typed))).all()
     marked_with = {answer.regraded_version_id or answer.question_version_id for answer in rows}

@@ -7,6 +7,8 @@ from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.course import qtypes
+from app.course.qtypes.base import FormRow, QuestionType
 from app.models import Assignment
 from app.validators import visible_text
 
@@ -61,13 +63,6 @@ class StartAssignmentForm(FlaskForm):
     submit = SubmitField("Start an attempt")
 
 
-TYPE_LABELS = {
-    "single_choice": "Single choice", "multiple_response": "Multiple response", "true_false": "True / false",
-    "short_answer": "Short answer", "numeric": "Numeric", "ordering": "Ordering", "matching": "Matching", "cloze": "Cloze",
-}
-LINE_HINT = "One per line, parts separated by a bar with spaces: "
-
-
 class QuestionForm(FlaskForm):
     """Fields every question has. Each type's form adds its own; the bank checker judges them all."""
 
@@ -87,59 +82,20 @@ class QuestionForm(FlaskForm):
     save = SubmitField("Save")
 
 
-class ChoiceFields(QuestionForm):
-    options = TextAreaField("Options", description=LINE_HINT + "id | text | feedback")
-    answer = StringField("Correct option id (several for multiple response, comma-separated)")
-    passage_lines = StringField("Quoted passage: the paper's lines (optional)", description="first-last, e.g. 712-714")
-    passage_quote = TextAreaField("Quoted passage: the paper's words (optional)", description="Under 40 words; mark a cut with …")
+def _field(row: FormRow):
+    """The WTForms field of one row a question type declares."""
+    if row.widget == "select":
+        return SelectField(row.label, choices=[SelectChoice(value, label) for value, label in row.choices], description=row.description)
+    return (StringField if row.widget == "line" else TextAreaField)(row.label, description=row.description)
 
 
-class TrueFalseFields(QuestionForm):
-    answer = SelectField("The statement is", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")])
-    feedback_true = TextAreaField("Feedback for “True” (optional)")
-    feedback_false = TextAreaField("Feedback for “False” (optional)")
+def _type_form(qtype: QuestionType) -> type[QuestionForm]:
+    """The authoring form of one type: the common fields and the rows the type declares."""
+    return type(f"{qtype.name.title().replace('_', '')}Form", (QuestionForm,), {row.name: _field(row) for row in qtype.form_rows()})
 
 
-SPELLING_CHOICES = [SelectChoice("", "Lenient (the default): one typo forgiven in answers of 8+ letters"),
-                    SelectChoice("lenient", "Lenient"), SelectChoice("strict", "Strict: a typo scores 0, with a spelling hint")]
-
-
-class ShortAnswerFields(QuestionForm):
-    answers = TextAreaField("Accepted answers", description=LINE_HINT + "answer, or answer | credit | feedback")
-    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "answer | feedback")
-    spelling = SelectField("Spelling", choices=SPELLING_CHOICES)
-
-
-class NumericFields(QuestionForm):
-    answer = StringField("Answer (a number)")
-    tolerance = StringField("Tolerance (±, optional)")
-    unit = StringField("Unit a bare number is read in (optional)")
-    units = TextAreaField("Other accepted units", description="One per line: name = multiplier into the unit")
-    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "number | feedback")
-    other_answers = TextAreaField("Other answers with credit (optional)", description=LINE_HINT + "number | credit | feedback")
-
-
-class OrderingFields(QuestionForm):
-    items = TextAreaField("Items in the correct order", description=LINE_HINT + "id | text")
-
-
-class MatchingFields(QuestionForm):
-    pairs = TextAreaField("Pairs", description=LINE_HINT + "id | left | right")
-    distractors = TextAreaField("Extra right-hand answers (optional)", description=LINE_HINT + "id | text")
-
-
-class ClozeFields(QuestionForm):
-    text = TextAreaField("Passage with blanks written [[id]] (Markdown)")
-    blanks = TextAreaField("Blanks", description="One per line: id | accepted answer; another accepted answer")
-    wrong_answers = TextAreaField("Known wrong answers (optional)", description=LINE_HINT + "blank id | answer | feedback")
-    spelling = SelectField("Spelling", choices=SPELLING_CHOICES)
-
-
-QUESTION_FORMS = {
-    "single_choice": ChoiceFields, "multiple_response": ChoiceFields, "true_false": TrueFalseFields,
-    "short_answer": ShortAnswerFields, "numeric": NumericFields, "ordering": OrderingFields,
-    "matching": MatchingFields, "cloze": ClozeFields,
-}
+TYPE_LABELS = {name: qtype.label for name, qtype in qtypes.REGISTRY.items()}
+QUESTION_FORMS = {name: _type_form(qtype) for name, qtype in qtypes.REGISTRY.items()}
 
 
 class LessonForm(FlaskForm):

@@ -19,7 +19,7 @@ from app.authoring.access import current_actor, instructor_required, listed_ques
 from app.authoring.banks import bank_choices, chosen_bank, current_version, live_lessons
 from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, LessonForm
 from app.authoring.importing import lesson_question_ids, stray_excludes
-from app.course.authoring import TYPE_FIELDS, data_to_fields, fields_to_data
+from app.course.authoring import data_to_fields, fields_to_data, type_fields
 from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
 from app.course.lessons import anchors_of, parse_lesson_text
 from app.course.limits import Budget, OverBudget
@@ -51,7 +51,7 @@ def submitted_data(form, qtype: str, fixed_id: str | None) -> dict:
     common = {name: getattr(form, name).data or "" for name in COMMON}
     if fixed_id is not None:
         common["id"] = fixed_id
-    fields = {name: getattr(form, name).data or "" for name in TYPE_FIELDS[qtype]}
+    fields = {name: getattr(form, name).data or "" for name in type_fields(qtype)}
     return fields_to_data(qtype, common, fields)
 
 

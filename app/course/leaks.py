@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
+from app.course import qtypes
 from app.course.answers import NumberFrame, Rules, active_rules, read_number, same_number, words_of
 from app.course.bank import Bank, version_of
 from app.course.lessons import Problem
+from app.course.qtypes.base import CANDIDATE, STATEMENT
 
 COMMON_SHARE = 0.5  # a key shown by more than half of the bank's other questions tells nothing
 SEARCH_BUDGET = 50_000  # steps of the exact search; far above what a bank of a few hundred needs
-STATEMENT, CANDIDATE = "statement", "candidate"
 # English function words: a key made only of these ("like", an accepted synonym of a cloze blank)
 # names nothing, and seen elsewhere it is the word's everyday use.
 STOP_WORDS = frozenset("""
@@ -41,7 +42,6 @@ too very just also again once like up down out off per via
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^<>]*>")  # Markdown link addresses and HTML tags are not read
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
-_BLANK = re.compile(r"\[\[[a-z0-9][a-z0-9-]*\]\]")
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)")
 _DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{2,3})+|\d+)(\.\d+)?(?:(\s*)([^\W\d_]+))?")
@@ -150,29 +150,33 @@ def _numeric_key(data: Mapping, rules: Rules) -> _Key:
     return _Key(f"{answer:g}" + (f" {unit}" if unit else ""), number=values, tolerance=tolerance)
 
 
+class KeyMaker:
+    """What a question type builds its keys with (``QuestionType.leak_keys``): phrases, numbers and pairs."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+
+    def text(self, text: str, among_candidates: bool) -> list[_Key]:
+        return _text_keys(text, self.rules, among_candidates)
+
+    def numeric(self, data: Mapping) -> _Key:
+        return _numeric_key(data, self.rules)
+
+    def pair(self, left_text: str, right_text: str) -> list[_Key]:
+        """A matching pair's two sides, unless either is only function words."""
+        left, right = _key_words(left_text, self.rules), _key_words(right_text, self.rules)
+        if set(left) <= STOP_WORDS or set(right) <= STOP_WORDS:
+            return []
+        return [_Key(f"{left_text} = {right_text}", pair=(left, right))]
+
+
 def keys_of(data: Mapping, rules: Rules | None = None) -> list[_Key]:
     """The forms in which one question's key could be read elsewhere (none for true/false and ordering).
 
     A true/false statement is no key to another question, and an order is no phrase: the dates of
     an ordering question's events are keys where a question asks for them (a year question).
     """
-    rules = rules or active_rules()
-    qtype = data["type"]
-    if qtype in ("single_choice", "multiple_response"):
-        keyed = {data["answer"]} if qtype == "single_choice" else set(data["answer"])
-        # The learner sees a choice key among A's own options already: it leaks only where it is stated.
-        return [key for option in data["options"] if option["id"] in keyed for key in _text_keys(option["text"], rules, False)]
-    if qtype == "short_answer":
-        return [key for answer in data["answers"] if answer["credit"] == 1.0 for key in _text_keys(answer["text"], rules, True)]
-    if qtype == "cloze":
-        return [key for blank in data["blanks"] for text in blank["accept"] for key in _text_keys(text, rules, True)]
-    if qtype == "numeric":
-        return [_numeric_key(data, rules)]
-    if qtype == "matching":
-        return [_Key(f"{pair['left']} = {pair['right']}", pair=(left, right)) for pair in data["pairs"]
-                if not set(left := _key_words(pair["left"], rules)) <= STOP_WORDS
-                and not set(right := _key_words(pair["right"], rules)) <= STOP_WORDS]
-    return []
+    return qtypes.of(data).leak_keys(data, KeyMaker(rules or active_rules()))
 
 
 def shown_pieces(data: Mapping, rules: Rules | None = None) -> list[_Piece]:
@@ -185,16 +189,7 @@ def shown_pieces(data: Mapping, rules: Rules | None = None) -> list[_Piece]:
     texts: list[tuple[str, str, str]] = [("prompt", STATEMENT, data["prompt"])]
     if "passage" in data:
         texts.append(("passage", STATEMENT, data["passage"]["quote"]))
-    qtype = data["type"]
-    if qtype == "cloze":
-        texts.append(("cloze text", STATEMENT, _BLANK.sub(" … ", data["text"])))
-    elif qtype == "ordering":
-        texts += [(f"item {item['id']}", STATEMENT, item["text"]) for item in data["items"]]
-    elif qtype in ("single_choice", "multiple_response"):
-        texts += [(f"option {option['id']}", CANDIDATE, option["text"]) for option in data["options"]]
-    elif qtype == "matching":
-        texts += [(f"pair {pair['id']}", CANDIDATE, text) for pair in data["pairs"] for text in (pair["left"], pair["right"])]
-        texts += [(f"distractor {item['id']}", CANDIDATE, item["text"]) for item in data["distractors"]]
+    texts += qtypes.of(data).shown_texts(data)
     return [_piece(place, kind, text, rules) for place, kind, text in texts]
 
 
@@ -267,25 +262,7 @@ def feedback_before_finishing(data: Mapping, html: Mapping, notice: str) -> dict
     next try's mark. Feedback on a right answer (or a right pick) is about what was chosen, so it stays.
     """
     rules = active_rules()
-    notice_html = escape(notice)
-    shown = dict(html)
-    qtype = data["type"]
-    if qtype in ("single_choice", "multiple_response"):
-        keyed = {data["answer"]} if qtype == "single_choice" else set(data["answer"])
-        shown["feedback"] = {option["id"]: notice_html if option["id"] not in keyed and states_key(data, option["feedback"], rules)
-                             else html["feedback"][option["id"]] for option in data["options"]}
-    elif qtype in ("short_answer", "numeric"):
-        texts = {entry["text"]: entry.get("feedback", "") for name in ("answers", "wrong_answers", "other_answers")
-                 for entry in data.get(name, []) if entry.get("credit", 0) < 1}
-        shown["feedback"] = {text: notice_html if states_key(data, texts.get(text, ""), rules) else said
-                             for text, said in (html.get("feedback") or {}).items()}
-    elif qtype == "cloze":
-        wrong = {blank["id"]: {entry["text"]: entry.get("feedback", "") for entry in blank.get("wrong_answers", [])}
-                 for blank in data["blanks"]}
-        shown["blank_feedback"] = {blank: {text: notice_html if states_key(data, wrong[blank].get(text, ""), rules) else said
-                                           for text, said in said_of.items()}
-                                   for blank, said_of in (html.get("blank_feedback") or {}).items()}
-    return shown
+    return qtypes.of(data).hide_key_feedback(data, dict(html), lambda text: states_key(data, text, rules), escape(notice))
 
 
 def leak_graph(questions: Sequence[Mapping], rules: Rules | None = None) -> LeakGraph:

@@ -8,7 +8,6 @@ blank, each blank the version that gave the mark did not accept being a response
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 
 import yaml
@@ -17,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.course import qtypes
 from app.course.bank import check_question_data
 from app.course.scoring import score
 
-ANALYSED_TYPES = ("short_answer", "numeric", "cloze")
+ANALYSED_TYPES = tuple(name for name, qtype in qtypes.REGISTRY.items() if qtype.typed)
 # Partial credit offered beside "right": a short list, so a teacher's choice is quick and marks stay comparable.
 PARTIAL_CREDITS = (0.75, 0.5, 0.25)
 # Scores are floats: a stored 1.0 may have passed through a sum or a database float.
@@ -91,13 +91,8 @@ def part_text(response: Any, blank: str | None) -> str:
 def short_parts(data: dict, response: Any) -> list[str | None]:
     """The parts of an answer that fell short on ``data``: [None] for a typed short or numeric answer, the blanks
     ``data`` did not accept in full for cloze; nothing for an empty answer."""
-    if data["type"] != "cloze":
-        return [None] if isinstance(response, str) and response.strip() else []
-    if not isinstance(response, dict):
-        return []
-    parts = score(data, response).parts
-    return [blank["id"] for blank in data["blanks"]
-            if (response.get(blank["id"]) or "").strip() and float(parts.get(blank["id"]) or 0) < FULL]
+    qtype = qtypes.of(data)
+    return qtype.short_parts(data, response, score(data, response).parts if isinstance(response, dict) else {})
 
 
 def group_responses(answers: list[Given]) -> list[Group]:
@@ -114,38 +109,20 @@ def group_responses(answers: list[Given]) -> list[Group]:
 
 def credit_now(data: dict, text: str, blank: str | None = None) -> float:
     """What ``text`` earns on the question ``data`` (for cloze: in the blank ``blank``, as a share of that blank)."""
-    if data["type"] == "cloze":
-        filled = {item["id"]: text if item["id"] == blank else None for item in data["blanks"]}
-        return float(score(data, filled).parts.get(blank) or 0)
-    return score(data, text).score
+    return qtypes.of(data).part_credit(data, text, blank)
 
 
 def with_accepted(data: dict, text: str, credit: float, blank: str | None = None) -> dict:
-    """A copy of ``data`` that accepts ``text`` at ``credit``: an entry in a short answer's ``answers`` (an entry of
-    the same text earning less is raised instead), the blank's ``accept`` list for cloze (whole blanks only), or the
-    first entry of a numeric question's ``other_answers`` (the first entry a number matches gives its credit, so an
-    older entry for the same number cannot overrule the teacher's latest decision)."""
-    accepted = copy.deepcopy(data)
-    if data["type"] == "short_answer":
-        same = next((entry for entry in accepted["answers"] if marker_key(entry["text"]) == marker_key(text)), None)
-        if same is not None:
-            same["credit"] = max(same["credit"], credit)
-        else:
-            accepted["answers"].append({"text": text, "credit": credit})
-    elif data["type"] == "cloze":
-        next(item for item in accepted["blanks"] if item["id"] == blank)["accept"].append(text)
-    else:
-        accepted["other_answers"] = [{"text": text, "credit": credit}] + accepted.get("other_answers", [])
-    return accepted
+    """A copy of ``data`` that accepts ``text`` at ``credit``, where its type keeps accepted answers."""
+    return qtypes.of(data).accepting(data, text, credit, blank, lambda one, other: marker_key(one) == marker_key(other))
 
 
 def acceptance_refusal(data: dict, text: str, blank: str | None = None) -> str | None:
     """Why ``text`` cannot be accepted as right into ``data`` (in ``blank``, for cloze), or None if it can: it is one
     of the question's known wrong answers, or the bank checks refuse the version that would accept it."""
     outcome = score(data, text) if blank is None else score(data, {blank: text})
-    holder = data if blank is None else next(item for item in data["blanks"] if item["id"] == blank)
     matched = outcome.matched if blank is None else outcome.blanks.get(blank)
-    if matched is not None and matched in {wrong["text"] for wrong in holder.get("wrong_answers", [])}:
+    if matched is not None and matched in qtypes.of(data).known_wrong(data, blank):
         return ("It is one of the question's known wrong answers, so it cannot be accepted in a click; edit the question "
                 "to take it off that list first.")
     checked, messages = check_question_data(with_accepted(data, text, 1.0, blank), None)
@@ -159,10 +136,7 @@ def acceptance_refusal(data: dict, text: str, blank: str | None = None) -> str |
 def file_snippet(data: dict, text: str, blank: str | None = None) -> str:
     """The YAML to add to a shipped question's bank file so it accepts ``text`` in full: the same change
     :func:`with_accepted` makes in the browser, written where the file keeps it (shipped questions change there)."""
-    numeric = data["type"] == "numeric"
-    entry = yaml.safe_dump([{"text": text, "credit": 1} if numeric else text], allow_unicode=True, sort_keys=False,
-                           default_flow_style=None if numeric else False, width=1000).strip()  # "- {text: …, credit: 1}"
-    if data["type"] == "cloze":
-        return f"# question '{data['id']}', blank '{blank}': add to its accept list\n{entry}"
-    key = "other_answers" if data["type"] == "numeric" else "answers"
-    return f"# question '{data['id']}': add to its {key} list\n{key}:\n  {entry}"
+    def entry(value: Any, flow: bool) -> str:  # "- {text: …, credit: 1}" or "- text"
+        return yaml.safe_dump([value], allow_unicode=True, sort_keys=False, default_flow_style=None if flow else False,
+                              width=1000).strip()
+    return qtypes.of(data).accept_snippet(data, entry, text, blank)

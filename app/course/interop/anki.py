@@ -19,6 +19,7 @@ import tempfile
 import genanki
 
 from app.course.passages import passage_caption
+from app.course import qtypes
 from app.course.quiz import choice_order
 
 MODEL_ID = 1_738_450_221  # fixed: Anki recognises the note type across exports
@@ -52,39 +53,15 @@ def deck_id(name: str) -> int:
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % (1 << 31)
 
 
-def _list(items: list[str], ordered: bool = False) -> str:
-    tag = "ol" if ordered else "ul"
-    return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
-
-
 def front_and_back(data: dict, rendered: dict, rng: random.Random) -> tuple[str, str]:
     """HTML for both sides of a card from a question's data and its sanitised HTML; ``rng`` shuffles the front."""
-    kind, front = data["type"], rendered["prompt"]
+    front = rendered["prompt"]
     if "passage" in data:  # a source-criticism question asks about this quotation: it heads the front
         front = (f"<figure><blockquote>{rendered['passage']}</blockquote>"
                  f"<figcaption>{passage_caption(data['passage']['lines'])}</figcaption></figure>{front}")
-    if kind in ("single_choice", "multiple_response"):
-        front += _list([rendered["options"][ident] for ident in choice_order(data, rng)])
-        keys = [data["answer"]] if kind == "single_choice" else data["answer"]
-        back = _list([rendered["options"][k] for k in keys])
-    elif kind == "true_false":
-        front += "<p>True or false?</p>"
-        back = "True" if data["answer"] else "False"
-    elif kind == "short_answer":
-        back = " / ".join(html.escape(a["text"]) for a in data["answers"] if a["credit"] == 1.0)
-    elif kind == "numeric":
-        back = f"{data['answer']:g}" + (f" {html.escape(data['unit'])}" if data.get("unit") else "")
-    elif kind == "ordering":
-        front += "<p>Put in order:</p>" + _list([rendered["items"][ident] for ident in choice_order(data, rng)])
-        back = _list([rendered["items"][item["id"]] for item in data["items"]], ordered=True)
-    elif kind == "matching":
-        front += _list([rendered["left"][p["id"]] for p in data["pairs"]])
-        back = _list([f"{rendered['left'][p['id']]} → {rendered['right'][p['id']]}" for p in data["pairs"]])
-    else:  # cloze
-        parts = rendered["text_parts"]
-        front += "".join(part if index % 2 == 0 else "_____" for index, part in enumerate(parts))
-        back = _list([f"{html.escape(b['accept'][0])}" for b in data["blanks"]], ordered=True)
-    return front, back
+    qtype = qtypes.of(data)
+    added, back = qtype.anki_card(data, rendered, choice_order(data, rng))
+    return front + added, back
 
 
 def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: bytes) -> bytes:

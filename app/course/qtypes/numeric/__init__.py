@@ -1,0 +1,164 @@
+"""Numeric: a typed number, read with the course's scale words, measures and currencies. Pure.
+
+Score: the number is compared with the known wrong answers, then the other answers, then the
+answer: the first within the tolerance gives its credit.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Any, Callable
+
+from app.course.answers import NumberFrame, read_number, same_number, shown_number
+from app.course.qtypes import rows
+from app.course.qtypes.base import FormRow, Outcome, outcome
+from app.course.qtypes.fields import Checker, LineDict, known_answers, number_field
+from app.course.qtypes.typed import TypedType
+
+
+def number_frame(data: dict) -> NumberFrame:
+    """What a numeric question tells the number reader."""
+    return NumberFrame(data.get("unit") or "", data.get("units", {}), data.get("prompt", ""))
+
+
+class Numeric(TypedType):
+    name = "numeric"
+    label = "Numeric"
+    fields = frozenset({"answer", "tolerance", "unit", "units", "wrong_answers", "other_answers"})
+    json_help = "the number typed, as text"
+    api_schema = {"unit": {"type": ["string", "null"]}}
+
+    def check(self, check: Checker, q: LineDict, where: str) -> dict | None:
+        if "answer" not in q:
+            check.add(q.line, f"{where} is missing 'answer'")
+            return None
+        answer = number_field(check, q, "answer", where)
+        tolerance = number_field(check, q, "tolerance", where) if "tolerance" in q else 0.0
+        if tolerance is not None and tolerance < 0:
+            check.add(q.line_of("tolerance"), f"{where}: 'tolerance' must not be negative")
+            return None
+        unit = check.text(q, "unit", where, required=False)
+        units: dict[str, float] = {}
+        if "units" in q:
+            mapping = check.mapping(q["units"], q.line_of("units"), f"{where}: 'units'")
+            if mapping is None:
+                return None
+            for name, factor in mapping.items():
+                if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0:
+                    check.add(mapping.line_of(name), f"{where}: unit '{name}' needs a positive multiplier")
+                    return None
+                units[name.strip().lower()] = float(factor)
+        if answer is None or tolerance is None:
+            return None
+        body: dict[str, Any] = {"answer": answer, "tolerance": tolerance, "unit": unit, "units": units}
+        frame = NumberFrame(unit or "", units, str(q.get("prompt") or ""))
+        for key, with_credit in (("wrong_answers", False), ("other_answers", True)):
+            if key not in q:
+                continue
+            entries = known_answers(check, q, key, where, with_credit)
+            if entries is None:
+                return None
+            for entry in entries:
+                reading = read_number(entry["text"], frame)
+                if reading.problem:
+                    check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}': {reading.problem}")
+                    return None
+                if abs(reading.values[0][0] - answer) <= tolerance:
+                    check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}' is the answer itself")
+                    return None
+            body[key] = entries
+        # A number in both lists would always be marked wrong (known wrong answers are read first): say so.
+        wrong = [read_number(entry["text"], frame).values[0][0] for entry in body.get("wrong_answers", [])]
+        for entry in body.get("other_answers", []):
+            if any(abs(read_number(entry["text"], frame).values[0][0] - value) <= tolerance for value in wrong):
+                check.add(q.line_of("other_answers"), f"{where}: '{entry['text']}' is both a known wrong answer and an other answer")
+                return None
+        return body
+
+    def export_form(self, data: dict) -> dict:
+        exported = dict(data)
+        if exported.get("unit") is None:
+            exported.pop("unit", None)
+        if not exported.get("units"):
+            exported.pop("units", None)
+        return exported
+
+    def score(self, data: dict, response: str | None) -> Outcome:
+        if not (response or "").strip():
+            return outcome(0.0, False)
+        frame = number_frame(data)
+        reading = read_number(response, frame)
+        if reading.problem:
+            return outcome(0.0, True, note=reading.problem)
+        tolerance = data["tolerance"]
+        targets = [(w, 0.0) for w in data.get("wrong_answers", [])] + [(o, o["credit"]) for o in data.get("other_answers", [])]
+        for value, assumed in reading.values:
+            read_as = f"Read as {shown_number(value)} {assumed}, the question's unit." if assumed else ""
+            for target, credit in targets:
+                known = read_number(target["text"], frame).values
+                if known and same_number(value, known[0][0], tolerance):
+                    return outcome(credit, True, note=read_as, matched=target["text"])
+            if same_number(value, data["answer"], tolerance):
+                return outcome(1.0, True, note=read_as)
+        value, assumed = reading.values[0]
+        note = ""
+        if assumed and len(reading.values) > 1:  # a bare number in a question with a scale (million)
+            note = (f"Read as {shown_number(value)} {assumed}, the question's unit; if you meant another scale, "
+                    "write it (thousand, lakh, crore, billion…).")
+        return outcome(0.0, True, note=note)
+
+    def key_response(self, data: dict) -> Any:
+        return format(Decimal(repr(data["answer"])), "f")  # never "1e-05", which reads as two numbers
+
+    def api_fields(self, data: dict, html: dict, form: Any) -> dict:
+        return {"unit": data.get("unit")}
+
+    def accepting(self, data: dict, text: str, credit: float, part: str | None, same: Callable[[str, str], bool]) -> dict:
+        """The first entry of ``other_answers``: the first entry a number matches gives its credit, so an older
+        entry for the same number cannot overrule the teacher's latest decision."""
+        return {**data, "other_answers": [{"text": text, "credit": credit}] + data.get("other_answers", [])}
+
+    def accept_snippet(self, data: dict, entry: Callable[[Any, bool], str], text: str, part: str | None) -> str:
+        return f"# question '{data['id']}': add to its other_answers list\nother_answers:\n  {entry({'text': text, 'credit': 1}, True)}"
+
+    def leak_keys(self, data: dict, keys: Any) -> list:
+        return [keys.numeric(data)]
+
+    def form_rows(self) -> tuple[FormRow, ...]:
+        return (FormRow("answer", "Answer (a number)", "line"),
+                FormRow("tolerance", "Tolerance (±, optional)", "line"),
+                FormRow("unit", "Unit a bare number is read in (optional)", "line"),
+                FormRow("units", "Other accepted units", "text", "One per line: name = multiplier into the unit"),
+                FormRow("wrong_answers", "Known wrong answers (optional)", "text", rows.LINE_HINT + "number | feedback"),
+                FormRow("other_answers", "Other answers with credit (optional)", "text", rows.LINE_HINT + "number | credit | feedback"))
+
+    def from_fields(self, fields: dict[str, str]) -> dict:
+        data: dict = {"answer": rows.number(fields.get("answer"))}
+        if (fields.get("tolerance") or "").strip():
+            data["tolerance"] = rows.number(fields.get("tolerance"))
+        if (fields.get("unit") or "").strip():
+            data["unit"] = fields["unit"].strip()
+        units = {}
+        for line in rows.lines(fields.get("units")):
+            name, _, factor = line.partition("=")
+            units[name.strip()] = rows.number(factor)
+        if units:
+            data["units"] = units
+        if wrong := rows.known(fields.get("wrong_answers"), with_credit=False):
+            data["wrong_answers"] = wrong
+        if other := rows.known(fields.get("other_answers"), with_credit=True):
+            data["other_answers"] = other
+        return data
+
+    def to_fields(self, data: dict) -> dict[str, str]:
+        return {"answer": rows.fmt(data["answer"]), "tolerance": rows.fmt(data["tolerance"]), "unit": data.get("unit") or "",
+                "units": "\n".join(f"{name} = {rows.fmt(factor)}" for name, factor in data.get("units", {}).items()),
+                "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
+                "other_answers": rows.known_lines(data.get("other_answers", []), with_credit=True)}
+
+    def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
+        return "", f"{data['answer']:g}" + (f" {escape(data['unit'])}" if data.get("unit") else "")
+
+
+TYPE = Numeric()
