@@ -193,6 +193,23 @@ class Answer(db.Model):
     question_version: so.Mapped[QuestionVersion] = so.relationship(foreign_keys=[question_version_id])
 
 
+class EssayGrade(db.Model):
+    """A rubric grade of one essay answer: the level chosen for each criterion, and comments.
+
+    ``grader_id`` is the instructor who graded it, or None when the learner graded their own essay
+    against the model answer (practice, self-study). Grading again replaces the row's values.
+    """
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Answer.id, ondelete="CASCADE"), unique=True)
+    grader_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    levels: so.Mapped[dict] = so.mapped_column(sa.JSON)  # criterion id -> points of the level chosen
+    comments: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)  # criterion id (or "overall") -> comment
+    graded_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    answer: so.Mapped[Answer] = so.relationship()
+
+
 class User(UserMixin, db.Model):
     """An account. Learner data everywhere hangs on ``owner_key`` (``user:<id>``), the same key
     a guest's work carries (``guest:<token>``) until it moves to an account."""

@@ -6,12 +6,14 @@ an owner from the URL; they ask :func:`owner_key`.
 """
 
 import secrets
+from collections import defaultdict
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import session
 from flask_login import current_user
 
+from app.course.scoring import practice_mark
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
 from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
@@ -193,3 +195,14 @@ def record_visit(lesson_id: int) -> LessonProgress | None:
         db.session.rollback()  # two first visits at once: the other one recorded it
         return None
     return progress
+
+
+def attempt_total(attempt: Attempt) -> float:
+    """An attempt's score from its answers: tests add marks, practice keeps each question's best penalised try."""
+    answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))
+    if attempt.mode == "test":
+        return sum(answer.score for answer in answers)
+    tries = defaultdict(list)
+    for answer in answers:
+        tries[answer.position].append(answer.score)
+    return sum(practice_mark(scores) for scores in tries.values())

@@ -51,7 +51,7 @@ def test_a_good_bank_parses():
 
 
 @pytest.mark.parametrize(("old", "new", "needle", "message"), [
-    ("    type: cloze", "    type: essay", "type: essay", "unknown type 'essay'"),
+    ("    type: cloze", "    type: poem", "type: poem", "unknown type 'poem'"),
     ("        answer: a", "        answer: c", "answer: c", "answer 'c' is not among the options (a, b)"),
     ("      - id: s-two", "      - id: s-one", "id: s-one\n", "id 's-one' is already used on line 3"),
     ("        lesson_anchor: safma", "        lesson_anchor: nowhere", "lesson_anchor: nowhere", "lesson_anchor '#nowhere' is not a heading or paragraph anchor"),
@@ -82,7 +82,7 @@ def test_missing_field_is_reported_at_the_question():
 
 
 def test_all_problems_are_reported_at_once():
-    text = BANK.replace("answer: a", "answer: z").replace("type: cloze", "type: essay").replace("difficulty: easy", "difficulty: x")
+    text = BANK.replace("answer: a", "answer: z").replace("type: cloze", "type: poem").replace("difficulty: easy", "difficulty: x")
     _, problems = parse(text)
     assert len(problems) == 3
 

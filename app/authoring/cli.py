@@ -8,8 +8,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.authoring.importing import ImportRefused, import_questions
-from app.authoring.regrading import attempt_total
 from app.course import qtypes
+from app.progress import attempt_total
 from app.course.scoring import score
 from app.course.limits import Budget
 from app.extensions import db

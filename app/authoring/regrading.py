@@ -4,7 +4,6 @@ Only for questions the caller may edit, over the classes they teach (an admin's 
 answer is marked with the version its class now uses, its own override if it has one.
 """
 
-from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,9 +13,10 @@ from app.authoring import bp
 from app.authoring.access import instructor_required, question_or_abort, taught_classroom_ids
 from app.authoring.banks import current_version
 from app.authoring.forms import ConfirmForm
-from app.course.scoring import practice_mark, score
+from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, ClassOverride, Question, QuestionVersion, User
+from app.progress import attempt_total
 
 
 def regrade_plan(question: Question) -> list[dict]:
@@ -69,14 +69,3 @@ def regrade(question_id: str):
         flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.")
         return redirect(url_for("authoring.regrade", question_id=question.id))
     return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)
-
-
-def attempt_total(attempt: Attempt) -> float:
-    """An attempt's score from its answers: tests add marks, practice keeps each question's best penalised try."""
-    answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))
-    if attempt.mode == "test":
-        return sum(answer.score for answer in answers)
-    tries = defaultdict(list)
-    for answer in answers:
-        tries[answer.position].append(answer.score)
-    return sum(practice_mark(scores) for scores in tries.values())

@@ -41,3 +41,10 @@ class MarkReadForm(FlaskForm):
     """The learner says "I've read this"."""
 
     submit = SubmitField("I've read this")
+
+
+class SelfGradeForm(FlaskForm):
+    """A learner grades their own essay against the model answer: a level per criterion (read by ``app.essays``)."""
+
+    position = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    submit = SubmitField("Save my grade")

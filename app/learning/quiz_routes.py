@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from app.course import qtypes
 from app.course.grading import is_late
 from app.course.leaks import cached_leak_graph, feedback_before_finishing
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
@@ -19,10 +20,11 @@ from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
 from app.extensions import db
 from app.learning import bp
-from app.learning.forms import CheckForm, FinishForm, StartQuizForm, SubmitAttemptForm
+from app.learning.forms import CheckForm, FinishForm, SelfGradeForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
-from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
+from app.essays import can_self_grade, grade_note
+from app.models import Answer, Attempt, EssayGrade, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
 from app.secrecy import answers_shown, open_to_learners, with_answer_form, withheld
 
@@ -168,11 +170,16 @@ def _deadline(current: Attempt) -> datetime | None:
 WAITING_FEEDBACK = "The feedback on this answer names the right answer, so it shows once you answer right or use your tries."
 
 
+def is_finished(data: dict, tries: list[Answer]) -> bool:
+    """A practice question is finished when right, or when its tries are used (an essay has one)."""
+    limit = 1 if qtypes.of(data).single_try else PRACTICE_MAX_TRIES
+    return bool(tries) and (tries[-1].status == "correct" or len(tries) >= limit)
+
+
 def practice_view(current: Attempt, items: list[dict]):
     """Show one practice question with the feedback of its latest try."""
     tries = answers_by_position(current)
-    finished = {pos for pos, answers in tries.items()
-                if answers[-1].status == "correct" or len(answers) >= PRACTICE_MAX_TRIES}
+    finished = {pos for pos, answers in tries.items() if is_finished(items[pos]["data"], answers)}
     default = next((item["position"] for item in items if item["position"] not in finished and not item["withheld"]), 0)
     position = request.args.get("q", default, type=int)
     if not 0 <= position < len(items):
@@ -189,6 +196,7 @@ def practice_view(current: Attempt, items: list[dict]):
         values=item["form"].shown_values(form_values(item["data"], item["field"], last.response))
         if last and position not in finished else {},
         check_form=CheckForm(position=position, try_number=len(its_tries) + 1), finish_form=FinishForm(),
+        self_grade=SelfGradeForm(position=position) if can_self_grade(current, item["data"], last) else None,
         max_tries=PRACTICE_MAX_TRIES,
     )
 
@@ -248,7 +256,7 @@ def close_test(current: Attempt, items: list[dict], responses: list, retention: 
         # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
         record_retrievals(current.owner_key, [
             retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
-            if not item["withheld"]
+            if not item["withheld"] and outcome.status != "pending"  # an essay is rated when it is graded
         ], "test", current.submitted_at, retention if retention is not None else review_settings()[0])
     db.session.commit()
     return True
@@ -290,7 +298,7 @@ def check(public_id: str):
         abort(403, description=f"{hold.reason} Checking it waits until then; nothing was saved.")
     back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
     earlier = answers_by_position(current).get(position, [])
-    done = earlier and (earlier[-1].status == "correct" or len(earlier) >= PRACTICE_MAX_TRIES)
+    done = is_finished(items[position]["data"], earlier)
     if form.try_number.data != len(earlier) + 1 or done:
         return back  # already checked (double click, back button, second tab): nothing changes
     item = items[position]
@@ -299,7 +307,7 @@ def check(public_id: str):
     now = datetime.now(timezone.utc)
     seconds = int((now - previous_moment).total_seconds())
     outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
-    if not earlier:  # later tries follow feedback; only a first try says what the learner remembered
+    if not earlier and outcome.status != "pending":  # later tries follow feedback; only a first try says what the learner remembered
         record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now, review_settings()[0])
     try:
         db.session.commit()
@@ -336,8 +344,12 @@ def result_rows(current: Attempt) -> list[dict]:
         its_tries = tries.get(item["position"], [])
         last = its_tries[-1] if its_tries else None
         mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
-        rows.append({**item, "tries": its_tries, "last": last, "mark": mark,
-                     "outcome": score(item["data"], last.response if last else None)})
+        outcome = score(item["data"], last.response if last else None)
+        if outcome.status == "pending" and last.status != "pending":  # graded since: the grade, in words
+            grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == last.id))
+            outcome = Outcome(last.score, last.status, note=grade_note(item["data"], grade, grade is not None and grade.grader_id is not None))
+        rows.append({**item, "tries": its_tries, "last": last, "mark": mark, "outcome": outcome,
+                     "self_grade": SelfGradeForm(position=item["position"]) if can_self_grade(current, item["data"], last) else None})
     return rows
 
 

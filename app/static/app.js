@@ -156,6 +156,43 @@
     });
   }
 
+  /* An essay: a live word count against its limits, and autosave to this browser (localStorage, per
+     attempt and question) so a closed tab or a lost connection loses nothing; a draft comes back only
+     into an empty box, and is dropped once the essay is handed in. */
+  function setUpEssays(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[data-essay]"), function (box) {
+      var count = document.getElementById(box.id.replace(/-input$/, "-count"));
+      var low = parseInt(box.getAttribute("data-min-words"), 10);
+      var high = parseInt(box.getAttribute("data-max-words"), 10);
+      var key = "backchannel.essay." + window.location.pathname + "." + box.name;
+      var saved = null;
+      try { saved = window.localStorage.getItem(key); } catch (e) { /* private mode: no autosave */ }
+      if (saved && !box.value.trim()) { box.value = saved; }
+      function words() { var found = box.value.trim().match(/\S+/g); return found ? found.length : 0; }
+      function update() {
+        var n = words();
+        var text = n + (n === 1 ? " word" : " words");
+        if (!isNaN(low) && n < low) { text += " (at least " + low + ")"; }
+        if (!isNaN(high) && n > high) { text += " — over the limit of " + high; }
+        if (count) { count.textContent = text; count.classList.toggle("over", !isNaN(high) && n > high); }
+      }
+      var timer = null;
+      box.addEventListener("input", function () {
+        update();
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          try { window.localStorage.setItem(key, box.value); } catch (e) { /* full or private: keep typing */ }
+        }, 500);
+      });
+      if (box.form) {
+        box.form.addEventListener("submit", function () {
+          try { window.localStorage.removeItem(key); } catch (e) { /* nothing saved */ }
+        });
+      }
+      update();
+    });
+  }
+
   function start() {
     document.documentElement.classList.add("js");
     Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
@@ -163,6 +200,7 @@
     showShortcutPanels(document);
     listenForShortcuts();
     setUpSources(document);
+    setUpEssays(document);
   }
 
   if (document.readyState === "loading") {

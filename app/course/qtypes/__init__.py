@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.course.qtypes.base import QuestionType
 from app.course.qtypes.cloze import TYPE as cloze
+from app.course.qtypes.essay import TYPE as essay
 from app.course.qtypes.matching import TYPE as matching
 from app.course.qtypes.multiple_response import TYPE as multiple_response
 from app.course.qtypes.numeric import TYPE as numeric
@@ -17,7 +18,7 @@ from app.course.qtypes.single_choice import TYPE as single_choice
 from app.course.qtypes.true_false import TYPE as true_false
 
 REGISTRY: dict[str, QuestionType] = {qtype.name: qtype for qtype in (
-    single_choice, multiple_response, true_false, short_answer, numeric, ordering, matching, cloze,
+    single_choice, multiple_response, true_false, short_answer, numeric, ordering, matching, cloze, essay,
 )}
 NAMES = tuple(REGISTRY)
 

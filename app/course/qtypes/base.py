@@ -71,6 +71,8 @@ class QuestionType:
     json_help: ClassVar[str] = ""
     api_schema: ClassVar[dict] = {}  # JSON Schema of the properties :meth:`api_fields` adds
     typed: ClassVar[bool] = False  # the learner types words or numbers (response analysis, regrading)
+    single_try: ClassVar[bool] = False  # practice gives one try, not several (an essay is written once, then graded)
+    graded_by_person: ClassVar[bool] = False  # a rubric and a person give the mark (``pending`` until then)
     gift_missing: ClassVar[str | None] = None  # why GIFT cannot hold this type, or None
 
     # --- the bank ------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""Grading essays with their rubric: by the learner (practice, self-study) or by an instructor (assignments).
+
+A grade sets the answer's mark and status from the rubric (``qtypes.essay.graded``), keeps the levels
+and comments in an EssayGrade row, and brings the attempt's total up to date. A learner's own grade
+is also their spaced-review rating for the question.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from app.course import qtypes
+from app.course.qtypes.essay import graded, word_count
+from app.extensions import db
+from app.models import Answer, Attempt, EssayGrade
+from app.progress import attempt_total, record_retrievals, review_settings
+
+COMMENT_CHARS = 2000
+
+
+class GradeRefused(ValueError):
+    """A grade that cannot be saved: a level missing or not of its criterion, a comment too long."""
+
+
+def can_self_grade(attempt: Attempt, data: dict, answer: Answer | None) -> bool:
+    """Whether the learner may grade this answer now: a person-graded type, pending, outside an assignment."""
+    return (answer is not None and answer.status == "pending" and attempt.assignment_id is None
+            and qtypes.of(data).graded_by_person and (attempt.mode == "practice" or attempt.is_submitted))
+
+
+def read_levels(data: dict, get: callable) -> dict[str, float]:
+    """{criterion id: points} from form values ``level-<criterion id>`` = the level's index; GradeRefused if any is missing."""
+    chosen = {}
+    for criterion in data["rubric"]:
+        value = get(f"level-{criterion['id']}") or ""
+        if not value.isdigit() or int(value) >= len(criterion["levels"]):
+            raise GradeRefused(f"Choose a level for “{criterion['title']}”.")
+        chosen[criterion["id"]] = criterion["levels"][int(value)]["points"]
+    return chosen
+
+
+def read_comments(data: dict, get: callable) -> dict[str, str]:
+    """Comments per criterion (``comment-<criterion id>``) and overall (``comment``), empty ones left out."""
+    found = {criterion["id"]: (get(f"comment-{criterion['id']}") or "").strip() for criterion in data["rubric"]}
+    found["overall"] = (get("comment") or "").strip()
+    for text in found.values():
+        if len(text) > COMMENT_CHARS:
+            raise GradeRefused(f"A comment is {len(text)} characters long; the limit is {COMMENT_CHARS}.")
+    return {key: text for key, text in found.items() if text}
+
+
+def save_grade(answer: Answer, data: dict, chosen: dict[str, float], comments: dict[str, str], grader_id: int | None) -> None:
+    """Grade ``answer`` (an essay) and update its attempt's total; the caller commits."""
+    outcome = graded(data, chosen)
+    answer.score, answer.status = outcome.score, outcome.status
+    grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
+    if grade is None:
+        grade = EssayGrade(answer_id=answer.id)
+        db.session.add(grade)
+    grade.grader_id, grade.levels, grade.comments = grader_id, chosen, comments
+    grade.graded_at = datetime.now(timezone.utc)
+    attempt = db.session.get(Attempt, answer.attempt_id)
+    db.session.flush()
+    if attempt.is_submitted:
+        attempt.score = attempt_total(attempt)
+    if grader_id is None:  # the learner's own judgement against the model answer: their review rating
+        record_retrievals(attempt.owner_key, [{"question_id": answer.question_id, "version_id": answer.question_version_id,
+                                               "status": outcome.status, "score": outcome.score, "response": answer.response,
+                                               "seconds": None}], "self-grade", grade.graded_at, review_settings()[0])
+
+
+def grade_note(data: dict, grade: EssayGrade | None, by_instructor: bool) -> str:
+    """The grade in words for the learner: each criterion's points, then the comments."""
+    if grade is None:
+        return ""
+    parts = [f"{criterion['title']}: {grade.levels.get(criterion['id'], 0):g} of {criterion['levels'][-1]['points']:g}"
+             + (f" ({grade.comments[criterion['id']]})" if grade.comments.get(criterion["id"]) else "")
+             for criterion in data["rubric"]]
+    who = "Graded by your instructor" if by_instructor else "Your own grade"
+    overall = f" Comment: {grade.comments['overall']}" if grade.comments.get("overall") else ""
+    return f"{who}: " + "; ".join(parts) + "." + overall
+
+
+def words_note(data: dict, text: str) -> str:
+    """How long the essay is against its limits, for the grader."""
+    count = word_count(text)
+    if data.get("max_words") and count > data["max_words"]:
+        return f"{count} words: over the limit of {data['max_words']}"
+    if data.get("min_words") and count < data["min_words"]:
+        return f"{count} words: under the minimum of {data['min_words']}"
+    return f"{count} words"
