@@ -1,21 +1,52 @@
-"""What single choice and multiple response share: options with feedback, shown shuffled, and a quoted passage. Pure."""
+"""What single choice and multiple response share: options with feedback (and credit), shown shuffled, and a quoted passage. Pure."""
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from app.course.qtypes import rows
 from app.course.qtypes.base import CANDIDATE, HTML_LIST, FormRow, QuestionType
-from app.course.qtypes.fields import Checker, LineDict, labelled_items
+from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import AnswerForm
+from app.course.qtypes.typed import number_text
+
+OPTION_FIELDS = ("text", "feedback")
+CREDIT_MARK = "*"  # an authoring line's id may end in *credit: "b*0.5 | Delhi | Partly right..."
 
 
-def options(check: Checker, q: LineDict, where: str) -> tuple[list[dict], set[str]] | None:
+def credit_value(check: Checker, mapping: LineDict, where: str, lowest: float) -> float | None:
+    """An option's ``credit``: a number from ``lowest`` to 1 (Moodle's fraction / 100)."""
+    credit = mapping["credit"]
+    if isinstance(credit, bool) or not isinstance(credit, (int, float)) or not math.isfinite(credit) or not lowest <= credit <= 1:
+        check.add(mapping.line_of("credit"), f"{where}: 'credit' must be a number from {lowest:g} to 1")
+        return None
+    return float(credit)
+
+
+def options(check: Checker, q: LineDict, where: str) -> tuple[list[dict], dict[str, int]] | None:
+    """The question's options, each ``{id, text, feedback}`` and its ``credit`` (from -1 to 1) where given,
+    with the line of each given credit by option id (the type judges the credits)."""
     raw = check.items(q, "options", where, 2)
     if raw is None:
         return None
-    found, seen = labelled_items(check, raw, q.line_of("options"), where, "option", ("text", "feedback"))
-    return found, set(seen)
+    found, seen, credit_lines = [], {}, {}
+    for index, item in enumerate(raw, start=1):
+        name = f"{where}, option {index}"
+        mapping = check.mapping(item, q.line_of("options"), name)
+        if mapping is None:
+            continue
+        ident = check.identifier(mapping, name, seen)
+        values = {key: check.text(mapping, key, name) for key in OPTION_FIELDS}
+        for key in mapping:
+            if key not in {"id", "credit", *OPTION_FIELDS}:
+                check.add(mapping.line_of(key), f"{name}: unknown field '{key}'")
+        credit = credit_value(check, mapping, name, -1.0) if "credit" in mapping else None
+        if ident and all(values.values()) and ("credit" not in mapping or credit is not None):
+            found.append({"id": ident, **values, **({"credit": credit} if credit is not None else {})})
+            if credit is not None:
+                credit_lines[ident] = mapping.line_of("credit")
+    return found, credit_lines
 
 
 class ChoiceType(QuestionType):
@@ -54,23 +85,27 @@ class ChoiceType(QuestionType):
         return {**html, "feedback": {option["id"]: notice if option["id"] not in keyed and names_key(option["feedback"])
                                      else html["feedback"][option["id"]] for option in data["options"]}}
 
+    answer_label = "Correct option id"
+    options_hint = (rows.LINE_HINT + "id | text | feedback. An option that earns part of the mark has its credit after its id "
+                    "(b*0.5), from -1 to 1; the answer earns 1, the others 0 unless given.")
+
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("options", "Options", "text", rows.LINE_HINT + "id | text | feedback"),
+        return (FormRow("options", "Options", "text", self.options_hint),
                 FormRow("answer", self.answer_label, "line"),
                 FormRow("passage_lines", "Quoted passage: the paper's lines (optional)", "line", "first-last, e.g. 712-714"),
                 FormRow("passage_quote", "Quoted passage: the paper's words (optional)", "text", "Under 40 words; mark a cut with …"))
 
-    answer_label = "Correct option id"
-
     def from_fields(self, fields: dict[str, str]) -> dict:
-        data: dict = {"options": rows.labelled(fields.get("options"), ("id", "text", "feedback"))}
+        data: dict = {"options": [option_of_row(row) for row in rows.labelled(fields.get("options"), ("id", "text", "feedback"))]}
         if (fields.get("passage_lines") or "").strip() or (fields.get("passage_quote") or "").strip():
             first, _, last = (fields.get("passage_lines") or "").partition("-")
             data["passage"] = {"lines": [rows.number(first), rows.number(last or first)], "quote": (fields.get("passage_quote") or "").strip()}
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        fields = {"options": rows.labelled_lines(data["options"], ("id", "text", "feedback"))}
+        shown = [{**option, "id": option["id"] + (f"{CREDIT_MARK}{number_text(option['credit'])}" if "credit" in option else "")}
+                 for option in data["options"]]
+        fields = {"options": rows.labelled_lines(shown, ("id", "text", "feedback"))}
         if "passage" in data:
             first, last = data["passage"]["lines"]
             fields["passage_lines"] = f"{first}-{last}"
@@ -80,6 +115,12 @@ class ChoiceType(QuestionType):
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return (list_html([html["options"][ident] for ident in order]),
                 list_html([html["options"][option["id"]] for option in data["options"] if option["id"] in self.keyed(data)]))
+
+
+def option_of_row(row: dict) -> dict:
+    """An option from its authoring line: an id written ``b*0.5`` carries its credit."""
+    ident, mark, credit = row.get("id", "").partition(CREDIT_MARK)
+    return {**row, "id": ident.strip(), "credit": rows.number(credit)} if mark else row
 
 
 def list_html(items: list[str], ordered: bool = False) -> str:

@@ -1,7 +1,9 @@
 """Numeric: a typed number, read with the course's scale words, measures and currencies. Pure.
 
 Score: the number is compared with the known wrong answers, then the other answers, then the
-answer: the first within the tolerance gives its credit.
+answer: the first within its tolerance gives its credit (an other answer may have its own
+tolerance; the rest use the question's). A number that matches none scores 0 and is shown the
+question's ``other_feedback``, if it has one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from app.course.answers import NumberFrame, read_number, same_number, shown_numb
 from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, known_answers, number_field
-from app.course.qtypes.typed import TypedType
+from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, number_text, other_feedback
+
+TOLERANCE_MARK = "±"  # an other answer's authoring line: "400 ± 5 | 0.5 | Close"
 
 
 def number_frame(data: dict) -> NumberFrame:
@@ -25,7 +29,7 @@ def number_frame(data: dict) -> NumberFrame:
 class Numeric(TypedType):
     name = "numeric"
     label = "Numeric"
-    fields = frozenset({"answer", "tolerance", "unit", "units", "wrong_answers", "other_answers"})
+    fields = frozenset({"answer", "tolerance", "unit", "units", "wrong_answers", "other_answers", "other_feedback"})
     json_help = "the number typed, as text"
     api_schema = {"unit": {"type": ["string", "null"]}}
 
@@ -56,16 +60,26 @@ class Numeric(TypedType):
         for key, with_credit in (("wrong_answers", False), ("other_answers", True)):
             if key not in q:
                 continue
-            entries = known_answers(check, q, key, where, with_credit)
+            tolerances = own_tolerances(check, q, where) if with_credit else {}
+            if tolerances is None:
+                return None
+            entries = known_answers(check, without_tolerances(q) if with_credit else q, key, where, with_credit)
             if entries is None:
                 return None
-            for entry in entries:
+            for index, entry in enumerate(entries):
                 reading = read_number(entry["text"], frame)
                 if reading.problem:
                     check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}': {reading.problem}")
                     return None
+                if index in tolerances:
+                    entry["tolerance"] = tolerances[index]
                 if abs(reading.values[0][0] - answer) <= tolerance:
                     check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}' is the answer itself")
+                    return None
+                # Other answers are read before the answer: one whose own range holds the answer would take its place.
+                if abs(reading.values[0][0] - answer) <= entry.get("tolerance", tolerance):
+                    check.add(q.line_of(key), f"{where}: '{entry['text']}' ± {entry['tolerance']:g} in '{key}' takes in the "
+                                              f"answer ({answer:g}), and other answers are read first: narrow its tolerance")
                     return None
             body[key] = entries
         # A number in both lists would always be marked wrong (known wrong answers are read first): say so.
@@ -74,7 +88,8 @@ class Numeric(TypedType):
             if any(abs(read_number(entry["text"], frame).values[0][0] - value) <= tolerance for value in wrong):
                 check.add(q.line_of("other_answers"), f"{where}: '{entry['text']}' is both a known wrong answer and an other answer")
                 return None
-        return body
+        other = other_feedback(check, q, where)
+        return None if other is None else {**body, **other}
 
     def export_form(self, data: dict) -> dict:
         exported = dict(data)
@@ -97,7 +112,7 @@ class Numeric(TypedType):
             read_as = f"Read as {shown_number(value)} {assumed}, the question's unit." if assumed else ""
             for target, credit in targets:
                 known = read_number(target["text"], frame).values
-                if known and same_number(value, known[0][0], tolerance):
+                if known and same_number(value, known[0][0], target.get("tolerance", tolerance)):
                     return outcome(credit, True, note=read_as, matched=target["text"])
             if same_number(value, data["answer"], tolerance):
                 return outcome(1.0, True, note=read_as)
@@ -131,7 +146,9 @@ class Numeric(TypedType):
                 FormRow("unit", "Unit a bare number is read in (optional)", "line"),
                 FormRow("units", "Other accepted units", "text", "One per line: name = multiplier into the unit"),
                 FormRow("wrong_answers", "Known wrong answers (optional)", "text", rows.LINE_HINT + "number | feedback"),
-                FormRow("other_answers", "Other answers with credit (optional)", "text", rows.LINE_HINT + "number | credit | feedback"))
+                FormRow("other_answers", "Other answers with credit (optional)", "text",
+                        rows.LINE_HINT + "number | credit | feedback; a number may carry its own tolerance: 400 ± 5 | 0.5 | Close"),
+                OTHER_FEEDBACK_ROW)
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"answer": rows.number(fields.get("answer"))}
@@ -148,17 +165,59 @@ class Numeric(TypedType):
         if wrong := rows.known(fields.get("wrong_answers"), with_credit=False):
             data["wrong_answers"] = wrong
         if other := rows.known(fields.get("other_answers"), with_credit=True):
-            data["other_answers"] = other
+            data["other_answers"] = [with_own_tolerance(entry) for entry in other]
+        if (fields.get("other_feedback") or "").strip():
+            data["other_feedback"] = fields["other_feedback"].strip()
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
         return {"answer": rows.fmt(data["answer"]), "tolerance": rows.fmt(data["tolerance"]), "unit": data.get("unit") or "",
                 "units": "\n".join(f"{name} = {rows.fmt(factor)}" for name, factor in data.get("units", {}).items()),
                 "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
-                "other_answers": rows.known_lines(data.get("other_answers", []), with_credit=True)}
+                "other_answers": rows.known_lines([{**entry, "text": entry["text"] + (f" {TOLERANCE_MARK} {number_text(entry['tolerance'])}"
+                                                                                      if "tolerance" in entry else "")}
+                                                   for entry in data.get("other_answers", [])], with_credit=True),
+                "other_feedback": data.get("other_feedback", "")}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return "", f"{data['answer']:g}" + (f" {escape(data['unit'])}" if data.get("unit") else "")
 
 
 TYPE = Numeric()
+
+
+def own_tolerances(check: Checker, q: LineDict, where: str) -> dict[int, float] | None:
+    """The ``tolerance`` each entry of ``other_answers`` gives itself, by its place in the list (None after a problem)."""
+    found: dict[int, float] = {}
+    raw = q.get("other_answers")
+    for index, entry in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(entry, LineDict) and "tolerance" in entry:
+            value = number_field(check, entry, "tolerance", f"{where}, other answer {index + 1}")
+            if value is None:
+                return None
+            if value < 0:
+                check.add(entry.line_of("tolerance"), f"{where}, other answer {index + 1}: 'tolerance' must not be negative")
+                return None
+            found[index] = value
+    return found
+
+
+def without_tolerances(q: LineDict) -> LineDict:
+    """``q`` with its other answers' own tolerances set aside (read by :func:`own_tolerances`), lines kept."""
+    def bare(entry: object) -> object:
+        if not isinstance(entry, LineDict):
+            return entry
+        copy = LineDict((key, value) for key, value in entry.items() if key != "tolerance")
+        copy.line, copy.key_lines = entry.line, entry.key_lines
+        return copy
+    holder = LineDict(q)
+    holder.line, holder.key_lines = q.line, q.key_lines
+    if isinstance(q.get("other_answers"), list):
+        holder["other_answers"] = [bare(entry) for entry in q["other_answers"]]
+    return holder
+
+
+def with_own_tolerance(entry: dict) -> dict:
+    """An other answer from its authoring line: "400 ± 5" is 400 with a tolerance of 5."""
+    text, mark, tolerance = entry["text"].partition(TOLERANCE_MARK)
+    return {**entry, "text": text.strip(), "tolerance": rows.number(tolerance)} if mark else entry

@@ -2,7 +2,8 @@
 
 Score: the response is read by ``answers.py`` (case, accents, punctuation, filler, plurals, other
 spellings of names, one typo in a long answer) and compared with the known wrong answers first, then
-the accepted ones; the best credit counts.
+the accepted ones; the best credit counts. A response that matches none scores 0 and is shown the
+question's ``other_feedback``, if it has one.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from app.course.limits import MAX_FIELD_CHARS, oversized
 from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, credit_field, wrong_and_spelling
-from app.course.qtypes.typed import TypedType, text_answers
+from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, other_feedback, text_answers
 
 
 class ShortAnswer(TypedType):
     name = "short_answer"
     label = "Short answer"
-    fields = frozenset({"answers", "wrong_answers", "spelling"})
+    fields = frozenset({"answers", "wrong_answers", "spelling", "other_feedback"})
 
     def check(self, check: Checker, q: LineDict, where: str) -> dict | None:
         raw = check.items(q, "answers", where, 1)
@@ -55,9 +56,10 @@ class ShortAnswer(TypedType):
             check.add(q.line_of("answers"), f"{where}: at least one answer must earn full credit")
             return None
         extra = wrong_and_spelling(check, q, q, where, [answer["text"] for answer in answers])
-        if extra is None or len(answers) != len(raw):
+        other = other_feedback(check, q, where)
+        if extra is None or other is None or len(answers) != len(raw):
             return None
-        return {"answers": answers, **extra}
+        return {"answers": answers, **extra, **other}
 
     def score(self, data: dict, response: str | None) -> Outcome:
         if not (response or "").strip():
@@ -88,6 +90,7 @@ class ShortAnswer(TypedType):
     def form_rows(self) -> tuple[FormRow, ...]:
         return (FormRow("answers", "Accepted answers", "text", rows.LINE_HINT + "answer, or answer | credit | feedback"),
                 FormRow("wrong_answers", "Known wrong answers (optional)", "text", rows.LINE_HINT + "answer | feedback"),
+                OTHER_FEEDBACK_ROW,
                 FormRow("spelling", "Spelling", "select", choices=rows.SPELLING_CHOICES))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
@@ -106,6 +109,8 @@ class ShortAnswer(TypedType):
             data["wrong_answers"] = wrong
         if (fields.get("spelling") or "").strip():
             data["spelling"] = fields["spelling"].strip()
+        if (fields.get("other_feedback") or "").strip():
+            data["other_feedback"] = fields["other_feedback"].strip()
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
@@ -114,7 +119,7 @@ class ShortAnswer(TypedType):
                     else rows.SEPARATOR.join([a["text"], rows.fmt(a["credit"])] + ([a["feedback"]] if a.get("feedback") else []))
                     for a in data["answers"]),
                 "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
-                "spelling": data.get("spelling", "")}
+                "spelling": data.get("spelling", ""), "other_feedback": data.get("other_feedback", "")}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return "", " / ".join(escape(a["text"]) for a in data["answers"] if a["credit"] == 1.0)

@@ -1,6 +1,7 @@
-"""Single choice: one keyed option among shuffled options, each with its feedback. Pure.
+"""Single choice: one keyed option among shuffled options, each with its feedback, some perhaps partly right. Pure.
 
-Score: 1 for the keyed option, else 0.
+Score: the chosen option's credit, floored at 0: 1 for the keyed option, an option's own ``credit``
+(Moodle's fraction / 100, from -1 to 1) for the others, 0 when it has none.
 """
 
 from __future__ import annotations
@@ -26,17 +27,34 @@ class SingleChoice(ChoiceType):
         answer = check.text(q, "answer", where)
         if found is None or answer is None:
             return None
-        listed, ids = found
+        listed, credit_lines = found
+        ids = {option["id"] for option in listed}
         if answer not in ids:
             check.add(q.line_of("answer"), f"{where}: answer '{answer}' is not among the options ({', '.join(sorted(ids))})")
             return None
-        return {"options": listed, "answer": answer}
+        canonical, fine = [], True
+        for option in listed:
+            credit = option.get("credit")
+            if option["id"] == answer and credit is not None and credit != 1:
+                check.add(credit_lines[answer], f"{where}: option '{answer}' is the answer, so it earns full credit: "
+                                                f"leave its 'credit' out (it is {credit:g})")
+                fine = False
+            elif option["id"] != answer and credit == 1:
+                check.add(credit_lines[option["id"]], f"{where}: option '{option['id']}' has credit 1, but only the answer "
+                                                      f"('{answer}') earns full credit: make it the answer or give it less")
+                fine = False
+            # The defaults (1 for the answer, 0 for the rest) are left out, so a question without credits keeps its version.
+            canonical.append({key: value for key, value in option.items() if key != "credit" or value not in (0, 1)})
+        return {"options": canonical, "answer": answer} if fine else None
 
     def parse_response(self, data: dict, field: str, get_all: Callable[[str], list[str]]) -> Any:
         return chosen(one(get_all(field), field), {o["id"] for o in data["options"]}, field)
 
     def score(self, data: dict, response: str | None) -> Outcome:
-        return outcome(1.0 if response == data["answer"] else 0.0, response is not None)
+        if response == data["answer"]:
+            return outcome(1.0, True)
+        credit = next((option.get("credit", 0.0) for option in data["options"] if option["id"] == response), 0.0)
+        return outcome(max(0.0, credit), response is not None)
 
     def key_response(self, data: dict) -> Any:
         return data["answer"]
