@@ -1,8 +1,8 @@
 """Grading essays with their rubric: by the learner (practice, self-study) or by an instructor (assignments).
 
 A grade sets the answer's mark and status from the rubric (``qtypes.essay.graded``), keeps the levels
-and comments in an EssayGrade row, and brings the attempt's total up to date. A learner's own grade
-is also their spaced-review rating for the question.
+and comments in an EssayGrade row, and brings the attempt's total up to date. Essays make no review
+card yet: the review page has no self-grading step, so a due essay could not be rated there.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from app.course import qtypes
 from app.course.qtypes.essay import graded, word_count
 from app.extensions import db
 from app.models import Answer, Attempt, EssayGrade
-from app.progress import attempt_total, record_retrievals, review_settings
+from app.progress import attempt_total
 
 COMMENT_CHARS = 2000
 
@@ -65,10 +65,6 @@ def save_grade(answer: Answer, data: dict, chosen: dict[str, float], comments: d
     db.session.flush()
     if attempt.is_submitted:
         attempt.score = attempt_total(attempt)
-    if grader_id is None:  # the learner's own judgement against the model answer: their review rating
-        record_retrievals(attempt.owner_key, [{"question_id": answer.question_id, "version_id": answer.question_version_id,
-                                               "status": outcome.status, "score": outcome.score, "response": answer.response,
-                                               "seconds": None}], "self-grade", grade.graded_at, review_settings()[0])
 
 
 def grade_note(data: dict, grade: EssayGrade | None, by_instructor: bool) -> str:

@@ -1,7 +1,7 @@
 """A learner grades their own essay against the model answer and the rubric (practice, and tests outside assignments).
 
-In an assignment the instructor grades essays (``app.authoring.grading``); the learner's own grade is
-refused there. The grade becomes the question's mark and the learner's spaced-review rating.
+In an assignment the instructor grades essays; the learner's own grade is refused there. The grade
+becomes the question's mark.
 """
 
 import sqlalchemy as sa
@@ -46,5 +46,5 @@ def self_grade(public_id: str):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # the same grade posted twice at once (two tabs): the first one counts
-    flash("Your grade is saved; it sets when this question comes back for review.")
+    flash("Your grade is saved.")
     return redirect(back)
