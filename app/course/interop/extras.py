@@ -2,7 +2,8 @@
 
 Pure module. Known wrong answers, other numeric answers, the spelling rule and ``excludes`` ride
 in the ``backchannel`` metadata both formats already carry, so import(export(bank)) keeps them;
-the bank checker judges whatever comes back, as for every other imported field.
+the bank checker judges whatever comes back, as for every other imported field. What only one type
+has rides in the metadata its own mapping writes (``qtypes/<type>/gift.py``, ``moodle.py``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,8 @@ CARRIED = ("wrong_answers", "other_answers", "spelling", "excludes")
 
 
 def carried(data: dict, skip: tuple[str, ...] = ()) -> dict:
-    """The fields of ``data`` to carry in metadata (a cloze blank's wrong answers under ``blank_wrong_answers``)."""
-    extra = {name: data[name] for name in CARRIED if name in data and name not in skip}
-    if data["type"] == "cloze":
-        blanks = {blank["id"]: blank["wrong_answers"] for blank in data["blanks"] if blank.get("wrong_answers")}
-        if blanks:
-            extra["blank_wrong_answers"] = blanks
-    return extra
+    """The fields of ``data`` to carry in metadata, but those in ``skip`` (which the format itself holds)."""
+    return {name: data[name] for name in CARRIED if name in data and name not in skip}
 
 
 def restore(data: dict, meta: dict) -> dict:
@@ -25,9 +21,4 @@ def restore(data: dict, meta: dict) -> dict:
     for name in CARRIED:
         if name in meta and name not in data:
             data[name] = meta[name]
-    blanks = meta.get("blank_wrong_answers")
-    if data["type"] == "cloze" and isinstance(blanks, dict):
-        for blank in data["blanks"]:
-            if blank["id"] in blanks and "wrong_answers" not in blank:
-                blank["wrong_answers"] = blanks[blank["id"]]
     return data

@@ -1,0 +1,31 @@
+"""Matching in GIFT: ``{=left -> right =left -> right = -> distractor}``. Pure."""
+
+from __future__ import annotations
+
+from app.course.interop.gift import clean, escape, split_answers
+
+
+def reads(answers: str) -> bool:
+    parts = split_answers(answers)
+    return bool(parts) and all(marker == "=" and "->" in text for marker, text in parts)
+
+
+def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    pairs, distractors = [], []
+    for _, text in split_answers(answers):
+        left, _, right = text.partition("->")
+        left, right = clean(left), clean(right)
+        (pairs if left else distractors).append((left, right))
+    pair_ids = meta.get("pairs") or [f"p{i + 1}" for i in range(len(pairs))]
+    distractor_ids = meta.get("distractors") or [f"d{i + 1}" for i in range(len(distractors))]
+    return {"type": "matching",
+            "pairs": [{"id": i, "left": left, "right": right} for i, (left, right) in zip(pair_ids, pairs, strict=True)],
+            "distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
+
+
+def write(data: dict, meta: dict) -> str:
+    meta["pairs"] = [pair["id"] for pair in data["pairs"]]
+    meta["distractors"] = [distractor["id"] for distractor in data["distractors"]]
+    lines = [f"\t={escape(pair['left'])} -> {escape(pair['right'])}" for pair in data["pairs"]]
+    lines += [f"\t= -> {escape(distractor['text'])}" for distractor in data["distractors"]]
+    return "\n" + "\n".join(lines) + "\n"

@@ -1,0 +1,27 @@
+"""True / false in Moodle XML: ``truefalse``, an answer ``true`` and an answer ``false`` with their feedback. Pure."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from app.course.interop.moodle_xml import answer, answers_of, question_text
+
+MOODLE_TYPES = ("truefalse",)
+
+
+def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    answers = answers_of(question)
+    key = next((text.lower() == "true" for fraction, text, _, _ in answers if fraction >= 100), None)
+    if key is None:
+        raise ValueError("a true/false question without a right answer")
+    data: dict = {"type": "true_false", "answer": key}
+    feedback = {text.lower(): said for _, text, said, _ in answers if said and text.lower() in ("true", "false")}
+    if feedback:
+        data["feedback"] = {choice: feedback[choice] for choice in ("true", "false") if choice in feedback}
+    return data
+
+
+def write(question: ET.Element, data: dict, meta: dict) -> str:
+    for choice in ("true", "false"):
+        answer(question, 100 if (choice == "true") == data["answer"] else 0, choice, data.get("feedback", {}).get(choice, ""))
+    return question_text(data)
