@@ -80,8 +80,10 @@ def form_values_from_json(data: dict, form: AnswerForm, value: Any) -> dict[str,
         raise ForgedResponse(f"The answer to {data['id']} must be {_JSON_NAMES[expected]} for a {qtype.name} question.")
     if expected is list and not all(isinstance(item, str) for item in value):
         raise ForgedResponse(f"The answer to {data['id']} must be a list of ids (strings).")
-    if expected is dict and not all(isinstance(key, str) and (item is None or isinstance(item, str)) for key, item in value.items()):
-        raise ForgedResponse(f"The answer to {data['id']} must map ids to strings.")
+    if expected is dict and not all(isinstance(key, str) and (item is None or isinstance(item, str) or (
+            qtype.json_item_lists and isinstance(item, list) and all(isinstance(one, str) for one in item))) for key, item in value.items()):
+        raise ForgedResponse(f"The answer to {data['id']} must map ids to strings"
+                             f"{' or lists of strings' if qtype.json_item_lists else ''}.")
     return qtype.json_values(data, form, value)
 
 

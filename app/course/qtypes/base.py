@@ -68,6 +68,7 @@ class QuestionType:
     label: ClassVar[str]  # shown to authors: "Single choice"
     fields: ClassVar[frozenset[str]] = frozenset()  # bank fields beside the common ones
     json_type: ClassVar[type] = str  # the JSON type of a response in the API
+    json_item_lists: ClassVar[bool] = False  # an object response's values may be lists of ids too (a cloze's multi blanks)
     json_help: ClassVar[str] = ""
     api_schema: ClassVar[dict] = {}  # JSON Schema of the properties :meth:`api_fields` adds
     typed: ClassVar[bool] = False  # the learner types words or numbers (response analysis, regrading)
