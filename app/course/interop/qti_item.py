@@ -33,8 +33,8 @@ BODY_TAGS = frozenset({
     "li", "ol", "p", "pre", "q", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
 _VOID = frozenset({"br", "hr"})
-_BLOCKS = frozenset(f"{{{QTI}}}{tag}" for tag in ("blockquote", "div", "dl", "h2", "h3", "h4", "h5", "h6", "hr", "ol", "p", "pre",
-                                       "table", "ul"))
+_BLOCK_NAMES = frozenset({"blockquote", "div", "dl", "h2", "h3", "h4", "h5", "h6", "hr", "ol", "p", "pre", "table", "ul"})
+_BLOCKS = frozenset(f"{{{QTI}}}{tag}" for tag in _BLOCK_NAMES)
 INTERACTIONS = frozenset({
     "qti-choice-interaction", "qti-order-interaction", "qti-match-interaction", "qti-text-entry-interaction",
     "qti-inline-choice-interaction", "qti-extended-text-interaction", "qti-associate-interaction",
@@ -210,7 +210,7 @@ def inline_markdown(element: etree._Element, skip: frozenset[str] = frozenset())
         if isinstance(child.tag, str) and local(child) not in skip:
             parts.append(html_of(child))
         parts.append(escape(child.tail or "", quote=False))
-    return "".join(parts).strip()
+    return _plain("".join(parts))
 
 
 def block_markdown(blocks: list[etree._Element | str]) -> str:
@@ -220,10 +220,10 @@ def block_markdown(blocks: list[etree._Element | str]) -> str:
         if isinstance(block, str):
             if block.strip():
                 pieces.append(_plain(block))
-        elif local(block) == "p":
+        elif local(block) == "p" or (local(block) == "div" and not any(local(inner) in _BLOCK_NAMES for inner in block)):
             pieces.append(inline_markdown(block))
         else:
-            pieces.append(html_of(block))
+            pieces.append(_plain(html_of(block)))
     return "\n\n".join(piece for piece in pieces if piece)
 
 
@@ -365,8 +365,8 @@ class ItemReader:
         return list((self.root if under is None else under).iter(q(tag)))
 
     def interactions(self) -> list[etree._Element]:
-        """The item body's interactions, in document order."""
-        return [element for element in self.body.iter() if local(element) in INTERACTIONS]
+        """The item body's interactions, in document order (an end-attempt button asks nothing, so it is not one)."""
+        return [element for element in self.body.iter() if local(element) in INTERACTIONS - {"qti-end-attempt-interaction"}]
 
     def declaration(self, name: str | None) -> Declaration:
         """The response declaration named ``name`` (ValueError if the item has none)."""
@@ -407,14 +407,29 @@ class ItemReader:
         return None
 
     def prompt_blocks(self) -> list[etree._Element | str]:
-        """The body's content that is neither an interaction nor holds one, nor feedback; then each interaction's prompt."""
-        blocks = [block for block in content_of(self.body)
-                  if isinstance(block, str) or (local(block) not in INTERACTIONS | _NOT_PROMPT
-                                                and not any(local(inner) in INTERACTIONS for inner in block.iter()))]
+        """The body's content that is neither an interaction nor holds one, nor feedback; then each interaction's prompt.
+
+        Another tool may wrap the whole question in a ``<div>``: its content is looked into. Ours never
+        does (a cloze's text is such a div), so ours are read at the top only.
+        """
+        blocks = self._prompt_blocks(self.body, into_divs=not self.meta)
         for interaction in self.interactions():
             prompt = interaction.find(q("qti-prompt"))
             if prompt is not None:
                 blocks.append(inline_markdown(prompt))
+        return blocks
+
+    def _prompt_blocks(self, container: etree._Element, into_divs: bool) -> list[etree._Element | str]:
+        blocks: list[etree._Element | str] = []
+        for block in content_of(container):
+            if isinstance(block, str):
+                blocks.append(block)
+            elif local(block) in INTERACTIONS | _NOT_PROMPT or local(block) in _VOID:
+                continue
+            elif not any(local(inner) in INTERACTIONS for inner in block.iter()):
+                blocks.append(block)
+            elif into_divs and local(block) == "div":
+                blocks.extend(self._prompt_blocks(block, into_divs))
         return blocks
 
     def feedback_rules(self) -> list[tuple[etree._Element, str]]:

@@ -176,11 +176,7 @@ def _read_blank(item: ItemReader, interaction: etree._Element, path: str) -> dic
             branches = [Branch(declaration.correct[0], 0.0, 1.0)]
         answers = []
         for index, branch in enumerate(branches):
-            answer: dict = {"value": float(branch.value or "nan")}
-            if branch.tolerance:
-                answer["tolerance"] = branch.tolerance
-            if branch.credit != 1:
-                answer["credit"] = branch.credit
+            answer: dict = {"value": float(branch.value or "nan"), "tolerance": branch.tolerance, "credit": branch.credit}
             feedback = item.feedback_for(branch.feedback_id, f"{path}answers.{index}.feedback") if branch.feedback_id else None
             answers.append({**answer, **({"feedback": feedback} if feedback else {})})
         blank.update(kind="numeric", answers=answers)

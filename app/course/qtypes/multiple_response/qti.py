@@ -2,7 +2,8 @@
 
 Our scoring rules are both mappings held to [0, 1]: ``per_pick`` maps each of the k right options to
 1/k and each wrong one to -1/k; ``weights`` maps every option to its own credit. Reading an item back,
-a mapping of exactly ±1/k is ``per_pick``; any other is ``weights``.
+a mapping of exactly ±1/k is ``per_pick``; any other is ``weights`` (another tool's values taken as
+shares of what the right options earn together, so they add up to 1 as ours do).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def read(item: ItemReader) -> dict:
     right = set(declaration.correct) or {name for name, credit in declaration.mapping.items() if credit > 0}
     options, ids = read_options(item, interaction, right=right)
     data = {"options": options, "answer": [ids[name] for name in ids if name in right]}
-    credits = {name: declaration.mapping.get(name, 0.0) for name in ids}
+    # Another tool's mapping may add up to 2 points, or 100: our credits are shares of what the right options earn.
+    total = math.fsum(credit for name, credit in declaration.mapping.items() if name in right and credit > 0) or 1.0
+    credits = {name: declaration.mapping.get(name, 0.0) / total for name in ids}
     per_pick = {name: (1 if name in right else -1) / len(right) for name in ids} if right else {}
     if declaration.mapping and not all(math.isclose(credits[name], per_pick.get(name, 0.0)) for name in ids):
         for name, option in zip(ids, options, strict=True):

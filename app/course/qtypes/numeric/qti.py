@@ -54,14 +54,13 @@ def read_number_rules(item: ItemReader, response: str) -> tuple[list[Branch], st
             continue
         branches, any_id = [], None
         for link in chain:
-            shown = [child_text(rule, "qti-base-value") for rule in link.iter(q("qti-set-outcome-value"))
-                     if rule.get("identifier") == "FEEDBACK"]
+            rules = [rule for rule in link if local(rule) == "qti-set-outcome-value"]  # its own, not a nested condition's
+            shown = [child_text(rule, "qti-base-value") for rule in rules if rule.get("identifier") == "FEEDBACK"]
             if local(link) == "qti-response-else":
                 any_id = shown[0] if shown else None
             elif local(link) == "qti-response-else-if" and local(link[0]) == "qti-equal" and len(link[0]) == 2:
                 test, target = link[0], link[0][1]
-                credit = next((child_text(rule, "qti-base-value") for rule in link.iter(q("qti-set-outcome-value"))
-                               if rule.get("identifier") != "FEEDBACK"), "0")
+                credit = next((child_text(rule, "qti-base-value") for rule in rules if rule.get("identifier") != "FEEDBACK"), "0")
                 branches.append(Branch(None if local(target) == "qti-correct" else (target.text or "").strip(),
                                        float((test.get("tolerance") or "0").split()[0]), float(credit),
                                        shown[0] if shown else None))

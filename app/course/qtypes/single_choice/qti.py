@@ -88,8 +88,9 @@ def read(item: ItemReader) -> dict:
     options, ids = read_options(item, interaction, right={key})
     if key not in ids:
         raise ValueError("a single choice needs a correct choice among its choices")
+    full = credits.get(key) or 1.0  # another tool may give the key 2 points, or 100: credits are shares of it
     for name, option in zip(ids, options, strict=True):
-        credit = credits.get(name, 1.0 if name == key else 0.0)
+        credit = credits.get(name, full if name == key else 0.0) / full
         if name != key and credit != 0:  # the bank's defaults are left out of the data, as the checker leaves them
             option["credit"] = credit
     return {"options": options, "answer": ids[key]}
