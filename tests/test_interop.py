@@ -32,22 +32,28 @@ def checked(items, anchors=frozenset({"key-facts"})):
 @needs_interop
 def test_moodles_gift_file_imports_with_types_answers_and_feedback():
     imported, skipped = parse_gift((INTEROP / "gift_questions.gift.txt").read_text(encoding="utf-8"), "key-facts")
-    assert [(s.name, s.line) for s in skipped] == [("Q8", 2)] and "essay" in skipped[0].reason
+    assert skipped == []
     by_name = {item.name: data for item, data in zip(imported, checked(imported), strict=True)}
-    assert len(imported) == 8  # Moodle imports 9: the essay has no equivalent here and is reported
+    assert len(imported) == 9  # as Moodle imports it
+    essay = by_name["Q8"]
+    assert essay["type"] == "essay" and essay["prompt"] == "How are you?" and [c["id"] for c in essay["rubric"]] == ["overall"]
+    assert any("no rubric" in note for note in imported[0].notes)
     assert by_name["Moodle activities"]["type"] == "matching"
     assert [p["right"] for p in by_name["Moodle activities"]["pairs"]] == ["Forum", "Choice", "Database", "Wiki"]
     assert by_name["Moodle activities"]["distractors"][0]["text"] == "Chat"
     q2 = by_name["Q2"]
-    assert q2["type"] == "single_choice" and q2["options"][q2["options"].index(next(o for o in q2["options"] if o["text"] == "yellow"))]["feedback"] == "right; good!"
+    assert q2["type"] == "single_choice" and next(o for o in q2["options"] if o["text"] == "yellow")["feedback"] == "right; good!"
     assert next(o for o in q2["options"] if o["text"] == "red")["feedback"] == "wrong, it's yellow"
-    colours = by_name["colours"]
-    assert colours["type"] == "multiple_response"
+    colours = by_name["colours"]  # ~%50%yellow ~%-100%red ~%50%off-beige ~%-100%blue: Moodle's weights, exactly
+    assert colours["type"] == "multiple_response" and colours["scoring"] == "weights"
+    assert [(o["text"], o["credit"]) for o in colours["options"]] == [("yellow", 0.5), ("red", -1.0), ("off-beige", 0.5), ("blue", -1.0)]
     assert sorted(o["text"] for o in colours["options"] if o["id"] in colours["answer"]) == ["off-beige", "yellow"]
-    assert by_name["Q5"]["type"] == "numeric" and (by_name["Q5"]["answer"], by_name["Q5"]["tolerance"]) == (3.0, 2.0)
-    short = by_name["Shortanswer"]
+    q5 = by_name["Q5"]  # {#3:2~#Completely wrong}
+    assert (q5["type"], q5["answer"], q5["tolerance"], q5["other_feedback"]) == ("numeric", 3.0, 2.0, "Completely wrong")
+    short = by_name["Shortanswer"]  # =%0%*#Completely wrong is Moodle's "any other answer"
     assert [(a["text"], a["credit"], a.get("feedback")) for a in short["answers"]] == [
         ("Frog", 1.0, "Good!"), ("Cat", 0.5, "What is it with Moodlers and cats?")]
+    assert short["other_feedback"] == "Completely wrong" and "wrong_answers" not in short
     q1 = by_name["Q1"]
     assert q1["answer"] is False and q1["feedback"] == {"true": "42 is the Ultimate Answer.", "false": "You gave the right answer."}
     assert "Hitchiker's Guide" in q1["explanation"]
@@ -59,7 +65,7 @@ def test_moodles_gift_file_with_a_category():
     imported, skipped = parse_gift((INTEROP / "gift_questions_in_category.gift.txt").read_text(encoding="utf-8"), "key-facts")
     data = checked(imported)
     assert skipped == [] and [d["type"] for d in data] == ["matching", "single_choice", "short_answer", "true_false"]
-    assert all(d["tags"] == ["$course$/Default for New Features"] for d in data)
+    assert all(d["tags"] == ["Default for New Features"] for d in data)  # the category's path, without $course$
     greeting = data[1]
     assert 'href="http://demo.moodle.net/file.php/5/media/bonjour.mp3"' in greeting["prompt"]
     assert next(o for o in greeting["options"] if o["id"] == greeting["answer"])["text"] == "French"
@@ -67,7 +73,8 @@ def test_moodles_gift_file_with_a_category():
 
 @needs_interop
 @pytest.mark.parametrize(("file", "kind", "check"), [
-    ("xml_multichoice.moodle.xml", "multiple_response", lambda d: sorted(o["text"] for o in d["options"] if o["id"] in d["answer"]) == ["London", "Paris"]),
+    ("xml_multichoice.moodle.xml", "multiple_response", lambda d: sorted(o["text"] for o in d["options"] if o["id"] in d["answer"]) == ["London", "Paris"]
+     and d["scoring"] == "weights" and sorted(o["credit"] for o in d["options"]) == [0, 0, 0, 0.5, 0.5]),
     ("xml_matching.moodle.xml", "matching", lambda d: [p["right"] for p in d["pairs"]] == ["amphibian", "mammal", "amphibian"] and d["distractors"][0]["text"] == "insect"),
     ("xml_numerical.moodle.xml", "numeric", lambda d: (d["answer"], d["tolerance"]) == (6.25, 0.05) and d["explanation"] == "The average is 6.25"),
     ("xml_shortanswer.moodle.xml", "short_answer", lambda d: [(a["text"], a["credit"]) for a in d["answers"]] == [("frog", 1.0), ("toad", 0.8)]),
@@ -83,11 +90,11 @@ def test_every_shipped_bank_round_trips(shipped_course, fmt):
     for bank in shipped_course.banks:
         lesson = next(item for item in shipped_course.lessons if item.slug == bank.slug)
         original = [q.data for q in bank.questions]
-        if fmt == "gift":
+        if fmt == "gift":  # GIFT has no cloze questions
             text, skipped = export_gift(original)
             imported, refused = parse_gift(text, "key-facts")
-            expected = [d for d in original if d["type"] not in ("ordering", "cloze")]
-            assert [ident for ident, _ in skipped] == [d["id"] for d in original if d["type"] in ("ordering", "cloze")]
+            expected = [d for d in original if d["type"] != "cloze"]
+            assert [ident for ident, _ in skipped] == [d["id"] for d in original if d["type"] == "cloze"]
         else:
             imported, refused = parse_moodle_xml(export_moodle_xml(original), "key-facts")
             expected = original
@@ -103,9 +110,10 @@ def test_broken_xml_is_refused_with_a_line():
 def test_an_unsupported_moodle_type_is_reported_and_the_rest_imports():
     text = export_moodle_xml([{"id": "tf", "type": "true_false", "prompt": "P", "explanation": "E", "lesson_anchor": "key-facts",
                                "tags": ["t"], "difficulty": "easy", "answer": True}])
-    text = text.replace("<quiz>", '<quiz>\n  <question type="essay"><name><text>Essay one</text></name></question>')
+    text = text.replace("<quiz>", '<quiz>\n  <question type="calculated"><name><text>Formula one</text></name></question>')
     imported, skipped = parse_moodle_xml(text, "key-facts")
-    assert [s.name for s in skipped] == ["Essay one"] and skipped[0].line == 3 and "essay" in skipped[0].reason
+    assert [s.name for s in skipped] == ["Formula one"] and skipped[0].line == 3
+    assert skipped[0].reason == "Moodle type 'calculated' has no equivalent here; skipped"
     assert [item.data["id"] for item in imported] == ["tf"]
 
 
@@ -148,9 +156,9 @@ def test_uploading_a_moodle_file_imports_its_questions_and_reports_the_rest(app)
     teacher = person(app, "teacher", "instructor")
     response = upload(teacher, (INTEROP / "gift_questions.gift.txt").read_bytes(), "questions.gift.txt", trade_id(app))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "8 imported into Trade, 1 skipped" in html and "line 2: Q8" in html
+    assert response.status_code == 200 and "9 imported into Trade, 0 skipped" in html and "line 2: Q8" in html
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.origin == "authored")) == 8
+        assert db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.origin == "authored")) == 9
     assert "moodle-activities" in teacher.get("/teach/questions?lesson=trade").get_data(as_text=True)
 
 
@@ -192,7 +200,8 @@ def test_bank_import_command(app):
 def test_exports_download_in_every_format(app):
     teacher = person(app, "teacher", "instructor")
     gift = teacher.get("/teach/lessons/trade/bank.gift")
-    assert gift.status_code == 200 and "// not exported: trade-events-order (GIFT has no ordering questions)" in gift.get_data(as_text=True)
+    assert gift.status_code == 200 and "// not exported: trade-safta-cloze (GIFT has no cloze questions)" in gift.get_data(as_text=True)
+    assert "{>" in gift.get_data(as_text=True)  # ordering, as the ordering plugin writes it
     xml = teacher.get("/teach/lessons/trade/bank.xml")
     assert xml.status_code == 200 and xml.get_data(as_text=True).count("<question ") == 19
     deck = app.test_client().get("/lessons/trade/anki.apkg")

@@ -56,7 +56,7 @@ def lesson_questions(slug: str) -> tuple[Lesson, list[dict]]:
 @bp.route("/lessons/<slug>/bank.gift")
 @instructor_required
 def export_gift_file(slug: str):
-    """The lesson's questions as GIFT; ordering and cloze questions, which GIFT cannot hold, are listed at the top."""
+    """The lesson's questions as GIFT; those GIFT cannot hold (cloze) are listed at the top."""
     _, questions = lesson_questions(slug)
     text, skipped = export_gift(questions)
     header = "".join(f"// not exported: {ident} ({reason})\n" for ident, reason in skipped)

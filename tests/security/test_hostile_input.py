@@ -163,18 +163,18 @@ def test_real_moodle_and_gift_files_parse_as_before():
     assert lines == {"xml_matching.moodle.xml": [("matching-001", 12)], "xml_multichoice.moodle.xml": [("Multi-choice-001", 12)],
                      "xml_numerical.moodle.xml": [("Numerical-001", 12)], "xml_shortanswer.moodle.xml": [("shortanswer-001", 12)]}
     imported, skipped = parse_gift((folder / "gift_questions.gift.txt").read_text(encoding="utf-8"), "k")
-    assert len(imported) == 8 and [(item.name, item.line) for item in skipped] == [("Q8", 2)]
+    assert len(imported) == 9 and skipped == [] and (imported[0].name, imported[0].line) == ("Q8", 2)
 
 
 def test_moodle_question_lines_come_from_the_parser_not_from_counting_text():
     """'<question' inside a comment or CDATA once shifted every later line number."""
     tf = {"id": "tf", "type": "true_false", "prompt": "P", "explanation": "E", "lesson_anchor": "k", "tags": ["t"],
           "difficulty": "easy", "answer": True}
-    text = export_moodle_xml([tf]).replace("<quiz>", "<quiz>\n<!-- <question> -->\n<question type=\"essay\"><name><text>"
-                                                     "Essay</text></name><questiontext><text><![CDATA[<question>]]></text>"
+    text = export_moodle_xml([tf]).replace("<quiz>", "<quiz>\n<!-- <question> -->\n<question type=\"calculated\"><name><text>"
+                                                     "Formula</text></name><questiontext><text><![CDATA[<question>]]></text>"
                                                      "</questiontext></question>")
     imported, skipped = parse_moodle_xml(text, "k")
-    assert [(s.name, s.line) for s in skipped] == [("Essay", 4)]
+    assert [(s.name, s.line) for s in skipped] == [("Formula", 4)]
     assert imported[0].line == text.splitlines().index(next(line for line in text.splitlines() if 'type="truefalse"' in line)) + 1
 
 

@@ -1,7 +1,9 @@
 """Anki decks (.apkg, written with genanki): a question on the front, the answer and why on the back.
 
-Note ids (GUIDs) come from the question id, so importing a newer deck updates the notes a
-learner already has instead of adding copies. The note type and each deck have fixed ids too.
+Most types make a basic note from their ``anki_card``; a type whose package has an ``anki.py`` (cloze)
+makes an Anki cloze note from its ``cloze_text`` instead, so one deck holds both note types. Note ids
+(GUIDs) come from the question id, so importing a newer deck updates the notes a learner already has
+instead of adding copies. The note types and each deck have fixed ids too.
 Choices and items on the front are shuffled per note by a keyed seed: a rebuilt deck is the same,
 and nobody can undo the shuffle to the bank's order (where a key may sit first).
 """
@@ -37,6 +39,18 @@ MODEL = genanki.Model(
         " padding-left: .8em; border-left: 4px solid #999; }",
 )
 
+CLOZE_MODEL_ID = 1_738_450_222
+CLOZE_MODEL = genanki.Model(
+    CLOZE_MODEL_ID, "Backchannel cloze",
+    fields=[{"name": "Text"}, {"name": "Explanation"}, {"name": "Source"}],
+    templates=[{
+        "name": "Cloze",
+        "qfmt": "{{cloze:Text}}",
+        "afmt": "{{cloze:Text}}<hr id=answer><div class=why>{{Explanation}}</div><p class=source>{{Source}}</p>",
+    }],
+    css=MODEL.css + " .cloze { font-weight: bold; color: #1a4f8b; }",
+    model_type=genanki.Model.CLOZE,
+)
 
 DECK_NAME_CHARS = 100
 _MARKUP = re.compile(r"<[^<>]*>")
@@ -72,10 +86,14 @@ def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: byte
     name = deck_name(name)
     deck = genanki.Deck(deck_id(name), name)
     for data, rendered, source in cards:
-        seed = hmac.new(shuffle_key, data["id"].encode("utf-8"), hashlib.sha256).digest()
-        front, back = front_and_back(data, rendered, random.Random(seed))
-        deck.add_note(genanki.Note(model=MODEL, fields=[front, back, rendered["explanation"], source],
-                                   guid=genanki.guid_for("backchannel", data["id"]), tags=[t.replace(" ", "_") for t in data["tags"]]))
+        rng = random.Random(hmac.new(shuffle_key, data["id"].encode("utf-8"), hashlib.sha256).digest())
+        cloze = qtypes.mapping(data["type"], "anki")
+        if cloze is not None:
+            model, fields = CLOZE_MODEL, [cloze.cloze_text(data, rendered, choice_order(data, rng)), rendered["explanation"], source]
+        else:
+            model, fields = MODEL, [*front_and_back(data, rendered, rng), rendered["explanation"], source]
+        deck.add_note(genanki.Note(model=model, fields=fields, guid=genanki.guid_for("backchannel", data["id"]),
+                                   tags=[t.replace(" ", "_") for t in data["tags"]]))
     descriptor, path = tempfile.mkstemp(suffix=".apkg")
     os.close(descriptor)
     try:

@@ -8,7 +8,11 @@ has rides in the metadata its own mapping writes (``qtypes/<type>/gift.py``, ``m
 
 from __future__ import annotations
 
+import re
+
 CARRIED = ("wrong_answers", "other_answers", "spelling", "excludes")
+_SLASH = re.compile(r"(?<!/)/(?!/)")  # a path's separator; "//" is a slash inside a category's name
+_CONTEXT = re.compile(r"\$[a-z]+\$")  # $course$, $system$, $module$, $cat$...
 
 
 def carried(data: dict, skip: tuple[str, ...] = ()) -> dict:
@@ -22,3 +26,18 @@ def restore(data: dict, meta: dict) -> dict:
         if name in meta and name not in data:
             data[name] = meta[name]
     return data
+
+
+def category_tag(path: str) -> str | None:
+    """A Moodle category path as the tag that stands for it: ``$course$/Top/History/Trade`` → ``History/Trade``.
+
+    Moodle writes a category as its path from a context (``$course$``, ``$system$``...) through the
+    context's ``top`` category, which every question shares and so tells nothing; a ``/`` inside a
+    category's own name is written ``//`` and stays so. None when nothing is left (``$course$/top``).
+    """
+    parts = [part for part in _SLASH.split(path.strip()) if part.strip()]
+    if parts and _CONTEXT.fullmatch(parts[0].strip()):
+        parts = parts[1:]
+    if parts and parts[0].strip().lower() == "top":
+        parts = parts[1:]
+    return "/".join(part.strip() for part in parts) or None

@@ -12,7 +12,8 @@ Import turns each question into our data, which the caller then checks with
 (our ids, anchors, tags, difficulty, and whatever a type adds) rides in a ``// backchannel: {...}``
 comment line before each question, which Moodle ignores and our importer reads back, so
 import(export(bank)) gives the bank again. A quoted passage of the paper goes before the prompt as a
-block quote with its line reference, so Moodle shows it too.
+block quote with its line reference, so Moodle shows it too. A ``$CATEGORY:`` becomes a tag holding its
+path (``$course$/Top/History/Trade`` → ``History/Trade``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from app.course import qtypes
-from app.course.interop.extras import carried, restore
+from app.course.interop.extras import carried, category_tag, restore
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.passages import with_passage, without_passage
 
@@ -151,7 +152,7 @@ def _blocks(text: str) -> list[tuple[int, list[str], dict | ValueError | None, s
                     pending_meta = ValueError("the // backchannel: metadata is nested too deeply")
             continue
         if stripped.startswith("$CATEGORY:"):
-            category = stripped[len("$CATEGORY:"):].strip()
+            category = category_tag(stripped[len("$CATEGORY:"):])
             continue
         if not stripped:
             if current:
@@ -203,9 +204,7 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         notes: list[str] = []
         reader = next((module for module in readers if module.reads(answers_text.strip())), None)
         if reader is None:
-            reason = "an essay (an empty answer block) has no equivalent here" if not answers_text.strip() \
-                else "no question type here reads this answer block"
-            skipped.append(Skipped(display, line, f"{reason}; skipped"))
+            skipped.append(Skipped(display, line, "no question type here reads this answer block; skipped"))
             continue
         try:
             data = reader.read(answers_text, meta, notes)
@@ -289,7 +288,10 @@ def export_gift(questions: list[dict]) -> tuple[str, list[tuple[str, str]]]:
         if "passage" in data:
             meta["passage"] = data["passage"]
         answers = writer.write(data, meta)
-        general = f"####{escape(data['explanation'])}"
+        if getattr(writer, "GENERAL_FEEDBACK", True):
+            general = f"####{escape(data['explanation'])}"
+        else:  # the type's Moodle reader would take a "####" line for part of its answers
+            general, meta["explanation"] = "", data["explanation"]
         chunks.append(f"{META}{json.dumps(meta, ensure_ascii=False)}\n"
                       f"::{escape(data['id'])}::[markdown]{escape(with_passage(data['prompt'], data.get('passage')))}{{{answers}{general}}}")
     return "\n\n".join(chunks) + "\n", skipped

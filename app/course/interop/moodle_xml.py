@@ -23,8 +23,8 @@ from typing import Iterator
 from xml.parsers import expat
 
 from app.course import qtypes
-from app.course.interop.extras import carried, restore
-from app.course.interop.gift import Imported, Skipped, UniqueIds, meta_id, ordered, refuse_many, slug
+from app.course.interop.extras import carried, category_tag, restore
+from app.course.interop.gift import Imported, Skipped, UniqueIds, credit, meta_id, ordered, percent, refuse_many, slug
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.passages import with_passage, without_passage
 
@@ -43,8 +43,8 @@ def text_of(element: ET.Element | None, path: str = "text") -> str:
 
 
 def answers_of(question: ET.Element) -> list[tuple[float, str, str, ET.Element]]:
-    """(fraction in percent, text, feedback, element) of each ``<answer>``."""
-    return [(float(answer.get("fraction", "0")), text_of(answer), text_of(answer.find("feedback")), answer)
+    """(credit, text, feedback, element) of each ``<answer>``: its ``fraction`` / 100, read exactly as written."""
+    return [(credit(answer.get("fraction", "0")), text_of(answer), text_of(answer.find("feedback")), answer)
             for answer in question.findall("answer")]
 
 
@@ -103,7 +103,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         line = lines[question]
         kind = question.get("type", "")
         if kind == "category":
-            category = text_of(question.find("category"))
+            category = category_tag(text_of(question.find("category")))
             continue
         name = text_of(question.find("name")) or f"question on line {line}"
         reader = readers.get(kind)
@@ -125,10 +125,13 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
                 notes.append(f"<{dropped}> dropped: no equivalent here")
         if question.find(".//file") is not None:
             notes.append("embedded files were not imported")
+        if text_of(question, "image_base64"):
+            notes.append("the <image_base64> picture was not imported")
         idnumber = text_of(question, "idnumber")
         ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.first_free(slug(name)))
         used.add(ident)
         tags = [text_of(tag) for tag in question.findall("tags/tag") if text_of(tag)]
+        tags += [category] if category and category not in tags else []
         prompt, passage = without_passage(data.pop("prompt", None) or text_of(question.find("questiontext")), meta.get("passage"))
         if passage:
             data["passage"] = passage
@@ -177,9 +180,9 @@ def value(parent: ET.Element, tag: str, content: str) -> ET.Element:
     return element
 
 
-def answer(parent: ET.Element, fraction: float, text: str, feedback: str = "", **extra: str) -> ET.Element:
-    """An ``<answer fraction="...">`` (fraction in percent) with its text, feedback and ``extra`` elements."""
-    element = sub(parent, "answer", text, fraction=f"{fraction:.7g}", format="markdown")
+def answer(parent: ET.Element, credit: float, text: str, feedback: str = "", **extra: str) -> ET.Element:
+    """An ``<answer>`` worth ``credit`` (written as Moodle's percentage ``fraction``) with its text, feedback and ``extra`` elements."""
+    element = sub(parent, "answer", text, fraction=percent(credit), format="markdown")
     sub(element, "feedback", feedback, format="markdown")
     for tag, content in extra.items():
         value(element, tag, content)

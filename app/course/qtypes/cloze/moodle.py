@@ -1,46 +1,211 @@
-"""Cloze in Moodle XML: Moodle's ``cloze`` (multianswer), each blank written ``{n:SHORTANSWER:=answer~=answer}``. Pure."""
+"""Cloze in Moodle XML: Moodle's ``cloze`` (multianswer), each blank an embedded answer ``{weight:KIND:answers}``. Pure.
+
+Every Moodle kind has a place here (``SUBQUESTIONS``): SHORTANSWER / SA / MW (``_C``: case must
+match), NUMERICAL / NM (``value:tolerance``, several weighted answers), MULTICHOICE / MC and its
+``_V`` (vertical radios), ``_H`` (horizontal) and ``_S`` (shuffled) variants, MULTIRESPONSE / MR
+and its ``_H`` and ``_S`` variants. Answers are ``~``-separated, each with a fraction (``=`` full,
+``%n%``, none: 0), its text and ``#feedback``; ``\\}`` ``\\~`` ``\\#`` ``\\/`` escape those
+characters. A ``*`` answer at 0 % is the blank's feedback for any other answer; a 0 % answer is a
+known wrong answer (short), a wrong option or a 0-credit number. As in Moodle, a multi-response
+blank's right fractions are scaled to add up to 1, and without any ``%n%`` its wrong options each
+take back one right option's share. A blank inside a blank, one never closed, a kind with no
+equivalent, or no blank at all refuses the question (with its line) and nothing of it is imported.
+
+Moodle has no prompt beside the text: the export puts ours first, as its own paragraph, and the
+metadata names it so our import takes it off again.
+"""
 
 from __future__ import annotations
 
+import html
+import math
 import re
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_xml import _cloze_blanks, text_of
+from app.course.interop.gift import credit, percent
+from app.course.interop.moodle_xml import _CLOZE_HEAD, _cloze_blanks, text_of
+from app.course.qtypes.cloze import BLANK, DISPLAYS
+from app.course.qtypes.choice_moodle import options_ids
+from app.course.qtypes.typed import number_text
 
 MOODLE_TYPES = ("cloze", "multianswer")
-SHORT_BLANKS = ("SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC")
+DEFAULT_PROMPT = "Fill in the blanks."
+# Moodle's kind (long and short names) → our kind and what the name says of it.
+SUBQUESTIONS: dict[str, tuple[str, dict]] = {}
+for _names, _kind, _extra in (
+        (("SHORTANSWER", "SA", "MW"), "short", {}), (("SHORTANSWER_C", "SAC", "MWC"), "short", {"case": "sensitive"}),
+        (("NUMERICAL", "NM"), "numeric", {}),
+        (("MULTICHOICE", "MC"), "choice", {}), (("MULTICHOICE_S", "MCS"), "choice", {"shuffle": True}),
+        (("MULTICHOICE_V", "MCV"), "choice", {"display": "vertical"}),
+        (("MULTICHOICE_VS", "MCVS"), "choice", {"display": "vertical", "shuffle": True}),
+        (("MULTICHOICE_H", "MCH"), "choice", {"display": "horizontal"}),
+        (("MULTICHOICE_HS", "MCHS"), "choice", {"display": "horizontal", "shuffle": True}),
+        (("MULTIRESPONSE", "MR"), "multi", {}), (("MULTIRESPONSE_S", "MRS"), "multi", {"shuffle": True}),
+        (("MULTIRESPONSE_H", "MRH"), "multi", {"display": "horizontal"}),
+        (("MULTIRESPONSE_HS", "MRHS"), "multi", {"display": "horizontal", "shuffle": True})):
+    for _name in _names:
+        SUBQUESTIONS[_name] = (_kind, _extra)
+_ALTERNATIVE = re.compile(r"(?<!\\)~")
+_FRACTION = re.compile(r"^\s*(?:(=)|%(-?\d+(?:[.,]\d*)?)%)")
+_FEEDBACK = re.compile(r"(?<![\\&])#")  # "&#039;" is an entity of the answer, not its feedback
+_ESCAPED = re.compile(r"\\([}~#/\\\"])")
+_NUMBER = re.compile(r"^\s*(-?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(?::\s*(-?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][-+]?\d+)?))?\s*$")
+
+
+def alternatives(answers: str) -> list[tuple[float, str, str, bool]]:
+    """(credit, answer, feedback, whether a ``%n%`` gave the credit) of each ``~``-separated answer of a blank."""
+    found = []
+    for piece in _ALTERNATIVE.split(answers):
+        fraction = _FRACTION.match(piece)
+        share = 0.0 if fraction is None else 1.0 if fraction.group(1) else credit(fraction.group(2))
+        answer, said = (_FEEDBACK.split(piece[fraction.end():] if fraction else piece, maxsplit=1) + [""])[:2]
+        found.append((share, unescape(answer), unescape(said), bool(fraction and fraction.group(2) is not None)))
+    return found
+
+
+def unescape(text: str) -> str:
+    """An answer or feedback as Moodle reads it: escapes taken off, HTML entities decoded, space trimmed."""
+    return html.unescape(_ESCAPED.sub(r"\1", text)).strip()
+
+
+def escape(text: str) -> str:
+    """An answer or feedback written inside a blank: ``\\``, ``}``, ``~`` and ``#`` escaped."""
+    return re.sub(r"([\\}~#])", r"\\\1", text)
+
+
+def read_blank(ident: str, kind_name: str, answers: str, meta: dict, notes: list[str]) -> dict:
+    """One blank of ours from Moodle's kind and answers."""
+    if kind_name not in SUBQUESTIONS:
+        raise ValueError(f"cloze blank type {kind_name} has no equivalent here")
+    if head := _CLOZE_HEAD.search(answers):
+        raise ValueError(f"blank {ident} holds another blank ({head.group(0)}…): cloze blanks cannot nest")
+    kind, extra = SUBQUESTIONS[kind_name]
+    found = alternatives(answers)
+    blank: dict = {"id": ident, **({} if kind == "short" else {"kind": kind})}
+    for share, text, said, _ in found:
+        if text == "*":
+            if share > 0:
+                raise ValueError(f"blank {ident}: a “*” answer worth {share:.0%} gives credit for anything; that has no equivalent here")
+            if said:
+                blank["other_feedback"] = said
+    found = [entry for entry in found if entry[1] != "*"]
+    if kind == "short":
+        blank.update(_short(ident, found, extra, notes))
+    elif kind == "numeric":
+        blank["answers"] = [_number(ident, share, text, said) for share, text, said, _ in found if share >= 0]
+    else:
+        ids = meta.get("blank_options", {}).get(ident) if isinstance(meta.get("blank_options"), dict) else None
+        ids = options_ids({"options": ids}, len(found))
+        shares = _multi(found) if kind == "multi" else [share for share, *_ in found]
+        blank["options"] = [{"id": option, "text": text, "credit": share, **({"feedback": said} if said else {})}
+                            for option, share, (_, text, said, _) in zip(ids, shares, found, strict=True)]
+        blank.update({key: setting for key, setting in extra.items() if key != "case"})
+    if any(share < 0 for share, *_ in found) and kind in ("short", "numeric"):
+        notes.append(f"blank {ident}: answers of negative credit dropped")
+    return blank
+
+
+def _short(ident: str, found: list[tuple[float, str, str, bool]], extra: dict, notes: list[str]) -> dict:
+    """A short blank's accepted and known wrong answers (and ``case``)."""
+    accepted = [text if share == 1 and not said else {"text": text, "credit": share, **({"feedback": said} if said else {})}
+                for share, text, said, _ in found if share > 0]
+    right = {(entry if isinstance(entry, str) else entry["text"]).casefold() for entry in accepted}
+    wrong = []
+    for share, text, said, _ in found:
+        if share != 0:
+            continue
+        if extra.get("case") and text.casefold() in right:  # Moodle's way of marking capitals wrong; ours is ``case``
+            notes.append(f"blank {ident}: the wrong answer “{text}” differs from a right one only in capitals, which "
+                         "the blank's case rule marks wrong already; its feedback dropped")
+            continue
+        wrong.append({"text": text, **({"feedback": said} if said else {})})
+    return {"accept": accepted, **({"wrong_answers": wrong} if wrong else {}), **extra}
+
+
+def _number(ident: str, share: float, text: str, said: str) -> dict:
+    """A numeric blank's answer from ``value:tolerance``."""
+    match = _NUMBER.match(text)
+    if match is None:
+        raise ValueError(f"blank {ident}: “{text}” is not a number (value or value:tolerance)")
+    value, tolerance = (float(part.replace(",", ".")) for part in (match.group(1), match.group(2) or "0"))
+    return {"value": value, "tolerance": tolerance, "credit": share, **({"feedback": said} if said else {})}
+
+
+def _multi(found: list[tuple[float, str, str, bool]]) -> list[float]:
+    """Moodle's reading of a multi-response blank's fractions: the right ones scaled to add up to 1; without any
+    ``%n%``, each wrong option takes back one right option's share."""
+    shares = [share for share, *_ in found]
+    total = math.fsum(share for share in shares if share > 0)
+    if not total:
+        return shares
+    specific = any(given for *_, given in found)
+    scale = 1.0 if math.isclose(total, 1, abs_tol=1e-9) else total
+    return [share / scale if share > 0 else share if specific else -1 / total for share in shares]
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     text = text_of(question.find("questiontext"))
-    blank_ids = meta.get("blanks", [])
-    wrong = meta.get("blank_wrong_answers") if isinstance(meta.get("blank_wrong_answers"), dict) else {}
+    prompt = meta.get("prompt") if isinstance(meta.get("prompt"), str) else None
+    if prompt and text.startswith(prompt + "\n\n"):
+        text = text[len(prompt) + 2:]
+    names = meta.get("blanks") if isinstance(meta.get("blanks"), list) else []
     blanks, pieces, position = [], [], 0
-    for start, end, kind, answers in _cloze_blanks(text):
-        if kind not in SHORT_BLANKS:
-            raise ValueError(f"cloze blank type {kind} has no equivalent here")
-        ident = blank_ids[len(blanks)] if len(blanks) < len(blank_ids) else f"b{len(blanks) + 1}"
-        accepted = []
-        for part in re.split(r"(?<!\\)~", answers):
-            part = part.strip()
-            full = part.startswith("=") or part.startswith("%100%")
-            answer = re.sub(r"^(=|%\d+%)", "", part).split("#")[0].replace("\\}", "}").strip()
-            if full and answer:
-                accepted.append(answer)
-        blanks.append({"id": ident, "accept": accepted, **({"wrong_answers": wrong[ident]} if ident in wrong else {})})
+    for start, end, kind_name, answers in _cloze_blanks(text):
+        ident = names[len(blanks)] if len(blanks) < len(names) else f"b{len(blanks) + 1}"
+        weight = int(text[start + 1:text.index(":", start)])
+        blank = read_blank(ident, kind_name, answers, meta, notes)
+        blanks.append({**blank, **({"weight": weight} if weight != 1 else {})})
         pieces += [text[position:start], f"[[{ident}]]"]
         position = end
-    return {"type": "cloze", "prompt": meta.get("prompt", "Fill in the blanks."), "text": "".join(pieces) + text[position:],
-            "blanks": blanks}
+    if head := _CLOZE_HEAD.search(text, position):
+        raise ValueError(f"the blank “{head.group(0)}…” is never closed: no unescaped '}}' follows it")
+    if not blanks:
+        raise ValueError("a cloze question without blanks ({1:SHORTANSWER:=answer})")
+    return {"type": "cloze", "prompt": prompt or DEFAULT_PROMPT, "text": "".join(pieces) + text[position:], "blanks": blanks}
+
+
+# --- Export ------------------------------------------------------------------------------
+
+def kind_name(blank: dict) -> str:
+    """Moodle's name for a blank's kind and settings."""
+    kind = blank.get("kind", "short")
+    if kind == "short":
+        return "SHORTANSWER_C" if blank.get("case") else "SHORTANSWER"
+    if kind == "numeric":
+        return "NUMERICAL"
+    display = blank.get("display", DISPLAYS[kind][0])
+    suffix = {"dropdown": "", "vertical": "_V" if kind == "choice" else "", "horizontal": "_H"}[display]
+    suffix += "S" if blank.get("shuffle") and suffix else "_S" if blank.get("shuffle") else ""
+    return ("MULTICHOICE" if kind == "choice" else "MULTIRESPONSE") + suffix
+
+
+def written(share: float, text: str, said: str, always: bool = False) -> str:
+    """One answer of a blank: ``=`` for full credit (unless ``always`` asks for ``%n%``), ``%n%`` else."""
+    fraction = "=" if share == 1 and not always else f"%{percent(share)}%"
+    return f"{fraction}{escape(text)}" + (f"#{escape(said)}" if said else "")
+
+
+def blank_code(blank: dict) -> str:
+    """A blank as Moodle's embedded answer: ``{weight:KIND:answer~answer}``."""
+    kind = blank.get("kind", "short")
+    if kind == "short":
+        answers = [written(1.0, entry, "") if isinstance(entry, str) else written(entry["credit"], entry["text"], entry.get("feedback", ""))
+                   for entry in blank["accept"]]
+        answers += [written(0.0, entry["text"], entry.get("feedback", ""), always=True) for entry in blank.get("wrong_answers", [])]
+    elif kind == "numeric":
+        answers = [written(a["credit"], f"{number_text(a['value'])}:{number_text(a['tolerance'])}", a.get("feedback", ""))
+                   for a in blank["answers"]]
+    else:  # a multi blank writes every fraction, so Moodle keeps its wrong options' credits as they are
+        answers = [written(o["credit"], o["text"], o.get("feedback", ""), always=kind == "multi") for o in blank["options"]]
+    if "other_feedback" in blank:
+        answers.append(written(0.0, "*", blank["other_feedback"], always=True))
+    return f"{{{blank.get('weight', 1)}:{kind_name(blank)}:{'~'.join(answers)}}}"
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
-    meta["prompt"], meta["blanks"] = data["prompt"], [blank["id"] for blank in data["blanks"]]
-    wrong = {blank["id"]: blank["wrong_answers"] for blank in data["blanks"] if blank.get("wrong_answers")}
-    if wrong:
-        meta["blank_wrong_answers"] = wrong
-    text = data["text"]
-    for number, blank in enumerate(data["blanks"], start=1):
-        answers = "~".join(f"={accepted.replace('}', chr(92) + '}')}" for accepted in blank["accept"])
-        text = text.replace(f"[[{blank['id']}]]", f"{{{number}:SHORTANSWER:{answers}}}")
-    return text
+    blanks = {blank["id"]: blank for blank in data["blanks"]}
+    meta["prompt"], meta["blanks"] = data["prompt"], [ident for ident in BLANK.findall(data["text"])]
+    options = {blank["id"]: [option["id"] for option in blank["options"]] for blank in data["blanks"] if "options" in blank}
+    if options:
+        meta["blank_options"] = options
+    return f"{data['prompt']}\n\n" + BLANK.sub(lambda match: blank_code(blanks[match.group(1)]), data["text"])

@@ -1,11 +1,17 @@
-"""Multiple response in GIFT: ``{~%50%right ~%50%right ~%-50%wrong}``. Pure."""
+"""Multiple response in GIFT: ``{~%50%right ~%50%right ~%-50%wrong}``, the weights being the options' credits. Pure."""
 
 from __future__ import annotations
 
 from app.course.qtypes import choice_gift
+from app.course.qtypes.multiple_response.moodle import credits
 
-reads, read = choice_gift.reads, choice_gift.read
+read = choice_gift.read
+
+
+def reads(answers: str) -> bool:
+    return choice_gift.is_choice(answers) and not choice_gift.has_key(answers)
 
 
 def write(data: dict, meta: dict) -> str:
-    return choice_gift.write(data, meta, set(data["answer"]), single=False)
+    meta["scoring"] = data.get("scoring", "per_pick")
+    return choice_gift.write(data, meta, credits(data), one_key=False)

@@ -1,35 +1,48 @@
-"""Numeric in GIFT: ``{#value:tolerance}`` or ``{#min..max}``. Pure."""
+"""Numeric in GIFT: ``{#=value:tolerance =%50%value:tolerance#feedback =%0%value#known wrong ~#any other}``. Pure.
+
+A value may be a range, ``min..max``. The answers are sorted as Moodle XML's are (``moodle.py``).
+"""
 
 from __future__ import annotations
 
-from app.course.interop.gift import feedback, split_answers, unprotect, weight
+from app.course.interop.gift import clean, escape, feedback, percent, split_answers, unprotect, weight
+from app.course.qtypes.numeric.moodle import entries, number, sort_answers
+from app.course.qtypes.typed import number_text
 
 
 def reads(answers: str) -> bool:
     return answers.startswith("#")
 
 
+def value_and_tolerance(text: str) -> tuple[str, float]:
+    """``value:tolerance``, ``min..max`` or ``value`` as (value, tolerance)."""
+    text = unprotect(text)
+    if ".." in text:
+        low, high = (number(v) for v in text.split("..", 1))
+        return repr((low + high) / 2), (high - low) / 2
+    value, _, tolerance = text.partition(":")
+    return value.strip(), number(tolerance) if tolerance.strip() else 0.0
+
+
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
-    body = answers.strip()[1:]
-    parts = split_answers(body) or [("=", body)]
-    first = next((text for marker, text in parts if marker in ("", "=") and feedback(text)[0].strip()), None)
-    if first is None:
-        raise ValueError("numerical question without a value")
-    _, value_text = weight(feedback(first)[0])
-    value_text = unprotect(value_text)
-    if ".." in value_text:
-        low, high = (float(v) for v in value_text.split(".."))
-        answer, tolerance = (low + high) / 2, (high - low) / 2
-    elif ":" in value_text:
-        value, tol = value_text.split(":", 1)
-        answer, tolerance = float(value), float(tol)
-    else:
-        answer, tolerance = float(value_text), 0.0
-    if len(parts) > 1:
-        notes.append("extra numerical answers (wrong-answer feedback, partial ranges) dropped")
-    return {"type": "numeric", "answer": answer, "tolerance": tolerance, "unit": meta.get("unit"), "units": meta.get("units", {})}
+    found = []
+    for marker, text in split_answers(answers.strip()[1:]):
+        share, rest = weight(text)
+        answer, said = feedback(rest)
+        if marker == "~":  # Moodle: what follows a "~" is the feedback for any other answer
+            found.append((0.0, "*", 0.0, clean(said)))
+        elif answer.strip():
+            found.append((1.0 if share is None else share, *value_and_tolerance(answer), clean(said)))
+    return {**sort_answers(found, meta, notes), "unit": meta.get("unit"), "units": meta.get("units", {})}
 
 
 def write(data: dict, meta: dict) -> str:
     meta["unit"], meta["units"] = data.get("unit"), data.get("units", {})
-    return f"#{data['answer']!r}:{data['tolerance']!r}"
+    lines = []
+    for share, text, tolerance, said in entries(data):
+        if text == "*":
+            lines.append(f"\t~#{escape(said)}")
+            continue
+        weight_text = "" if share == 1 else f"%{percent(share)}%"
+        lines.append(f"\t={weight_text}{text}:{number_text(tolerance)}{f'#{escape(said)}' if said else ''}")
+    return "#\n" + "\n".join(lines) + "\n"

@@ -1,8 +1,12 @@
-"""Short answer in GIFT: ``{=answer =%50%partly#feedback}``; the fallback reader, as in Moodle. Pure."""
+"""Short answer in GIFT: ``{=answer =%50%partly#feedback =%0%known wrong#feedback =%0%*#any other}``. Pure.
+
+The fallback reader, as in Moodle: a block no other type reads is a short answer.
+"""
 
 from __future__ import annotations
 
 from app.course.interop.gift import clean, escape, feedback, percent, split_answers, weight
+from app.course.qtypes.short_answer.moodle import sort_answers
 
 
 def reads(answers: str) -> bool:
@@ -10,26 +14,19 @@ def reads(answers: str) -> bool:
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
-    accepted = []
+    found = []
     for _, text in split_answers(answers):
         share, rest = weight(text)
         answer, said = feedback(rest)
-        answer = clean(answer)
-        credit = 1.0 if share is None else share
-        if answer == "*" or credit <= 0:
-            notes.append(f"answer “{answer}” ({percent(credit)} %) dropped: any-other-answer and zero-credit answers have no equivalent")
-            continue
-        entry = {"text": answer, "credit": min(1.0, credit)}
-        if clean(said):
-            entry["feedback"] = clean(said)
-        accepted.append(entry)
-    return {"type": "short_answer", "answers": accepted}
+        found.append((1.0 if share is None else share, clean(answer), clean(said)))
+    return sort_answers(found, notes)
 
 
 def write(data: dict, meta: dict) -> str:
-    lines = []
-    for entry in data["answers"]:
-        share = "" if entry["credit"] == 1.0 else f"%{percent(entry['credit'])}%"
-        said = f"#{escape(entry['feedback'])}" if entry.get("feedback") else ""
-        lines.append(f"\t={share}{escape(entry['text'])}{said}")
+    meta.pop("wrong_answers", None)  # GIFT holds them: zero-credit answers with feedback
+    entries = [(a["credit"], a["text"], a.get("feedback", "")) for a in data["answers"]]
+    entries += [(0.0, w["text"], w.get("feedback", "")) for w in data.get("wrong_answers", [])]
+    entries += [(0.0, "*", data["other_feedback"])] if "other_feedback" in data else []
+    lines = [f"\t={'' if share == 1 else f'%{percent(share)}%'}{escape(text)}{f'#{escape(said)}' if said else ''}"
+             for share, text, said in entries]
     return "\n" + "\n".join(lines) + "\n"

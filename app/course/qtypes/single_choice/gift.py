@@ -1,11 +1,16 @@
-"""Single choice in GIFT: ``{=key ~other ~other}``. Pure."""
+"""Single choice in GIFT: ``{=key ~%50%partly right ~wrong}``. Pure."""
 
 from __future__ import annotations
 
 from app.course.qtypes import choice_gift
 
-reads, read = choice_gift.reads, choice_gift.read
+read = choice_gift.read
+
+
+def reads(answers: str) -> bool:
+    return choice_gift.is_choice(answers) and choice_gift.has_key(answers)
 
 
 def write(data: dict, meta: dict) -> str:
-    return choice_gift.write(data, meta, {data["answer"]}, single=True)
+    credits = {o["id"]: 1.0 if o["id"] == data["answer"] else o.get("credit", 0.0) for o in data["options"]}
+    return choice_gift.write(data, meta, credits, one_key=True)

@@ -1,4 +1,4 @@
-"""Single choice in Moodle XML: a ``multichoice`` with ``<single>true``. Pure."""
+"""Single choice in Moodle XML: a ``multichoice`` with ``<single>true``, its options' credits as fractions. Pure."""
 
 from __future__ import annotations
 
@@ -10,4 +10,5 @@ MOODLE_TYPES, read = choice_moodle.MOODLE_TYPES, choice_moodle.read
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
-    return choice_moodle.write(question, data, meta, {data["answer"]}, single=True)
+    credits = {o["id"]: 1.0 if o["id"] == data["answer"] else o.get("credit", 0.0) for o in data["options"]}
+    return choice_moodle.write(question, data, meta, credits, one_key=True)

@@ -11,7 +11,7 @@ MOODLE_TYPES = ("truefalse",)
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     answers = answers_of(question)
-    key = next((text.lower() == "true" for fraction, text, _, _ in answers if fraction >= 100), None)
+    key = next((text.lower() == "true" for share, text, _, _ in answers if share >= 1), None)
     if key is None:
         raise ValueError("a true/false question without a right answer")
     data: dict = {"type": "true_false", "answer": key}
@@ -23,5 +23,5 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
     for choice in ("true", "false"):
-        answer(question, 100 if (choice == "true") == data["answer"] else 0, choice, data.get("feedback", {}).get(choice, ""))
+        answer(question, 1 if (choice == "true") == data["answer"] else 0, choice, data.get("feedback", {}).get(choice, ""))
     return question_text(data)

@@ -1,0 +1,65 @@
+"""Essay in Moodle XML: ``essay``. Pure.
+
+``<graderinfo>`` (the information for graders) is the model answer and ``<minwordlimit>`` /
+``<maxwordlimit>`` the word limits; the response format and field lines are the page's business and
+are ignored; a response template and attachments have no place here and are dropped with a note.
+Moodle has no rubric: ours rides in the metadata, and a Moodle essay gets a one-criterion rubric.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from app.course.interop.moodle_xml import question_text, sub, text_of, value
+from app.course.qtypes.essay import MAX_WORDS
+
+MOODLE_TYPES = ("essay",)
+NO_MODEL_ANSWER = "No model answer was given in the imported file."
+OVERALL = [{"id": "overall", "title": "Overall", "levels": [
+    {"points": 0, "description": "Does not answer the question"},
+    {"points": 1, "description": "Partly answers it"},
+    {"points": 2, "description": "Answers it fully"}]}]
+
+
+def essay(model_answer: str, limits: dict[str, str], meta: dict, notes: list[str]) -> dict:
+    """Our essay from a model answer (may be empty), word limits as written ({min_words: "150"}) and our metadata."""
+    data: dict = {"type": "essay", "model_answer": model_answer or meta.get("model_answer") or NO_MODEL_ANSWER}
+    if data["model_answer"] == NO_MODEL_ANSWER:
+        notes.append("no model answer in the file: a placeholder says so; write one before learners grade themselves")
+    for key, written in limits.items():
+        if not written.strip() or written.strip() == "0":  # Moodle's "no limit"
+            continue
+        if not written.strip().isdigit():
+            notes.append(f"the word limit “{written}” dropped: it is no whole number")
+            continue
+        words = int(written)
+        if words <= MAX_WORDS:
+            data[key] = words
+        else:
+            notes.append(f"a limit of {words} words dropped: limits here are 1 to {MAX_WORDS:,} words")
+    if isinstance(meta.get("rubric"), list):
+        data["rubric"] = meta["rubric"]
+    else:
+        data["rubric"] = OVERALL
+        notes.append("no rubric in the file: graded on one criterion, Overall (0 does not answer, 1 partly, 2 fully)")
+    return data
+
+
+def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    if text_of(question.find("responsetemplate")):
+        notes.append("the response template dropped: learners start from an empty page")
+    if (text_of(question, "attachments") or "0") != "0":
+        notes.append("attachments dropped: an essay here is typed text")
+    return essay(text_of(question.find("graderinfo")),
+                 {"min_words": text_of(question, "minwordlimit"), "max_words": text_of(question, "maxwordlimit")}, meta, notes)
+
+
+def write(question: ET.Element, data: dict, meta: dict) -> str:
+    meta["rubric"] = data["rubric"]
+    for tag, setting in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "15"),
+                         ("minwordlimit", str(data.get("min_words", ""))), ("maxwordlimit", str(data.get("max_words", ""))),
+                         ("attachments", "0"), ("attachmentsrequired", "0"), ("maxbytes", "0"), ("filetypeslist", "")):
+        value(question, tag, setting)
+    sub(question, "graderinfo", data["model_answer"], format="markdown")
+    sub(question, "responsetemplate", "", format="markdown")
+    return question_text(data)
