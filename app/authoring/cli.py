@@ -1,4 +1,4 @@
-"""``flask bank ...``: import question files from the command line."""
+"""``flask bank ...``: import question files (and export a lesson as QTI 3.0) from the command line."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.authoring.importing import ImportRefused, import_questions
+from app.course.interop.qti import export_package
 from app.course import qtypes
 from app.progress import attempt_total
 from app.course.scoring import score
@@ -58,6 +59,22 @@ def import_command(file: Path, slug: str, owner: str | None, bank: str) -> None:
     for name, line, reason in report.skipped:
         click.echo(f"{file}:{line}: skipped {name!r}: {reason}", err=True)
     click.echo(f"{len(report.imported)} imported, {len(report.skipped)} skipped ({report.format})")
+
+
+@bank_cli.command("export-qti")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def export_qti_command(slug: str, out: Path) -> None:
+    """Write a lesson's course-bank questions to OUT as a QTI 3.0 content package (a zip)."""
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
+    if lesson is None:
+        raise click.ClickException(f"there is no lesson '{slug}'")
+    questions = list(db.session.scalars(sa.select(QuestionVersion.data).join(Question, sa.and_(
+        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+        .where(Question.lesson_id == lesson.id, Question.retired.is_(False), Question.bank == "course")
+        .order_by(Question.position)))
+    out.write_bytes(export_package(questions, lesson.title))
+    click.echo(f"{out}: {len(questions)} questions of '{slug}' as a QTI 3.0 package")
 
 
 @bank_cli.command("remark")

@@ -1,13 +1,14 @@
 """Instructor forms."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.course import qtypes
+from app.course.interop.qti import MAX_PACKAGE_BYTES
 from app.course.qtypes.base import FormRow, QuestionType
 from app.models import Assignment
 from app.validators import visible_text
@@ -118,11 +119,12 @@ class ConfirmForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    """Upload a GIFT or Moodle XML file into a lesson's questions."""
+    """Upload a GIFT or Moodle XML file, or a QTI 3.0 package, into a lesson's questions."""
 
-    file = FileField("GIFT (.gift, .txt) or Moodle XML (.xml) file", validators=[
+    file = FileField("GIFT (.gift, .txt), Moodle XML (.xml) or QTI 3.0 package (.zip)", validators=[
         FileRequired(message="Choose a file to import."),
-        FileAllowed(["gift", "txt", "xml"], message="Import takes .gift, .txt or .xml files.")])
+        FileAllowed(["gift", "txt", "xml", "zip"], message="Import takes .gift, .txt or .xml files. A QTI 3.0 package is a .zip."),
+        FileSize(MAX_PACKAGE_BYTES, message=f"A file to import may be at most {MAX_PACKAGE_BYTES // 1024 // 1024} MB.")])
     lesson = SelectField("Into the lesson", coerce=int)
     bank = SelectField("Into the bank", default="mine")
     submit = SubmitField("Import")

@@ -1,4 +1,4 @@
-"""Importing question files (GIFT, Moodle XML) into a lesson, for the upload view and the CLI.
+"""Importing question files (GIFT, Moodle XML, QTI 3.0 packages) into a lesson, for the upload view and the CLI.
 
 Each question goes through ``bank.check_question_data`` like any other. A question that fails, or
 whose type has no equivalent here, is reported by name and line and skipped; the rest import, in
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.course.bank import check_question_data, render_question
 from app.course.interop.gift import UniqueIds, parse_gift
 from app.course.interop.moodle_xml import parse_moodle_xml
+from app.course.interop.qti import import_package
 from app.course.lessons import anchors_of
 from app.course.limits import MAX_QUESTIONS_PER_LESSON, UNLIMITED, Budget, OverBudget
 from app.extensions import db
@@ -41,6 +42,14 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         raise ImportRefused(f"the file is not UTF-8 text (invalid byte at position {error.start}); "
                             "save it as UTF-8 and try again") from error
+
+
+FORMAT_NAMES = {"moodle-xml": "Moodle XML file", "gift": "GIFT file", "qti": "QTI package"}
+
+
+def is_package(filename: str, raw: bytes) -> bool:
+    """A zip (a QTI 3.0 content package) by its name or its first bytes."""
+    return filename.lower().endswith(".zip") or raw.startswith(b"PK\x03\x04")
 
 
 def detect_format(filename: str, text: str) -> str:
@@ -85,16 +94,18 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
 
     ``excludes`` may name the file's own questions (followed when an id is taken and renamed) and the lesson's
     questions ``visible`` lets the importer see (the course bank when not given)."""
-    text = decode(raw)
-    kind = detect_format(filename, text)
+    kind = "qti" if is_package(filename, raw) else detect_format(filename, text := decode(raw))
     anchors = anchors_of(lesson.body_html)
     default_anchor = "key-facts" if "key-facts" in anchors else next(iter(sorted(anchors)), "")
     try:
-        found, skipped = (parse_moodle_xml if kind == "moodle-xml" else parse_gift)(text, default_anchor, budget)
+        if kind == "qti":
+            found, skipped = import_package(raw, default_anchor, budget)
+        else:
+            found, skipped = (parse_moodle_xml if kind == "moodle-xml" else parse_gift)(text, default_anchor, budget)
     except ValueError as error:
         raise ImportRefused(str(error)) from error
     if not found and not skipped:
-        raise ImportRefused(f"no questions found in this {'Moodle XML' if kind == 'moodle-xml' else 'GIFT'} file")
+        raise ImportRefused(f"no questions found in this {FORMAT_NAMES[kind]}")
     held = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.lesson_id == lesson.id))
     if held + len(found) > MAX_QUESTIONS_PER_LESSON:
         raise ImportRefused(f"the lesson holds {held:,} questions and the file {len(found):,}; a lesson holds at most "

@@ -33,7 +33,7 @@ def write(data: dict, item: ItemWriter) -> None:
     for text, (name, index) in targets.items():
         rights.append(item.inline(el("qti-simple-associable-choice", identifier=name, match_max="0"),
                                   f"pairs.{index}.right", text))
-    for index, distractor in enumerate(data["distractors"]):
+    for index, distractor in enumerate(data.get("distractors", [])):
         rights.append(item.inline(el("qti-simple-associable-choice", identifier=f"D-{distractor['id']}", match_max="0"),
                                   f"distractors.{index}.text", distractor["text"]))
     interaction = el("qti-match-interaction", lefts, rights, response_identifier=RESPONSE, shuffle="true",
@@ -61,6 +61,9 @@ def read(item: ItemReader) -> dict:
                       "right": item.inline(f"pairs.{target}.right", right_of[chosen[name]])})
     used = set(chosen.values())
     distractors = [choice for choice in rights if choice.get("identifier") not in used]
-    return {"pairs": pairs, "distractors": [
-        {"id": our_id(name.removeprefix("D-") if (name := choice.get("identifier", "")).startswith("D-") else name),
-         "text": item.inline(f"distractors.{index}.text", choice)} for index, choice in enumerate(distractors)]}
+    data: dict = {"pairs": pairs}
+    if distractors:  # a bank leaves the list out when there are none
+        data["distractors"] = [
+            {"id": our_id(name.removeprefix("D-") if (name := choice.get("identifier", "")).startswith("D-") else name),
+             "text": item.inline(f"distractors.{index}.text", choice)} for index, choice in enumerate(distractors)]
+    return data
