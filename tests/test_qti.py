@@ -379,3 +379,147 @@ def test_the_export_command_writes_a_lesson_package(app, shipped_course, tmp_pat
         question.id for question in shipped_course.bank("trade").questions]
     missing = app.test_cli_runner().invoke(args=["bank", "export-qti", "nope", str(out)])
     assert missing.exit_code != 0 and "no lesson 'nope'" in missing.output
+
+
+# --- What a QTI player scores: the response processing we write, run on responses -------------
+
+class ResponseProcessing:
+    """Runs the part of QTI 3.0 response processing our exports use, as a player would: outcomes from responses."""
+
+    def __init__(self, item: etree._Element, responses: dict):
+        self.item = item
+        self.values = {declaration.get("identifier"): self._default(declaration)
+                       for declaration in item.iter(q("qti-outcome-declaration"))} | responses
+        self.declarations = {declaration.get("identifier"): declaration for declaration in item.iter(q("qti-response-declaration"))}
+
+    def _default(self, declaration: etree._Element):
+        value = declaration.find(f"{q('qti-default-value')}/{q('qti-value')}")
+        return None if value is None else float(value.text)
+
+    def run(self) -> dict:
+        for rule in self.item.find(q("qti-response-processing")):
+            self.rule(rule)
+        return self.values
+
+    def rule(self, rule: etree._Element) -> None:
+        if rule.tag == q("qti-set-outcome-value"):
+            self.values[rule.get("identifier")] = self.value(rule[0])
+            return
+        for branch in rule:  # a response condition
+            otherwise = branch.tag == q("qti-response-else")
+            if otherwise or self.value(branch[0]) is True:
+                for inner in (branch if otherwise else branch[1:]):
+                    self.rule(inner)
+                return
+
+    def value(self, expression: etree._Element):
+        tag, kids = expression.tag.split("}")[1].removeprefix("qti-"), list(expression)
+        if tag == "base-value":
+            return float(expression.text) if expression.get("base-type") == "float" else expression.text
+        if tag == "variable":
+            return self.values.get(expression.get("identifier"))
+        declaration = self.declarations.get(expression.get("identifier"))
+        if tag == "correct":
+            values = [value.text for value in declaration.iter(q("qti-value"))]
+            return values if declaration.get("cardinality") != "single" else float(values[0]) \
+                if declaration.get("base-type") == "float" else values[0]
+        if tag == "map-response":
+            return self.mapped(declaration, self.values.get(expression.get("identifier")))
+        operands = [self.value(kid) for kid in kids]
+        if tag in ("multiple", "ordered"):
+            return [item for operand in operands if operand is not None for item in (operand if isinstance(operand, list) else [operand])]
+        if tag == "is-null":
+            return operands[0] in (None, [], "")
+        if None in operands:
+            return None
+        a, b = (operands + [None])[:2]
+        return {
+            "not": lambda: not a, "and": lambda: all(operands), "or": lambda: any(operands),
+            "match": lambda: a == b, "sum": lambda: sum(operands), "divide": lambda: a / b,
+            "product": lambda: a * b,
+            "string-match": lambda: a == b if expression.get("case-sensitive") == "true" else a.lower() == b.lower(),
+            "equal": lambda: abs(a - b) <= float(expression.get("tolerance", "0").split()[0]),
+            "contains": lambda: any(a[start:start + len(b)] == b for start in range(len(a))),
+        }[tag]()
+
+    def mapped(self, declaration: etree._Element, response):
+        mapping = declaration.find(q("qti-mapping"))
+        entries = [(entry.get("map-key"), float(entry.get("mapped-value")), entry.get("case-sensitive") != "false")
+                   for entry in mapping.iter(q("qti-map-entry"))]
+        given = [] if response is None else sorted(set(response)) if isinstance(response, list) else [response]
+        total = 0.0
+        for value in given:
+            total += next((credit for key, credit, case in entries if (key == value if case else key.lower() == value.lower())),
+                          float(mapping.get("default-value", "0")))
+        low, high = mapping.get("lower-bound"), mapping.get("upper-bound")
+        return min(float(high), max(float(low), total)) if low and high else max(float(low), total) if low else total
+
+
+def qti_response(data: dict, response) -> dict:
+    """Our response to a question as the values a QTI player would submit for its item."""
+    from app.course.interop.qti_item import identifier
+    kind = data["type"]
+    if kind == "cloze":
+        values = {}
+        for blank in data["blanks"]:
+            given, blank_kind = (response or {}).get(blank["id"]), blank.get("kind", "short")
+            values[f"RESPONSE-{blank['id']}"] = (
+                None if given is None else float(given) if blank_kind == "numeric"
+                else [f"{identifier(blank['id'])}.{option}" for option in given] if blank_kind == "multi"
+                else f"{identifier(blank['id'])}.{given}" if blank_kind == "choice" else given)
+        return values
+    if response is None:
+        return {"RESPONSE": None}
+    if kind == "matching":
+        first = {}
+        for pair in data["pairs"]:
+            first.setdefault(pair["right"], pair["id"])
+        right = {pair["id"]: f"R-{first[pair['right']]}" for pair in data["pairs"]}
+        return {"RESPONSE": [f"{identifier(left)} {right[chosen]}" for left, chosen in response.items()]}
+    return {"RESPONSE": {"true_false": lambda: str(response).lower(), "numeric": lambda: float(response),
+                         "short_answer": lambda: response}.get(kind, lambda: [identifier(i) for i in response] if isinstance(
+                             response, list) else identifier(response))()}
+
+
+def responses_to_try(data: dict) -> list:
+    """The key, no answer, and wrong or partly right answers a learner gives (those QTI and we read alike)."""
+    from app.course.qtypes import of
+    key, kind = of(data).key_response(data), data["type"]
+    tries = [key, None]
+    if kind in ("single_choice", "multiple_response"):
+        tries += [option["id"] if kind == "single_choice" else [option["id"]] for option in data["options"]]
+    elif kind == "true_false":
+        tries.append(not key)
+    elif kind == "short_answer":
+        tries += [answer["text"] for answer in data["answers"] + data.get("wrong_answers", [])]
+    elif kind == "numeric":
+        tries += [entry["text"] for entry in data.get("wrong_answers", []) + data.get("other_answers", [])
+                  if qti_number(entry["text"])]
+    elif kind == "ordering":
+        tries += [key[::-1], key[1:] + key[:1]]
+    elif kind == "matching":
+        tries.append(dict(zip(key, list(key.values())[1:] + list(key.values())[:1])))
+    return tries
+
+
+def qti_number(text: str) -> bool:
+    from app.course.qtypes.numeric.qti import DECIMAL
+    return bool(DECIMAL.match(text))
+
+
+def test_a_qti_player_scores_every_question_as_we_do(shipped_course, samples):
+    """The key earns 1, no answer 0, and each option, known answer or other order what our scoring gives it."""
+    from app.course.qtypes import of
+    questions = [question.data for bank in shipped_course.banks for question in bank.questions] + samples
+    scorable = [data for data in questions if data["type"] != "essay"]  # an essay's SCORE is a person's
+    items = {name: etree.fromstring(content) for name, content in files_of(qti.export_package(scorable, "All")).items()
+             if name.startswith("items/")}
+    tried = 0
+    for data in scorable:
+        item = items[f"items/{data['id']}.xml"]
+        for response in responses_to_try(data):
+            ours = of(data).score(data, response).score
+            theirs = ResponseProcessing(item, qti_response(data, response)).run()["SCORE"]
+            assert theirs == pytest.approx(ours), (data["id"], response)
+            tried += 1
+    assert tried > 4 * len(scorable)
