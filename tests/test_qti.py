@@ -291,6 +291,12 @@ QTI21 = b"""<?xml version="1.0"?>
 <assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="x" title="Old" adaptive="false" timeDependent="false"/>"""
 
 
+def lying_about_its_size(package: bytes) -> bytes:
+    """The package with its last file's size in the zip's directory made small: the file holds far more."""
+    entry = package.rindex(b"PK\x01\x02")
+    return package[:entry + 24] + (1000).to_bytes(4, "little") + package[entry + 28:]
+
+
 def hostile_cases():
     item = (EXAMPLES / "TF-choice.xml").read_bytes()
     many = manifest_of(*(f"items/{n}.xml" for n in range(MAX_QUESTIONS_PER_FILE + 1)))
@@ -301,6 +307,8 @@ def hostile_cases():
                      f"a.xml: the file unpacks to {qti.MAX_FILE_BYTES + 1:,} bytes", id="zip-bomb-one-file"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of(), **{f"f{n}.xml": b"\0" * (qti.MAX_FILE_BYTES - 1) for n in range(9)}}),
                      "the package unpacks to 37,7", id="zip-bomb-many-files"),
+        pytest.param(lying_about_its_size(zipped({"imsmanifest.xml": manifest_of("a.xml"), "a.xml": b"\0" * 100_000})),
+                     "a.xml: the file is damaged", id="zip-bomb-header-lies"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("a.xml"), "a.xml": item, "../evil.xml": item}),
                      "../evil.xml: a file named outside the package", id="path-traversal"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("/etc/evil.xml"), "a.xml": item}),
