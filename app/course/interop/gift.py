@@ -184,8 +184,8 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         name_match = re.match(r"^::(.*?)::", source, re.S)
         name = unprotect(name_match.group(1)) if name_match else ""
         body_text = source[name_match.end():] if name_match else source
-        display = name or unprotect(body_text)[:40]
         opening, closing = body_text.find("{"), body_text.rfind("}")
+        display = name or " ".join(clean(body_text if opening < 0 else body_text[:opening]).split())[:40]
         if opening < 0 or closing < opening:
             skipped.append(Skipped(display, line, "a description (no answers) has no equivalent here; skipped"))
             continue

@@ -18,7 +18,8 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     distractor_ids = meta.get("distractors") or [f"d{i + 1}" for i in range(len(distractors))]
     return {"type": "matching",
             "pairs": [{"id": i, "left": left, "right": right} for i, (left, right) in zip(pair_ids, pairs, strict=True)],
-            "distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
+            **({"distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
+               if distractors else {})}
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:

@@ -66,17 +66,18 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
 
 
 def entries(data: dict) -> list[tuple[float, str, float, str]]:
-    """(credit, value, tolerance, feedback) of every answer Moodle holds: the answer, the other and known wrong answers
-    (as numbers in the question's unit) and ``*`` for any other answer."""
+    """(credit, value, tolerance, feedback) of every answer Moodle holds, in the order our marker reads them (Moodle
+    takes the first that matches, so it marks alike): known wrong answers, other answers (as numbers in the
+    question's unit), the answer, and ``*`` for any other answer."""
     frame = number_frame(data)
 
     def value_of(text: str) -> str:
         return number_text(read_number(text, frame).values[0][0])
 
-    found = [(1.0, number_text(data["answer"]), data["tolerance"], "")]
+    found = [(0.0, value_of(w["text"]), data["tolerance"], w.get("feedback", "")) for w in data.get("wrong_answers", [])]
     found += [(o["credit"], value_of(o["text"]), o.get("tolerance", data["tolerance"]), o.get("feedback", ""))
               for o in data.get("other_answers", [])]
-    found += [(0.0, value_of(w["text"]), data["tolerance"], w.get("feedback", "")) for w in data.get("wrong_answers", [])]
+    found.append((1.0, number_text(data["answer"]), data["tolerance"], ""))
     return found + ([(0.0, "*", 0.0, data["other_feedback"])] if "other_feedback" in data else [])
 
 
