@@ -229,6 +229,19 @@ def test_every_moodle_cloze_kind_imports_with_display_shuffle_weights_and_credit
     assert any("capitals" in note for note in imported[0].notes)
 
 
+@pytest.mark.parametrize("kind", ["gapselect", "ddwtos"])
+def test_select_missing_words_and_drag_into_text_import_as_clozes_of_choices(kind):
+    text = public("gapselect_testquestion.moodle.xml")  # The [[1]] [[2]] on the [[3]]: cat sat mat dog table, one group
+    if kind == "ddwtos":
+        text = text.replace('type="gapselect"', 'type="ddwtos"').replace("selectoption>", "dragbox>")
+    imported, skipped = parse_moodle_xml(text, "key-facts")
+    (cloze,) = checked(imported)
+    assert cloze["text"] == "The [[b1]] [[b2]] on the [[b3]]."
+    assert [next(o["text"] for o in b["options"] if o["credit"] == 1) for b in cloze["blanks"]] == ["cat", "sat", "mat"]
+    assert all(len(b["options"]) == 5 and b["kind"] == "choice" for b in cloze["blanks"])
+    assert ("drag and drop became a choice from a list in each gap" in imported[0].notes) == (kind == "ddwtos")
+
+
 def test_moodles_any_other_answer_and_embedded_files_in_a_cloze():
     imported, skipped = parse_moodle_xml(public("multianswer.xml"), "key-facts")
     (cloze,) = checked(imported)

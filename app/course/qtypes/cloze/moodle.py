@@ -11,6 +11,10 @@ blank's right fractions are scaled to add up to 1, and without any ``%n%`` its w
 take back one right option's share. A blank inside a blank, one never closed, a kind with no
 equivalent, or no blank at all refuses the question (with its line) and nothing of it is imported.
 
+Moodle's "select missing words" (``gapselect``) and "drag and drop into text" (``ddwtos``) are clozes too:
+each gap ``[[n]]`` is a choice blank (a dropdown) among the choices of choice n's group, choice n the
+right one. Dragging becomes choosing, with a note.
+
 Moodle has no prompt beside the text: the export puts ours first, as its own paragraph, and the
 metadata names it so our import takes it off again.
 """
@@ -28,7 +32,9 @@ from app.course.qtypes.cloze import BLANK, DISPLAYS
 from app.course.qtypes.choice_moodle import options_ids
 from app.course.qtypes.typed import number_text
 
-MOODLE_TYPES = ("cloze", "multianswer")
+MOODLE_TYPES = ("cloze", "multianswer", "gapselect", "ddwtos")
+GAP_CHOICES = {"gapselect": "selectoption", "ddwtos": "dragbox"}  # where each of these types keeps its choices
+_GAP = re.compile(r"\[\[(\d+)\]\]")
 DEFAULT_PROMPT = "Fill in the blanks."
 # Moodle's kind (long and short names) → our kind and what the name says of it.
 SUBQUESTIONS: dict[str, tuple[str, dict]] = {}
@@ -143,7 +149,35 @@ def _multi(found: list[tuple[float, str, str, bool]]) -> list[float]:
     return [share / scale if share > 0 else share if specific else -1 / total for share in shares]
 
 
+def read_gaps(question: ET.Element, notes: list[str]) -> dict:
+    """A ``gapselect`` or ``ddwtos`` question as a cloze of dropdown choice blanks."""
+    kind = question.get("type")
+    choices = [(text_of(choice), text_of(choice, "group") or "1") for choice in question.findall(GAP_CHOICES[kind])]
+    shuffle = text_of(question, "shuffleanswers") in ("1", "true")
+    if kind == "ddwtos":
+        notes.append("drag and drop became a choice from a list in each gap")
+    text, blanks = text_of(question.find("questiontext")), []
+
+    def blank(gap: re.Match) -> str:
+        number = int(gap.group(1))
+        if not 1 <= number <= len(choices):
+            raise ValueError(f"gap [[{number}]] names no choice (there are {len(choices)})")
+        group = [index for index, (_, in_group) in enumerate(choices, start=1) if in_group == choices[number - 1][1]]
+        ident = f"b{len(blanks) + 1}"
+        blanks.append({"id": ident, "kind": "choice", **({"shuffle": True} if shuffle else {}), "options": [
+            {"id": option, "text": choices[index - 1][0], "credit": 1.0 if index == number else 0.0}
+            for option, index in zip(options_ids({}, len(group)), group, strict=True)]})
+        return f"[[{ident}]]"
+
+    text = _GAP.sub(blank, text)
+    if not blanks:
+        raise ValueError("a question without gaps ([[1]])")
+    return {"type": "cloze", "prompt": DEFAULT_PROMPT, "text": text, "blanks": blanks}
+
+
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    if question.get("type") in GAP_CHOICES:
+        return read_gaps(question, notes)
     text = text_of(question.find("questiontext"))
     prompt = meta.get("prompt") if isinstance(meta.get("prompt"), str) else None
     if prompt and text.startswith(prompt + "\n\n"):
