@@ -87,7 +87,16 @@ def wrong_response(data):
     if kind == "matching":
         ids = [p["id"] for p in data["pairs"]]
         return dict(zip(ids, ids[1:] + ids[:1]))
-    return {blank["id"]: "certainly not this" for blank in data["blanks"]}
+    return {blank["id"]: wrong_blank(blank) for blank in data["blanks"]}
+
+
+def wrong_blank(blank: dict):
+    """A cloze blank's response that is not fully right: a typed text, an option short of full credit, wrong picks."""
+    if blank.get("kind") == "choice":
+        return next(option["id"] for option in blank["options"] if option["credit"] < 1)
+    if blank.get("kind") == "multi":
+        return [option["id"] for option in blank["options"] if option["credit"] <= 0]
+    return "certainly not this"
 
 
 # --- Test mode ----------------------------------------------------------------------------
