@@ -21,7 +21,7 @@ from app.course.responses_report import credit_now, short_parts, with_accepted
 from app.course.scoring import key_response, score
 from app.course_loader import store_course
 from app.extensions import db
-from app.models import Answer, Attempt
+from app.models import Answer, Attempt, QuestionVersion
 from tests.conftest import csrf_token
 from tests.test_api import token_for
 from tests.test_quiz import shown
@@ -554,3 +554,32 @@ def test_the_openapi_document_describes_the_blanks(client):
     properties = client.get("/api/v1/openapi.json").json["components"]["schemas"]["QuizQuestion"]["properties"]
     assert properties["blank_kinds"]["additionalProperties"] == {"enum": ["short", "numeric", "choice", "multi"]}
     assert properties["blank_choices"]["additionalProperties"]["type"] == "array"
+
+
+def test_an_instructor_writes_a_rich_cloze_in_its_form_previews_and_saves_it(app):
+    from tests.test_authoring import form_for, lesson_row, post_question
+    from tests.test_teaching import person
+
+    teacher = person(app, "teacher", "instructor")
+    form = form_for(checked({**CLOZE, "id": "rich-cloze-authored"}), lesson_row(app, "trade").id)
+    preview = post_question(teacher, "cloze", form, button="preview")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and '<select name="q0-city"' in page and 'type="checkbox" name="q0-places"' in page
+    assert "<strong>Answer:</strong> Lahore; 1999; track two; Dubai, London; Vajpayee" in page
+    assert post_question(teacher, "cloze", form).status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(sa.select(QuestionVersion.data).where(QuestionVersion.question_id == "rich-cloze-authored"))
+    assert stored == checked({**CLOZE, "id": "rich-cloze-authored"})
+
+
+def test_the_responses_page_lists_typed_blanks_of_a_rich_cloze(rich_app):
+    from tests.test_teaching import person
+
+    client = rich_app.test_client()
+    public_id = started(client)
+    field = f"q{position_of(rich_app, public_id, 'rich-cloze')}"
+    values = form_values(checked(CLOZE), field, {"city": "delhi", "year": "1066", "pm": "Shastri"})
+    client.post(f"/attempts/{public_id}/submit", data={**shown(rich_app, public_id, values), "csrf_token": csrf_token(client)})
+    admin = person(rich_app, "boss", "admin")
+    page = admin.get("/teach/questions/rich-cloze/responses").get_data(as_text=True)
+    assert "“1066”" in page and "“Shastri”" in page and "“delhi”" not in page
