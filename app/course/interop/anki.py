@@ -64,6 +64,7 @@ def deck_name(title: str) -> str:
 
 
 def deck_id(name: str) -> int:
+    """A deck's fixed id, from its name."""
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % (1 << 31)
 
 

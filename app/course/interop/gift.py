@@ -51,6 +51,7 @@ class Imported:
 
 @dataclass
 class Skipped:
+    """One question that could not be imported, with its name, line and why."""
     name: str
     line: int
     reason: str
@@ -129,6 +130,7 @@ def credit(percentage: str) -> float:
 
 
 def slug(text: str) -> str:
+    """An id made of ``text``'s words (tags dropped), at most 60 characters."""
     value = re.sub(r"[^a-z0-9]+", "-", _TAG.sub(" ", text).lower()).strip("-")
     return value[:60] or "question"
 
@@ -247,13 +249,16 @@ class UniqueIds:
     """
 
     def __init__(self, taken: Iterable[str] = ()):
+        """Start from the ids ``taken`` already."""
         self.used = set(taken)
         self.next_number: dict[str, int] = {}
 
     def __contains__(self, ident: str) -> bool:
+        """Whether ``ident`` is in use."""
         return ident in self.used
 
     def add(self, ident: str) -> None:
+        """Mark ``ident`` as used."""
         self.used.add(ident)
 
     def first_free(self, base: str) -> str:

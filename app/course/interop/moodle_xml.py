@@ -58,11 +58,13 @@ def _parse(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
     lines: dict[ET.Element, int] = {}
 
     def start(tag: str, attributes: dict[str, str]) -> None:
+        """Open an element, noting the line of each question."""
         element = builder.start(tag, attributes)
         if tag == "question":
             lines[element] = parser.CurrentLineNumber
 
     def refuse_entity(name: str, *_: object) -> None:
+        """Refuse any entity declaration."""
         raise ValueError(f"line {parser.CurrentLineNumber}: the file declares an entity ({name}); Moodle XML has none")
 
     parser.StartElementHandler, parser.EndElementHandler = start, builder.end

@@ -50,6 +50,7 @@ def single(options: list[dict], credits: dict[str, float], key: str) -> dict:
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our single choice or multiple response from a ``multichoice``."""
     answers = answers_of(question)
     ids = options_ids(meta, len(answers))
     credits = {ident: share for ident, (share, *_) in zip(ids, answers, strict=True)}

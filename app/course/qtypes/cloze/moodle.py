@@ -159,6 +159,7 @@ def read_gaps(question: ET.Element, notes: list[str]) -> dict:
     text, blanks = text_of(question.find("questiontext")), []
 
     def blank(gap: re.Match) -> str:
+        """A gap as its choice blank's placeholder."""
         number = int(gap.group(1))
         if not 1 <= number <= len(choices):
             raise ValueError(f"gap [[{number}]] names no choice (there are {len(choices)})")
@@ -176,6 +177,7 @@ def read_gaps(question: ET.Element, notes: list[str]) -> dict:
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our cloze from Moodle's (or from select missing words and drag into text)."""
     if question.get("type") in GAP_CHOICES:
         return read_gaps(question, notes)
     text = text_of(question.find("questiontext"))
@@ -237,6 +239,7 @@ def blank_code(blank: dict) -> str:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """The prompt, then the text with each blank as Moodle's embedded answer; ids in the metadata."""
     blanks = {blank["id"]: blank for blank in data["blanks"]}
     meta["prompt"], meta["blanks"] = data["prompt"], [ident for ident in BLANK.findall(data["text"])]
     options = {blank["id"]: [option["id"] for option in blank["options"]] for blank in data["blanks"] if "options" in blank}

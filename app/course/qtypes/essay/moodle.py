@@ -46,6 +46,7 @@ def essay(model_answer: str, limits: dict[str, str], meta: dict, notes: list[str
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our essay from Moodle's, noting what it drops."""
     if text_of(question.find("responsetemplate")):
         notes.append("the response template dropped: learners start from an empty page")
     if (text_of(question, "attachments") or "0") != "0":
@@ -55,6 +56,7 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """Moodle's essay settings, the model answer as ``<graderinfo>``; the rubric in the metadata."""
     meta["rubric"] = data["rubric"]
     for tag, setting in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "15"),
                          ("minwordlimit", str(data.get("min_words", ""))), ("maxwordlimit", str(data.get("max_words", ""))),

@@ -6,11 +6,13 @@ from app.course.interop.gift import clean, escape, split_answers
 
 
 def reads(answers: str) -> bool:
+    """Whether every answer is a ``=left -> right`` pair."""
     parts = split_answers(answers)
     return bool(parts) and all(marker == "=" and "->" in text for marker, text in parts)
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    """Our matching from the pairs (a pair without a left side is a distractor)."""
     pairs, distractors = [], []
     for _, text in split_answers(answers):
         left, _, right = text.partition("->")
@@ -25,6 +27,7 @@ def read(answers: str, meta: dict, notes: list[str]) -> dict:
 
 
 def write(data: dict, meta: dict) -> str:
+    """The pairs, then the distractors; their ids in the metadata."""
     meta["pairs"] = [pair["id"] for pair in data["pairs"]]
     meta["distractors"] = [distractor["id"] for distractor in data["distractors"]]
     lines = [f"\t={escape(pair['left'])} -> {escape(pair['right'])}" for pair in data["pairs"]]

@@ -10,6 +10,7 @@ MOODLE_TYPES = ("matching", "match")
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our matching from the subquestions."""
     pairs, distractors = [], []
     for subquestion in question.findall("subquestion"):
         left, right = text_of(subquestion), text_of(subquestion.find("answer"))
@@ -23,6 +24,7 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """A subquestion per pair, then one without text per distractor."""
     meta["pairs"], meta["distractors"] = [p["id"] for p in data["pairs"]], [d["id"] for d in data["distractors"]]
     value(question, "shuffleanswers", "true")
     for left, right in [(p["left"], p["right"]) for p in data["pairs"]] + [("", d["text"]) for d in data["distractors"]]:

@@ -9,9 +9,11 @@ read = choice_gift.read
 
 
 def reads(answers: str) -> bool:
+    """Whether it is a multiple-choice block without a ``=`` choice."""
     return choice_gift.is_choice(answers) and not choice_gift.has_key(answers)
 
 
 def write(data: dict, meta: dict) -> str:
+    """Every option at its credit; the scoring rule in the metadata."""
     meta["scoring"] = data.get("scoring", "per_pick")
     return choice_gift.write(data, meta, credits(data), one_key=False)

@@ -18,5 +18,6 @@ def credits(data: dict) -> dict[str, float]:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """Every option at its credit; the scoring rule in the metadata."""
     meta["scoring"] = data.get("scoring", "per_pick")
     return choice_moodle.write(question, data, meta, credits(data), one_key=False)

@@ -11,6 +11,7 @@ from app.course.qtypes.typed import number_text
 
 
 def reads(answers: str) -> bool:
+    """Whether the block opens with ``#``."""
     return answers.startswith("#")
 
 
@@ -25,6 +26,7 @@ def value_and_tolerance(text: str) -> tuple[str, float]:
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    """Our numeric from the block's answers; unit and units from the metadata."""
     found = []
     for marker, text in split_answers(answers.strip()[1:]):
         share, rest = weight(text)
@@ -37,6 +39,7 @@ def read(answers: str, meta: dict, notes: list[str]) -> dict:
 
 
 def write(data: dict, meta: dict) -> str:
+    """Every answer Moodle holds (``moodle.entries``); unit and units in the metadata."""
     meta["unit"], meta["units"] = data.get("unit"), data.get("units", {})
     lines = []
     for share, text, tolerance, said in entries(data):

@@ -61,6 +61,7 @@ def units_of(question: ET.Element, meta: dict) -> dict:
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our numeric from Moodle's answers and units."""
     found = [(share, text or "*", float(text_of(element, "tolerance") or 0), said) for share, text, said, element in answers_of(question)]
     return {**sort_answers(found, meta, notes), **units_of(question, meta)}
 
@@ -72,6 +73,7 @@ def entries(data: dict) -> list[tuple[float, str, float, str]]:
     frame = number_frame(data)
 
     def value_of(text: str) -> str:
+        """A known answer's text as a number in the question's unit."""
         return number_text(read_number(text, frame).values[0][0])
 
     found = [(0.0, value_of(w["text"]), data["tolerance"], w.get("feedback", "")) for w in data.get("wrong_answers", [])]
@@ -82,6 +84,7 @@ def entries(data: dict) -> list[tuple[float, str, float, str]]:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """Every answer with its tolerance, and the units; unit and units in the metadata."""
     meta["unit"], meta["units"] = data.get("unit"), data.get("units", {})
     for share, text, tolerance, said in entries(data):
         answer(question, share, text, said, tolerance=number_text(tolerance))

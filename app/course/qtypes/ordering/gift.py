@@ -18,10 +18,12 @@ _GRADINGS = re.compile(r"^(ALL_OR_NOTHING|ABSOLUTE\w*|ABS|RELATIVE\w*|REL|LONGES
 
 
 def reads(answers: str) -> bool:
+    """Whether the block opens with the plugin's ``>count`` header."""
     return _HEADER.match(answers) is not None
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    """Our ordering from the items, one a line, in the right order."""
     header = _HEADER.match(answers.strip())
     for word in header.group(1).split():
         if _GRADINGS.match(word.upper()):
@@ -37,5 +39,6 @@ def item_text(text: str) -> str:
 
 
 def write(data: dict, meta: dict) -> str:
+    """The header and one item a line; the item ids in the metadata."""
     meta["items"] = [item["id"] for item in data["items"]]
     return f">{len(data['items'])} ALL VERTICAL {GRADING} SHOW\n" + "".join(f"{item_text(item['text'])}\n" for item in data["items"])

@@ -25,11 +25,13 @@ def grading_note(grading: str, notes: list[str]) -> None:
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our ordering from the answers, in the right order."""
     grading_note(text_of(question, "gradingtype"), notes)
     return items([text for _, text, _, _ in answers_of(question)], meta)
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """The plugin's settings and an answer per item, its position as the fraction."""
     meta["items"] = [item["id"] for item in data["items"]]
     for tag, setting in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(data["items"]))),
                          ("gradingtype", GRADING), ("showgrading", "SHOW")):

@@ -10,10 +10,12 @@ from app.course.qtypes.short_answer.moodle import sort_answers
 
 
 def reads(answers: str) -> bool:
+    """Whether the block holds any answer (every block no other type read)."""
     return bool(split_answers(answers))
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    """Our short answer from ``=`` answers and their weights."""
     found = []
     for _, text in split_answers(answers):
         share, rest = weight(text)
@@ -23,6 +25,7 @@ def read(answers: str, meta: dict, notes: list[str]) -> dict:
 
 
 def write(data: dict, meta: dict) -> str:
+    """Accepted answers at their credit, known wrong ones and ``*`` at 0 %."""
     meta.pop("wrong_answers", None)  # GIFT holds them: zero-credit answers with feedback
     entries = [(a["credit"], a["text"], a.get("feedback", "")) for a in data["answers"]]
     entries += [(0.0, w["text"], w.get("feedback", "")) for w in data.get("wrong_answers", [])]

@@ -33,12 +33,14 @@ def sort_answers(found: list[tuple[float, str, str]], notes: list[str]) -> dict:
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our short answer from Moodle's answers."""
     if text_of(question, "usecase") == "1":
         notes.append("case-sensitive matching became case-insensitive")
     return sort_answers([(share, text, said) for share, text, said, _ in answers_of(question)], notes)
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """Accepted answers at their credit, known wrong ones and ``*`` at 0 %."""
     meta.pop("wrong_answers", None)  # Moodle holds them: its zero-credit answers with feedback
     value(question, "usecase", "0")
     for entry in data["answers"]:

@@ -10,10 +10,12 @@ _TRUTH = re.compile(r"^(T|TRUE|F|FALSE)\s*(#.*)?$", re.S | re.I)
 
 
 def reads(answers: str) -> bool:
+    """Whether the block is T, TRUE, F or FALSE (and feedback)."""
     return _TRUTH.match(answers) is not None
 
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
+    """Our true/false, with the feedback for the wrong and the right answer."""
     truth = _TRUTH.match(answers.strip())
     answer = truth.group(1).upper().startswith("T")
     feedback_parts = (truth.group(2) or "").split("#")[1:]
@@ -27,6 +29,7 @@ def read(answers: str, meta: dict, notes: list[str]) -> dict:
 
 
 def write(data: dict, meta: dict) -> str:
+    """The key, then the feedback for the wrong answer and for the right one."""
     feedback = data.get("feedback", {})
     right, wrong = feedback.get(str(data["answer"]).lower(), ""), feedback.get(str(not data["answer"]).lower(), "")
     return ("TRUE" if data["answer"] else "FALSE") + (f"#{escape(wrong)}#{escape(right)}" if feedback else "")

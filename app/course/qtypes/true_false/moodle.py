@@ -10,6 +10,7 @@ MOODLE_TYPES = ("truefalse",)
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
+    """Our true/false: the answer at 100 % is the key; each answer's feedback."""
     answers = answers_of(question)
     key = next((text.lower() == "true" for share, text, _, _ in answers if share >= 1), None)
     if key is None:
@@ -22,6 +23,7 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
+    """An answer ``true`` and an answer ``false`` with their feedback."""
     for choice in ("true", "false"):
         answer(question, 1 if (choice == "true") == data["answer"] else 0, choice, data.get("feedback", {}).get(choice, ""))
     return question_text(data)
