@@ -103,9 +103,9 @@ class ChoiceType(QuestionType):
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        shown = [{**option, "id": option["id"] + (f"{CREDIT_MARK}{number_text(option['credit'])}" if "credit" in option else "")}
-                 for option in data["options"]]
-        fields = {"options": rows.labelled_lines(shown, ("id", "text", "feedback"))}
+        written = [{**option, "id": f"{option['id']}{CREDIT_MARK}{number_text(option['credit'])}"} if "credit" in option else option
+                   for option in data["options"]]
+        fields = {"options": rows.labelled_lines(written, ("id", "text", "feedback"))}
         if "passage" in data:
             first, last = data["passage"]["lines"]
             fields["passage_lines"] = f"{first}-{last}"

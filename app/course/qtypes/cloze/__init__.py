@@ -55,6 +55,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def kind_of(blank: dict) -> str:
+    """A blank's kind: short, numeric, choice or multi (the bank leaves ``kind`` out for short)."""
     return blank.get("kind", "short")
 
 
@@ -111,6 +112,7 @@ class ClozeForm(AnswerForm):
         return self.blank_choices.get(self.part(name)) if name.startswith(f"{self.field}-") else None
 
     def shown_values(self, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Form values in real option ids as this form shows them: each choice blank's ids as its own tokens."""
         shown = {}
         for name, sent in values.items():
             tokens = {ident: token for token, ident in self._choices(name) or ()}
@@ -118,6 +120,7 @@ class ClozeForm(AnswerForm):
         return shown
 
     def reader(self, get_all: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+        """``get_all`` answering in real option ids; a value that is no token of its own blank is forged."""
         def get_real(name: str) -> list[str]:
             sent = get_all(name)
             choices = self._choices(name)
@@ -487,7 +490,8 @@ class Cloze(QuestionType):
         for blank in data["blanks"]:
             kind = kind_of(blank)
             if kind == "short":
-                found += [key for entry in accepted(blank) if entry["credit"] == 1 for key in keys.text(entry["text"], among_candidates=True)]
+                found += [key for entry in accepted(blank) if entry["credit"] == 1
+                          for key in keys.text(entry["text"], among_candidates=True)]
             elif kind == "numeric":
                 found += [keys.numeric({"answer": answer["value"], "tolerance": answer["tolerance"]})
                           for answer in blank["answers"] if answer["credit"] == 1]
@@ -610,7 +614,8 @@ def blank_mark(data: dict, blank: dict, given: Any, context: tuple[Any, str]) ->
             if answer is not None:
                 return answer["credit"], numeric_key(answer), ""
         return 0.0, None, ""
-    found = match_text(given, text_answers(accepted(blank), blank.get("wrong_answers", [])), data.get("spelling", "lenient"), seen=seen)
+    answers = text_answers(accepted(blank), blank.get("wrong_answers", []))
+    found = match_text(given, answers, data.get("spelling", "lenient"), seen=seen)
     if blank.get("case") == "sensitive" and found.credit > 0 and not same_case(given, found.matched or ""):
         return 0.0, None, "this blank minds capitals: write it with the capitals it takes."
     return found.credit, found.matched, found.note
@@ -700,23 +705,27 @@ def blank_of_line(line: str) -> dict:
     return blank
 
 
+def _ending(entry: dict, with_credit: bool) -> str:
+    """How an answer or option ends its authoring line: ``*credit`` (when ``with_credit``), then ``#feedback``."""
+    return (f"*{number_text(entry['credit'])}" if with_credit else "") + (f"#{_escaped(entry['feedback'])}" if "feedback" in entry else "")
+
+
 def line_of_blank(blank: dict) -> str:
     """A blank's authoring line: :func:`blank_of_line` reads it back to the same blank."""
     kind = kind_of(blank)
     if kind == "short":
-        answers = [_escaped(entry) if isinstance(entry, str) else
-                   f"{_escaped(entry['text'])}*{number_text(entry['credit'])}" + (f"#{_escaped(entry['feedback'])}" if "feedback" in entry else "")
+        answers = [_escaped(entry) if isinstance(entry, str) else _escaped(entry["text"]) + _ending(entry, True)
                    for entry in blank["accept"]]
     elif kind == "numeric":
-        answers = [number_text(a["value"]) + (f"±{number_text(a['tolerance'])}" if a["tolerance"] else "")
-                   + (f"*{number_text(a['credit'])}" if a["credit"] != 1 else "") + (f"#{_escaped(a['feedback'])}" if "feedback" in a else "")
+        answers = [number_text(a["value"]) + (f"±{number_text(a['tolerance'])}" if a["tolerance"] else "") + _ending(a, a["credit"] != 1)
                    for a in blank["answers"]]
     else:
-        answers = [f"{o['id']}={_escaped(o['text'])}" + (f"*{number_text(o['credit'])}" if o["credit"] else "")
-                   + (f"#{_escaped(o['feedback'])}" if "feedback" in o else "") for o in blank["options"]]
-    settings = ([blank["display"]] if "display" in blank else []) + (["shuffle"] if blank.get("shuffle") else []) \
-        + ([f"weight={blank['weight']}"] if "weight" in blank else []) + ([f"case={blank['case']}"] if "case" in blank else []) \
-        + ([f"other={_escaped(blank['other_feedback'])}"] if "other_feedback" in blank else [])
+        answers = [f"{o['id']}={_escaped(o['text'])}" + _ending(o, o["credit"] != 0) for o in blank["options"]]
+    settings = [blank["display"]] if "display" in blank else []
+    settings += ["shuffle"] if blank.get("shuffle") else []
+    settings += [f"weight={blank['weight']}"] if "weight" in blank else []
+    settings += [f"case={blank['case']}"] if "case" in blank else []
+    settings += [f"other={_escaped(blank['other_feedback'])}"] if "other_feedback" in blank else []
     if kind == "short" and not settings:
         return f"{blank['id']}{rows.SEPARATOR}{'; '.join(answers)}"
     return rows.SEPARATOR.join([blank["id"], kind, *settings, "; ".join(answers)])

@@ -174,9 +174,7 @@ class Numeric(TypedType):
         return {"answer": rows.fmt(data["answer"]), "tolerance": rows.fmt(data["tolerance"]), "unit": data.get("unit") or "",
                 "units": "\n".join(f"{name} = {rows.fmt(factor)}" for name, factor in data.get("units", {}).items()),
                 "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
-                "other_answers": rows.known_lines([{**entry, "text": entry["text"] + (f" {TOLERANCE_MARK} {number_text(entry['tolerance'])}"
-                                                                                      if "tolerance" in entry else "")}
-                                                   for entry in data.get("other_answers", [])], with_credit=True),
+                "other_answers": rows.known_lines([tolerance_shown(entry) for entry in data.get("other_answers", [])], with_credit=True),
                 "other_feedback": data.get("other_feedback", "")}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
@@ -215,6 +213,11 @@ def without_tolerances(q: LineDict) -> LineDict:
     if isinstance(q.get("other_answers"), list):
         holder["other_answers"] = [bare(entry) for entry in q["other_answers"]]
     return holder
+
+
+def tolerance_shown(entry: dict) -> dict:
+    """An other answer as its authoring line writes it: its own tolerance after its number ("400 ± 5")."""
+    return {**entry, "text": f"{entry['text']} {TOLERANCE_MARK} {number_text(entry['tolerance'])}"} if "tolerance" in entry else entry
 
 
 def with_own_tolerance(entry: dict) -> dict:
