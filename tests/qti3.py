@@ -1,4 +1,5 @@
-"""Offline validation against the QTI 3.0 schemas shipped in tests/data/qti3 (a test helper)."""
+"""Offline validation against the QTI 3.0 schemas shipped in tests/data/qti3 (a test helper; the files' origins
+and licence are in tests/data/qti3/schemas/README.md and tests/data/qti3/LICENCE)."""
 from __future__ import annotations
 
 from functools import cache
