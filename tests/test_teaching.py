@@ -107,7 +107,7 @@ def test_a_student_takes_an_assignment_and_the_gradebook_shows_it(app, course):
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["Student", "Trade check (%)", "Attempts"] and rows[1] == ["sana", "100.0", "1"]
+    assert rows[0] == ["Student", "Trade check (%)", "Attempts", "Essays to grade"] and rows[1] == ["sana", "100.0", "1", "0"]
 
 
 @pytest.mark.parametrize(("method", "expected"), [("highest", 100.0), ("average", 50.0), ("first", 0.0), ("last", 100.0)])

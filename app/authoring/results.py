@@ -8,6 +8,7 @@ from flask import Response, abort, render_template
 
 from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
+from app.course import qtypes
 from app.course.grading import grade, is_late
 from app.course.scheduling import aware
 from app.course.spreadsheet import csv_document
@@ -43,9 +44,20 @@ def gradebook_data(classroom: Classroom) -> tuple[list[User], list[Assignment], 
         if attempt.owner_key in by_owner:
             attempts[(by_owner[attempt.owner_key], attempt.assignment_id)].append(attempt)
     methods = {a.id: a.grading_method for a in assignments}
-    cells = {key: {"grade": grade(methods[key[1]], [100 * a.score / a.max_score for a in done]), "attempts": done}
+    pending = pending_counts([attempt.id for done in attempts.values() for attempt in done])
+    cells = {key: {"grade": grade(methods[key[1]], [100 * a.score / a.max_score for a in done]), "attempts": done,
+                   "to_grade": sum(pending.get(a.id, 0) for a in done)}
              for key, done in attempts.items()}
     return students, assignments, cells
+
+
+def pending_counts(attempt_ids: list[int]) -> dict[int, int]:
+    """Answers still waiting for a person's grade (essays), per attempt: a grade with them in it is provisional."""
+    if not attempt_ids:
+        return {}
+    return {row.attempt_id: row.count for row in db.session.execute(
+        sa.select(Answer.attempt_id, sa.func.count(Answer.id).label("count"))
+        .where(Answer.attempt_id.in_(attempt_ids), Answer.status == "pending").group_by(Answer.attempt_id))}
 
 
 @bp.route("/classes/<int:classroom_id>/gradebook")
@@ -64,11 +76,11 @@ def gradebook_csv(classroom_id: int):
     """The gradebook as CSV (UTF-8 with a byte-order mark, so spreadsheets read names correctly)."""
     current = classroom_or_abort(classroom_id)
     students, assignments, cells = gradebook_data(current)
-    rows: list[list[object]] = [["Student"] + [f"{a.title} (%)" for a in assignments] + ["Attempts"]]
+    rows: list[list[object]] = [["Student"] + [f"{a.title} (%)" for a in assignments] + ["Attempts", "Essays to grade"]]
     for student in students:
-        grades = [cells.get((student.id, a.id), {}).get("grade") for a in assignments]
-        attempts = sum(len(cells.get((student.id, a.id), {}).get("attempts", [])) for a in assignments)
-        rows.append([student.username] + ["" if g is None else round(g, 1) for g in grades] + [attempts])
+        mine = [cells.get((student.id, a.id), {}) for a in assignments]
+        rows.append([student.username] + ["" if cell.get("grade") is None else round(cell["grade"], 1) for cell in mine]
+                    + [sum(len(cell.get("attempts", [])) for cell in mine), sum(cell.get("to_grade", 0) for cell in mine)])
     filename = f"gradebook-{current.join_code}.csv"
     return Response(csv_document(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -108,10 +120,10 @@ def first_attempt_rows(assignment: Assignment) -> tuple[list[dict], dict[tuple[s
     responses: dict[tuple[str, int], list] = defaultdict(list)
     shown: dict[str, Counter] = defaultdict(Counter)
     if firsts:
-        for attempt_id, question_id, version_id, answer_score, response in db.session.execute(
-                sa.select(Answer.attempt_id, Answer.question_id, Answer.question_version_id, Answer.score, Answer.response)
-                .where(Answer.attempt_id.in_(list(firsts.values())))):
-            by_attempt[attempt_id][question_id] = answer_score
+        for attempt_id, question_id, version_id, answer_score, status, response in db.session.execute(
+                sa.select(Answer.attempt_id, Answer.question_id, Answer.question_version_id, Answer.score, Answer.status,
+                          Answer.response).where(Answer.attempt_id.in_(list(firsts.values())))):
+            by_attempt[attempt_id][question_id] = None if status == "pending" else answer_score  # not marked yet: no data
             responses[(question_id, version_id)].append(response)
             shown[question_id][version_id] += 1
     versions = {question_id: counts.most_common(1)[0][0] for question_id, counts in shown.items()}
@@ -127,8 +139,8 @@ def analysis(assignment_id: int):
     result = analyse(assignment.question_ids, rows)
     versions = {v.question_id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(shown.values())))}
     choice_shares = {
-        qid: distractors([o["id"] for o in versions[qid].data["options"]], responses[(qid, versions[qid].id)])
+        qid: distractors(option_ids, responses[(qid, versions[qid].id)])
         for qid in assignment.question_ids
-        if qid in versions and versions[qid].data["type"] in ("single_choice", "multiple_response")}
+        if qid in versions and (option_ids := qtypes.of(versions[qid].data).option_ids(versions[qid].data))}
     return render_template("authoring/analysis.html", assignment=assignment, analysis=result, versions=versions,
                            choice_shares=choice_shares)

@@ -349,6 +349,7 @@ def result_rows(current: Attempt) -> list[dict]:
             grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == last.id))
             outcome = Outcome(last.score, last.status, note=grade_note(item["data"], grade, grade is not None and grade.grader_id is not None))
         rows.append({**item, "tries": its_tries, "last": last, "mark": mark, "outcome": outcome,
+                     "graded_by_person": qtypes.of(item["data"]).graded_by_person,
                      "self_grade": SelfGradeForm(position=item["position"]) if can_self_grade(current, item["data"], last) else None})
     return rows
 

@@ -193,6 +193,31 @@
     });
   }
 
+  /* A rubric form (grading an essay): digit keys choose that level of the current criterion (the one
+     holding the focus, else the first without a level) and move on to the next criterion; "n" is the
+     page's "save and next". Only while shortcuts are on and the cursor is not in a comment box. */
+  function setUpRubrics(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-rubric]"), function (form) {
+      var criteria = Array.prototype.slice.call(form.querySelectorAll("[data-criterion]"));
+      form.addEventListener("keydown", function (event) {
+        var level = parseInt(event.key, 10);
+        if (!shortcutsOn() || isNaN(level) || level < 1 || event.ctrlKey || event.metaKey || event.altKey
+            || /^(TEXTAREA)$/.test(event.target.tagName) || event.target.type === "text") { return; }
+        var current = criteria.filter(function (c) { return c.contains(event.target); })[0]
+          || criteria.filter(function (c) { return !c.querySelector("input:checked"); })[0];
+        if (!current) { return; }
+        var radios = current.querySelectorAll("input[type=radio]");
+        if (level > radios.length) { return; }
+        event.preventDefault();
+        radios[level - 1].checked = true;
+        var next = criteria[criteria.indexOf(current) + 1];
+        var target = next ? (next.querySelector("input:checked") || next.querySelector("input[type=radio]")) : form.querySelector("[data-shortcut=next], button[type=submit]");
+        if (target) { target.focus(); }
+        announce(current.querySelector("legend").textContent.trim().split("(")[0] + ": level " + level + " chosen.");
+      });
+    });
+  }
+
   function start() {
     document.documentElement.classList.add("js");
     Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
@@ -201,6 +226,7 @@
     listenForShortcuts();
     setUpSources(document);
     setUpEssays(document);
+    setUpRubrics(document);
   }
 
   if (document.readyState === "loading") {

@@ -117,6 +117,10 @@ class QuestionType:
         """The response the answer key gives: it scores full marks."""
         raise NotImplementedError
 
+    def option_ids(self, data: dict) -> list[str]:
+        """The ids of the options a learner picks from, for item analysis's share of each (none: not a choice)."""
+        return []
+
     def api_fields(self, data: dict, html: dict, form: AnswerForm) -> dict:
         """What the API shows of the question beside its id, type and prompt (never the key)."""
         return {}

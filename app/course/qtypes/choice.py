@@ -62,6 +62,9 @@ class ChoiceType(QuestionType):
         return {"options": {o["id"]: inline(o["text"]) for o in data["options"]},
                 "feedback": {o["id"]: inline(o["feedback"]) for o in data["options"]}}
 
+    def option_ids(self, data: dict) -> list[str]:
+        return [option["id"] for option in data["options"]]
+
     def choice_ids(self, data: dict) -> list[str]:
         return [option["id"] for option in data["options"]]
 
