@@ -210,6 +210,28 @@ class EssayGrade(db.Model):
     answer: so.Mapped[Answer] = so.relationship()
 
 
+class Media(db.Model):
+    """An image shown in questions, named by the SHA-256 of its bytes: one row however many questions show it.
+
+    The bytes live in the database, not in files: every server behind a load balancer reads the same
+    rows, an import's questions and images commit or roll back together, one backup holds both, and
+    no path on disk is ever built from an upload. ``app.course.media`` caps an image at 2 MB.
+    """
+
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    media_type: so.Mapped[str] = so.mapped_column(sa.String(32))  # as read from the bytes, never as uploaded
+    width: so.Mapped[int]
+    height: so.Mapped[int]
+    size: so.Mapped[int]
+    # Deferred: listing or looking up images never reads their bytes; only serving one does.
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
 class User(UserMixin, db.Model):
     """An account. Learner data everywhere hangs on ``owner_key`` (``user:<id>``), the same key
     a guest's work carries (``guest:<token>``) until it moves to an account."""
