@@ -440,7 +440,7 @@ def test_the_gradebook_csv_neutralises_names_and_titles_and_keeps_grades_numbers
     take(app, student, assignment_id)
     text = teacher.get(f"/teach/classes/{classroom_id}/gradebook.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows == [["Student", f"'{title} (%)", "Attempts"], ["'-2-3", "100.0", "1"]]
+    assert rows == [["Student", f"'{title} (%)", "Attempts", "Essays to grade"], ["'-2-3", "100.0", "1", "0"]]
 
 
 # --- F-26: authored markup cannot dress up as the page ------------------------------------

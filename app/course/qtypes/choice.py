@@ -46,6 +46,8 @@ def options(check: Checker, q: LineDict, where: str) -> tuple[list[dict], dict[s
             found.append({"id": ident, **values, **({"credit": credit} if credit is not None else {})})
             if credit is not None:
                 credit_lines[ident] = mapping.line_of("credit")
+    if len(found) != len(raw):  # an option was refused (and said why): the answer is not judged against the rest
+        return None
     return found, credit_lines
 
 
