@@ -30,12 +30,14 @@ NO_PLACE_IN_QTI = {"excludes", "unit", "units", "spelling", "min_words", "max_wo
 
 
 def checked(items, anchors=frozenset({"key-facts"})):
+    """Each item's data as the bank check makes it canonical (failing on any problem)."""
     results = [check_question_data(item.data, set(anchors)) for item in items]
     assert all(not messages for _, messages in results), [m for _, m in results if m]
     return [question.data for question, _ in results]
 
 
 def files_of(package: bytes) -> dict[str, bytes]:
+    """Every file of a package by name."""
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 
@@ -48,6 +50,7 @@ def carried(package: bytes) -> dict[str, dict]:
 
 
 def zipped(files: dict[str, bytes | str]) -> bytes:
+    """A zip of these files."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
@@ -56,6 +59,7 @@ def zipped(files: dict[str, bytes | str]) -> bytes:
 
 
 def manifest_of(*hrefs: str) -> str:
+    """A minimal QTI 3.0 manifest listing these item files."""
     resources = "".join(f'<resource identifier="R{index}" type="imsqti_item_xmlv3p0" href="{href}"><file href="{href}"/></resource>'
                         for index, href in enumerate(hrefs))
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="{qti.CP}" identifier="M"><metadata><schema>QTI Package'
@@ -194,6 +198,7 @@ def test_what_qti_holds_is_in_qti(samples):
     items = {name: etree.fromstring(content) for name, content in files_of(package).items() if name.startswith("items/")}
 
     def values(name: str, path: str, attribute: str) -> list[str]:
+        """Every ``attribute`` of the elements ``path`` in an item."""
         return [element.get(attribute) for element in items[f"items/{name}.xml"].iter(q(path))]
 
     assert values("sample-credit", "qti-map-entry", "mapped-value") == ["1.0", "0.5", "-0.5"]
@@ -298,6 +303,7 @@ def lying_about_its_size(package: bytes) -> bytes:
 
 
 def hostile_cases():
+    """(package, what the refusal says) of each kind of hostile package."""
     item = (EXAMPLES / "TF-choice.xml").read_bytes()
     many = manifest_of(*(f"items/{n}.xml" for n in range(MAX_QUESTIONS_PER_FILE + 1)))
     return [
@@ -337,18 +343,21 @@ def test_a_hostile_package_is_refused_whole_with_its_reason(package, message):
 # --- Over HTTP and the command line -------------------------------------------------------
 
 def upload(client, content: bytes, filename: str, lesson_id: int):
+    """Post a file to the import page."""
     return client.post("/teach/import", data={"file": (io.BytesIO(content), filename), "lesson": lesson_id,
                                               "csrf_token": csrf_token(client, "/teach/import")},
                        content_type="multipart/form-data")
 
 
 def lesson_id(app, slug: str) -> int:
+    """The database id of a lesson."""
     from app.models import Lesson
     with app.app_context():
         return db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == slug))
 
 
 def authored(app) -> int:
+    """How many questions were imported or written."""
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.origin == "authored"))
 
@@ -378,13 +387,15 @@ def test_a_package_with_one_hostile_file_changes_nothing(app):
     assert authored(app) == 0
 
 
-def test_the_export_command_writes_a_lesson_package(app, shipped_course, tmp_path):
+def test_the_commands_export_a_lesson_package_and_import_it(app, shipped_course, tmp_path):
     out = tmp_path / "trade.zip"
     result = app.test_cli_runner().invoke(args=["bank", "export-qti", "trade", str(out)])
     count = len(shipped_course.bank("trade").questions)
     assert result.exit_code == 0 and f"{count} questions of 'trade' as a QTI 3.0 package" in result.output
     assert [item.data["id"] for item in qti.import_package(out.read_bytes(), "key-facts")[0]] == [
         question.id for question in shipped_course.bank("trade").questions]
+    back = app.test_cli_runner().invoke(args=["bank", "import", str(out), "--lesson", "trade", "--bank", "course"])
+    assert back.exit_code == 0 and f"{count} imported, 0 skipped (qti)" in back.output
     missing = app.test_cli_runner().invoke(args=["bank", "export-qti", "nope", str(out)])
     assert missing.exit_code != 0 and "no lesson 'nope'" in missing.output
 
@@ -395,21 +406,25 @@ class ResponseProcessing:
     """Runs the part of QTI 3.0 response processing our exports use, as a player would: outcomes from responses."""
 
     def __init__(self, item: etree._Element, responses: dict):
+        """Outcomes at their defaults, and the responses given."""
         self.item = item
         self.values = {declaration.get("identifier"): self._default(declaration)
                        for declaration in item.iter(q("qti-outcome-declaration"))} | responses
         self.declarations = {declaration.get("identifier"): declaration for declaration in item.iter(q("qti-response-declaration"))}
 
     def _default(self, declaration: etree._Element):
+        """An outcome's default value (None: no default)."""
         value = declaration.find(f"{q('qti-default-value')}/{q('qti-value')}")
         return None if value is None else float(value.text)
 
     def run(self) -> dict:
+        """Every outcome after the item's response processing."""
         for rule in self.item.find(q("qti-response-processing")):
             self.rule(rule)
         return self.values
 
     def rule(self, rule: etree._Element) -> None:
+        """Carry out one rule: set an outcome, or the first branch of a condition that holds."""
         if rule.tag == q("qti-set-outcome-value"):
             self.values[rule.get("identifier")] = self.value(rule[0])
             return
@@ -421,6 +436,7 @@ class ResponseProcessing:
                 return
 
     def value(self, expression: etree._Element):
+        """The value of an expression (None: NULL)."""
         tag, kids = expression.tag.split("}")[1].removeprefix("qti-"), list(expression)
         if tag == "base-value":
             return float(expression.text) if expression.get("base-type") == "float" else expression.text
@@ -451,6 +467,7 @@ class ResponseProcessing:
         }[tag]()
 
     def mapped(self, declaration: etree._Element, response):
+        """``qti-map-response``: the response's mapped values summed, held to the mapping's bounds."""
         mapping = declaration.find(q("qti-mapping"))
         entries = [(entry.get("map-key"), float(entry.get("mapped-value")), entry.get("case-sensitive") != "false")
                    for entry in mapping.iter(q("qti-map-entry"))]
@@ -511,6 +528,7 @@ def responses_to_try(data: dict) -> list:
 
 
 def qti_number(text: str) -> bool:
+    """Whether a known answer is a number a QTI float can hold."""
     from app.course.qtypes.numeric.qti import DECIMAL
     return bool(DECIMAL.match(text))
 

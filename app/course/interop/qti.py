@@ -119,12 +119,14 @@ def _resource_element(item: ItemWriter, data: dict, href: str) -> etree._Element
 
 
 def _lang_string(parent: etree._Element, text: str) -> None:
+    """A LOM string in English under ``parent``."""
     string = etree.SubElement(parent, f"{{{LOM}}}string")
     string.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     string.text = text
 
 
 def _to_bytes(root: etree._Element) -> bytes:
+    """A document as UTF-8 with its declaration, indented where no text is."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -191,6 +193,7 @@ def mapping(name: str):
 
 
 def _line_of(content: bytes, marker: bytes) -> int:
+    """The line ``marker`` first appears on."""
     return content[: content.find(marker)].count(b"\n") + 1
 
 
@@ -243,6 +246,7 @@ def _unpack(data: bytes) -> dict[str, bytes]:
 
 
 def _text_of(element: etree._Element | None) -> str:
+    """An element's text, spaces collapsed ('' for none)."""
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 

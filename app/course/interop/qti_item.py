@@ -107,14 +107,17 @@ def number(value: float) -> str:
 # --- Expressions and rules of response processing ------------------------------------------
 
 def var(name: str) -> etree._Element:
+    """The value of variable ``name``."""
     return el("qti-variable", identifier=name)
 
 
 def base(base_type: str, value: object) -> etree._Element:
+    """A constant of ``base_type``."""
     return el("qti-base-value", text=str(value), base_type=base_type)
 
 
 def set_outcome(name: str, expression: etree._Element) -> etree._Element:
+    """The rule that sets outcome ``name`` to ``expression``."""
     return el("qti-set-outcome-value", expression, identifier=name)
 
 
@@ -151,6 +154,7 @@ def _qti_copy(source: lxml.html.HtmlElement) -> etree._Element:
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
+    """Add text after ``parent``'s last child (or into it, when it has none)."""
     if not text:
         return
     if len(parent):
@@ -342,6 +346,7 @@ class ItemWriter:
 # --- Reading ---------------------------------------------------------------------------
 
 def _float(text: str | None, default: float | None = None) -> float | None:
+    """A number from an attribute, or ``default`` when it is missing or no number."""
     try:
         return float(text) if text is not None else default
     except ValueError:
@@ -395,6 +400,7 @@ class ItemReader:
         return carried if isinstance(carried, str) else markdown
 
     def inline(self, path: str, element: etree._Element) -> str:
+        """The Markdown at ``path`` of an element's inline content (a choice, a cell), feedback inside it left out."""
         return self.text(path, inline_markdown(element, skip=frozenset({"qti-feedback-inline"})))
 
     def feedback_for(self, feedback_id: str, path: str) -> str | None:
@@ -420,6 +426,7 @@ class ItemReader:
         return blocks
 
     def _prompt_blocks(self, container: etree._Element, into_divs: bool) -> list[etree._Element | str]:
+        """The blocks of ``container`` that are the question's text (see :meth:`prompt_blocks`)."""
         blocks: list[etree._Element | str] = []
         for block in content_of(container):
             if isinstance(block, str):

@@ -30,10 +30,12 @@ _CLOZE_INTERACTIONS = frozenset({"qti-text-entry-interaction", "qti-inline-choic
 
 
 def _response(ident: str) -> str:
+    """The response declared for a blank."""
     return f"RESPONSE-{ident}"
 
 
 def _outcome(ident: str) -> str:
+    """The outcome a blank scores into."""
     return f"SCORE-{ident}"
 
 
@@ -127,6 +129,7 @@ def _lift(interaction: etree._Element) -> None:
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a cloze: its response declaration, interaction and response processing."""
     interactions = {}
     for index, blank in enumerate(data["blanks"]):
         item.outcome(_outcome(blank["id"]))
@@ -154,6 +157,7 @@ def write(data: dict, item: ItemWriter) -> None:
 # --- Reading -------------------------------------------------------------------------
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): several text entries or inline choices in the text, or one inline choice."""
     kinds = [local(interaction) for interaction in item.interactions()]
     if not kinds or not set(kinds) <= _CLOZE_INTERACTIONS:
         return 0
@@ -161,6 +165,7 @@ def fit(item: ItemReader) -> int:
 
 
 def _blank_id(response: str) -> str:
+    """A blank's id from its response: ours by name, another tool's made an id."""
     return our_id(response.removeprefix("RESPONSE-"))
 
 
@@ -232,6 +237,7 @@ def _text(container: etree._Element, interactions: list[etree._Element]) -> str:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a cloze read from its item."""
     holders = [child for child in item.body if isinstance(child.tag, str)
                and any(local(inner) in INTERACTIONS for inner in child.iter())]
     if len(holders) == 1 and local(holders[0]) == "div":

@@ -28,11 +28,13 @@ def _points(text: str) -> int | float:
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one extended text interaction."""
     interactions = item.interactions()
     return int(len(interactions) == 1 and local(interactions[0]) == "qti-extended-text-interaction")
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write an essay: its response declaration, interaction and response processing."""
     item.declare(RESPONSE, "single", "string")
     item.outcomes[0].set("external-scored", "human")
     item.scoring = "human"
@@ -68,6 +70,7 @@ def _criterion(item: ItemReader, index: int, table: etree._Element) -> dict:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of an essay read from its item."""
     only(item, "qti-extended-text-interaction")
     blocks = [block for block in item.all("qti-rubric-block") if "scorer" in block.get("view", "").split()]
     model = next((block for block in blocks if MODEL_ANSWER in block.get("class", "").split()), None)

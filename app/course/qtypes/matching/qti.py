@@ -14,11 +14,13 @@ from app.course.qtypes.single_choice.qti import RESPONSE, only
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one match interaction."""
     interactions = item.interactions()
     return int(len(interactions) == 1 and local(interactions[0]) == "qti-match-interaction")
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a matching question: its response declaration, interaction and response processing."""
     pairs = data["pairs"]
     targets: dict[str, tuple[str, int]] = {}  # right-hand text → (its choice's identifier, the pair that wrote it)
     for index, pair in enumerate(pairs):
@@ -43,6 +45,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a matching question read from its item."""
     interaction = only(item, "qti-match-interaction")
     sets = interaction.findall(q("qti-simple-match-set"))
     if len(sets) != 2:

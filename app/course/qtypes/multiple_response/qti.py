@@ -15,12 +15,14 @@ from app.course.qtypes.single_choice.qti import RESPONSE, choice_interaction, on
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one choice interaction of several choices."""
     interactions = item.interactions()
     return int(len(interactions) == 1 and local(interactions[0]) == "qti-choice-interaction"
                and interactions[0].get("max-choices", "1") != "1")
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a multiple-response question: its response declaration, interaction and response processing."""
     right = set(data["answer"])
     if data.get("scoring") == "weights":
         credits = {o["id"]: o["credit"] for o in data["options"]}
@@ -33,6 +35,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a multiple-response question read from its item."""
     interaction = only(item, "qti-choice-interaction")
     declaration = item.declaration(interaction.get("response-identifier"))
     right = set(declaration.correct) or {name for name, credit in declaration.mapping.items() if credit > 0}

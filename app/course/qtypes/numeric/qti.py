@@ -75,6 +75,7 @@ def _tested_variable(test: etree._Element) -> str | None:
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one text entry of a number (more specific than short answer)."""
     interactions = item.interactions()
     if len(interactions) != 1 or local(interactions[0]) != "qti-text-entry-interaction":
         return 0
@@ -85,6 +86,7 @@ def fit(item: ItemReader) -> int:
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a numeric question: its response declaration, interaction and response processing."""
     item.declare(RESPONSE, "single", "float", [number(data["answer"])])
     tolerance = data["tolerance"]
     branches = [Branch(entry["text"], tolerance, 0.0, f"{RESPONSE}-WRONG-{index + 1}")
@@ -104,6 +106,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a numeric question read from its item."""
     response = only(item, "qti-text-entry-interaction").get("response-identifier")
     declaration = item.declaration(response)
     branches, any_id = read_number_rules(item, response)

@@ -13,11 +13,13 @@ from app.course.qtypes.single_choice.qti import RESPONSE, only
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one order interaction."""
     interactions = item.interactions()
     return int(len(interactions) == 1 and local(interactions[0]) == "qti-order-interaction")
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write an ordering question: its response declaration, interaction and response processing."""
     names = [identifier(entry["id"]) for entry in data["items"]]
     item.declare(RESPONSE, "ordered", "identifier", names)
     interaction = el("qti-order-interaction", response_identifier=RESPONSE, shuffle="true", orientation="vertical")
@@ -31,6 +33,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of an ordering question read from its item."""
     interaction = only(item, "qti-order-interaction")
     declaration = item.declaration(interaction.get("response-identifier"))
     choices = {choice.get("identifier", ""): (index, choice)

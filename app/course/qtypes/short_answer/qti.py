@@ -17,6 +17,7 @@ from app.course.qtypes.single_choice.qti import RESPONSE, only
 
 
 def _match(response: str, text: str, case_sensitive: bool) -> etree._Element:
+    """The test that the response is ``text``."""
     return el("qti-string-match", var(response), base("string", text), case_sensitive=str(case_sensitive).lower())
 
 
@@ -72,6 +73,7 @@ def text_entry(item: ItemWriter, response: str) -> etree._Element:
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one text entry of a string."""
     interactions = item.interactions()
     if len(interactions) != 1 or local(interactions[0]) != "qti-text-entry-interaction":
         return 0
@@ -82,12 +84,14 @@ def fit(item: ItemReader) -> int:
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a short-answer question: its response declaration, interaction and response processing."""
     write_answers(item, RESPONSE, data["answers"], data.get("wrong_answers", []), data.get("other_feedback"), "")
     item.rules.append(set_outcome(SCORE, el("qti-map-response", identifier=RESPONSE)))
     item.body.append(el("p", text_entry(item, RESPONSE)))
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a short-answer question read from its item."""
     interaction = only(item, "qti-text-entry-interaction")
     response = interaction.get("response-identifier")
     declaration = item.declaration(response)

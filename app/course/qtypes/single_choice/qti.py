@@ -67,12 +67,14 @@ def only(item: ItemReader, tag: str) -> etree._Element:
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one choice interaction of one choice."""
     interactions = item.interactions()
     return int(len(interactions) == 1 and local(interactions[0]) == "qti-choice-interaction"
                and interactions[0].get("max-choices", "1") == "1")
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a single choice: its response declaration, interaction and response processing."""
     key = data["answer"]
     credits = {identifier(o["id"]): o.get("credit", 1.0 if o["id"] == key else 0.0) for o in data["options"]}
     item.declare(RESPONSE, "single", "identifier", [identifier(key)], credits, lower_bound=0)
@@ -81,6 +83,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a single choice read from its item."""
     interaction = only(item, "qti-choice-interaction")
     declaration = item.declaration(interaction.get("response-identifier"))
     credits = declaration.mapping

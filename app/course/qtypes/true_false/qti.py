@@ -20,6 +20,7 @@ def _texts(item: ItemReader) -> dict[str, str]:
 
 
 def fit(item: ItemReader) -> int:
+    """How well another tool's item fits this type (0: not at all): one choice of exactly True and False (more specific than single choice)."""
     try:
         return 2 * (sorted(_texts(item).values()) == sorted(VALUES))
     except ValueError:
@@ -27,6 +28,7 @@ def fit(item: ItemReader) -> int:
 
 
 def write(data: dict, item: ItemWriter) -> None:
+    """Write a true/false question: its response declaration, interaction and response processing."""
     item.declare(RESPONSE, "single", "identifier", [str(data["answer"]).lower()])
     interaction = el("qti-choice-interaction", response_identifier=RESPONSE, shuffle="false", max_choices="1")
     for value in VALUES:
@@ -41,6 +43,7 @@ def write(data: dict, item: ItemWriter) -> None:
 
 
 def read(item: ItemReader) -> dict:
+    """The fields of a true/false question read from its item."""
     texts = _texts(item)
     declaration = item.declaration(only(item, "qti-choice-interaction").get("response-identifier"))
     if not declaration.correct or texts.get(declaration.correct[0]) not in VALUES:
