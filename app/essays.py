@@ -1,8 +1,9 @@
 """Grading essays with their rubric: by the learner (practice, self-study) or by an instructor (assignments).
 
 A grade sets the answer's mark and status from the rubric (``qtypes.essay.graded``), keeps the levels
-and comments in an EssayGrade row, and brings the attempt's total up to date. Essays make no review
-card yet: the review page has no self-grading step, so a due essay could not be rated there.
+and comments in an EssayGrade row, and brings the attempt's total up to date. A learner's own grade is
+also the essay's retrieval (its status the review rating, source "self-grade"), so the essay becomes a
+review card; on the review page a due essay is written again and rated by the grade given to it there.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from app.course import qtypes
+from app.course.qtypes.base import Outcome
 from app.course.qtypes.essay import graded, word_count
 from app.extensions import db
 from app.models import Answer, Attempt, EssayGrade
@@ -51,8 +53,8 @@ def read_comments(data: dict, get: callable) -> dict[str, str]:
     return {key: text for key, text in found.items() if text}
 
 
-def save_grade(answer: Answer, data: dict, chosen: dict[str, float], comments: dict[str, str], grader_id: int | None) -> None:
-    """Grade ``answer`` (an essay) and update its attempt's total; the caller commits."""
+def save_grade(answer: Answer, data: dict, chosen: dict[str, float], comments: dict[str, str], grader_id: int | None) -> Outcome:
+    """Grade ``answer`` (an essay) and update its attempt's total; return the grade's Outcome; the caller commits."""
     outcome = graded(data, chosen)
     answer.score, answer.status = outcome.score, outcome.status
     grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
@@ -65,6 +67,7 @@ def save_grade(answer: Answer, data: dict, chosen: dict[str, float], comments: d
     db.session.flush()
     if attempt.is_submitted:
         attempt.score = attempt_total(attempt)
+    return outcome
 
 
 def grade_note(data: dict, grade: EssayGrade | None, by_instructor: bool) -> str:

@@ -2,15 +2,17 @@
 
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import HiddenField, SubmitField
 
+from app.course import qtypes
 from app.course.quiz import ForgedResponse, choice_order, parse_response
 from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, rating_for, review
-from app.course.scoring import score
+from app.course.scoring import Outcome, outcome as marked, score
 from app.extensions import db, rollback_quietly
 from app.learning import bp
 from app.ratelimits import anki_decks
@@ -29,6 +31,14 @@ class ReviewAnswerForm(FlaskForm):
 
 class SelfRatingForm(FlaskForm):
     """After a correct answer, the learner may say how hard it felt (the pressed button's ``rating``)."""
+
+
+class ReviewGradeForm(FlaskForm):
+    """The learner's rubric grade of the essay just written for a due card (levels read by ``app.essays``; the
+    essay itself rides along under the card's field name, so nothing is stored before the grade)."""
+
+    shown_at = HiddenField()
+    reviewing = HiddenField()  # the card's last review when the essay was written: a grade for that review only
 
 
 def start_of_today(now: datetime) -> datetime:
@@ -119,47 +129,85 @@ def review_page():
         return render_template("learning/review_empty.html", upcoming=upcoming, waiting=waiting)
     card = db.session.get(ReviewCard, queue[0])
     lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == card.question_id))
-    return render_template("learning/review.html", card=card, item=review_item(card), lesson=lesson,
-                           remaining=len(queue), form=ReviewAnswerForm(), shown_at=f"{now.timestamp():.3f}")
-
+    item = review_item(card)
+    return render_template("learning/review.html", card=card, item=item, lesson=lesson, remaining=len(queue),
+                           form=ReviewAnswerForm(), shown_at=f"{now.timestamp():.3f}",
+                           graded_by_person=qtypes.of(item["data"]).graded_by_person)
 
 
 @bp.route("/review/<int:card_id>", methods=["POST"])
 def answer_card(card_id: int):
-    """Score the answer to a due card and reschedule it; a repeated post changes nothing."""
+    """Score the answer to a due card and reschedule it; a repeated post changes nothing.
+
+    A written essay has no mark yet: the page shows it beside the model answer with the rubric, and the
+    card is rated when that grade is posted (``essay_routes.grade_review``).
+    """
     card = own_card(card_id)
     now = datetime.now(timezone.utc)
     if not ReviewAnswerForm().validate_on_submit():
         abort(400, description="The review form was incomplete; reload the page and answer again.")
-    if card_state(card).due > now:
+    if not due_and_open(card, now):
         flash("That card was already reviewed; here is the next one.")
         return redirect(url_for("learning.review"))
+    item = review_item(card)
+    response = read_card_response(item)
+    outcome = score(item["data"], response)
+    if outcome.status == "pending":
+        lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == card.question_id))
+        form = ReviewGradeForm(formdata=None, shown_at=request.form.get("shown_at", ""), reviewing=review_stamp(card))
+        return render_template("learning/review_grade.html", card=card, item=item, response=response, lesson=lesson, form=form)
+    log = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
+    if log is None:
+        flash("That card was already reviewed; here is the next one.")
+        return redirect(url_for("learning.review"))
+    return redirect(url_for("learning.review_feedback", log_id=log.id))
+
+
+def due_and_open(card: ReviewCard, now: datetime) -> bool:
+    """Whether the card is due now (False: already reviewed); 403 or 404 when its question is not reviewed here."""
+    if card_state(card).due > now:
+        return False
     if card.question_id in held_back(now):
         abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
                                "it comes back to your reviews when they are. Nothing was saved.")
     if db.session.scalar(sa.select(Question.bank).where(Question.id == card.question_id)) != "course":
         abort(404, description="This card's question is not in the course bank (it came from a class assignment), "
                                "so it is not reviewed here. Nothing was saved.")
-    item = review_item(card)
+    return True
+
+
+def read_card_response(item: dict) -> Any:
+    """The response posted for a review card, or a 400 page naming the forged value."""
     try:
-        response = parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist))
+        return parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist))
     except ForgedResponse as forged:
         abort(400, description=f"{forged} Nothing was saved.")
-    outcome = score(item["data"], response)
+
+
+def review_stamp(card: ReviewCard) -> str:
+    """The card's last review as text: which review of the card a grade posted later belongs to."""
+    last = card_state(card).last_review
+    return last.isoformat() if last else ""
+
+
+def rate_card(card: ReviewCard, item: dict, response, outcome: Outcome, now: datetime, shown_at: float | None) -> ReviewLog | None:
+    """Reschedule the card by the outcome's rating and log the review, committed; None if another answer got there first.
+
+    ``outcome`` is scored or graded, never ``pending``: a rating needs a mark.
+    """
     before = card_state(card)
     retention, _ = review_settings()
-    if not claim_card(card, review(before, rating_for(outcome.status), now, retention)):
-        flash("That card was already reviewed; here is the next one.")
-        return redirect(url_for("learning.review"))
-    shown_at = request.form.get("shown_at", type=float)
+    rating = rating_for(outcome.status)
+    if not claim_card(card, review(before, rating, now, retention)):
+        return None
     seconds = int(now.timestamp() - shown_at) if shown_at and 0 < now.timestamp() - shown_at < 86400 else None
     log = ReviewLog(owner_key=card.owner_key, card_id=card.id, question_id=card.question_id,
-                    question_version_id=item["version"].id, source="review", rating=int(rating_for(outcome.status)),
+                    question_version_id=item["version"].id, source="review", rating=int(rating),
                     score=outcome.score, response=response, reviewed_at=now, seconds_taken=seconds,
                     card_before=before.to_dict())
     db.session.add(log)
     db.session.commit()
-    return redirect(url_for("learning.review_feedback", log_id=log.id))
+    return log
 
 
 def claim_card(card: ReviewCard, after: CardState) -> bool:
@@ -195,15 +243,24 @@ def review_feedback(log_id: int):
     version = db.session.get(QuestionVersion, log.question_version_id)
     lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == log.question_id))
     hold = withheld(None, [log.question_id]).get(log.question_id)
-    can_rate = not hold and log.score >= 1.0 and _is_latest(log) and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW
+    outcome = score(version.data, log.response)
+    if outcome.status == "pending":  # an essay: the learner's grade, logged with the review, is its mark
+        outcome = marked(log.score, True)
+    can_rate = not hold and _may_rate(log, version.data)
     return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html, withheld=hold,
-                           outcome=score(version.data, log.response), lesson=lesson, can_rate=can_rate,
+                           outcome=outcome, lesson=lesson, can_rate=can_rate,
                            rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
 
 
 def _is_latest(log: ReviewLog) -> bool:
     latest = db.session.scalar(sa.select(sa.func.max(ReviewLog.id)).where(ReviewLog.card_id == log.card_id))
     return latest == log.id
+
+
+def _may_rate(log: ReviewLog, data: dict) -> bool:
+    """A fully right answer, the card's latest review, within the hour; an essay's rating is the grade it was given."""
+    return (log.score >= 1.0 and not qtypes.of(data).graded_by_person and _is_latest(log)
+            and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW)
 
 
 @bp.route("/review/done/<int:log_id>/rate", methods=["POST"])
@@ -217,8 +274,9 @@ def rate_review(log_id: int):
     hold = withheld(None, [log.question_id]).get(log.question_id)
     if hold:  # whether a rating is accepted would tell a right answer from a wrong one
         abort(403, description=f"{hold.reason} Nothing was saved.")
-    if log.score < 1.0 or not _is_latest(log) or datetime.now(timezone.utc) - aware(log.reviewed_at) >= SELF_RATING_WINDOW:
-        abort(400, description="Only the latest review of a card answered correctly, within the hour, can be rated.")
+    if not _may_rate(log, db.session.get(QuestionVersion, log.question_version_id).data):
+        abort(400, description="Only the latest review of a card answered correctly (not an essay: its grade is its rating), "
+                               "within the hour, can be rated.")
     card = db.session.get(ReviewCard, log.card_id)
     retention, _ = review_settings()
     rating = rating_for("correct", choice)
