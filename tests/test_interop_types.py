@@ -18,6 +18,7 @@ from app.course.bank import check_question_data, render_question
 from app.course.interop.anki import CLOZE_MODEL_ID, MODEL_ID, build_deck
 from app.course.interop.gift import export_gift, parse_gift
 from app.course.interop.moodle_xml import export_moodle_xml, parse_moodle_xml
+from app.course.scoring import score
 from app.extensions import db
 from app.models import Question
 from bench.moodle_import_counts import EXPECTED, gift_sources
@@ -290,12 +291,14 @@ def test_a_moodle_numerical_with_several_weighted_answers_imports_exactly():
     assert year["wrong_answers"] == [{"text": "1998", "feedback": "The tests."}]
 
 
-def test_moodles_exact_then_wider_numerical_answer_is_refused_with_the_reason():
-    """Moodle reads ``=1822:0 =%50%1822:2`` in order; ours reads other answers before the answer, so the wider range
-    would take the exact one's place: the bank check refuses it rather than mark 1822 at 50 %."""
+def test_moodles_exact_then_wider_numerical_answer_imports_and_marks_as_moodle_does():
+    """Moodle reads ``=1822:0 =%50%1822:2`` in order: exact for full marks, within 2 for half. Ours reads the answer
+    first too, so the wider range is an other answer at 50 % that only near misses reach."""
     imported, _ = parse_gift(public("gift_examples.txt"), "key-facts")
     grant = next(item for item in imported if item.line == 76)
-    assert "is the answer itself" in check_question_data(grant.data, {"key-facts"})[1][0]
+    question, problems = check_question_data(grant.data, {"key-facts"})
+    assert problems == []
+    assert (score(question.data, "1822").score, score(question.data, "1823").score, score(question.data, "1825").score) == (1, 0.5, 0)
 
 
 def test_moodles_essay_gets_its_model_answer_placeholder_limits_and_a_one_criterion_rubric():

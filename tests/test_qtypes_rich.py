@@ -116,8 +116,8 @@ def with_blank(index: int, **changes) -> dict:
     (with_option(WEIGHTS, 3, credit=None), "with 'scoring: weights' every option needs a 'credit' (missing: agra)"),
     (with_option(WEIGHTS, 1, credit=0.4), "the right options' credits add up to 0.9, not 1"),
     ({**WEIGHTS, "answer": ["dubai"]}, "with 'scoring: weights', 'answer' lists exactly the options with credit above 0 (dubai, london)"),
-    (question("n", "numeric", answer=1999, other_answers=[{"text": "1998", "credit": 0.5, "tolerance": 1}]),
-     "'1998' ± 1 in 'other_answers' takes in the answer (1999), and other answers are read first: narrow its tolerance"),
+    (question("n", "numeric", answer=1999, tolerance=2, other_answers=[{"text": "1999.5", "credit": 0.5, "tolerance": 0.5}]),
+     "'1999.5' in 'other_answers' is the answer itself"),
     (question("n", "numeric", answer=1999, other_answers=[{"text": "1990", "credit": 0.5, "tolerance": -1}]),
      "other answer 1: 'tolerance' must not be negative"),
     (question("s", "short_answer", answers=["Lahore"], other_feedback=["a list"]), "'other_feedback' must be text"),
@@ -583,3 +583,13 @@ def test_the_responses_page_lists_typed_blanks_of_a_rich_cloze(rich_app):
     admin = person(rich_app, "boss", "admin")
     page = admin.get("/teach/questions/rich-cloze/responses").get_data(as_text=True)
     assert "“1066”" in page and "“Shastri”" in page and "“delhi”" not in page
+
+
+def test_the_answer_is_read_first_so_a_wider_range_around_it_gives_part_credit_as_in_moodle():
+    """Moodle's commonest numerical pattern, {=1822:0 =%50%1822:2}: exact for full marks, within 2 for half."""
+    data, problems = check_question_data(question("n", "numeric", answer=1822, other_answers=[
+        {"text": "1822", "credit": 0.5, "tolerance": 2, "feedback": "Close."}]), None)
+    assert problems == []
+    assert score(data.data, "1822").score == 1
+    assert score(data.data, "1823").score == 0.5 and score(data.data, "1823").matched == "1822"
+    assert score(data.data, "1825").score == 0

@@ -1,7 +1,7 @@
 """Numeric: a typed number, read with the course's scale words, measures and currencies. Pure.
 
-Score: the number is compared with the known wrong answers, then the other answers, then the
-answer: the first within its tolerance gives its credit (an other answer may have its own
+Score: the number is compared with the answer, then the known wrong answers, then the other
+answers: the first within its tolerance gives its credit (an other answer may have its own
 tolerance; the rest use the question's). A number that matches none scores 0 and is shown the
 question's ``other_feedback``, if it has one.
 """
@@ -73,13 +73,9 @@ class Numeric(TypedType):
                     return None
                 if index in tolerances:
                     entry["tolerance"] = tolerances[index]
-                if abs(reading.values[0][0] - answer) <= tolerance:
+                # The answer is read first: an entry whose whole range lies inside the answer's would never be reached.
+                if abs(reading.values[0][0] - answer) + entry.get("tolerance", tolerance) <= tolerance:
                     check.add(q.line_of(key), f"{where}: '{entry['text']}' in '{key}' is the answer itself")
-                    return None
-                # Other answers are read before the answer: one whose own range holds the answer would take its place.
-                if abs(reading.values[0][0] - answer) <= entry.get("tolerance", tolerance):
-                    check.add(q.line_of(key), f"{where}: '{entry['text']}' ± {entry['tolerance']:g} in '{key}' takes in the "
-                                              f"answer ({answer:g}), and other answers are read first: narrow its tolerance")
                     return None
             body[key] = entries
         # A number in both lists would always be marked wrong (known wrong answers are read first): say so.
@@ -110,12 +106,12 @@ class Numeric(TypedType):
         targets = [(w, 0.0) for w in data.get("wrong_answers", [])] + [(o, o["credit"]) for o in data.get("other_answers", [])]
         for value, assumed in reading.values:
             read_as = f"Read as {shown_number(value)} {assumed}, the question's unit." if assumed else ""
+            if same_number(value, data["answer"], tolerance):  # the answer first, as Moodle reads its first answer
+                return outcome(1.0, True, note=read_as)
             for target, credit in targets:
                 known = read_number(target["text"], frame).values
                 if known and same_number(value, known[0][0], target.get("tolerance", tolerance)):
                     return outcome(credit, True, note=read_as, matched=target["text"])
-            if same_number(value, data["answer"], tolerance):
-                return outcome(1.0, True, note=read_as)
         value, assumed = reading.values[0]
         note = ""
         if assumed and len(reading.values) > 1:  # a bare number in a question with a scale (million)
