@@ -302,6 +302,11 @@ def lying_about_its_size(package: bytes) -> bytes:
     return package[:entry + 24] + (1000).to_bytes(4, "little") + package[entry + 28:]
 
 
+def twice(package: bytes) -> bytes:
+    """The package with its second file renamed to the first's name (zipfile itself never writes two)."""
+    return package.replace(b"b.xml", b"a.xml")
+
+
 def hostile_cases():
     """(package, what the refusal says) of each kind of hostile package."""
     item = (EXAMPLES / "TF-choice.xml").read_bytes()
@@ -317,6 +322,8 @@ def hostile_cases():
                      "a.xml: the file is damaged", id="zip-bomb-header-lies"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("a.xml"), "a.xml": item, "../evil.xml": item}),
                      "../evil.xml: a file named outside the package", id="path-traversal"),
+        pytest.param(twice(zipped({"imsmanifest.xml": manifest_of("a.xml"), "a.xml": item, "b.xml": BOMB})),
+                     "a.xml: the package holds two files of this name", id="two-files-one-name"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("/etc/evil.xml"), "a.xml": item}),
                      "line 2: item '/etc/evil.xml' is outside the package", id="manifest-outside"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("missing.xml")}), "lists 'missing.xml', which the package does not hold",
@@ -324,6 +331,9 @@ def hostile_cases():
         pytest.param(zipped({"imsmanifest.xml": many}), f"holds {MAX_QUESTIONS_PER_FILE + 1:,} questions", id="too-many-items"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("a.xml", "bomb.xml"), "a.xml": item, "bomb.xml": BOMB}),
                      "bomb.xml: line 2: the file declares a document type", id="entity-bomb"),
+        pytest.param(zipped({"imsmanifest.xml": manifest_of("x.xml"), "x.xml": BOMB.replace(b'version="1.0"', b'version="1.0" '
+                                                                                          b'encoding="UTF-16"').decode().encode("utf-16")}),
+                     "x.xml: line 1: the file declares a document type", id="entity-bomb-in-utf-16"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("x.xml"), "x.xml": EXTERNAL}),
                      "x.xml: line 2: the file declares a document type", id="external-entity"),
         pytest.param(zipped({"imsmanifest.xml": manifest_of("old.xml"), "old.xml": QTI21}),

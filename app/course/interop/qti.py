@@ -208,9 +208,12 @@ def _parse_xml(name: str, content: bytes) -> etree._Element:
                          "(<!DOCTYPE>); QTI needs none, and entity bombs and external entities come in that way")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
-        return etree.fromstring(content, parser)
+        root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as error:
         raise ValueError(f"{name}: line {error.lineno}: not well-formed XML ({error.msg})") from error
+    if root.getroottree().docinfo.doctype:  # one the byte search missed: another encoding (UTF-16)
+        raise ValueError(f"{name}: line 1: the file declares a document type (<!DOCTYPE>); QTI needs none")
+    return root
 
 
 def _unpack(data: bytes) -> dict[str, bytes]:
@@ -222,6 +225,9 @@ def _unpack(data: bytes) -> dict[str, bytes]:
     except zipfile.BadZipFile as error:
         raise ValueError("this is not a zip file (a QTI content package is a zip with imsmanifest.xml)") from error
     infos = [info for info in archive.infolist() if not info.is_dir()]
+    names = [info.filename for info in infos]
+    if twice := next((name for name in names if names.count(name) > 1), None):
+        raise ValueError(f"{twice}: the package holds two files of this name; which one is meant?")
     if len(infos) > MAX_FILES:
         raise ValueError(f"the package holds {len(infos):,} files; one import takes at most {MAX_FILES:,}")
     for info in infos:
