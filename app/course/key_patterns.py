@@ -17,6 +17,7 @@ from typing import Callable
 
 import nh3
 
+from app.course import qtypes
 from app.course.answers import active_rules, words_of
 from app.course.bank import Bank, Question
 from app.course.leaks import COMMON_SHARE, STOP_WORDS, noun_forms
@@ -80,21 +81,32 @@ def _most_shared(questions: list[Question], place_of: Callable[[Question], int],
     return (place, crowd) if _crowded(len(crowd), len(questions), share, fewest) else None
 
 
+def _choices(bank: Bank, one_key: bool | None = None) -> list[Question]:
+    """The bank's questions whose key is among shown options (of one key only, or of several, when asked)."""
+    return [q for q in bank.questions if qtypes.of(q.data).keyed_options(q.data) is not None
+            and (one_key is None or qtypes.of(q.data).one_key == one_key)]
+
+
+def _keyed(question: Question) -> set[str]:
+    return qtypes.of(question.data).keyed_options(question.data)[1]
+
+
 def _key_position(question: Question) -> int:
     """Where the key sits among the options, from 0."""
-    return [option["id"] for option in question.data["options"]].index(question.data["answer"])
+    (key,) = _keyed(question)
+    return [option["id"] for option in question.data["options"]].index(key)
 
 
 def _key_length_rank(question: Question) -> int:
     """How many options are longer than the key: 0 for the longest (ties share the better rank)."""
-    key = next(option for option in question.data["options"] if option["id"] == question.data["answer"])
+    key = next(option for option in question.data["options"] if option["id"] in _keyed(question))
     key_length = plain_length(key["text"])
     return sum(plain_length(option["text"]) > key_length for option in question.data["options"])
 
 
 def _single_choice_positions(bank: Bank) -> Problem | None:
     """Over 40 % of the bank's single-choice keys sit in one position."""
-    questions = [q for q in bank.questions if q.type == "single_choice"]
+    questions = _choices(bank, one_key=True)
     found = _most_shared(questions, _key_position, POSITION_SHARE)
     if found is None:
         return None
@@ -109,7 +121,7 @@ def _single_choice_length_ranks(bank: Bank) -> Problem | None:
     Lengthening one distractor just past each key only moves the tell from "longest" to
     "second-longest"; this catches that, and keys that are habitually the shortest.
     """
-    questions = [q for q in bank.questions if q.type == "single_choice"]
+    questions = _choices(bank, one_key=True)
     found = _most_shared(questions, _key_length_rank, LENGTH_RANK_SHARE)
     if found is None:
         return None
@@ -122,7 +134,7 @@ def _single_choice_length_ranks(bank: Bank) -> Problem | None:
 def _fills_an_end(question: Question) -> bool:
     """Whether the keys are exactly the first k or the last k options (k = number of keys)."""
     ids = [option["id"] for option in question.data["options"]]
-    places = sorted(ids.index(answer) for answer in question.data["answer"])
+    places = sorted(ids.index(answer) for answer in _keyed(question))
     keys = len(places)
     return places in (list(range(keys)), list(range(len(ids) - keys, len(ids))))
 
@@ -132,7 +144,7 @@ def _multiple_response_ends(bank: Bank) -> Problem | None:
 
     Two-option questions are left out: any key of theirs is at an end.
     """
-    questions = [q for q in bank.questions if q.type == "multiple_response" and len(q.data["options"]) > 2]
+    questions = [q for q in _choices(bank, one_key=False) if len(q.data["options"]) > 2]
     at_an_end = [q for q in questions if _fills_an_end(q)]
     if not _crowded(len(at_an_end), len(questions), END_BLOCK_SHARE, 0):
         return None
@@ -152,15 +164,14 @@ def plain_length(text: str) -> int:
 
 def key_is_longest(question: Question) -> bool:
     """Whether every key is strictly longer than every distractor (single choice or multiple response)."""
-    answer = question.data["answer"]
-    keys = {answer} if isinstance(answer, str) else set(answer)
+    keys = _keyed(question)
     lengths = {option["id"]: plain_length(option["text"]) for option in question.data["options"]}
     return min(lengths[key] for key in keys) > max(n for ident, n in lengths.items() if ident not in keys)
 
 
 def _longest_keys(bank: Bank) -> Problem | None:
     """In over 40 % of the bank's choice questions the key is the longest option."""
-    questions = [q for q in bank.questions if q.type in ("single_choice", "multiple_response")]
+    questions = _choices(bank)
     longest = [q for q in questions if key_is_longest(q)]
     if not _crowded(len(longest), len(questions), LONGEST_SHARE, 0):
         return None
@@ -170,9 +181,9 @@ def _longest_keys(bank: Bank) -> Problem | None:
 
 def _true_false_balance(bank: Bank) -> Problem | None:
     """Over 80 % of the bank's true/false questions have the same answer."""
-    questions = [q for q in bank.questions if q.type == "true_false"]
+    questions = [q for q in bank.questions if qtypes.of(q.data).yes_or_no(q.data) is not None]
     for value in (True, False):
-        same = [q for q in questions if q.data["answer"] is value]
+        same = [q for q in questions if qtypes.of(q.data).yes_or_no(q.data) is value]
         if _crowded(len(same), len(questions), TRUE_FALSE_SHARE, math.ceil(len(questions) / 2)):
             return _warning(bank, same, len(questions), f"the answer is {str(value).lower()}", "true/false questions",
                             f"balance true and false (at most {_percent(TRUE_FALSE_SHARE)} one way)")
@@ -204,9 +215,7 @@ def cue_warnings(bank: Bank) -> list[Problem]:
     """
     common = _common_prompt_words(bank)
     found = []
-    for question in bank.questions:
-        if question.type not in ("single_choice", "multiple_response"):
-            continue
+    for question in _choices(bank):
         cue = _option_reference(question) or _article_cue(question) or _plural_cue(question) or _echo_cue(question, common)
         if cue:
             found.append(Problem(bank.path, question.line, f"warning: question '{question.id}': {cue}"))
@@ -229,9 +238,7 @@ def _option_reference(question: Question) -> str | None:
 
 def _keys_and_distractors(question: Question) -> tuple[list[dict], list[dict]]:
     """A choice question's keyed options and its distractors, in the bank's order."""
-    answer = question.data["answer"]
-    keys = {answer} if isinstance(answer, str) else set(answer)
-    options = question.data["options"]
+    options, keys = qtypes.of(question.data).keyed_options(question.data)
     return [o for o in options if o["id"] in keys], [o for o in options if o["id"] not in keys]
 
 
@@ -253,7 +260,7 @@ def _vowel_sound(text: str) -> bool | None:
 def _article_cue(question: Question) -> str | None:
     """The stem ends in "a"/"an" and only the key's first sound agrees with it."""
     words = words_of(plain_text(question.data["prompt"]), active_rules())
-    if question.type != "single_choice" or not words or words[-1] not in ("a", "an"):
+    if not qtypes.of(question.data).one_key or not words or words[-1] not in ("a", "an"):
         return None
     wants_vowel = words[-1] == "an"
     (key,), distractors = _keys_and_distractors(question)
@@ -278,7 +285,7 @@ def _names_several(text: str) -> bool:
 
 def _plural_cue(question: Question) -> str | None:
     """The stem asks for several things and only the key names several."""
-    if question.type != "single_choice" or not _PLURAL_STEM.search(_folded(question.data["prompt"])):
+    if not qtypes.of(question.data).one_key or not _PLURAL_STEM.search(_folded(question.data["prompt"])):
         return None
     (key,), distractors = _keys_and_distractors(question)
     if _names_several(key["text"]) and not any(_names_several(option["text"]) for option in distractors):

@@ -74,6 +74,7 @@ class QuestionType:
     typed: ClassVar[bool] = False  # the learner types words or numbers (response analysis, regrading)
     single_try: ClassVar[bool] = False  # practice gives one try, not several (an essay is written once, then graded)
     graded_by_person: ClassVar[bool] = False  # a rubric and a person give the mark (``pending`` until then)
+    one_key: ClassVar[bool] = False  # exactly one of its options is right (single choice)
     gift_missing: ClassVar[str | None] = None  # why GIFT cannot hold this type, or None
 
     # --- the bank ------------------------------------------------------------------------
@@ -116,6 +117,15 @@ class QuestionType:
     def key_response(self, data: dict) -> Any:
         """The response the answer key gives: it scores full marks."""
         raise NotImplementedError
+
+    def keyed_options(self, data: dict) -> tuple[list[dict], set[str]] | None:
+        """(options, ids of the right ones) for a type whose key is among shown options; None otherwise.
+        The key-pattern warnings (a key's place, length, wording) read choice questions through this."""
+        return None
+
+    def yes_or_no(self, data: dict) -> bool | None:
+        """The answer of a type that has only true or false for one (for the balance warning); None otherwise."""
+        return None
 
     def option_ids(self, data: dict) -> list[str]:
         """The ids of the options a learner picks from, for item analysis's share of each (none: not a choice)."""

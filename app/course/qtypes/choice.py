@@ -64,6 +64,9 @@ class ChoiceType(QuestionType):
         return {"options": {o["id"]: inline(o["text"]) for o in data["options"]},
                 "feedback": {o["id"]: inline(o["feedback"]) for o in data["options"]}}
 
+    def keyed_options(self, data: dict) -> tuple[list[dict], set[str]] | None:
+        return data["options"], self.keyed(data)
+
     def option_ids(self, data: dict) -> list[str]:
         return [option["id"] for option in data["options"]]
 

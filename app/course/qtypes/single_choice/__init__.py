@@ -18,6 +18,7 @@ class SingleChoice(ChoiceType):
     name = "single_choice"
     label = "Single choice"
     json_help = "an option id"
+    one_key = True
 
     def keyed(self, data: dict) -> set[str]:
         return {data["answer"]}

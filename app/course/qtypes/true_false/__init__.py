@@ -54,6 +54,9 @@ class TrueFalse(QuestionType):
     def key_response(self, data: dict) -> Any:
         return data["answer"]
 
+    def yes_or_no(self, data: dict) -> bool | None:
+        return data["answer"]
+
     def form_rows(self) -> tuple[FormRow, ...]:
         return (FormRow("answer", "The statement is", "select", choices=(("true", "True"), ("false", "False"))),
                 FormRow("feedback_true", "Feedback for “True” (optional)", "text"),
