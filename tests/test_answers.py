@@ -8,8 +8,10 @@ same thing, ever score full marks, however they are dressed up.
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from app.course import qtypes
 from app.course.answers import NumberFrame, Rules, match_text, parse_rules, read_number, text_form, Answer
 from app.course.bank import parse_bank_text
+from app.course.qtypes.essay import graded
 from app.course.scoring import key_response, score
 
 
@@ -303,6 +305,12 @@ def test_no_known_wrong_answer_scores_full_marks(shipped_course, dress):
 
 
 def test_every_shipped_key_still_scores_full_marks(shipped_course):
+    """An essay's key, its model answer, waits for a person's grade (pending, counting 0); graded at the top level of
+    every criterion, it has full marks."""
     for bank in shipped_course.banks:
         for question in bank.questions:
-            assert score(question.data, key_response(question.data)).score == 1.0, question.id
+            outcome = score(question.data, key_response(question.data))
+            if qtypes.of(question.data).graded_by_person:
+                assert (outcome.score, outcome.status) == (0.0, "pending"), question.id
+                outcome = graded(question.data, {c["id"]: c["levels"][-1]["points"] for c in question.data["rubric"]})
+            assert outcome.score == 1.0, question.id

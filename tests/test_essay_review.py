@@ -13,7 +13,7 @@ from app.course.scoring import key_response
 from app.extensions import db
 from app.models import Attempt, ReviewCard, ReviewLog
 from tests.conftest import csrf_token
-from tests.test_quiz import key_form, layout_data, shown, start, stored_answers
+from tests.test_quiz import key_form, layout_data, said, shown, start, start_drawing, stored_answers
 
 ESSAY = "trade-essay-potential-and-politics"
 ESSAY_TEXT = "Politics has governed trade.\n\nMFN from India in 1996 changed little by 2004; imports grew with normalisation."
@@ -56,11 +56,6 @@ def essay_rows(app) -> tuple[tuple | None, list[tuple]]:
                 [(log.source, log.rating, log.score, log.response) for log in logs])
 
 
-def said(html: str) -> str:
-    """The page's text with its line breaks and indentation read as single spaces."""
-    return " ".join(html.split())
-
-
 def make_essay_due(app):
     with app.app_context():
         card = db.session.scalar(sa.select(ReviewCard).where(ReviewCard.question_id == ESSAY))
@@ -101,17 +96,8 @@ def test_a_forged_self_grade_is_refused_and_changes_nothing(app, client, chosen,
     assert stored_answers(app, public_id)[0].status == "pending" and essay_rows(app) == (None, [])
 
 
-def start_test_drawing_the_essay(app, client) -> str:
-    """A trade test whose draw holds the essay (a draw is random: about one in two does)."""
-    for _ in range(40):
-        public_id = start(client, "trade", "test")
-        if any(data["id"] == ESSAY for data in layout_data(app, public_id)):
-            return public_id
-    raise AssertionError("40 trade tests drew no essay")
-
-
 def test_a_test_result_counts_the_essays_still_to_grade_and_the_grade_then_counts(app, client):
-    public_id = start_test_drawing_the_essay(app, client)
+    public_id = start_drawing(app, client, essay=True)
     position = essay_position(app, public_id)
     assert key_response(layout_data(app, public_id)[position]).startswith(MODEL_ANSWER_START)
     client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": csrf_token(client)})

@@ -70,8 +70,10 @@ def key_form(app, public_id) -> dict[str, list[str]]:
 
 
 def wrong_response(data):
-    """A response that is not fully right, whatever the question."""
+    """A response that is not fully right, whatever the question (an essay: left blank, as anything written waits for a grade)."""
     kind = data["type"]
+    if kind == "essay":
+        return ""
     if kind == "single_choice":
         return next(o["id"] for o in data["options"] if o["id"] != data["answer"])
     if kind == "multiple_response":
@@ -99,6 +101,43 @@ def wrong_blank(blank: dict):
     return "certainly not this"
 
 
+def is_essay(data: dict) -> bool:
+    return data["type"] == "essay"
+
+
+def said(html: str) -> str:
+    """The page's text with its line breaks and indentation read as single spaces."""
+    return " ".join(html.split())
+
+
+def start_drawing(app, client, essay: bool, slug="trade") -> str:
+    """A test whose random draw holds the lesson's essay, or not (about one trade test in two draws it)."""
+    for _ in range(40):
+        public_id = start(client, slug)
+        if any(is_essay(data) for data in layout_data(app, public_id)) == essay:
+            return public_id
+    raise AssertionError(f"40 {slug} tests all {'lacked' if essay else 'drew'} the essay")
+
+
+def grade_essays(app, client, public_id, top=True) -> list[int]:
+    """Grade every written essay of a scored attempt as its learner, each criterion at its top (or lowest) level;
+    return their positions."""
+    positions = []
+    for position, data in enumerate(layout_data(app, public_id)):
+        if is_essay(data) and any(a.position == position and a.status == "pending" for a in stored_answers(app, public_id)):
+            chosen = {f"level-{c['id']}": len(c["levels"]) - 1 if top else 0 for c in data["rubric"]}
+            response = client.post(f"/attempts/{public_id}/self-grade", data={"position": position, **chosen,
+                                                                             "csrf_token": csrf_token(client, f"/lessons/{slug_of(app, public_id)}/quiz")})
+            assert response.status_code == 302
+            positions.append(position)
+    return positions
+
+
+def slug_of(app, public_id) -> str:
+    with app.app_context():
+        return db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id)).lesson.slug
+
+
 # --- Test mode ----------------------------------------------------------------------------
 
 def test_a_test_draws_its_size_and_a_reload_shows_the_same_quiz(app, client):
@@ -116,21 +155,30 @@ def test_two_attempts_draw_independently(app, client):
     assert len(layouts) > 1
 
 
-def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, client):
-    public_id = start(client)
+@pytest.mark.parametrize("essay", [False, True])
+def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, client, essay):
+    """The key scores full marks at once; an essay (its key is the model answer) waits for its grade, then counts."""
+    public_id = start_drawing(app, client, essay)
     questions = layout_data(app, public_id)
     response = client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": csrf_token(client)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
-    html = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
-    assert "You scored <strong>10.0</strong> out of 10" in html
+    html = said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
+    if essay:
+        assert "You scored <strong>9.0</strong> of 9 marked; 1 essay to grade (out of 10 in all)." in html
+    else:
+        assert "You scored <strong>10.0</strong> out of 10 (100 %)." in html
     assert html.count("Read this in the lesson") == 10
     answers = stored_answers(app, public_id)
     assert [a.position for a in answers] == list(range(10))
-    assert all(a.score == 1.0 and a.status == "correct" for a in answers)
+    assert all(a.score == 1.0 and a.status == "correct" for a, q in zip(answers, questions) if not is_essay(q))
+    assert [(a.score, a.status) for a, q in zip(answers, questions) if is_essay(q)] == [(0.0, "pending")] * essay
     with app.app_context():
         versions = {v.id: (v.question_id, v.version) for v in db.session.scalars(sa.select(QuestionVersion))}
     assert [versions[a.question_version_id][0] for a in answers] == [q["id"] for q in questions]
+    assert attempt_row(app, public_id).score == 10.0 - essay
+    assert len(grade_essays(app, client, public_id)) == essay
     assert attempt_row(app, public_id).score == 10.0
+    assert "You scored <strong>10.0</strong> out of 10 (100 %)." in said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
 
 
 def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
@@ -146,13 +194,15 @@ def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
 
 def test_a_double_submit_changes_nothing(app, client):
     public_id = start(client)
+    written = sum(1 for data in layout_data(app, public_id) if is_essay(data))  # an essay drawn waits for its grade
     token = csrf_token(client)
     client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
     second = client.post(f"/attempts/{public_id}/submit", data={"csrf_token": token})
     assert second.status_code == 302
     assert "already submitted" in client.get(second.headers["Location"]).get_data(as_text=True)
-    assert attempt_row(app, public_id).score == 10.0
+    assert attempt_row(app, public_id).score == 10.0 - written
     assert len(stored_answers(app, public_id)) == 10
+    assert sum(a.status == "pending" for a in stored_answers(app, public_id)) == written
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
 
@@ -222,15 +272,17 @@ def check(client, public_id, position, try_number, values, token):
 
 
 def test_practice_gives_feedback_at_once_and_a_penalty_per_wrong_try(app, client):
+    """(An essay has one try, graded: see the next tests.)"""
     public_id = start(client, mode="practice")
     questions = layout_data(app, public_id)
     token = csrf_token(client)
-    data = questions[0]
-    check(client, public_id, 0, 1, form_values(data, "q0", wrong_response(data)), token)
-    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
+    position, data = next((position, data) for position, data in enumerate(questions) if not is_essay(data))
+    field = f"q{position}"
+    check(client, public_id, position, 1, form_values(data, field, wrong_response(data)), token)
+    page = client.get(f"/attempts/{public_id}?q={position}").get_data(as_text=True)
     assert "Check again" in page and "tries left" in page
-    check(client, public_id, 0, 2, form_values(data, "q0", key_response(data)), token)
-    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
+    check(client, public_id, position, 2, form_values(data, field, key_response(data)), token)
+    page = client.get(f"/attempts/{public_id}?q={position}").get_data(as_text=True)
     assert "Correct" in page and "Read this in the lesson" in page
     assert f"{1 - PRACTICE_PENALTY:.2f} of 1" in page
     client.post(f"/attempts/{public_id}/finish", data={"csrf_token": token})
@@ -263,14 +315,19 @@ def test_a_repeated_check_is_stored_once(app, client):
 
 
 def test_after_three_wrong_tries_the_answer_is_shown(app, client):
+    """Three tries, then the answer; an essay is written once, so the model answer shows after its one try."""
     public_id = start(client, mode="practice")
-    data = layout_data(app, public_id)[0]
+    questions = layout_data(app, public_id)
     token = csrf_token(client)
-    for try_number in (1, 2, 3, 4):
-        check(client, public_id, 0, try_number, form_values(data, "q0", wrong_response(data)), token)
-    page = client.get(f"/attempts/{public_id}?q=0").get_data(as_text=True)
-    assert "The answer:" in page and "Check again" not in page
-    assert len(stored_answers(app, public_id)) == 3
+    other = next(position for position, data in enumerate(questions) if not is_essay(data))
+    essay = next(position for position, data in enumerate(questions) if is_essay(data))
+    for position, tries in ((other, 3), (essay, 1)):
+        data = questions[position]
+        for try_number in (1, 2, 3, 4):
+            check(client, public_id, position, try_number, form_values(data, f"q{position}", wrong_response(data)), token)
+        page = client.get(f"/attempts/{public_id}?q={position}").get_data(as_text=True)
+        assert "The answer:" in page and "Check again" not in page
+        assert sum(a.position == position for a in stored_answers(app, public_id)) == tries
 
 
 @pytest.mark.parametrize("slug", [
@@ -286,6 +343,14 @@ def test_every_shipped_question_scores_full_marks_with_its_key_and_less_when_wro
         check(client, right, position, 1, form_values(data, f"q{position}", key_response(data)), token)
     for position, data in enumerate(wrong_questions):
         check(client, wrong, position, 1, form_values(data, f"q{position}", wrong_response(data)), token)
+    essays = {data["id"] for data in right_questions if is_essay(data)}
+    assert essays  # every lesson has an essay: its model answer waits for a grade, counting 0 until then
+    assert {a.question_id: (a.score, a.status) for a in stored_answers(app, right) if a.question_id in essays} == \
+        {ident: (0.0, "pending") for ident in essays}
+    client.post(f"/attempts/{right}/finish", data={"csrf_token": token})
+    assert attempt_row(app, right).score == len(right_questions) - len(essays)
+    assert len(grade_essays(app, client, right)) == len(essays)
+    assert attempt_row(app, right).score == len(right_questions)
     scores = {a.question_id: a.score for a in stored_answers(app, right)}
     assert scores == {data["id"]: 1.0 for data in right_questions}
     wrong_scores = {a.question_id: a.score for a in stored_answers(app, wrong)}
