@@ -8,6 +8,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from app import ops, ratelimits
+from app.course import qtypes
 from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
 
@@ -71,6 +72,7 @@ def register_question_templates(app: Flask) -> None:
     templates find it as ``qtypes/<type>/question.html``."""
     qtypes_dir = Path(__file__).resolve().parent / "course" / "qtypes"
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader({"qtypes": FileSystemLoader(qtypes_dir)})])
+    app.jinja_env.globals["qtype"] = qtypes.get  # what a type can do, for a page that offers it (response analysis)
 
 
 def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:

@@ -18,6 +18,7 @@ from app.authoring.access import (EDIT_REFUSALS, current_actor, instructor_requi
                                   question_or_abort, taught_classroom_ids)
 from app.authoring.banks import current_version
 from app.authoring.forms import TYPE_LABELS
+from app.course import qtypes
 from app.authoring.questions import save_version
 from app.course.bank import check_question_data
 from app.course.lessons import anchors_of
@@ -138,7 +139,7 @@ def question_responses(question_id: str):
                      "outcome": score(group.newest.data, group.newest.response), "html": html[group.newest.version_id],
                      "credits": [] if refusal or blocked else [choice for choice in CREDIT_CHOICES
                                                                if float(choice.value) > now + 1e-9 and (group.blank is None or choice.value == "1")]})
-    blanks = [blank["id"] for blank in current.data["blanks"]] if question.type == "cloze" else [None]
+    blanks = qtypes.of(current.data).typed_parts(current.data)
     sections = [(blank, [row for row in rows if row["group"].blank == blank]) for blank in blanks]
     return render_template("authoring/responses.html", question=question, current=current, sections=sections,
                            refusal=refusal, types=TYPE_LABELS, form=AcceptForm(),
@@ -160,9 +161,9 @@ def accept_response(question_id: str):
         abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
     current = current_version(question)
     blank = form.blank.data or None
-    if (question.type == "cloze") != (blank is not None) or (
-            blank is not None and blank not in {item["id"] for item in current.data["blanks"]}):
-        abort(404, description=f"{question.id} has no blank “{blank}”." if blank else "Say which blank the response fills.")
+    parts = qtypes.of(current.data).typed_parts(current.data)
+    if blank not in parts:
+        abort(404, description=f"{question.id} has no blank “{blank}” to type into." if blank else "Say which blank the response fills.")
     credit, text = float(form.credit.data), tidy(form.response.data)
     if blank is not None and credit < FULL:
         abort(400, description="A cloze blank is right or wrong: accept the response as right, or leave it. Nothing changed.")

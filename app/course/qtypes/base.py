@@ -149,6 +149,10 @@ class QuestionType:
         return html
 
     # --- typed responses: analysis and accepting one (``typed`` types only) -------------------
+    def typed_parts(self, data: dict) -> list[str | None]:
+        """The parts a learner types into, each analysed on its own (None: the whole answer); empty if none."""
+        return []
+
     def short_parts(self, data: dict, response: Any, parts: dict[str, bool]) -> list[str | None]:
         """The parts of a response that fell short (None: the whole answer), given its scored ``parts``."""
         return []

@@ -56,6 +56,9 @@ class TypedType(QuestionType):
     def api_fields(self, data: dict, html: dict, form: AnswerForm) -> dict:
         return {}
 
+    def typed_parts(self, data: dict) -> list[str | None]:
+        return [None]
+
     def short_parts(self, data: dict, response: Any, parts: dict[str, bool]) -> list[str | None]:
         return [None] if isinstance(response, str) and response.strip() else []
 

@@ -442,6 +442,9 @@ class Cloze(QuestionType):
                                   for blank, pairs in form.blank_choices.items()}}
 
     # --- typed responses: analysis and accepting one (short and numeric blanks) ---------------
+    def typed_parts(self, data: dict) -> list[str | None]:
+        return [blank["id"] for blank in data["blanks"] if kind_of(blank) in TYPED_KINDS]
+
     def short_parts(self, data: dict, response: Any, parts: dict[str, bool]) -> list[str | None]:
         if not isinstance(response, dict):
             return []
