@@ -90,3 +90,11 @@ def test_the_key_shows_the_model_answer_and_the_rubric_and_the_form_round_trips(
 def test_words_are_counted_as_a_reader_counts_them():
     assert word_count("India granted MFN status in 1996 — yet little moved.") == 10
     assert word_count("  \n ") == 0
+
+
+def test_an_anki_card_asks_for_the_essay_and_shows_the_model_answer_and_every_level():
+    data = essay()
+    front, back = qtypes.of(data).anki_card(data, render_question(data), [])
+    assert front == "<p>Write an essay (100–300 words).</p>"
+    assert "<p>Hostility kept it small.</p>" in back
+    assert back.count("<td>") == 5 and "<b>1.5</b> Some figures." in back

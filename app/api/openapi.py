@@ -64,7 +64,8 @@ SCHEMAS = {
         "submitted_at": {"type": ["string", "null"]},
         "questions": {"type": "array", "items": {"type": "object", "required": ["id", "score", "status", "explanation_html"], "properties": {
             "id": {"type": "string"}, "score": {"type": ["number", "null"]},
-            "status": {"enum": ["correct", "partial", "wrong", "unanswered", None]}, "explanation_html": {"type": ["string", "null"]},
+            "status": {"enum": ["correct", "partial", "wrong", "unanswered", "pending", None],
+                       "description": "pending: an essay, waiting for a person's grade (it counts in no total until then)"}, "explanation_html": {"type": ["string", "null"]},
             "note": {"type": "string", "description": "How a typed answer was read: the unit assumed, a spelling "
                                                       "forgiven, why a number was not read. Empty when there is nothing to say."},
             "withheld": {"type": "string", "description": "Why score, status and explanation are null: an exam holds this "

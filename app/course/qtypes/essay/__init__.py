@@ -189,12 +189,17 @@ class Essay(QuestionType):
                 "max_words": rows.fmt(data["max_words"]) if "max_words" in data else ""}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
-        limits = " ".join(filter(None, (f"at least {data['min_words']} words" if data.get("min_words") else "",
-                                        f"at most {data['max_words']} words" if data.get("max_words") else "")))
-        table = "".join(f"<tr><th>{html['rubric'][c['id']]['title']}</th><td>{escape(rows.fmt(c['levels'][-1]['points']))}: "
-                        f"{html['rubric'][c['id']]['levels'][-1]}</td></tr>" for c in data["rubric"])
+        """Front: the task and its word limits. Back: the model answer and the whole rubric, to grade oneself by."""
+        low, high = data.get("min_words"), data.get("max_words")
+        limits = (f"{low}–{high} words" if low and high else f"at least {low} words" if low
+                  else f"at most {high} words" if high else "")
+        rows_html = "".join(
+            f"<tr><th>{html['rubric'][c['id']]['title']}</th>"
+            + "".join(f"<td><b>{escape(rows.fmt(level['points']))}</b> {html['rubric'][c['id']]['levels'][index]}</td>"
+                      for index, level in enumerate(c["levels"])) + "</tr>"
+            for c in data["rubric"])
         return (f"<p>Write an essay{' (' + limits + ')' if limits else ''}.</p>",
-                f"{html['model_answer']}<table>{table}</table>")
+                f"{html['model_answer']}<table>{rows_html}</table>")
 
 
 TYPE = Essay()
