@@ -12,15 +12,19 @@ from app.course.scoring import key_response
 from app.extensions import db
 from app.models import LessonProgress, QuestionVersion, ReviewCard, ReviewLog, User
 from tests.conftest import csrf_token
-from tests.test_quiz import wrong_response
+from tests.test_quiz import grade_essays, is_essay, key_form, layout_data, start_drawing, wrong_response
 
 
-def submit_test_with_key(app, client, slug="trade"):
+def submit_test_with_key(app, client, slug="trade", essay=None):
+    """A test answered with its key, its essay (if drawn; ``essay`` says whether it must be) graded fully by the learner."""
     token = csrf_token(client, f"/lessons/{slug}/quiz")
-    location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
-    public_id = location.rsplit("/", 1)[-1]
-    from tests.test_quiz import key_form
+    if essay is None:
+        location = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"]
+        public_id = location.rsplit("/", 1)[-1]
+    else:
+        public_id = start_drawing(app, client, essay, slug)
     client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
+    grade_essays(app, client, public_id)
     return public_id
 
 
@@ -70,33 +74,49 @@ def card_values(app, card_id, response) -> dict[str, list[str]]:
         return item["form"].shown_values(form_values(item["data"], "q0", response))
 
 
-def test_answers_become_cards_with_their_reviews_logged(app, client, auth):
+@pytest.mark.parametrize("essay", [False, True])
+def test_answers_become_cards_with_their_reviews_logged(app, client, auth, essay):
+    """Each answer of a test is a retrieval; an essay's is the learner's grade of it, once given."""
     auth.register()
-    submit_test_with_key(app, client)
+    public_id = submit_test_with_key(app, client, essay=essay)
     owner = owner_of(app)
     cards = cards_of(app, owner)
     assert len(cards) == 10
     assert all(aware(card.due) > datetime.now(timezone.utc) for card in cards)
     with app.app_context():
-        logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner)).all()
-    assert len(logs) == 10 and {log.source for log in logs} == {"test"} and {log.rating for log in logs} == {3}
+        logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.owner_key == owner).order_by(ReviewLog.id)).all()
+        essays = {data["id"] for data in layout_data(app, public_id) if is_essay(data)}
+    assert len(logs) == 10 and {log.rating for log in logs} == {3}
+    assert [log.source for log in logs] == ["test"] * (10 - essay) + ["self-grade"] * essay
+    assert {log.question_id for log in logs if log.source == "self-grade"} == essays
 
 
-def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth):
+@pytest.mark.parametrize("essay", [False, True])
+def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth, essay):
+    """An essay card (graded last, so the most overdue here) is rated by the grade given after writing it."""
     auth.register()
-    submit_test_with_key(app, client)
+    submit_test_with_key(app, client, essay=essay)
     owner = owner_of(app)
     make_due(app, owner)
     home = client.get("/").get_data(as_text=True)
     assert "10 due today" in home
     card_id = shown_card(client)
     data = card_data(app, card_id)
+    assert is_essay(data) == essay
     token = csrf_token(client, "/review")
     before = next(card for card in cards_of(app, owner) if card.id == card_id)
     response = client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)), "csrf_token": token})
+    if essay:  # written: the model answer and the rubric show, and the grade posted from there rates the card
+        assert response.status_code == 200 and "Grade your essay" in response.get_data(as_text=True)
+        assert next(card for card in cards_of(app, owner) if card.id == card_id).due == before.due
+        stamp = re.search(r'name="reviewing" type="hidden" value="([^"]*)"', response.get_data(as_text=True)).group(1)
+        response = client.post(f"/review/{card_id}/grade", data={
+            "q0": key_response(data), "reviewing": stamp, "csrf_token": token,
+            **{f"level-{c['id']}": len(c["levels"]) - 1 for c in data["rubric"]}})
     assert response.status_code == 302 and "/review/done/" in response.headers["Location"]
     feedback = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Correct" in feedback and "Read this in the lesson" in feedback and "How did that feel?" in feedback
+    assert "Correct" in feedback and "Read this in the lesson" in feedback
+    assert ("How did that feel?" in feedback) != essay  # an essay's grade is its rating
     after = next(card for card in cards_of(app, owner) if card.id == card_id)
     assert aware(after.due) > aware(before.due) and aware(after.due) > datetime.now(timezone.utc)
     assert "9 due today" in client.get("/").get_data(as_text=True)
@@ -233,16 +253,17 @@ def test_the_review_log_replays_to_the_stored_card(app, client, auth, shipped_co
 
     from app.course.scheduling import aware, new_card, review
     from app.progress import card_state
-    from tests.test_quiz import layout_data, shown
+    from tests.test_quiz import shown
 
     auth.register()
-    submit_test_with_key(app, client)  # first retrieval of 10 questions
+    submit_test_with_key(app, client)  # first retrieval of 10 questions (an essay drawn: the learner's grade of it)
     token = csrf_token(client, "/lessons/trade/quiz")
     practice = client.post("/lessons/trade/quiz/start", data={"mode": "practice", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
     for position, data in enumerate(layout_data(app, practice)):  # a second retrieval of the same 10, and the rest new
         answer = key_response(data) if position % 2 else wrong_response(data)
         client.post(f"/attempts/{practice}/check", data={**shown(app, practice, form_values(data, f"q{position}", answer)),
                                                         "position": position, "try_number": 1, "csrf_token": token})
+    grade_essays(app, client, practice)  # a written essay is retrieved when graded
     with app.app_context():
         cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner_of(app))).all()
         replayed_twice = 0
