@@ -39,7 +39,8 @@ DESCRIPTION = "description"
 EXPECTED = {"multichoice single": "single_choice", "multichoice multi": "multiple_response",
             "truefalse": "true_false", "shortanswer": "short_answer", "numerical": "numeric",
             "matching": "matching", "ordering": "ordering", "cloze": "cloze", "multianswer": "cloze",
-            "essay": "essay", "ddwtos": "cloze", "gapselect": "cloze", "description": DESCRIPTION}
+            "essay": "essay", "ddwtos": "cloze", "gapselect": "cloze", "description": DESCRIPTION,
+            "oumultiresponse": "multiple_response", "essayautograde": "essay"}  # two plugins with an equivalent
 CASE_BLANKS = {"SHORTANSWER_C", "SAC", "MWC"}
 _BLANK = re.compile(r"\{\d*:([A-Z_]+):(.*?)(?<!\\)\}", re.S)
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")

@@ -377,3 +377,15 @@ def test_a_deck_holds_cloze_notes_beside_basic_ones():
     assert "backchannel / track two::" in text  # a choice blank: the options are the hint
     essay = next(fields for mid, fields in notes if mid == MODEL_ID and "How far" in fields).split("\x1f")
     assert "150" in essay[0] and "400" in essay[0] and "<table>" in essay[1] and "small" in essay[1]
+
+
+def test_two_moodle_plugins_with_an_equivalent_import_as_it():
+    """The Open University's multiple response grades a pick as our per-pick rule does; essayautograde is an essay
+    whose automatic grading has no place here (a person grades essays), so it is dropped with a note."""
+    (multi,), _ = parse_moodle_xml(public("oumultiresponse_testquestion.moodle.xml"), "key-facts")
+    data = checked([multi])[0]
+    assert data["type"] == "multiple_response" and "scoring" not in data
+    assert sorted(o["text"] for o in data["options"] if o["id"] in data["answer"]) == ["London", "Paris"]  # the fixture marks these two 100 %
+    (essay,), _ = parse_moodle_xml(public("essayautograde_testquestion.moodle.xml"), "key-facts")
+    assert checked([essay])[0]["type"] == "essay"
+    assert any("automatic grading dropped" in note for note in essay.notes)

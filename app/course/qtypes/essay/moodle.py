@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from app.course.interop.moodle_xml import question_text, sub, text_of, value
 from app.course.qtypes.essay import MAX_WORDS
 
-MOODLE_TYPES = ("essay",)
+MOODLE_TYPES = ("essay", "essayautograde")  # the plugin's automatic grading is dropped, with a note
 NO_MODEL_ANSWER = "No model answer was given in the imported file."
 OVERALL = [{"id": "overall", "title": "Overall", "levels": [
     {"points": 0, "description": "Does not answer the question"},
@@ -47,6 +47,8 @@ def essay(model_answer: str, limits: dict[str, str], meta: dict, notes: list[str
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     """Our essay from Moodle's, noting what it drops."""
+    if question.get("type") == "essayautograde":
+        notes.append("essayautograde's automatic grading dropped: a person grades essays here, with the rubric")
     if text_of(question.find("responsetemplate")):
         notes.append("the response template dropped: learners start from an empty page")
     if (text_of(question, "attachments") or "0") != "0":
