@@ -187,7 +187,7 @@ def practice_view(current: Attempt, items: list[dict]):
     item = items[position]
     its_tries = tries.get(position, [])
     last = its_tries[-1] if its_tries else None
-    outcome = score(item["data"], last.response) if last else None
+    outcome = answer_outcome(item["data"], last) if last else None
     feedback_html = item["html"] if position in finished else feedback_before_finishing(item["data"], item["html"], WAITING_FEEDBACK)
     return render_template(
         "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
@@ -336,6 +336,15 @@ def finish(public_id: str):
     return redirect(url_for("learning.result", public_id=public_id))
 
 
+def answer_outcome(data: dict, answer: Answer | None) -> Outcome:
+    """How a stored answer scores: by the question's rule, or, for an essay graded since, by its grade (in words)."""
+    outcome = score(data, answer.response if answer else None)
+    if outcome.status == "pending" and answer.status != "pending":
+        grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
+        outcome = Outcome(answer.score, answer.status, note=grade_note(data, grade, grade is not None and grade.grader_id is not None))
+    return outcome
+
+
 def result_rows(current: Attempt) -> list[dict]:
     """Each question of a submitted attempt with its tries, final response, mark and outcome."""
     tries = answers_by_position(current)
@@ -344,10 +353,7 @@ def result_rows(current: Attempt) -> list[dict]:
         its_tries = tries.get(item["position"], [])
         last = its_tries[-1] if its_tries else None
         mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
-        outcome = score(item["data"], last.response if last else None)
-        if outcome.status == "pending" and last.status != "pending":  # graded since: the grade, in words
-            grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == last.id))
-            outcome = Outcome(last.score, last.status, note=grade_note(item["data"], grade, grade is not None and grade.grader_id is not None))
+        outcome = answer_outcome(item["data"], last)
         rows.append({**item, "tries": its_tries, "last": last, "mark": mark, "outcome": outcome,
                      "graded_by_person": qtypes.of(item["data"]).graded_by_person,
                      "self_grade": SelfGradeForm(position=item["position"]) if can_self_grade(current, item["data"], last) else None})
