@@ -70,10 +70,10 @@ def key_form(app, public_id) -> dict[str, list[str]]:
 
 
 def wrong_response(data):
-    """A response that is not fully right, whatever the question (an essay: left blank, as anything written waits for a grade)."""
+    """A response that is not fully right, whatever the question (an essay: none, as anything written waits for a grade)."""
     kind = data["type"]
     if kind == "essay":
-        return ""
+        return None
     if kind == "single_choice":
         return next(o["id"] for o in data["options"] if o["id"] != data["answer"])
     if kind == "multiple_response":

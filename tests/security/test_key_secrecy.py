@@ -875,3 +875,97 @@ def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_
         db.session.commit()
     assert "The answer" in student.get(f"/attempts/{practice}/result").get_data(as_text=True)
     assert "The answer" in student.get(feedback_path).get_data(as_text=True)
+
+
+# --- An essay's model answer is a key -------------------------------------------------------------
+
+def essay_keys(app) -> dict[str, tuple[str, list[str]]]:
+    """Each course essay's lesson, and the start of every text that only a written essay may show: the model answer,
+    the explanation and the rubric's levels (the top ones list what a full answer holds)."""
+    with app.app_context():
+        rows = db.session.execute(sa.select(QuestionVersion, Lesson.slug).join(Question, sa.and_(
+            Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
+            .join(Lesson, Lesson.id == Question.lesson_id).where(Question.type == "essay", Question.bank == "course")).all()
+    return {version.question_id: (slug, [text_of(version.html["model_answer"])[:60], text_of(version.html["explanation"])[:60]]
+                                  + [text_of(level)[:60] for criterion in version.html["rubric"].values() for level in criterion["levels"]])
+            for version, slug in rows}
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings_in(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in strings_in(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_no_essay_model_answer_or_rubric_reaches_a_learner_before_the_essay_is_written(app, client):
+    """Test and practice pages, a due essay's review page, the API's quiz and the Anki decks' fronts hold the prompt
+    only; once the essay is written, the page shows them (so the texts looked for are the ones a page shows)."""
+    from tests.test_quiz import layout_data
+
+    keys = essay_keys(app)
+    assert len({slug for slug, _ in keys.values()}) == 11  # an essay in every lesson
+
+    def hides(source: str, text: str, qid: str) -> None:
+        for secret in keys[qid][1]:
+            assert secret not in text, (source, qid, secret)
+
+    for qid, (slug, secrets) in keys.items():
+        test = next(public_id for public_id in (open_test(client, slug) for _ in range(40))
+                    if qid in [data["id"] for data in layout_data(app, public_id)])
+        hides("test page", text_of(client.get(f"/attempts/{test}").get_data(as_text=True)), qid)
+        token = csrf_token(client, f"/lessons/{slug}/quiz")
+        practice = client.post(f"/lessons/{slug}/quiz/start", data={"mode": "practice", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
+        position = next(p for p, data in enumerate(layout_data(app, practice)) if data["id"] == qid)
+        hides("practice page", text_of(client.get(f"/attempts/{practice}?q={position}").get_data(as_text=True)), qid)
+        client.post(f"/attempts/{practice}/check", data={**shown(app, practice, {f"q{position}": ["An essay."]}),
+                                                        "position": position, "try_number": 1, "csrf_token": token})
+        written = text_of(client.get(f"/attempts/{practice}?q={position}").get_data(as_text=True))
+        assert all(secret in written for secret in secrets), qid
+        client.post(f"/attempts/{practice}/self-grade", data={"position": position, "csrf_token": token,
+                                                              **{f"level-{c}": 0 for c in keys_rubric(app, qid)}})
+        quiz = client.get(f"/api/v1/lessons/{slug}/quiz").json
+        question = next(q for q in quiz["questions"] if q["id"] == qid)
+        hides("API quiz", " ".join(text_of(text) for text in strings_in(question)), qid)
+        guids = {genanki.guid_for("backchannel", qid)}
+        hides("Anki lesson deck", " ".join(text_of(front) for front in anki_fronts(client.get(f"/lessons/{slug}/anki.apkg").data, guids)), qid)
+
+    with app.app_context():
+        for card in db.session.scalars(sa.select(ReviewCard)):  # every essay's card, and no other
+            card.due = datetime.now(timezone.utc) - timedelta(days=1)
+        db.session.commit()
+    fronts = anki_fronts(client.get("/review/anki.apkg").data, {genanki.guid_for("backchannel", qid) for qid in keys})
+    assert len(fronts) == len(keys)
+    hides_all = " ".join(text_of(front) for front in fronts)
+    for qid in keys:
+        hides("Anki due deck", hides_all, qid)
+    token = csrf_token(client, "/review")
+    for _ in keys:
+        page = client.get("/review").get_data(as_text=True)
+        card_id = int(re.search(r'action="/review/(\d+)"', page).group(1))
+        with app.app_context():
+            qid = db.session.get(ReviewCard, card_id).question_id
+        hides("review page", text_of(page), qid)
+        assert client.post(f"/review/{card_id}", data={"csrf_token": token}).status_code == 302  # blank: next card
+
+
+def open_test(client, slug: str) -> str:
+    token = csrf_token(client, f"/lessons/{slug}/quiz")
+    return client.post(f"/lessons/{slug}/quiz/start", data={"mode": "test", "csrf_token": token}).headers["Location"].rsplit("/", 1)[-1]
+
+
+def keys_rubric(app, qid: str) -> list[str]:
+    with app.app_context():
+        data = db.session.scalar(sa.select(QuestionVersion.data).join(Question, sa.and_(
+            Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version)).where(Question.id == qid))
+    return [criterion["id"] for criterion in data["rubric"]]
+
+
+def anki_fronts(apkg: bytes, guids: set[str]) -> list[str]:
+    """The question sides of a deck's notes whose guid is one of ``guids``."""
+    with tempfile.TemporaryDirectory() as folder:
+        zipfile.ZipFile(io.BytesIO(apkg)).extract("collection.anki2", folder)
+        with sqlite3.connect(Path(folder) / "collection.anki2") as collection:
+            notes = collection.execute("SELECT guid, flds FROM notes").fetchall()
+    return [fields.split("\x1f")[0] for guid, fields in notes if guid in guids]
