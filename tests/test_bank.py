@@ -131,11 +131,11 @@ def test_editing_a_question_changes_its_version_and_nothing_else_does():
 
 
 def test_rendering_sanitises_authored_markdown():
-    text = BANK.replace("prompt: Which year?", "prompt: \"Which <script>alert(1)</script> year? <img src=x onerror=alert(1)>\"")
-    bank, problems = parse(text)
-    assert problems == []
-    html = render_question(bank.questions[0].data)
-    assert "<script" not in html["prompt"] and "onerror" not in html["prompt"]
+    payload = "Which <script>alert(1)</script> year? <img src=x onerror=alert(1)>"
+    bank, problems = parse(BANK.replace("prompt: Which year?", f"prompt: \"{payload}\""))
+    assert bank is None and "'prompt' shows an image from 'x'" in problems[-1].message  # images come from stored media only
+    html = render_question({**parse(BANK)[0].questions[0].data, "prompt": payload})
+    assert "<script" not in html["prompt"] and "onerror" not in html["prompt"] and "<img" not in html["prompt"]
 
 
 # --- The shipped banks --------------------------------------------------------------------

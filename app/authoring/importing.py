@@ -2,7 +2,7 @@
 
 Each question goes through ``bank.check_question_data`` like any other. A question that fails, or
 whose type has no equivalent here, is reported by name and line and skipped; the rest import, in
-one transaction. A file that is neither format, or not UTF-8, or holds more questions than one
+one transaction, with the images they show (a Moodle file's, checked by ``app.course.media``). A file that is neither format, or not UTF-8, or holds more questions than one
 import or its lesson may take, or takes longer than its time budget, changes nothing.
 """
 
@@ -20,7 +20,10 @@ from app.course.interop.moodle_xml import parse_moodle_xml
 from app.course.interop.qti import import_package
 from app.course.lessons import anchors_of
 from app.course.limits import MAX_QUESTIONS_PER_LESSON, UNLIMITED, Budget, OverBudget
+from app.course.markup import media_hashes
+from app.course.media import read_image
 from app.extensions import db
+from app.media.store import store_image, stored_images
 from app.models import Lesson, Question, QuestionVersion
 
 
@@ -131,7 +134,9 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
             report.notes.append((item.name, item.line, f"id '{base}' is taken; imported as '{data['id']}'"))
         if isinstance(data.get("excludes"), list):
             data["excludes"] = [renamed.get(other, other) if isinstance(other, str) else other for other in data["excludes"]]
-        checked, messages = check_question_data(data, anchors, taken.used, where=f"question '{item.name}'")
+        brought = {sha256: read_image(content).media_type for sha256, content in item.images.items()}
+        media = stored_images(data, also=brought)
+        checked, messages = check_question_data(data, anchors, taken.used, where=f"question '{item.name}'", media=media)
         if checked is not None:
             messages = stray_excludes(checked.data, f"question '{item.name}'", known)
         if checked is None or messages:
@@ -139,11 +144,13 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
             continue
         taken.add(checked.id)
         position += 1
+        for sha256 in media_hashes(checked.data) & brought.keys():  # stored with the question, in its transaction
+            store_image(item.images[sha256], author_id)
         db.session.add(Question(id=checked.id, lesson_id=lesson.id, position=position, type=checked.type,
                                 version=checked.version, origin="authored", author_id=author_id, bank=bank,
                                 classroom_id=classroom_id))
         db.session.add(QuestionVersion(question_id=checked.id, version=checked.version, data=checked.data,
-                                       html=render_question(checked.data, budget)))
+                                       html=render_question(checked.data, budget, media)))
         report.imported.append((item.name, item.line, checked.id))
         report.notes.extend((item.name, item.line, note) for note in item.notes)
     db.session.commit()

@@ -15,6 +15,7 @@ from app.course.interop.moodle_xml import export_moodle_xml
 from app.course.limits import Budget
 from app.extensions import db
 from app.learning.quiz_routes import live_versions
+from app.media.store import image_files
 from app.models import Lesson, Question, QuestionVersion
 
 
@@ -67,7 +68,7 @@ def export_gift_file(slug: str):
 @bp.route("/lessons/<slug>/bank.xml")
 @instructor_required
 def export_moodle_file(slug: str):
-    """The lesson's questions as Moodle XML (every type)."""
+    """The lesson's questions as Moodle XML (every type), the images they show as files beside their texts."""
     _, questions = lesson_questions(slug)
-    return Response(export_moodle_xml(questions), mimetype="application/xml",
+    return Response(export_moodle_xml(questions, image_files(questions)), mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.moodle.xml"'})

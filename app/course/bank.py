@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,13 +228,15 @@ def check_question(check: Checker, q: LineDict, seen_ids: dict[str, int], anchor
 
 
 def parse_bank_text(text: str, path: str, slug: str, anchors: set[str] | None = None,
-                    seen_ids: dict[str, int] | None = None) -> tuple[Bank | None, list[Problem]]:
+                    seen_ids: dict[str, int] | None = None,
+                    media: Mapping[str, str] | None = None) -> tuple[Bank | None, list[Problem]]:
     """Parse a bank's YAML text; return the bank and no problems, or None and every problem.
 
     ``anchors`` are the paired lesson's anchors (None skips that check); ``seen_ids`` carries
-    question ids across banks so an id is unique in the whole course.
+    question ids across banks so an id is unique in the whole course; ``media`` (the stored
+    images, SHA-256 to media type) refuses an image that is not stored (None skips that check).
     """
-    check = Checker(path)
+    check = Checker(path, media)
     try:
         with _no_cyclic_gc():
             document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
@@ -305,18 +308,19 @@ def read_banks(folder: Path, lesson_anchors: dict[str, set[str]] | None) -> Bank
 
 # --- Rendering ---------------------------------------------------------------------------
 
-def render_question(data: dict, budget: Budget = UNLIMITED) -> dict:
+def render_question(data: dict, budget: Budget = UNLIMITED, media: Mapping[str, str] | None = None) -> dict:
     """Sanitised HTML for every authored text of a question, keyed as the templates use it.
 
-    ``budget`` is asked before each text: a question may hold many long fields.
+    ``budget`` is asked before each text: a question may hold many long fields. ``media`` maps
+    the stored images the question shows (SHA-256 to media type); an image not in it is left out.
     """
     def block(text: str) -> str:
         budget.check()
-        return render_block(text)
+        return render_block(text, media)
 
     def inline(text: str) -> str:
         budget.check()
-        return render_inline(text)
+        return render_inline(text, media)
 
     html: dict[str, Any] = {"prompt": block(data["prompt"]), "explanation": block(data["explanation"])}
     html.update(qtypes.of(data).render(data, inline, block))
@@ -328,13 +332,13 @@ def render_question(data: dict, budget: Budget = UNLIMITED) -> dict:
 # --- Questions that do not come from a file (browser authoring, imports) ----------------
 
 def check_question_data(data: dict, anchors: set[str] | None, taken_ids: set[str] = frozenset(),
-                        where: str = "question") -> tuple[Question | None, list[str]]:
+                        where: str = "question", media: Mapping[str, str] | None = None) -> tuple[Question | None, list[str]]:
     """Check one question given as plain data, by exactly the rules and messages of bank files.
 
-    ``taken_ids`` are ids already used by other questions. Returns the question, or None and the
-    messages (without file and line, which plain data does not have).
+    ``taken_ids`` are ids already used by other questions; ``media`` as for :func:`parse_bank_text`.
+    Returns the question, or None and the messages (without file and line, which plain data does not have).
     """
-    check = Checker(where)
+    check = Checker(where, media)
     # Only the question's own id can collide (copying every taken id for each question made imports quadratic).
     ident = data.get("id")
     own_id = None if ident is None or isinstance(ident, (bool, list, dict)) else str(ident).strip()

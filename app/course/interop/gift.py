@@ -27,6 +27,7 @@ from typing import Iterable
 from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
+from app.course.markup import without_foreign_images
 from app.course.passages import with_passage, without_passage
 
 META = "// backchannel: "
@@ -41,12 +42,18 @@ _TAG = re.compile(r"<[^<>]*>")  # '[^>]+' ran to the end from every '<' of an un
 
 @dataclass
 class Imported:
-    """One imported question turned into our data (still to be checked), with its name and line."""
+    """One imported question turned into our data (still to be checked), with its name and line, and the
+    images it shows (SHA-256 to bytes, checked by ``app.course.media``), to be stored with it."""
 
     name: str
     line: int
     data: dict
     notes: list[str] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Whatever the format, an image from elsewhere (a web address, a package's file) becomes its alt text, with a note."""
+        self.data = without_foreign_images(self.data, self.notes)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 This module knows Moodle XML, not our types: the document (expat, with each ``<question>``'s line
 and no entities), categories, names, idnumbers, tags, general feedback, what every question may carry
-and we drop (hints, combined feedback, files), the ``<backchannel>`` metadata and the limits. Each
+and we drop (hints, combined feedback), the ``<backchannel>`` metadata and the limits; the images
+its texts show travel as files (:mod:`app.course.interop.moodle_files`). Each
 type's own ``app/course/qtypes/<type>/moodle.py`` declares the Moodle types it reads
 (``MOODLE_TYPES``), reads one ``<question>`` into our data (``read``) and writes its part of one
 (``write``); the registry maps Moodle's ``type`` attribute to them (``qtypes.moodle_readers``).
@@ -19,12 +20,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from typing import Iterator
 from xml.parsers import expat
 
 from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
 from app.course.interop.gift import Imported, Skipped, UniqueIds, credit, meta_id, ordered, percent, refuse_many, slug
+from app.course.interop.moodle_files import attach_files, embed_images
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.passages import with_passage, without_passage
 
@@ -113,6 +116,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             skipped.append(Skipped(name, line, f"Moodle type '{kind}' has no equivalent here; skipped"))
             continue
         notes: list[str] = []
+        images = embed_images(question, notes)  # before the type reads the texts: they then show media:<sha256>
         try:
             meta = _meta(question)
             data = reader.read(question, meta, notes)
@@ -125,10 +129,6 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         for dropped in _DROPPED:
             if text_of(question.find(dropped)):
                 notes.append(f"<{dropped}> dropped: no equivalent here")
-        if question.find(".//file") is not None:
-            notes.append("embedded files were not imported")
-        if text_of(question, "image_base64"):
-            notes.append("the <image_base64> picture was not imported")
         idnumber = text_of(question, "idnumber")
         ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.first_free(slug(name)))
         used.add(ident)
@@ -144,7 +144,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             "tags": tags or ([category] if category else ["imported"]),
             "difficulty": meta.get("difficulty", "medium"),
         })
-        imported.append(Imported(name, line, ordered(restore(data, meta)), notes))
+        imported.append(Imported(name, line, ordered(restore(data, meta)), notes, images))
     return imported, skipped
 
 
@@ -191,8 +191,9 @@ def answer(parent: ET.Element, credit: float, text: str, feedback: str = "", **e
     return element
 
 
-def export_moodle_xml(questions: list[dict]) -> str:
-    """A Moodle XML file (``<quiz>``) holding every question."""
+def export_moodle_xml(questions: list[dict], images: Mapping[str, tuple[str, bytes]] | None = None) -> str:
+    """A Moodle XML file (``<quiz>``) holding every question, with the ``images`` they show (SHA-256 to media type
+    and bytes) as ``<file>`` elements beside their texts."""
     quiz = ET.Element("quiz")
     for data in questions:
         writer = qtypes.mapping(data["type"], "moodle")
@@ -212,6 +213,7 @@ def export_moodle_xml(questions: list[dict]) -> str:
         for tag in data["tags"]:
             sub(tags, "tag", tag)
         value(question, "backchannel", json.dumps(meta, ensure_ascii=False))
+        attach_files(question, images or {})
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from app.course.answers import NumberFrame, read_number, text_form
 from app.course.lessons import Problem
 from app.course.limits import MAX_FIELD_CHARS, oversized
+from app.course.markup import image_problems
 
 SPELLING_RULES = ("lenient", "strict")
 MAX_KNOWN_ANSWERS = 100  # known wrong answers, other numeric answers: a teacher's list, not a dictionary
@@ -32,9 +34,11 @@ class LineDict(dict):
 class Checker:
     """Collects problems for one file; each check names the line of the field at fault."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, media: Mapping[str, str] | None = None):
         self.path = path
         self.problems: list[Problem] = []
+        # The stored images a text may show (SHA-256 to media type); None when there is no database to ask.
+        self.media = media
 
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -58,6 +62,10 @@ class Checker:
             return None
         if problem := oversized(text, MAX_FIELD_CHARS):
             self.add(mapping.line_of(key), f"{where}: '{key}' {problem}")
+            return None
+        if images := image_problems(text, self.media):
+            for problem in images:
+                self.add(mapping.line_of(key), f"{where}: '{key}' {problem}")
             return None
         return text
 
