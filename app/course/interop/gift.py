@@ -21,22 +21,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
+from app.course.interop.gift_text import clean, escape, protect, unprotect
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.markup import without_foreign_images
 from app.course.passages import with_passage, without_passage
 
 META = "// backchannel: "
-_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004",
-            "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
-_RESTORE = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{", "\ue005": "}",
-            "\ue006": ":", "\ue007": "\n"}
-_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _TAG = re.compile(r"<[^<>]*>")  # '[^>]+' ran to the end from every '<' of an unclosed run (quadratic)
 
 
@@ -62,78 +56,6 @@ class Skipped:
     name: str
     line: int
     reason: str
-
-
-# --- Text: escapes, weights, feedback (the type modules read and write with these) ----------------
-
-def protect(text: str) -> str:
-    """``text`` with each escaped control character (``\\~`` ...) turned into a marker no syntax reads."""
-    for escaped, marker in _ESCAPES.items():
-        text = text.replace(escaped, marker)
-    return text
-
-
-def unprotect(text: str) -> str:
-    """Markers back to their characters, surrounding space trimmed."""
-    for marker, plain in _RESTORE.items():
-        text = text.replace(marker, plain)
-    return text.strip()
-
-
-def clean(text: str) -> str:
-    """A text from GIFT: format marker dropped, escapes restored, surrounding space trimmed."""
-    return unprotect(_FORMAT.sub("", text))
-
-
-def escape(text: str) -> str:
-    """``text`` with GIFT's control characters escaped and line breaks written ``\\n``."""
-    escaped = text.replace("\\", "\\\\")
-    for char in "~=#{}:":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped.replace("\n", "\\n")
-
-
-def split_answers(body: str) -> list[tuple[str, str]]:
-    """An answer block as (marker, text) pairs, cut at each unescaped ``=`` or ``~``."""
-    parts, marker, buffer = [], None, []
-    for char in body:
-        if char in "=~":
-            if marker is not None or "".join(buffer).strip():
-                parts.append((marker or "", "".join(buffer)))
-            marker, buffer = char, []
-        else:
-            buffer.append(char)
-    if marker is not None or "".join(buffer).strip():
-        parts.append((marker or "", "".join(buffer)))
-    return parts
-
-
-def weight(text: str) -> tuple[float | None, str]:
-    """A leading ``%n%`` as a credit (n / 100, exactly as written), and the rest; (None, text) without one."""
-    match = _WEIGHT.match(text.strip())
-    if match:
-        return credit(match.group(1)), text.strip()[match.end():]
-    return None, text
-
-
-def feedback(text: str) -> tuple[str, str]:
-    """(answer, feedback) of ``answer#feedback``."""
-    answer, _, said = text.partition("#")
-    return answer, said
-
-
-def percent(value: float) -> str:
-    """A credit as the percentage GIFT and Moodle write (0.5 → ``50``), in as many digits as it takes to read it
-    back exactly: the shortest decimal of the float, shifted two places (1/3 → ``33.33333333333333``)."""
-    return format((Decimal(repr(value)) * 100).normalize(), "f")
-
-
-def credit(percentage: str) -> float:
-    """A percentage as a credit, the inverse of :func:`percent` (``-33.5`` → -0.335); ValueError when not a number."""
-    try:
-        return float(Decimal(percentage.strip().replace(",", ".")) / 100)
-    except InvalidOperation as error:
-        raise ValueError(f"'{percentage}' is not a percentage") from error
 
 
 def slug(text: str) -> str:

@@ -21,34 +21,19 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from typing import Iterator
 from xml.parsers import expat
 
 from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
-from app.course.interop.gift import Imported, Skipped, UniqueIds, credit, meta_id, ordered, percent, refuse_many, slug
+from app.course.interop.gift import Imported, Skipped, UniqueIds, meta_id, ordered, refuse_many, slug
 from app.course.interop.moodle_files import attach_files, embed_images
+from app.course.interop.moodle_text import sub, text_of, value
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
-from app.course.passages import with_passage, without_passage
+from app.course.passages import without_passage
 
-_CLOZE_HEAD = re.compile(r"\{(\d+):([A-Z_]+):")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # What a question may carry that no type here holds: dropped, with a note.
 _DROPPED = ("hint", "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
-
-
-def text_of(element: ET.Element | None, path: str = "text") -> str:
-    """The text at ``path`` under ``element`` (its ``<text>`` by default), trimmed; "" when absent."""
-    if element is None:
-        return ""
-    found = element.find(path) if path else element
-    return (found.text or "").strip() if found is not None else ""
-
-
-def answers_of(question: ET.Element) -> list[tuple[float, str, str, ET.Element]]:
-    """(credit, text, feedback, element) of each ``<answer>``: its ``fraction`` / 100, read exactly as written."""
-    return [(credit(answer.get("fraction", "0")), text_of(answer), text_of(answer.find("feedback")), answer)
-            for answer in question.findall("answer")]
 
 
 def _parse(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
@@ -148,48 +133,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
     return imported, skipped
 
 
-def _cloze_blanks(text: str) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, type, answers) of each ``{n:TYPE:answers}`` blank, the answers ending at the first unescaped ``}``.
-
-    One pass: once no unescaped ``}`` follows a blank's opening, none follows any later one, so
-    the scan stops there (a lazy regular expression rescanned to the end from every opening).
-    """
-    position = 0
-    while head := _CLOZE_HEAD.search(text, position):
-        close = head.end()
-        while (close := text.find("}", close)) >= 0 and text[close - 1] == "\\":
-            close += 1
-        if close < 0:
-            return
-        yield head.start(), close + 1, head.group(2), text[head.end():close]
-        position = close + 1
-
-
 # --- Export ------------------------------------------------------------------------------
-
-def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
-    """A child ``<tag>`` of ``parent``, holding ``<text>text</text>`` when ``text`` is given."""
-    element = ET.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
-    if text is not None:
-        ET.SubElement(element, "text").text = text
-    return element
-
-
-def value(parent: ET.Element, tag: str, content: str) -> ET.Element:
-    """A child ``<tag>content</tag>`` of ``parent``."""
-    element = ET.SubElement(parent, tag)
-    element.text = content
-    return element
-
-
-def answer(parent: ET.Element, credit: float, text: str, feedback: str = "", **extra: str) -> ET.Element:
-    """An ``<answer>`` worth ``credit`` (written as Moodle's percentage ``fraction``) with its text, feedback and ``extra`` elements."""
-    element = sub(parent, "answer", text, fraction=percent(credit), format="markdown")
-    sub(element, "feedback", feedback, format="markdown")
-    for tag, content in extra.items():
-        value(element, tag, content)
-    return element
-
 
 def export_moodle_xml(questions: list[dict], images: Mapping[str, tuple[str, bytes]] | None = None) -> str:
     """A Moodle XML file (``<quiz>``) holding every question, with the ``images`` they show (SHA-256 to media type
@@ -216,8 +160,3 @@ def export_moodle_xml(questions: list[dict], images: Mapping[str, tuple[str, byt
         attach_files(question, images or {})
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
-
-
-def question_text(data: dict) -> str:
-    """The question text of a type that shows its prompt: the quoted passage first, when it has one."""
-    return with_passage(data["prompt"], data.get("passage"))

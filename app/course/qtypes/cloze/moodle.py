@@ -26,8 +26,8 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from app.course.interop.gift import credit, percent
-from app.course.interop.moodle_xml import _CLOZE_HEAD, _cloze_blanks, text_of
+from app.course.interop.gift_text import credit, percent
+from app.course.interop.moodle_text import CLOZE_HEAD, cloze_blanks, text_of
 from app.course.qtypes.cloze import BLANK, DISPLAYS
 from app.course.qtypes.choice_moodle import options_ids
 from app.course.qtypes.typed import number_text
@@ -83,7 +83,7 @@ def read_blank(ident: str, kind_name: str, answers: str, meta: dict, notes: list
     """One blank of ours from Moodle's kind and answers."""
     if kind_name not in SUBQUESTIONS:
         raise ValueError(f"cloze blank type {kind_name} has no equivalent here")
-    if head := _CLOZE_HEAD.search(answers):
+    if head := CLOZE_HEAD.search(answers):
         raise ValueError(f"blank {ident} holds another blank ({head.group(0)}…): cloze blanks cannot nest")
     kind, extra = SUBQUESTIONS[kind_name]
     found = alternatives(answers)
@@ -186,14 +186,14 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
         text = text[len(prompt) + 2:]
     names = meta.get("blanks") if isinstance(meta.get("blanks"), list) else []
     blanks, pieces, position = [], [], 0
-    for start, end, kind_name, answers in _cloze_blanks(text):
+    for start, end, kind_name, answers in cloze_blanks(text):
         ident = names[len(blanks)] if len(blanks) < len(names) else f"b{len(blanks) + 1}"
         weight = int(text[start + 1:text.index(":", start)])
         blank = read_blank(ident, kind_name, answers, meta, notes)
         blanks.append({**blank, **({"weight": weight} if weight != 1 else {})})
         pieces += [text[position:start], f"[[{ident}]]"]
         position = end
-    if head := _CLOZE_HEAD.search(text, position):
+    if head := CLOZE_HEAD.search(text, position):
         raise ValueError(f"the blank “{head.group(0)}…” is never closed: no unescaped '}}' follows it")
     if not blanks:
         raise ValueError("a cloze question without blanks ({1:SHORTANSWER:=answer})")
