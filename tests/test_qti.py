@@ -14,7 +14,7 @@ from lxml import etree
 
 from app.course.bank import check_question_data
 from app.course.interop import qti
-from app.course.interop.qti_item import q
+from app.course.formats.qti_item import q
 from app.course.limits import MAX_QUESTIONS_PER_FILE
 from app.extensions import db
 from app.models import Question
@@ -492,7 +492,7 @@ class ResponseProcessing:
 
 def qti_response(data: dict, response) -> dict:
     """Our response to a question as the values a QTI player would submit for its item."""
-    from app.course.interop.qti_item import identifier
+    from app.course.formats.qti_item import identifier
     kind = data["type"]
     if kind == "cloze":
         values = {}

@@ -12,7 +12,8 @@ from app.course.grading import grade, may_review
 from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
-from app.models import Assignment, Attempt, Lesson, ReviewCard, User
+from app.essays import save_grade
+from app.models import Answer, Assignment, Attempt, Lesson, QuestionVersion, ReviewCard, User
 from tests.conftest import AuthActions, csrf_token
 from tests.test_quiz import layout_data, shown, wrong_response
 
@@ -60,6 +61,9 @@ def start(client, assignment_id):
 
 
 def take(app, client, assignment_id, right=True):
+    """Answer an assignment's attempt with the key (or wrongly) and submit it. An essay drawn (its key is the model
+    answer) waits for the instructor, then counts once they grade it: here at the top level of every criterion, as the
+    class's instructor would on the grading page."""
     response = start(client, assignment_id)
     assert response.status_code == 302, response.get_data(as_text=True)
     public_id = response.headers["Location"].rsplit("/", 1)[-1]
@@ -68,7 +72,23 @@ def take(app, client, assignment_id, right=True):
         values.update(form_values(data, f"q{position}", key_response(data) if right else wrong_response(data)))
     values = shown(app, public_id, values)
     client.post(f"/attempts/{public_id}/submit", data={**values, "csrf_token": csrf_token(client, "/assignments")})
+    grade_essays_as_instructor(app, public_id)
     return public_id
+
+
+def grade_essays_as_instructor(app, public_id) -> None:
+    """Grade every essay waiting in a submitted attempt at the top levels, as its class's instructor."""
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
+        marked = attempt.score
+        waiting = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id, Answer.status == "pending")).all()
+        for answer in waiting:
+            data = db.session.get(QuestionVersion, answer.question_version_id).data
+            assert answer.score == 0  # counts nothing until graded
+            save_grade(answer, data, {c["id"]: c["levels"][-1]["points"] for c in data["rubric"]}, {},
+                       grader_id=attempt.assignment.classroom.instructor_id)
+        db.session.commit()
+        assert attempt.score == marked + len(waiting)
 
 
 @pytest.fixture

@@ -17,24 +17,36 @@ from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attemp
                       screenshot, set_role)
 from tests.conftest import SHARED, AuthActions, csrf_token
 from tests.test_progress import card_data, card_values
-from tests.test_quiz import key_form, layout_data, wrong_response
+from tests.test_quiz import grade_essays, key_form, layout_data, wrong_response
 from tests.test_teaching import person
 
 pytestmark = BROWSER_MARKS
 
 
 def take_the_whole_page(page, app, right: int | None = None) -> list[dict]:
-    """Answer the questions of a test page, the first ``right`` of them (default: all) correctly and the
-    rest wrongly, submit, and return the questions as the server drew them."""
+    """Answer the questions of a test page, the first ``right`` of those that are not essays (default: all) correctly
+    and the rest wrongly, submit, and return the questions as the server drew them. Essays get the model answer when
+    every answer is right (they then wait for a grade), else nothing (a blank essay is wrong at once)."""
     questions = attempt_questions(app, public_id_of(page.url))
+    right_ones = [data["id"] for data in questions if data["type"] != "essay"][:right]
     for position, data in enumerate(questions):
-        if right is None or position < right:
+        if data["id"] in right_ones or (right is None and data["type"] == "essay"):
             answer_correctly(page, app, data, f"q{position}")
         else:
             fill_values(page, on_page(page, app, form_values(data, f"q{position}", wrong_response(data))))
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_url("**/result")
     return questions
+
+
+def grade_own_essays(page, questions: list[dict]) -> None:
+    """On a result page, grade each essay waiting there at the top level of every criterion, as its writer."""
+    for data in questions:
+        if data["type"] == "essay":
+            form = page.locator("form.rubric-form").first
+            fill_values(form, {f"level-{c['id']}": [str(len(c["levels"]) - 1)] for c in data["rubric"]})
+            form.get_by_role("button", name="Save my grade").click()
+            page.get_by_text("Your grade is saved.").wait_for()
 
 
 def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, live_server, page):
@@ -50,6 +62,10 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     page.get_by_role("link", name="Take the quiz").click()
     page.get_by_role("button", name="Start a test").click()
     questions = take_the_whole_page(page, app)
+    essays = sum(data["type"] == "essay" for data in questions)
+    if essays:  # written, so waiting for her own grade: it counts once she gives it
+        assert f"{essays} essay to grade" in page.locator(".score").inner_text()
+        grade_own_essays(page, questions)
     assert "(100 %)" in page.locator(".score").inner_text()
     items = page.locator("ol.review > li")
     assert items.count() == len(questions) >= 5
@@ -67,16 +83,18 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     page.goto(base + "/lessons/role-of-sports/quiz")
     page.get_by_role("button", name="Start practising").click()
     page.wait_for_url("**/attempts/**")
-    data = attempt_questions(app, public_id_of(page.url))[0]
+    position, data = next((p, d) for p, d in enumerate(attempt_questions(app, public_id_of(page.url))) if d["type"] != "essay")
+    if position:  # an essay has one try, graded (the next journey)
+        page.goto(f"{page.url}?q={position}")
     page.evaluate("window.sameDocument = true")
-    fill_values(page, on_page(page, app, form_values(data, "q0", wrong_response(data))))
+    fill_values(page, on_page(page, app, form_values(data, f"q{position}", wrong_response(data))))
     page.get_by_role("button", name="Check").click()
     verdict = page.locator(".verdict h2")
     verdict.wait_for()
     assert verdict.inner_text() in ("Incorrect", "Partly correct")
     assert page.get_by_text("You can change your answer and check again").is_visible()
     assert page.evaluate("document.activeElement === document.querySelector('.verdict h2')")  # focus moved to the verdict
-    answer_correctly(page, app, data, "q0")
+    answer_correctly(page, app, data, f"q{position}")
     page.get_by_role("button", name="Check again").click()
     page.get_by_text("Mark for this question").wait_for()
     assert page.locator(".verdict h2").inner_text() == "Correct"
@@ -112,12 +130,72 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
         assert f"{due - 1} cards to go today" in page.locator(".eyebrow").text_content()
 
 
+def test_a_self_learner_writes_an_essay_grades_it_and_reviews_it_days_later(app, live_server, page):
+    """Practice: the essay is written (a live word count, kept in the browser across a reload), checked, and graded by its
+    writer against the model answer; that grade is the card's rating. Three days later the review page asks for the
+    essay again, shows the model answer only once it is handed in, and the grade given there rates the card."""
+    base = live_server
+    register(page, base, "zara")
+    page.goto(base + "/lessons/trade/quiz")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url("**/attempts/**")
+    practice = page.url
+    position, essay = next((p, d) for p, d in enumerate(attempt_questions(app, public_id_of(practice))) if d["type"] == "essay")
+    page.goto(f"{practice}?q={position}")
+    box = page.get_by_label(re.compile(r"^Your essay"))
+    box.press_sequentially("Politics governed trade: MFN came in 1996, yet little moved.")
+    assert page.locator(f"#q{position}-count").inner_text() == "10 words (at least 250)"
+    for _ in range(50):  # the draft is saved half a second after the last keystroke (page.wait_for_function needs eval, which the CSP forbids)
+        if page.evaluate("Object.keys(localStorage).some(key => key.startsWith('backchannel.essay.'))"):
+            break
+        page.wait_for_timeout(100)
+    page.reload()
+    assert box.input_value() == "Politics governed trade: MFN came in 1996, yet little moved."  # autosaved
+    assert not page.locator(".model-answer").count()
+    page.get_by_role("button", name="Check").click()
+    verdict = page.locator(".verdict h2")
+    verdict.wait_for()
+    assert verdict.inner_text() == "Waiting for a grade" and page.locator(".model-answer").is_visible()
+    fill_values(page, {"level-thesis": ["3"], "level-evidence": ["1"], "level-causes": ["1"], "level-accuracy": ["2"]})
+    page.get_by_label("Overall comment (optional)").fill("Use the 2003 and 2013 export figures.")
+    page.get_by_role("button", name="Save my grade").click()
+    page.get_by_text("Your grade is saved.").wait_for()
+    assert page.locator(".verdict h2").inner_text() == "Partly correct"
+    assert "Your own grade: Thesis: 3 of 3; Evidence from the lesson: 2 of 6" in page.locator(".verdict").inner_text()
+    with app.app_context():
+        first = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.question_id == essay["id"]))
+        assert (first.source, first.rating) == ("self-grade", 2)  # partly right: Hard
+
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3), tick=True):
+        log_in(page, base, "zara")
+        page.get_by_role("link", name=re.compile(r"^Review 1 due$")).click()
+        assert page.get_by_text("Write from memory, then compare your essay with the model answer").is_visible()
+        assert not page.locator(".model-answer").count() and page.locator("textarea[data-essay]").is_visible()
+        page.locator("textarea[data-essay]").fill("Trade followed politics: it grew with normalisation and fell back after 2013.")
+        page.get_by_role("button", name="Hand in and grade it").click()
+        page.get_by_role("heading", name="Grade your essay", level=1).wait_for()
+        assert "Trade followed politics" in page.locator(".essay-text").inner_text() and page.locator(".model-answer").is_visible()
+        assert_accessible(page, "review-grade-essay")
+        fill_values(page, {f"level-{c['id']}": [str(len(c["levels"]) - 1)] for c in essay["rubric"]})
+        page.get_by_role("button", name="Save my grade").click()
+        page.wait_for_url("**/review/done/**")
+        assert page.locator(".verdict h1").inner_text() == "Correct"
+        assert not page.get_by_text("How did that feel?").count()  # the grade was the rating
+        assert "Next review of this card" in page.locator("main").inner_text()
+        with app.app_context():
+            last = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.question_id == essay["id"]).order_by(ReviewLog.id.desc()))
+            assert (last.source, last.rating, last.score) == ("review", 3, 1.0) and last.response.startswith("Trade followed politics")
+        page.get_by_role("link", name="Next card →").click()
+        assert page.get_by_text("Nothing is due right now").is_visible()
+
+
 WEEK_START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 WEEK = ["trade", "role-of-sports", "cultural-diplomacy", "role-of-media", "civil-society", "saarc", "introduction"]
 
 
 def answer_due_reviews(app, client) -> int:
-    """Answer every card the review page serves today, all correctly; return how many."""
+    """Answer every card the review page serves today, all correctly (an essay: written, then graded at the top
+    levels); return how many."""
     done = 0
     while True:
         html = client.get("/review").get_data(as_text=True)
@@ -130,6 +208,11 @@ def answer_due_reviews(app, client) -> int:
         data = card_data(app, card_id)
         response = client.post(f"/review/{card_id}", data={**card_values(app, card_id, key_response(data)),
                                                            "shown_at": shown_at, "csrf_token": token})
+        if data["type"] == "essay":
+            stamp = re.search(r'name="reviewing" type="hidden" value="([^"]*)"', response.get_data(as_text=True)).group(1)
+            response = client.post(f"/review/{card_id}/grade", data={
+                "q0": key_response(data), "reviewing": stamp, "shown_at": shown_at, "csrf_token": token,
+                **{f"level-{c['id']}": len(c["levels"]) - 1 for c in data["rubric"]}})
         assert response.status_code == 302
         done += 1
 
@@ -151,6 +234,7 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
             public_id = location.rsplit("/", 1)[-1]
             questions = layout_data(app, public_id)
             client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
+            grade_essays(app, client, public_id)  # her own grade of an essay drawn is its retrieval
             counts[(WEEK_START + timedelta(days=day)).date()] = reviews + 1 + len(questions)
             AuthActions(client).logout()
         clock.move_to(WEEK_START + timedelta(days=7, hours=1))
@@ -247,7 +331,8 @@ def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve,
     facility = {}
     for row in teacher.locator("table.items tbody tr").all():
         facility[row.locator("th").inner_text().split("\n")[0].strip()] = row.locator("td").nth(1).inner_text()
-    assert facility == {data["id"]: ("100 %" if position < 4 else "0 %") for position, data in enumerate(questions)}
+    right_ones = [data["id"] for data in questions if data["type"] != "essay"][:4]  # an essay drawn was left blank
+    assert facility == {data["id"]: ("100 %" if data["id"] in right_ones else "0 %") for data in questions}
     assert teacher.locator("svg.chart").get_attribute("role") == "img"  # the chart has its text alternative
 
 
@@ -261,7 +346,7 @@ def test_an_instructor_imports_a_moodle_file_and_sees_its_questions(app, live_se
     register(page, live_server, "ines")
     set_role(app, "ines", "instructor")
     page.goto(live_server + "/teach/import")
-    page.get_by_label("GIFT (.gift, .txt) or Moodle XML (.xml) file").set_input_files(str(moodle_file()))
+    page.get_by_label("GIFT (.gift, .txt), Moodle XML (.xml) or QTI 3.0 package (.zip)").set_input_files(str(moodle_file()))
     page.get_by_label("Into the lesson").select_option(label="Trade")
     page.get_by_role("button", name="Import").click()
     report = page.locator("section.notice")

@@ -147,7 +147,7 @@ CLOZE_REGEX = re.compile(r"\{(\d+):(SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MULTICHO
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="{}:\\~=%#1SAMCx_ \n", max_size=40))
 def test_the_cloze_scanner_finds_what_the_old_regular_expression_found(text):
-    from app.course.interop.moodle_text import cloze_blanks as _cloze_blanks
+    from app.course.formats.moodle_text import cloze_blanks as _cloze_blanks
 
     expected = [(found.start(), found.end(), found.group(2), found.group(3)) for found in CLOZE_REGEX.finditer(text)]
     assert list(_cloze_blanks(text)) == expected

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
-from app.course.interop.gift_text import clean, escape, protect, unprotect
+from app.course.formats.gift_text import clean, escape, protect, unprotect
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.markup import without_foreign_images
 from app.course.passages import with_passage, without_passage

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from html import escape
 from urllib.parse import quote, unquote
 
-from app.course.markup import MEDIA_SOURCE, rewrite_images
+from app.course.markup import MEDIA_SOURCE, WrittenImage, rewrite_images
 from app.course.media import EXTENSIONS, MAX_IMAGE_BYTES, ImageRefused, content_hash, read_image
 
 PLUGINFILE = "@@PLUGINFILE@@/"
+_SOURCE = re.compile(r"@@PLUGINFILE@@/[^\s\"'<>()]*")  # a file's address as written in a tag or a Markdown image
 
 
 def _legacy_image(question: ET.Element) -> None:
@@ -76,11 +78,11 @@ def embed_images(question: ET.Element, notes: list[str]) -> dict[str, bytes]:
             continue
         own = {(file.get("path") or "/") + file.get("name", ""): file for file in holder.findall("file")}
 
-        def rewrite(source: str, alt: str, attributes: dict[str, str] | None) -> str | None:
-            """One image: its stored form, or its alt text when it cannot be used; None for a source that is no file here."""
-            if not source.startswith(PLUGINFILE):
+        def rewrite(image: WrittenImage) -> str | None:
+            """One image: as written with its stored source, or its alt text when it cannot be used; None when it is no file's."""
+            if not image.source.startswith(PLUGINFILE):
                 return None
-            path = "/" + unquote(source[len(PLUGINFILE):])
+            path = "/" + unquote(image.source[len(PLUGINFILE):])
             name = path.rsplit("/", 1)[-1]
             shown.add(path)
             file = own.get(path, everywhere.get(path))
@@ -91,16 +93,17 @@ def embed_images(question: ET.Element, notes: list[str]) -> dict[str, bytes]:
                 read_image(content)
             except ImageRefused as refused:
                 notes.append(f"image '{name}' left out ({refused}); its alt text stands in its place")
-                return escape(alt, quote=False) if attributes is not None else _markdown_alt(alt)
+                return _markdown_alt(image.alt) if image.markdown else escape(image.alt, quote=False)
             sha256 = content_hash(content)
             images[sha256] = content
-            if not alt.strip():
-                alt = name
-                notes.append(f"image '{name}': alt text missing: write one (its file name stands in)")
-            if attributes is None:
-                return f"![{_markdown_alt(alt)}](media:{sha256})"
-            size = "".join(f' {key}="{attributes[key]}"' for key in ("width", "height") if attributes.get(key, "").isdigit())
-            return f'<img src="media:{sha256}" alt="{escape(alt)}"{size} />'
+            if image.alt.strip():
+                return _SOURCE.sub(f"media:{sha256}", image.written, count=1)
+            notes.append(f"image '{name}': alt text missing: write one (its file name stands in)")
+            if image.markdown:
+                return f"![{_markdown_alt(name)}](media:{sha256})"
+            size = "".join(f' {key}="{image.attributes[key]}"' for key in ("width", "height")
+                           if image.attributes.get(key, "").isdigit())
+            return f'<img src="media:{sha256}" alt="{escape(name)}"{size} />'
 
         text.text = rewrite_images(text.text, rewrite)
     for path in sorted(everywhere.keys() - shown):

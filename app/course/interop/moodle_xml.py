@@ -27,7 +27,7 @@ from app.course import qtypes
 from app.course.interop.extras import carried, category_tag, restore
 from app.course.interop.gift import Imported, Skipped, UniqueIds, meta_id, ordered, refuse_many, slug
 from app.course.interop.moodle_files import attach_files, embed_images
-from app.course.interop.moodle_text import sub, text_of, value
+from app.course.formats.moodle_text import sub, text_of, value
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.passages import without_passage
 

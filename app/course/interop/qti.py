@@ -34,7 +34,7 @@ from lxml import etree
 
 from app.course import qtypes
 from app.course.interop.gift import Imported, Skipped, UniqueIds, refuse_many
-from app.course.interop.qti_item import (EXPLANATION, QTI, ItemReader, ItemWriter, block_markdown, el, local, our_id,
+from app.course.formats.qti_item import (EXPLANATION, QTI, ItemReader, ItemWriter, block_markdown, el, local, our_id,
                                          root_element)
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.markup import render_block

@@ -7,7 +7,7 @@ options' credits.
 
 from __future__ import annotations
 
-from app.course.interop.gift_text import clean, escape, feedback, percent, split_answers, weight
+from app.course.formats.gift_text import clean, escape, feedback, percent, split_answers, weight
 from app.course.qtypes.choice_moodle import option_feedback, options_ids, responses, single
 
 

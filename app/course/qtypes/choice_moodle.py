@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import answer, answers_of, question_text, text_of, value
+from app.course.formats.moodle_text import answer, answers_of, question_text, text_of, value
 
 MOODLE_TYPES = ("multichoice",)
 

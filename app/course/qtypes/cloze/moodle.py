@@ -26,8 +26,8 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from app.course.interop.gift_text import credit, percent
-from app.course.interop.moodle_text import CLOZE_HEAD, cloze_blanks, text_of
+from app.course.formats.gift_text import credit, percent
+from app.course.formats.moodle_text import CLOZE_HEAD, cloze_blanks, text_of
 from app.course.qtypes.cloze import BLANK, DISPLAYS
 from app.course.qtypes.choice_moodle import options_ids
 from app.course.qtypes.typed import number_text

@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from app.course.interop.qti_item import (INTERACTIONS, SCORE, ItemReader, ItemWriter, base, block_markdown, content_of, el,
+from app.course.formats.qti_item import (INTERACTIONS, SCORE, ItemReader, ItemWriter, base, block_markdown, content_of, el,
                                          identifier, local, number, our_id, q, set_outcome, var, xhtml_into)
 from app.course.markup import render_block
 from app.course.qtypes.numeric.qti import Branch, number_rules, read_number_rules

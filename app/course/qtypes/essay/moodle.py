@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import question_text, sub, text_of, value
+from app.course.formats.moodle_text import question_text, sub, text_of, value
 from app.course.qtypes.essay import MAX_WORDS
 
 MOODLE_TYPES = ("essay", "essayautograde")  # the plugin's automatic grading is dropped, with a note

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from app.course.interop.qti_item import ItemReader, ItemWriter, block_markdown, content_of, el, local, number, our_id, q
+from app.course.formats.qti_item import ItemReader, ItemWriter, block_markdown, content_of, el, local, number, our_id, q
 from app.course.qtypes.single_choice.qti import RESPONSE, only
 
 MODEL_ANSWER = "model-answer"  # the class of the rubric block that holds the model answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.course.interop.gift_text import clean, escape, split_answers
+from app.course.formats.gift_text import clean, escape, split_answers
 
 
 def reads(answers: str) -> bool:

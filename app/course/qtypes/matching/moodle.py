@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import question_text, sub, text_of, value
+from app.course.formats.moodle_text import question_text, sub, text_of, value
 
 MOODLE_TYPES = ("matching", "match")
 

@@ -9,7 +9,7 @@ so no left item's identifier (our ids are lower case) can be the same.
 
 from __future__ import annotations
 
-from app.course.interop.qti_item import (SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, q, set_outcome)
+from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, q, set_outcome)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
 
 

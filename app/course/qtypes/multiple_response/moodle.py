@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import answers_of
+from app.course.formats.moodle_text import answers_of
 from app.course.qtypes import choice_moodle
 
 MOODLE_TYPES = (*choice_moodle.MOODLE_TYPES, "oumultiresponse")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from app.course.interop.qti_item import ItemReader, ItemWriter, identifier, local
+from app.course.formats.qti_item import ItemReader, ItemWriter, identifier, local
 from app.course.qtypes.single_choice.qti import RESPONSE, choice_interaction, only, read_options, score_and_show
 
 

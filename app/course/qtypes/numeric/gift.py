@@ -5,7 +5,7 @@ A value may be a range, ``min..max``. The answers are sorted as Moodle XML's are
 
 from __future__ import annotations
 
-from app.course.interop.gift_text import clean, escape, feedback, percent, split_answers, unprotect, weight
+from app.course.formats.gift_text import clean, escape, feedback, percent, split_answers, unprotect, weight
 from app.course.qtypes.numeric.moodle import entries, number, sort_answers
 from app.course.qtypes.typed import number_text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.course.answers import read_number
-from app.course.interop.moodle_text import answer, answers_of, question_text, text_of, value
+from app.course.formats.moodle_text import answer, answers_of, question_text, text_of, value
 from app.course.qtypes.numeric import number_frame
 from app.course.qtypes.typed import number_text
 

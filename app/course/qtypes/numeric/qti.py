@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from app.course.interop.qti_item import (SCORE, ItemReader, ItemWriter, base, child_text, condition, el, local, number, q,
+from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, child_text, condition, el, local, number, q,
                                          set_outcome, show, var)
 from app.course.qtypes.short_answer.qti import text_entry
 from app.course.qtypes.single_choice.qti import RESPONSE, only

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.course.interop.gift_text import clean
+from app.course.formats.gift_text import clean
 from app.course.qtypes.ordering.moodle import GRADING, grading_note, items
 
 GENERAL_FEEDBACK = False

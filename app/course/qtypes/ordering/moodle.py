@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import answers_of, question_text, sub, text_of, value
+from app.course.formats.moodle_text import answers_of, question_text, sub, text_of, value
 
 MOODLE_TYPES = ("ordering",)
 # Our rule: each adjacent pair in the key's order earns 1/(n-1). The plugin's other rules have no equivalent.

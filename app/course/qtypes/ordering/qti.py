@@ -7,7 +7,7 @@ pair: ``qti-contains`` of an ordered container holds when the pair is a run of t
 
 from __future__ import annotations
 
-from app.course.interop.qti_item import (SCORE, ItemReader, ItemWriter, base, condition, el, identifier, local, number,
+from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, condition, el, identifier, local, number,
                                          our_id, set_outcome, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
 

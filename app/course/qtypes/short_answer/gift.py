@@ -5,7 +5,7 @@ The fallback reader, as in Moodle: a block no other type reads is a short answer
 
 from __future__ import annotations
 
-from app.course.interop.gift_text import clean, escape, feedback, percent, split_answers, weight
+from app.course.formats.gift_text import clean, escape, feedback, percent, split_answers, weight
 from app.course.qtypes.short_answer.moodle import sort_answers
 
 

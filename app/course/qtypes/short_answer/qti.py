@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from app.course.interop.qti_item import (SCORE, ItemReader, ItemWriter, base, child_text, condition, el, local, set_outcome,
+from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, child_text, condition, el, local, set_outcome,
                                          show, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
 

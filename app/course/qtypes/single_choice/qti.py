@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from app.course.interop.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, set_outcome,
+from app.course.formats.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, set_outcome,
                                          var)
 
 RESPONSE = "RESPONSE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.course.interop.gift_text import clean, escape
+from app.course.formats.gift_text import clean, escape
 
 _TRUTH = re.compile(r"^(T|TRUE|F|FALSE)\s*(#.*)?$", re.S | re.I)
 

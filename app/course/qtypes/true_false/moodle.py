@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from app.course.interop.moodle_text import answer, answers_of, question_text
+from app.course.formats.moodle_text import answer, answers_of, question_text
 
 MOODLE_TYPES = ("truefalse",)
 

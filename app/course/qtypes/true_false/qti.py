@@ -6,7 +6,7 @@ tool's item is true/false when its one single-choice interaction offers exactly 
 
 from __future__ import annotations
 
-from app.course.interop.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, base, condition, el, inline_markdown,
+from app.course.formats.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, base, condition, el, inline_markdown,
                                          set_outcome, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
 

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Iterator
 
-from app.course.interop.gift_text import credit, percent
+from app.course.formats.gift_text import credit, percent
 from app.course.passages import with_passage
 
 CLOZE_HEAD = re.compile(r"\{(\d+):([A-Z_]+):")
