@@ -15,6 +15,7 @@ from app.course.key_patterns import key_pattern_warnings
 from app.course.leaks import bank_leak_report
 from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
+from app.media.store import stored_images
 from app.models import Lesson, Question, QuestionVersion
 
 
@@ -110,7 +111,8 @@ def _store_questions(lesson: Lesson, questions: list[QuestionDoc]) -> None:
             db.session.flush()
         row.lesson_id, row.position, row.type, row.version, row.retired = lesson.id, position, doc.type, doc.version, False
         if (doc.id, doc.version) not in known_versions:
-            db.session.add(QuestionVersion(question_id=doc.id, version=doc.version, data=doc.data, html=render_question(doc.data)))
+            db.session.add(QuestionVersion(question_id=doc.id, version=doc.version, data=doc.data,
+                                           html=render_question(doc.data, media=stored_images(doc.data))))
     for row in stored.values():
         row.retired = True
 

@@ -26,6 +26,7 @@ from app.course.limits import Budget, OverBudget
 from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
 from app.extensions import db
+from app.media.store import stored_images
 from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersion
 from app.secrecy import with_answer_form
 
@@ -62,7 +63,8 @@ def save_version(question: Question, data: dict) -> bool:
     exists = db.session.scalar(sa.select(QuestionVersion.id).where(
         QuestionVersion.question_id == question.id, QuestionVersion.version == version))
     if exists is None:
-        db.session.add(QuestionVersion(question_id=question.id, version=version, data=data, html=render_question(data)))
+        db.session.add(QuestionVersion(question_id=question.id, version=version, data=data,
+                                       html=render_question(data, media=stored_images(data))))
     question.version = version
     return changed
 
@@ -73,7 +75,7 @@ def preview_of(data: dict, messages: list[str]) -> dict | None:
     Past the budget there is no preview and a message in ``messages``, so nothing is saved either.
     """
     try:
-        html = render_question(data, Budget(current_app.config["PREVIEW_TIME_BUDGET"]))
+        html = render_question(data, Budget(current_app.config["PREVIEW_TIME_BUDGET"]), stored_images(data))
     except OverBudget as over:
         messages.append(f"The preview stopped: {over}. Nothing was saved; shorten the question's texts.")
         return None
@@ -90,7 +92,7 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     data = submitted_data(form, qtype, existing.id if existing else None)
     taken = set(db.session.scalars(sa.select(Question.id))) - ({existing.id} if existing else set())
     anchors = anchors_of(lesson.body_html) if lesson else set()
-    checked, messages = check_question_data(data, anchors, taken)
+    checked, messages = check_question_data(data, anchors, taken, media=stored_images(data))
     if checked is not None and lesson is not None:
         messages += stray_excludes(checked.data, f"question '{checked.id}'", lesson_question_ids(lesson, listed_questions(current_actor())))
     if lesson is None:
@@ -239,7 +241,7 @@ def override_question(question_id: str):
     if request.method == "POST":
         data = submitted_data(form, question.type, question.id)
         taken = set(db.session.scalars(sa.select(Question.id))) - {question.id}
-        checked, messages = check_question_data(data, anchors_of(question.lesson.body_html), taken)
+        checked, messages = check_question_data(data, anchors_of(question.lesson.body_html), taken, media=stored_images(data))
         if checked is not None:
             messages += stray_excludes(checked.data, f"question '{checked.id}'",
                                        lesson_question_ids(question.lesson, listed_questions(current_actor())))
@@ -248,7 +250,7 @@ def override_question(question_id: str):
                 QuestionVersion.question_id == question.id, QuestionVersion.version == checked.version))
             if version is None:
                 version = QuestionVersion(question_id=question.id, version=checked.version, data=checked.data,
-                                          html=render_question(checked.data))
+                                          html=render_question(checked.data, media=stored_images(checked.data)))
                 db.session.add(version)
                 db.session.flush()
             if existing is None:

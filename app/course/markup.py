@@ -15,6 +15,7 @@ hash is not among them, is removed. :func:`image_problems` says why the bank che
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -191,23 +192,33 @@ def _attributes(tag_body: str) -> dict[str, str]:
             for found in _ATTRIBUTE.finditer(tag_body)}
 
 
-def rewrite_images(text: str, rewrite: Callable[[str, str, dict[str, str] | None], str | None]) -> str:
-    """``text`` with each image (a Markdown image or an ``<img>`` tag) replaced by ``rewrite(source, alt, attributes)``.
+@dataclass(frozen=True)
+class WrittenImage:
+    """An image as written in authored text: its source and alt text (unescaped), the exact text, and its form."""
 
-    ``attributes`` are an ``<img>`` tag's (None for a Markdown image); ``rewrite`` returns the text to
-    put in the image's place, in the same form, or None to keep it as written. Imports use it: they
-    meet images in both forms.
+    source: str
+    alt: str
+    written: str
+    markdown: bool  # ![alt](source), else an <img> tag
+    attributes: dict[str, str]  # an <img> tag's, names lower-cased; {} for Markdown
+
+
+def rewrite_images(text: str, rewrite: Callable[[WrittenImage], str | None]) -> str:
+    """``text`` with each image (a Markdown image or an ``<img>`` tag) replaced by what ``rewrite`` returns for it.
+
+    ``rewrite`` returns the text to put in the image's place, or None to keep it as written.
+    Imports use it: they meet images in both forms.
     """
     if not _MAY_SHOW_IMAGE.search(text):
         return text
 
     def markdown_image(found: re.Match) -> str:
-        replaced = rewrite(found.group(2), re.sub(r"\\(.)", r"\1", found.group(1)), None)
+        replaced = rewrite(WrittenImage(found.group(2), re.sub(r"\\(.)", r"\1", found.group(1)), found.group(0), True, {}))
         return found.group(0) if replaced is None else replaced
 
     def html_image(found: re.Match) -> str:
         attributes = _attributes(found.group(1))
-        replaced = rewrite(attributes.get("src", ""), attributes.get("alt", ""), attributes)
+        replaced = rewrite(WrittenImage(attributes.get("src", ""), attributes.get("alt", ""), found.group(0), False, attributes))
         return found.group(0) if replaced is None else replaced
 
     return _HTML_IMAGE.sub(html_image, _MARKDOWN_IMAGE.sub(markdown_image, text))
@@ -224,13 +235,13 @@ def without_foreign_images(value: Any, notes: list[str]) -> Any:
     if not isinstance(value, str):
         return value
 
-    def drop(source: str, alt: str, attributes: dict[str, str] | None) -> str | None:
+    def drop(image: WrittenImage) -> str | None:
         """Keep a stored image; put any other's alt text in its place."""
-        if MEDIA_SOURCE.fullmatch(source.strip()):
+        if MEDIA_SOURCE.fullmatch(image.source.strip()):
             return None
-        shown = source[:80] + ("…" if len(source) > 80 else "")
+        shown = image.source[:80] + ("…" if len(image.source) > 80 else "")
         notes.append(f"image from '{shown}' left out: images here are stored with the question, never linked from "
                      "elsewhere; its alt text stands in its place")
-        return escape(alt, quote=False) if attributes is not None else alt
+        return image.alt if image.markdown else escape(image.alt, quote=False)
 
     return rewrite_images(value, drop)
