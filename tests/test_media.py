@@ -373,3 +373,25 @@ def test_the_question_form_refuses_an_image_that_is_not_stored_here(app, prompt,
     with app.app_context():
         assert db.session.get(Question, "trade-pictured") is None and db.session.scalar(sa.select(sa.func.count(QuestionVersion.id))
                                                                                        .where(QuestionVersion.question_id == "trade-pictured")) == 0
+
+
+def test_an_image_added_while_editing_returns_to_the_edit_page(app):
+    teacher = person(app, "teacher", "instructor")
+    lesson = lesson_row(app, "trade")
+    data = {**SAMPLES["essay"][1], "id": "trade-edited"}
+    path = "/teach/questions/new/essay?lesson=trade"
+    assert teacher.post(path, data={**form_for(data, lesson.id), "bank": "mine", "save": "1",
+                                    "csrf_token": csrf_token(teacher, path)}).status_code == 302
+    edit = teacher.get("/teach/questions/trade-edited/edit").get_data(as_text=True)
+    assert 'formaction="/teach/questions/image?qtype=essay&amp;question=trade-edited"' in edit
+    boundary, body = encode_multipart(MultiDict({**form_for(data, lesson.id), "image_alt": "A grey square",
+                                                 "csrf_token": csrf_token(teacher, "/teach/questions/trade-edited/edit"),
+                                                 "image": FileStorage(io.BytesIO(png()), "square.png")}))
+    response = teacher.post("/teach/questions/image?qtype=essay&question=trade-edited", data=body,
+                            content_type=f"multipart/form-data; boundary={boundary}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'action="/teach/questions/trade-edited/edit"' in html
+    assert f"![A grey square](media:{HASH})</textarea>" in html
+    with app.app_context():  # not saved until the author saves
+        assert f"media:{HASH}" not in db.session.scalar(sa.select(QuestionVersion.data).where(
+            QuestionVersion.question_id == "trade-edited"))["prompt"]

@@ -187,4 +187,5 @@ def _utc(moment):
     return moment.replace(tzinfo=timezone.utc) if moment else None
 
 
-from app.authoring import banks, grading, interop_routes, media_routes, publishing, qti_routes, questions, regrading, responses, results  # noqa: E402,F401,E501  (the other views)
+from app.authoring import (  # noqa: E402,F401  (the other views)
+    banks, grading, interop_routes, media_routes, publishing, qti_routes, questions, regrading, responses, results)
