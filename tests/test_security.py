@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event
 
 from app import create_app
-from app.course.bank import parse_bank_text, render_question
+from app.course.bank import QUESTION_TYPES, parse_bank_text, render_question
 from app.course.interop.gift import parse_gift
 from app.course.interop.moodle_xml import parse_moodle_xml
 from app.course.lessons import parse_lesson_text
@@ -141,10 +141,12 @@ def test_xss_in_any_authored_question_field_is_stripped(shipped_course, payload)
                 continue
             seen.add(question.type)
             html = render_question(every_text_field(question.data, payload))
+            rubric = [text for criterion in html.get("rubric", {}).values() for text in (criterion["title"], *criterion["levels"])]
             for part in [html["prompt"], html["explanation"], *[v for key in ("options", "feedback", "items", "left", "right")
-                                                                   for v in html.get(key, {}).values()], *html.get("text_parts", [])]:
+                                                                   for v in html.get(key, {}).values()], *html.get("text_parts", []),
+                         html.get("model_answer", ""), *rubric]:
                 assert not dangerous(part), (question.type, part)
-    assert len(seen) == 8
+    assert seen == set(QUESTION_TYPES)
 
 
 @pytest.mark.parametrize("payload", XSS)
