@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db, rollback_quietly
 
 CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
     "form-action 'self'", "frame-ancestors 'none'", "base-uri 'self'", "object-src 'none'",
 ])
 SECURITY_HEADERS = {
