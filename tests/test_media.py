@@ -395,3 +395,27 @@ def test_an_image_added_while_editing_returns_to_the_edit_page(app):
     with app.app_context():  # not saved until the author saves
         assert f"media:{HASH}" not in db.session.scalar(sa.select(QuestionVersion.data).where(
             QuestionVersion.question_id == "trade-edited"))["prompt"]
+
+
+def test_an_anki_deck_carries_the_images_its_cards_show_and_names_them_by_file():
+    """Anki shows an image from the package's media, by file name: a site address would be a broken image there."""
+    import json
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    from app.course.interop.anki import build_deck
+
+    content = png()
+    data = {**SAMPLES["essay"][1], "prompt": f"Look: ![A trade chart](media:{HASH})"}
+    html = render_question(data, media={HASH: "image/png"})
+    assert f'src="/media/{HASH}.png"' in html["prompt"]
+    deck = build_deck("Trade", [(data, html, "https://example.test/lessons/trade")], b"k", {HASH: ("image/png", content)})
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        names = json.loads(package.read("media"))
+        assert list(names.values()) == [f"{HASH}.png"] and package.read(next(iter(names))) == content
+        with tempfile.NamedTemporaryFile(suffix=".anki2") as collection:
+            collection.write(package.read("collection.anki2"))
+            collection.flush()
+            (fields,) = sqlite3.connect(collection.name).execute("select flds from notes").fetchone()
+    assert f'src="{HASH}.png"' in fields and "/media/" not in fields

@@ -291,10 +291,12 @@ def _deck_response(name: str, filename: str, versions: list[QuestionVersion], sl
     from flask import Response
 
     from app.course.interop.anki import build_deck
+    from app.media.store import image_files
 
     cards = [(v.data, v.html, url_for("learning.lesson", slug=slugs[v.question_id], _external=True) + "#" + v.data["lesson_anchor"])
              for v in versions]
-    return Response(build_deck(name, cards, answer_key()), mimetype="application/octet-stream",
+    images = image_files([v.data for v in versions])
+    return Response(build_deck(name, cards, answer_key(), images), mimetype="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

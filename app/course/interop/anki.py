@@ -17,11 +17,13 @@ import os
 import random
 import re
 import tempfile
+from collections.abc import Mapping
 
 import genanki
 
-from app.course.passages import passage_caption
 from app.course import qtypes
+from app.course.media import EXTENSIONS
+from app.course.passages import passage_caption
 from app.course.quiz import choice_order
 
 MODEL_ID = 1_738_450_221  # fixed: Anki recognises the note type across exports
@@ -54,6 +56,7 @@ CLOZE_MODEL = genanki.Model(
 
 DECK_NAME_CHARS = 100
 _MARKUP = re.compile(r"<[^<>]*>")
+_SITE_IMAGE = re.compile(r'src="/media/([0-9a-f]{64}\.[a-z]+)"')  # a stored image as the site shows it
 _NOT_IN_NAMES = re.compile(r"[<>\x00-\x1f\x7f]|::")  # markup brackets, control characters, Anki's sub-deck separator
 
 
@@ -79,11 +82,15 @@ def front_and_back(data: dict, rendered: dict, rng: random.Random) -> tuple[str,
     return front + added, back
 
 
-def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: bytes) -> bytes:
+def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: bytes,
+               images: Mapping[str, tuple[str, bytes]] | None = None) -> bytes:
     """An .apkg holding one note per (data, rendered HTML, source link) with stable ids.
 
-    ``shuffle_key`` (secret) seeds each note's shuffle together with its question id.
+    ``shuffle_key`` (secret) seeds each note's shuffle together with its question id. ``images`` (SHA-256 to
+    media type and bytes) are the stored images the cards show: they travel in the package as Anki media
+    files, and the cards name them as Anki does, by file name (a site address would show nothing in Anki).
     """
+    images = images or {}
     name = deck_name(name)
     deck = genanki.Deck(deck_id(name), name)
     for data, rendered, source in cards:
@@ -93,13 +100,16 @@ def build_deck(name: str, cards: list[tuple[dict, dict, str]], shuffle_key: byte
             model, fields = CLOZE_MODEL, [cloze.cloze_text(data, rendered, choice_order(data, rng)), rendered["explanation"], source]
         else:
             model, fields = MODEL, [*front_and_back(data, rendered, rng), rendered["explanation"], source]
+        fields = [_SITE_IMAGE.sub(r'src="\1"', field) for field in fields]
         deck.add_note(genanki.Note(model=model, fields=fields, guid=genanki.guid_for("backchannel", data["id"]),
                                    tags=[t.replace(" ", "_") for t in data["tags"]]))
-    descriptor, path = tempfile.mkstemp(suffix=".apkg")
-    os.close(descriptor)
-    try:
-        genanki.Package(deck).write_to_file(path)
+    with tempfile.TemporaryDirectory() as folder:
+        media = []
+        for sha256, (media_type, content) in images.items():
+            media.append(os.path.join(folder, f"{sha256}.{EXTENSIONS[media_type]}"))
+            with open(media[-1], "wb") as handle:
+                handle.write(content)
+        path = os.path.join(folder, "deck.apkg")
+        genanki.Package(deck, media_files=media).write_to_file(path)
         with open(path, "rb") as handle:
             return handle.read()
-    finally:
-        os.unlink(path)
