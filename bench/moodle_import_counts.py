@@ -11,7 +11,9 @@ question. Independently of our importer, each question's Moodle type is read fro
 mapped to the type we should produce (``EXPECTED``). An imported question counts as "right type"
 only when our type is that one; it is matched to its source question by its line. Descriptions are
 no questions and stay out of the counts; types with no equivalent planned count as lost. What an
-imported question loses (partial credit, images, case-sensitive answers) is read from its source.
+imported question loses is what the importer notes for it (hints, combined feedback, a response
+template...); what each source question carries that a simple importer would flatten (partial credit,
+images, case-sensitive answers) is read from the file itself (``Source.carries``).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class Source:
     line: int
     name: str
     moodle_type: str
-    losses: list[str] = field(default_factory=list)
+    carries: list[str] = field(default_factory=list)  # what a simple importer would flatten: partial credit, images...
     blanks: Counter = field(default_factory=Counter)  # a cloze's blanks by kind (MULTICHOICE_H apart)
 
     @property
@@ -70,7 +72,7 @@ class FileCount:
     sources: list[Source]
     imported: int = 0
     right: int = 0
-    lossy: int = 0  # imported with the right type, yet losing something
+    lossy: int = 0  # imported with the right type, with a note of something dropped
     losses: Counter = field(default_factory=Counter)
     wrong_type: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
@@ -121,25 +123,25 @@ def xml_sources(text: str) -> list[Source]:
         source = Source(line, (question.findtext("name/text") or "").strip(), kind)
         fractions = [float(a.get("fraction", "0")) for a in question.findall("answer")]
         if kind == "multichoice single" and partial(fractions):
-            source.losses.append("partial credit")
+            source.carries.append("partial credit")
         if kind == "multichoice multi" and unlike_ours(fractions):
-            source.losses.append("exact weights")
+            source.carries.append("exact weights")
         if kind == "numerical" and sum(1 for a in question.findall("answer") if (a.findtext("text") or "").strip() != "*") > 1:
-            source.losses.append("several numeric answers")
+            source.carries.append("several numeric answers")
         if kind == "shortanswer" and (question.findtext("usecase") or "").strip() == "1":
-            source.losses.append("case-sensitive answers")
+            source.carries.append("case-sensitive answers")
         if kind in ("cloze", "multianswer"):
             text = question.findtext("questiontext/text") or ""
-            source.losses += cloze_losses(text)
+            source.carries += cloze_carries(text)
             source.blanks = Counter(blank for blank, _ in _BLANK.findall(text))
         if (question.find(".//file") is not None or (question.findtext("image_base64") or "").strip()
                 or "@@PLUGINFILE@@" in ET.tostring(question, encoding="unicode")):
-            source.losses.append("images or files")
+            source.carries.append("images or files")
         sources.append(source)
     return sources
 
 
-def cloze_losses(text: str) -> list[str]:
+def cloze_carries(text: str) -> list[str]:
     """What a cloze question's blanks carry beyond accepted answers: weights and case."""
     losses = []
     blanks = _BLANK.findall(text)
@@ -195,13 +197,13 @@ def gift_source(line: int, text: str) -> Source:
         kind = "shortanswer"
     source = Source(line, name, kind)
     if kind == "multichoice single" and partial(weights):
-        source.losses.append("partial credit")
+        source.carries.append("partial credit")
     if kind == "multichoice multi" and unlike_ours(weights):
-        source.losses.append("exact weights")
+        source.carries.append("exact weights")
     if kind == "numerical" and len(weights) > 1:
-        source.losses.append("several numeric answers")
+        source.carries.append("several numeric answers")
     if "@@PLUGINFILE@@" in text:
-        source.losses.append("images or files")
+        source.carries.append("images or files")
     return source
 
 
@@ -239,8 +241,9 @@ def count_file(path: Path) -> FileCount:
                                     f"({source.moodle_type if source else 'no source question'} → {checked.type})")
             continue
         count.right += 1
-        count.losses.update(set(source.losses))
-        count.lossy += bool(source.losses)
+        # What it loses, in the importer's own notes ("hint dropped", "automatic grading dropped": their first clause).
+        count.losses.update({note.split(":")[0].split(";")[0].strip()[:60] for note in item.notes})
+        count.lossy += bool(item.notes)
     return count
 
 
@@ -300,11 +303,14 @@ def report(dirs: list[Path]) -> str:
     right = sum(c.right for c in counts)
     descriptions = [f"{c.name}:{s.line} {s.name}" for c in counts for s in c.sources if s.expected == DESCRIPTION]
     clozes = sum((s.blanks for c in counts for s in c.sources), Counter())
-    lines = ["| file | questions (Moodle type) | imported | right type | right type, with losses | skipped |",
+    carried = Counter(feature for c in counts for s in c.sources for feature in s.carries)
+    lines = ["| file | questions (Moodle type) | imported | right type | right type, with a note of what was dropped | skipped |",
              "|---|---|---|---|---|---|", *rows, "",
              "Lost by type (no equivalent planned, or imported as another type):", "", *(lost or ["- nothing"]), "",
              f"Descriptions (no questions, left out of the counts): {', '.join(descriptions) or 'none'}.", "",
              f"Cloze blanks in these files, by kind: {tally(clozes) or 'none'}.", "",
+             "What the questions carry that a simple importer flattens (read from the files; imported exactly unless a "
+             f"note in the table says otherwise): {tally(carried) or 'nothing'}.", "",
              f"**Total: {questions} questions in {len(counts)} files; {sum(c.imported for c in counts)} imported, "
              f"{right} with the right type ({100 * right / max(questions, 1):.0f} %); of the {planned} whose type has a "
              f"planned equivalent, {100 * right / max(planned, 1):.0f} %; "

@@ -69,7 +69,7 @@ def test_the_files_own_question_types_are_read_as_counted_by_hand(name, types):
 
 def test_expected_types_descriptions_and_lost_types():
     sources = {source.name: source for source in counts.count_file(PUBLIC / "sample_questions_with_old_image_tag.xml").sources}
-    assert sources["mcq with image"].expected == "single_choice" and sources["mcq with image"].losses == ["images or files"]
+    assert sources["mcq with image"].expected == "single_choice" and sources["mcq with image"].carries == ["images or files"]
     assert sources["cloze question with image"].expected == "cloze"
     description = counts.count_file(PUBLIC / "description_testquestion.moodle.xml")
     assert description.sources[0].expected == counts.DESCRIPTION and description.questions == []
@@ -81,12 +81,12 @@ def test_what_a_cloze_carries_is_read_blank_by_blank():
     assert cloze.blanks == {"MULTICHOICE": 1, "MULTICHOICE_H": 1, "MULTICHOICE_V": 1, "MULTICHOICE_S": 1, "MULTICHOICE_HS": 1,
                             "MULTICHOICE_VS": 1, "MULTIRESPONSE": 1, "MULTIRESPONSE_H": 1, "MULTIRESPONSE_S": 1,
                             "MULTIRESPONSE_HS": 1, "NUMERICAL": 3, "SHORTANSWER": 2, "SHORTANSWER_C": 1}
-    assert sorted(cloze.losses) == ["case-sensitive answers", "partial credit"]
+    assert sorted(cloze.carries) == ["case-sensitive answers", "partial credit"]
 
 
 def test_partial_credit_and_weights_unlike_ours_are_read_from_the_source():
     gift = {source.name: source for source in counts.count_file(PUBLIC / "gift_examples.txt").sources}
-    assert gift["Difficult question."].moodle_type == "multichoice single" and gift["Difficult question."].losses == ["partial credit"]
-    assert gift["Thanksgiving Date"].losses == []
+    assert gift["Difficult question."].moodle_type == "multichoice single" and gift["Difficult question."].carries == ["partial credit"]
+    assert gift["Thanksgiving Date"].carries == []
     (invalid,) = counts.count_file(PUBLIC / "error_invalid_grades.xml").sources
-    assert invalid.moodle_type == "multichoice multi" and invalid.losses == ["exact weights"]
+    assert invalid.moodle_type == "multichoice multi" and invalid.carries == ["exact weights"]
