@@ -8,7 +8,9 @@ review card; on the review page a due essay is written again and rated by the gr
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from typing import Callable
 
 import sqlalchemy as sa
 
@@ -20,6 +22,8 @@ from app.models import Answer, Attempt, EssayGrade
 from app.progress import attempt_total
 
 COMMENT_CHARS = 2000
+# A level's index as the form sends it. Not str.isdigit: it takes '²' (which int() refuses) and other scripts' digits.
+_LEVEL_INDEX = re.compile(r"[0-9]{1,2}")
 
 
 class GradeRefused(ValueError):
@@ -32,21 +36,35 @@ def can_self_grade(attempt: Attempt, data: dict, answer: Answer | None) -> bool:
             and qtypes.of(data).graded_by_person and (attempt.mode == "practice" or attempt.is_submitted))
 
 
-def read_levels(data: dict, get: callable) -> dict[str, float]:
+def _one(get_all: Callable[[str], list[str]], name: str) -> str:
+    """The single value of form field ``name`` ('' if absent); sent twice is forged, as in an answer form."""
+    values = get_all(name)
+    if len(values) > 1:
+        raise GradeRefused(f"Field {name} was sent {len(values)} times; it takes one value.")
+    return values[0] if values else ""
+
+
+def read_levels(data: dict, get_all: Callable[[str], list[str]]) -> dict[str, float]:
     """{criterion id: points} from form values ``level-<criterion id>`` = the level's index; GradeRefused if any is missing."""
     chosen = {}
     for criterion in data["rubric"]:
-        value = get(f"level-{criterion['id']}") or ""
-        if not value.isdigit() or int(value) >= len(criterion["levels"]):
+        value = _one(get_all, f"level-{criterion['id']}")
+        if not _LEVEL_INDEX.fullmatch(value) or int(value) >= len(criterion["levels"]):
             raise GradeRefused(f"Choose a level for “{criterion['title']}”.")
         chosen[criterion["id"]] = criterion["levels"][int(value)]["points"]
     return chosen
 
 
-def read_comments(data: dict, get: callable) -> dict[str, str]:
-    """Comments per criterion (``comment-<criterion id>``) and overall (``comment``), empty ones left out."""
-    found = {criterion["id"]: (get(f"comment-{criterion['id']}") or "").strip() for criterion in data["rubric"]}
-    found["overall"] = (get("comment") or "").strip()
+def read_comments(data: dict, get_all: Callable[[str], list[str]]) -> dict[str, str]:
+    """Comments per criterion (``comment-<criterion id>``) and overall (``comment``), empty ones left out.
+
+    A browser sends each line break as CR LF where the textarea's limit counted one character: counted as one here too.
+    """
+    def comment(name: str) -> str:
+        return _one(get_all, name).replace("\r\n", "\n").strip()
+
+    found = {criterion["id"]: comment(f"comment-{criterion['id']}") for criterion in data["rubric"]}
+    found["overall"] = comment("comment")
     for text in found.values():
         if len(text) > COMMENT_CHARS:
             raise GradeRefused(f"A comment is {len(text)} characters long; the limit is {COMMENT_CHARS}.")

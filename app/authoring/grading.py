@@ -110,7 +110,7 @@ def grade_essay(answer_id: int):
         if not form.validate_on_submit():
             abort(400, description="This grade came without its form token; reload the page and grade again.")
         try:
-            chosen, comments = read_levels(version.data, request.form.get), read_comments(version.data, request.form.get)
+            chosen, comments = read_levels(version.data, request.form.getlist), read_comments(version.data, request.form.getlist)
         except GradeRefused as refused:
             abort(400, description=f"{refused} Nothing was saved.")
         save_grade(answer, version.data, chosen, comments, grader_id=current_user.id)

@@ -47,8 +47,8 @@ def self_grade(public_id: str):
         flash("This answer has no grade to give now (already graded, or not written yet); nothing changed.")
         return redirect(back)
     try:
-        chosen = read_levels(item["data"], request.form.get)
-        comments = read_comments(item["data"], request.form.get)
+        chosen = read_levels(item["data"], request.form.getlist)
+        comments = read_comments(item["data"], request.form.getlist)
     except GradeRefused as refused:
         abort(400, description=f"{refused} Nothing was saved.")
     if not claim_pending(answer, graded(item["data"], chosen)):
@@ -94,7 +94,7 @@ def grade_review(card_id: int):
     if score(item["data"], response).status != "pending":
         abort(400, description="The essay to grade is missing: write it again. Nothing was saved.")
     try:
-        chosen = read_levels(item["data"], request.form.get)
+        chosen = read_levels(item["data"], request.form.getlist)
     except GradeRefused as refused:
         abort(400, description=f"{refused} Nothing was saved.")
     log = rate_card(card, item, response, graded(item["data"], chosen), now, request.form.get("shown_at", type=float))

@@ -142,7 +142,9 @@ class Essay(QuestionType):
                            for criterion in data["rubric"]}}
 
     def parse_response(self, data: dict, field: str, get_all: Callable[[str], list[str]]) -> Any:
-        return typed_text(get_all(field), field, MAX_ESSAY_CHARS)
+        """The essay as written: a browser sends each line break as CR LF where the textarea's limit counted one
+        character, and paragraphs are split at blank lines."""
+        return typed_text([value.replace("\r\n", "\n") for value in get_all(field)], field, MAX_ESSAY_CHARS)
 
     def score(self, data: dict, response: str | None) -> Outcome:
         """Pending once written: a person grades it with the rubric (:func:`graded`)."""
