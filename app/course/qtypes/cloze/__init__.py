@@ -399,6 +399,10 @@ class Cloze(QuestionType):
         return {f"{field}-{part}": list(value) if isinstance(value, list) else [value or ""] for part, value in response.items()}
 
     def json_values(self, data: dict, form: AnswerForm, value: Any) -> dict[str, list[str]]:
+        blanks = {blank["id"] for blank in data["blanks"]}
+        unknown = next((key for key in value if key not in blanks), None)
+        if unknown is not None:  # a typo would otherwise score the blank it meant as unanswered, without a word
+            raise ForgedResponse(f"'{unknown[:40]}' is not a blank of {data['id']}.")
         given = {}
         for blank in data["blanks"]:
             sent, multi = value.get(blank["id"]), kind_of(blank) == "multi"
