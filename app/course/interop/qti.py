@@ -349,13 +349,17 @@ def import_package(data: bytes, default_anchor: str, budget: Budget = UNLIMITED,
     if not items and any(_QTI2.search(resource.get("type", "")) for resource in resources):
         raise ValueError(f"{MANIFEST}: the package holds QTI 2.x items, not QTI 3.0; export it as QTI 3.0")
     refuse_many(len(items), max_questions)
-    parsed = []
+    parsed, listed = [], {}
     for resource in items:  # every file is checked before any question is read: a hostile one refuses the whole package
         href = posixpath.normpath(resource.get("href") or next((f.get("href") for f in resource.iter("{*}file")), ""))
         if href.startswith("../") or href.startswith("/") or href == "..":
             raise ValueError(f"{MANIFEST}: line {resource.sourceline}: item '{href}' is outside the package")
         if href not in files:
             raise ValueError(f"{MANIFEST}: line {resource.sourceline}: the manifest lists '{href}', which the package does not hold")
+        if href in listed:  # else one file would be parsed and read once per listing: a few KB could fill gigabytes
+            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: '{href}' is listed for two items (first on line "
+                             f"{listed[href]}); each item has a file of its own")
+        listed[href] = resource.sourceline
         root = _parse_xml(href, files[href])
         _check_item(href, root)
         parsed.append((resource, href, root))
