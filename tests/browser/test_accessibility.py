@@ -1,6 +1,6 @@
 """axe-core on every page, for visitors, students and instructors; screenshots at phone and desktop width."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from app.models import Question, ReviewCard
 from browsing import BROWSER_MARKS, assert_accessible, describe, log_in, no_horizontal_scroll, run_axe, screenshot
 from tests.conftest import csrf_token
 from tests.security.test_question_banks import ask_to_publish, write
-from tests.test_quiz import layout_data, shown, start as start_quiz, wrong_response
+from tests.test_quiz import grade_essays, key_form, layout_data, shown, start as start_quiz, start_drawing, wrong_response
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
 pytestmark = BROWSER_MARKS
@@ -19,8 +19,8 @@ pytestmark = BROWSER_MARKS
 
 @pytest.fixture
 def world(app):
-    """A class with a finished assignment, a practice attempt half done and a review card due:
-    every page has something to show."""
+    """A class with a finished assignment, a practice attempt half done (an essay in it written and waiting for a grade),
+    a test whose essay waits too, and review cards due (one an essay): every page has something to show."""
     teacher = person(app, "ines", "instructor")
     classroom_id, code = create_class(teacher)
     student = person(app, "sami")
@@ -28,11 +28,17 @@ def world(app):
     assignment_id = create_assignment(app, teacher, classroom_id, time_limit_minutes=20)
     graded = take(app, student, assignment_id, right=False)
     practice = start_quiz(student, "trade", mode="practice")
-    data = layout_data(app, practice)[0]
-    checked = student.post(f"/attempts/{practice}/check", data={
-        **shown(app, practice, form_values(data, "q0", wrong_response(data))), "position": 0, "try_number": 1,
-        "csrf_token": csrf_token(student, f"/attempts/{practice}")})
-    assert checked.status_code == 302
+    questions = layout_data(app, practice)
+    other = next(position for position, data in enumerate(questions) if data["type"] != "essay")
+    essay = next(position for position, data in enumerate(questions) if data["type"] == "essay")
+    for position, response in ((other, wrong_response(questions[other])), (essay, "Trade followed politics.")):
+        checked = student.post(f"/attempts/{practice}/check", data={
+            **shown(app, practice, form_values(questions[position], f"q{position}", response)), "position": position,
+            "try_number": 1, "csrf_token": csrf_token(student, f"/attempts/{practice}")})
+        assert checked.status_code == 302
+    essay_test = start_drawing(app, student, True)
+    student.post(f"/attempts/{essay_test}/submit", data={**key_form(app, essay_test), "csrf_token": csrf_token(student, "/lessons/trade/quiz")})
+    grade_essays(app, student, essay_test)  # the essay's card
     test = start_quiz(student, "role-of-sports", mode="test")
     student.post("/lessons/trade/read", data={"csrf_token": csrf_token(student, "/lessons/trade")})
     with app.app_context():
@@ -44,7 +50,7 @@ def world(app):
     ask_to_publish(teacher, "ines-draft")
     person(app, "root", "admin")
     return {"classroom": classroom_id, "code": code, "assignment": assignment_id, "graded": graded,
-            "practice": practice, "test": test, "questions": by_type, "draft": "ines-draft"}
+            "practice": practice, "practice_essay": essay, "essay_id": questions[essay]["id"], "test": test, "questions": by_type, "draft": "ines-draft"}
 
 
 VISITOR_PAGES = {
@@ -100,11 +106,29 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
         student_pages = {
             "test": f"/attempts/{world['test']}", "practice-checked": f"/attempts/{world['practice']}",
             "result": f"/attempts/{world['graded']}/result", "dashboard": "/me", "assignments": "/assignments",
+            "practice-essay-to-grade": f"/attempts/{world['practice']}?q={world['practice_essay']}",
             "join": "/classes/join", "join-by-link": f"/classes/join/{world['code']}", "settings": "/account/", "review": "/review", "quiz-home-signed-in": "/lessons/trade/quiz",
         }
         for label, path in student_pages.items():
             visit(student, base, label, path, problems)
-        # Answer the due card to reach the feedback page.
+        # Write the due essay (reviewed longest ago, so served first) to reach its grading step, then answer the next
+        # card to reach the feedback page. Each width starts with every card due.
+        with app.app_context():
+            for card in db.session.scalars(sa.select(ReviewCard)):
+                card.due = datetime.now(timezone.utc)
+                if card.question_id == world["essay_id"]:
+                    card.last_review = datetime.now(timezone.utc) - timedelta(days=30)
+            db.session.commit()
+        student.goto(base + "/review")
+        inspect(student, "review-essay", problems)
+        student.locator("textarea[data-essay]").fill("Trade followed politics.")
+        student.get_by_role("button", name="Hand in and grade it").click()
+        student.wait_for_load_state()
+        inspect(student, "review-grade-essay", problems)
+        for criterion in student.locator("fieldset.criterion").all():
+            criterion.get_by_role("radio").first.check()
+        student.get_by_role("button", name="Save my grade").click()
+        student.wait_for_url("**/review/done/**")
         student.goto(base + "/review")
         student.get_by_role("button", name="Check").click()
         student.wait_for_load_state()

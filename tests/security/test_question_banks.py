@@ -145,7 +145,7 @@ def bank_size(app) -> int:
 GIFT = "::Imported one:: DRAFT-IMPORTED: India granted Pakistan MFN status in 1996. {T}\n".encode()
 
 
-def test_new_and_imported_questions_stay_out_of_what_learners_use_until_an_admin_publishes_them(app):
+def test_new_and_imported_questions_stay_out_of_what_learners_use_until_an_admin_publishes_them(app, shipped_course):
     teacher = person(app, "teachA", "instructor")
     write(app, teacher, "mfn-draft", "DRAFT-WRITTEN")
     imported = teacher.post("/teach/import", data={"file": (io.BytesIO(GIFT), "one.gift"), "lesson": lesson_id(app),
@@ -155,8 +155,9 @@ def test_new_and_imported_questions_stay_out_of_what_learners_use_until_an_admin
         imported_id = db.session.scalar(sa.select(Question.id).where(Question.origin == "authored", Question.id != "mfn-draft"))
         assert db.session.get(Question, imported_id).bank == "instructor"
     drafts = {"mfn-draft": "DRAFT-WRITTEN", imported_id: "DRAFT-IMPORTED"}
-    assert "19 questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
-    assert learners_see(app, drafts) == set() and bank_size(app) == 19
+    shipped = len(shipped_course.bank("trade").questions)
+    assert f"{shipped} questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
+    assert learners_see(app, drafts) == set() and bank_size(app) == shipped
     assert "mfn-draft" in teacher.get("/teach/questions?lesson=trade").get_data(as_text=True)  # the author sees it
 
     ask_to_publish(teacher, "mfn-draft")
@@ -164,15 +165,17 @@ def test_new_and_imported_questions_stay_out_of_what_learners_use_until_an_admin
     assert post(admin, f"/teach/publish/{pending_request(app, 'mfn-draft')}/approve").status_code == 302
     with app.app_context():
         assert db.session.get(Question, "mfn-draft").bank == "course"
-    assert "20 questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
-    assert learners_see(app, drafts) == {"mfn-draft"} and bank_size(app) == 20
+    assert f"{shipped + 1} questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
+    assert learners_see(app, drafts) == {"mfn-draft"} and bank_size(app) == shipped + 1
 
 
-def test_drafts_and_their_answers_never_move_a_learners_mastery_or_review(app):
+def test_drafts_and_their_answers_never_move_a_learners_mastery_or_review(app, shipped_course):
     client = app.test_client()
     AuthActions(client).register("sana")
-    submit_test_with_key(app, client)  # 10 of the 19 trade questions, all right
-    assert "100 % right on 53 % of the bank" in client.get("/me").get_data(as_text=True)
+    submit_test_with_key(app, client)  # 10 of the shipped trade questions, all right
+    share = round(100 * 10 / len(shipped_course.bank("trade").questions))
+    mastery = re.findall(r'class="level level-[a-z_]+">[^<]+</span>\s*<span class="meta">[^<]+', client.get("/me").get_data(as_text=True))
+    assert any(f"100 % right on {share} % of the bank" in row for row in mastery)
     teacher = person(app, "teachA", "instructor")
     for ident in ("draft-one", "draft-two", "draft-three"):
         write(app, teacher, ident, tag="onlydrafts")
@@ -180,8 +183,7 @@ def test_drafts_and_their_answers_never_move_a_learners_mastery_or_review(app):
     join(client, code)
     assignment_id = create_assignment(app, teacher, classroom_id, tag="onlydrafts", question_count=3)
     take(app, client, assignment_id, right=False)  # answered wrong, shown at once: review cards are made
-    html = client.get("/me").get_data(as_text=True)
-    assert "Familiar" in html and "100 % right on 53 % of the bank" in html
+    assert re.findall(r'class="level level-[a-z_]+">[^<]+</span>\s*<span class="meta">[^<]+', client.get("/me").get_data(as_text=True)) == mastery
     with app.app_context():
         owner = db.session.scalar(sa.select(User).where(User.username == "sana")).owner_key
         cards = db.session.scalars(sa.select(ReviewCard).where(ReviewCard.owner_key == owner)).all()
@@ -195,7 +197,7 @@ def test_drafts_and_their_answers_never_move_a_learners_mastery_or_review(app):
     assert refused.status_code == 404 and "not in the course bank" in refused.get_data(as_text=True)
 
 
-def test_an_admin_reviews_who_asked_when_and_the_diff_then_publishes_or_declines_with_a_note(app):
+def test_an_admin_reviews_who_asked_when_and_the_diff_then_publishes_or_declines_with_a_note(app, shipped_course):
     teacher, admin = person(app, "teachA", "instructor"), person(app, "boss", "admin")
     copy_path = "/teach/questions/new/single_choice?lesson=trade&copy=trade-mfn-puzzle"
     copy_page = teacher.get(copy_path).get_data(as_text=True)
@@ -246,7 +248,7 @@ def test_an_admin_reviews_who_asked_when_and_the_diff_then_publishes_or_declines
     refused = teacher.get(edit)
     assert refused.status_code == 403 and "course bank" in refused.get_data(as_text=True)
     assert teacher.get("/teach/questions/new/single_choice?copy=mfn-puzzle-better").status_code == 200
-    assert "20 questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
+    assert f"{len(shipped_course.bank('trade').questions) + 1} questions" in app.test_client().get("/lessons/trade/quiz").get_data(as_text=True)
 
 
 def test_sharing_lets_an_instructor_preview_use_and_copy_but_not_edit_and_can_be_revoked(app):
@@ -349,7 +351,7 @@ def test_a_class_bank_question_is_edited_by_every_instructor_of_the_class(app):
     assert "EDITED BY THE CO-INSTRUCTOR" in owner.get("/teach/questions/moving-q").get_data(as_text=True)
 
 
-def test_the_bank_import_command_makes_drafts_unless_the_operator_says_course(app, tmp_path):
+def test_the_bank_import_command_makes_drafts_unless_the_operator_says_course(app, tmp_path, shipped_course):
     person(app, "teachA", "instructor")
     person(app, "pupil")
     source = tmp_path / "one.gift"
@@ -364,9 +366,9 @@ def test_the_bank_import_command_makes_drafts_unless_the_operator_says_course(ap
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.origin == "authored")) == 0
     assert runner.invoke(args=base + ["--owner", "TeachA"]).exit_code == 0
-    assert bank_size(app) == 19
+    assert bank_size(app) == len(shipped_course.bank("trade").questions)
     assert runner.invoke(args=base + ["--bank", "course"]).exit_code == 0
-    assert bank_size(app) == 20
+    assert bank_size(app) == len(shipped_course.bank("trade").questions) + 1
     with app.app_context():
         banks = sorted(db.session.execute(sa.select(Question.bank, User.username).outerjoin(User, User.id == Question.author_id)
                                           .where(Question.origin == "authored")).all())
