@@ -23,7 +23,7 @@ import yaml
 
 from app.course import qtypes
 from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_problem
-from app.course.limits import UNLIMITED, Budget
+from app.course.limits import MAX_LIST_ITEMS, MAX_TAG_CHARS, UNLIMITED, Budget
 from app.course.markup import render_block, render_inline
 from app.course.names import name_problem
 from app.course.qtypes.fields import ID_PATTERN, Checker, LineDict, with_lines
@@ -172,6 +172,13 @@ def _excludes(check: Checker, q: LineDict, where: str, ident: str | None) -> lis
     return sorted(set(ids))
 
 
+def tag_problem(tag: str) -> str | None:
+    """Why ``tag`` cannot be a tag: too long (a Moodle category path becomes one tag), or a name's problems."""
+    if len(tag) > MAX_TAG_CHARS:
+        return f"it is {len(tag):,} characters; the most a tag may hold is {MAX_TAG_CHARS}"
+    return name_problem(tag)
+
+
 def check_question(check: Checker, q: LineDict, seen_ids: dict[str, int], anchors: set[str] | None) -> Question | None:
     """Check one question mapping; return it, or None with the reasons added to ``check``."""
     where = f"question '{q.get('id', '?')}'"
@@ -198,11 +205,15 @@ def check_question(check: Checker, q: LineDict, seen_ids: dict[str, int], anchor
     elif not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
         check.add(q.line_of("tags"), f"{where}: 'tags' must be a list of words")
         tags = None
+    elif len(tags) > MAX_LIST_ITEMS:
+        check.add(q.line_of("tags"), f"{where}: 'tags' holds {len(tags):,} entries; the most it may hold is {MAX_LIST_ITEMS}")
+        tags = None
     else:  # imported tags (GIFT metadata, Moodle XML) come here too: one rule with the forms' names
-        problems = [(tag, name_problem(tag.strip())) for tag in tags]
+        problems = [(tag.strip(), tag_problem(tag.strip())) for tag in tags]
         for tag, problem in problems:
             if problem:
-                check.add(q.line_of("tags"), f"{where}: tag {tag.strip()!r}: {problem}")
+                shown = tag if len(tag) <= 60 else tag[:60] + "…"
+                check.add(q.line_of("tags"), f"{where}: tag {shown!r}: {problem}")
         if any(problem for _, problem in problems):
             tags = None
     body = None

@@ -19,6 +19,10 @@ MAX_LESSON_CHARS = 100_000  # a whole lesson file, front matter included (the lo
 MAX_PASSAGE_CHARS = 10_000
 MAX_QUESTIONS_PER_FILE = 1_000  # one GIFT or Moodle XML import
 MAX_QUESTIONS_PER_LESSON = 2_000  # every question of a lesson, shipped and authored
+# Options, items, pairs, blanks, accepted answers or tags of one question (the shipped longest: 17). Each is rendered,
+# drawn, exported and read back one by one, so ten thousand of them cost an import, a preview or an export minutes.
+MAX_LIST_ITEMS = 100
+MAX_TAG_CHARS = 200  # a Moodle category path becomes one tag (``History/Trade/2015``)
 # Lists and quotes inside each other: Python-Markdown parses each level by recursion, and a few hundred
 # levels (2 KB of "- ") exhaust Python's stack. No honest text nests more than a handful.
 MAX_NESTING = 16

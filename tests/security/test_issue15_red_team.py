@@ -4,6 +4,7 @@ numbers they measured, are in the report."""
 
 import io
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from tests.test_teaching import lesson_id, person
 
 def page_text(response) -> str:
     """A page's words, tags and spacing aside."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 def grades_stored(app) -> int:

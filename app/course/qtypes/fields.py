@@ -13,7 +13,7 @@ from typing import Any
 
 from app.course.answers import NumberFrame, read_number, text_form
 from app.course.lessons import Problem
-from app.course.limits import MAX_FIELD_CHARS, oversized
+from app.course.limits import MAX_FIELD_CHARS, MAX_LIST_ITEMS, oversized
 from app.course.markup import image_problems
 
 SPELLING_RULES = ("lenient", "strict")
@@ -76,6 +76,9 @@ class Checker:
         value = mapping[key]
         if not isinstance(value, list) or len(value) < minimum:
             self.add(mapping.line_of(key), f"{where}: '{key}' must be a list of at least {minimum}")
+            return None
+        if len(value) > MAX_LIST_ITEMS:
+            self.add(mapping.line_of(key), f"{where}: '{key}' holds {len(value):,} entries; the most it may hold is {MAX_LIST_ITEMS}")
             return None
         return value
 
