@@ -81,6 +81,8 @@ def _blocks(text: str) -> list[tuple[int, list[str], dict | ValueError | None, s
                     pending_meta = None
                 except RecursionError:  # reported with the question it belongs to (parse_gift)
                     pending_meta = ValueError("the // backchannel: metadata is nested too deeply")
+                except ValueError:  # valid JSON Python will not read: an integer of over 4,300 digits
+                    pending_meta = ValueError("the // backchannel: metadata holds a number too long to read")
             continue
         if stripped.startswith("$CATEGORY:"):
             category = category_tag(stripped[len("$CATEGORY:"):])
