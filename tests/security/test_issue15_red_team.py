@@ -144,6 +144,17 @@ def test_a_package_listing_one_item_file_for_two_items_is_refused_at_the_second_
     assert "imsmanifest.xml: line 2: 'a.xml' is listed for two items" in str(refused.value)
 
 
+def test_a_package_item_of_more_elements_than_any_question_needs_is_refused_naming_its_file():
+    """Every item's tree was kept until all were read: 8 items of 4 MB of bare ``<em>a</em>`` (a 64 KB zip) took a worker
+    to 1.3 GB and each took 9 s to read, past the import's time budget; now one tree at a time, and an item is refused
+    past 50,000 elements (the shipped questions export to at most 209)."""
+    dense = choice_item(2).replace(b"<p>Which?</p>", b"<p>" + b"<em>a</em> " * 60_000 + b"</p>")
+    package = zipped({"imsmanifest.xml": manifest_of("fine.xml", "dense.xml"), "fine.xml": choice_item(2), "dense.xml": dense})
+    with pytest.raises(ValueError) as refused:
+        qti.import_package(package, "key-facts")
+    assert "dense.xml: line 3: the item holds 60,017 elements" in str(refused.value) and "one item may hold at most 50,000" in str(refused.value)
+
+
 def choice_item(choices: int) -> bytes:
     """A QTI 3.0 single-choice item of another tool with ``choices`` choices, each with its own feedback."""
     listed = "".join(f'<qti-simple-choice identifier="C{n}">Choice {n}</qti-simple-choice>' for n in range(choices))
