@@ -13,6 +13,7 @@ from app.authoring import bp
 from app.authoring.access import instructor_required, question_or_abort, taught_classroom_ids
 from app.authoring.banks import current_version
 from app.authoring.forms import ConfirmForm
+from app.course import qtypes
 from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, ClassOverride, Question, QuestionVersion, User
@@ -23,7 +24,7 @@ def regrade_plan(question: Question) -> list[dict]:
     """Answers (in the instructor's classes; all for an admin) whose mark changes when marked again with the
     version their class now uses (its own override if it has one, else the current version) and today's
     answer rules: an answer on that very version is included too when the course's rules for reading typed
-    answers have changed since it was marked."""
+    answers have changed since it was marked. Essays, marked by a person's grade, are left as graded."""
     current = current_version(question)
     overrides = dict(db.session.execute(
         sa.select(ClassOverride.classroom_id, QuestionVersion)
@@ -37,6 +38,8 @@ def regrade_plan(question: Question) -> list[dict]:
     plan = []
     for answer, attempt, classroom_id in db.session.execute(query.order_by(Attempt.started_at, Answer.try_number)):
         target = overrides.get(classroom_id, current)
+        if qtypes.of(target.data).graded_by_person:  # its mark is a person's grade; by its rule it would be pending again
+            continue
         outcome = score(target.data, answer.response)
         if abs(outcome.score - answer.score) > 1e-9:
             plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),

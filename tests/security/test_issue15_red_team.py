@@ -66,6 +66,22 @@ def test_a_learners_own_grade_with_a_forged_level_is_refused_not_a_server_error(
     assert grades_stored(app) == 0
 
 
+def test_regrading_an_essay_question_keeps_the_grades_its_essays_were_given(app, essay_class):
+    """A regrade marks answers again by the question's rule, and an essay's rule says "pending": the dry run listed every
+    graded essay as falling to 0, and applying it put them all back in the queue with their attempts' totals lowered."""
+    public_id = submit_essay(app, essay_class["students"]["sana"], essay_class["assignment"])
+    answer = essay_answer(app, public_id)
+    teacher = essay_class["teacher"]
+    assert grade(teacher, answer.id, {"thesis": "1", "evidence": "1"}).status_code == 302
+    path = f"/teach/questions/{answer.question_id}/regrade"
+    assert "0.00" not in page_text(teacher.get(path))
+    assert teacher.post(path, data={"csrf_token": csrf_token(teacher, path)}).status_code == 302
+    regraded = essay_answer(app, public_id)
+    assert (regraded.status, regraded.score) == ("partial", pytest.approx(0.7))
+    with app.app_context():
+        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == pytest.approx(0.7)
+
+
 # --- Essays as a browser sends them -------------------------------------------------------------
 
 def browser_essay(visible_chars: int, paragraphs: int) -> str:
