@@ -341,7 +341,10 @@ def answer_outcome(data: dict, answer: Answer | None) -> Outcome:
     outcome = score(data, answer.response if answer else None)
     if outcome.status == "pending" and answer.status != "pending":
         grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
-        outcome = Outcome(answer.score, answer.status, note=grade_note(data, grade, grade is not None and grade.grader_id is not None))
+        # Only an instructor grades an assignment's essays; a grader whose account is gone leaves no grader_id.
+        by_instructor = grade is not None and (grade.grader_id is not None
+                                               or db.session.get(Attempt, answer.attempt_id).assignment_id is not None)
+        outcome = Outcome(answer.score, answer.status, note=grade_note(data, grade, by_instructor))
     return outcome
 
 

@@ -14,7 +14,7 @@ from app.course.bank import parse_bank_text
 from app.course.interop import qti
 from app.extensions import db
 from app.models import Answer, Attempt, EssayGrade, Question
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 from tests.test_api import token_for
 from tests.test_essay_review import write_practice_essay
 from tests.test_grading import essay_answer, essay_class, grade, submit_essay  # noqa: F401  (essay_class is a fixture)
@@ -80,6 +80,23 @@ def test_regrading_an_essay_question_keeps_the_grades_its_essays_were_given(app,
     assert (regraded.status, regraded.score) == ("partial", pytest.approx(0.7))
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == pytest.approx(0.7)
+
+
+def test_an_instructors_grade_stays_theirs_once_their_account_is_deleted(app, essay_class):
+    """The grade's grader becomes unknown when that account goes (the class moving to its co-instructor): the student's
+    result then called their instructor's grade and comments "Your own grade"."""
+    person(app, "colleague", "instructor")
+    teacher, classroom = essay_class["teacher"], essay_class["classroom"]
+    added = teacher.post(f"/teach/classes/{classroom}/instructors",
+                         data={"username": "colleague", "csrf_token": csrf_token(teacher, f"/teach/classes/{classroom}")})
+    assert added.status_code == 302
+    sana = essay_class["students"]["sana"]
+    public_id = submit_essay(app, sana, essay_class["assignment"])
+    assert grade(teacher, essay_answer(app, public_id).id, {"thesis": "1", "evidence": "1"}, comment="Use 2004.").status_code == 302
+    deleted = teacher.post("/account/delete", data={"password": PASSWORD, "csrf_token": csrf_token(teacher, "/account/delete")})
+    assert deleted.status_code == 302
+    result = page_text(sana.get(f"/attempts/{public_id}/result"))
+    assert "Graded by your instructor: Thesis: 2 of 2" in result and "Your own grade" not in result
 
 
 # --- Essays as a browser sends them -------------------------------------------------------------
