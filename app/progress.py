@@ -16,7 +16,7 @@ from flask_login import current_user
 from app.course.scoring import practice_mark
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
-from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
+from app.models import Answer, Attempt, EssayGrade, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
 from app.secrecy import held_back, open_to_learners, withheld
 
 
@@ -130,7 +130,8 @@ def export_owner_data(owner: str, user: User | None) -> dict:
     An answer whose key is kept from the learner (``withheld``: an assignment's answers not shown yet, or a
     question an exam now holds back) keeps its response but not its score and status, and a review of such a
     question not its score and rating: with several attempts they would give the key away (F-18). The total
-    stays (see ``close_test``: a held-back question is not scored outside its exam). There are no keys here.
+    stays (see ``close_test``: a held-back question is not scored outside its exam). There are no keys here. An essay's
+    grade (its rubric levels and comments) goes with its score.
     """
     lessons = dict(db.session.execute(sa.select(Lesson.id, Lesson.slug)).all())
     holds = held_back()
@@ -138,6 +139,8 @@ def export_owner_data(owner: str, user: User | None) -> dict:
     for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner).order_by(Attempt.started_at)):
         answers = list(db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number)))
         hidden = withheld(attempt, {a.question_id for a in answers}, holds)
+        grades = {grade.answer_id: {"levels": grade.levels, "comments": grade.comments, "graded_at": _iso(grade.graded_at)}
+                  for grade in db.session.scalars(sa.select(EssayGrade).where(EssayGrade.answer_id.in_([a.id for a in answers])))}
         attempts.append({
             "id": attempt.public_id, "lesson": lessons.get(attempt.lesson_id), "mode": attempt.mode,
             "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
@@ -145,6 +148,7 @@ def export_owner_data(owner: str, user: User | None) -> dict:
             "answers": [{"position": a.position, "try": a.try_number, "question": a.question_id,
                          "version": a.question_version.version, "response": a.response,
                          **({"score": a.score, "status": a.status} if a.question_id not in hidden else {}),
+                         **({"grade": grades[a.id]} if a.id in grades and a.question_id not in hidden else {}),
                          "answered_at": _iso(a.answered_at), "seconds": a.seconds_taken}
                         for a in answers],
         })

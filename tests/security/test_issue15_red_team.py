@@ -19,7 +19,7 @@ from tests.test_api import token_for
 from tests.test_essay_review import write_practice_essay
 from tests.test_grading import essay_answer, essay_class, grade, submit_essay  # noqa: F401  (essay_class is a fixture)
 from tests.test_qti import EXAMPLES, manifest_of, zipped
-from tests.test_teaching import lesson_id, person
+from tests.test_teaching import create_assignment, lesson_id, person
 
 
 def page_text(response) -> str:
@@ -97,6 +97,21 @@ def test_an_instructors_grade_stays_theirs_once_their_account_is_deleted(app, es
     assert deleted.status_code == 302
     result = page_text(sana.get(f"/attempts/{public_id}/result"))
     assert "Graded by your instructor: Thesis: 2 of 2" in result and "Your own grade" not in result
+
+
+def test_the_data_export_holds_an_essays_grade_once_the_student_may_see_it(app, essay_class):
+    """"Everything stored about you" left out the levels and comments of every essay's grade."""
+    sana = essay_class["students"]["sana"]
+    public_id = submit_essay(app, sana, essay_class["assignment"])
+    grade(essay_class["teacher"], essay_answer(app, public_id).id, {"thesis": "1", "evidence": "1"}, comment="Use 2004.")
+    [shown] = next(attempt["answers"] for attempt in sana.get("/account/export").get_json()["attempts"] if attempt["id"] == public_id)
+    assert shown["grade"]["levels"] == {"thesis": 2, "evidence": 1.5} and shown["grade"]["comments"] == {"overall": "Use 2004."}
+    hidden = create_assignment(app, essay_class["teacher"], essay_class["classroom"], tag="grading-test", question_count=1,
+                               title="Hidden essay", review_option="never", attempt_limit=1)
+    secret = submit_essay(app, sana, hidden)
+    grade(essay_class["teacher"], essay_answer(app, secret).id, {"thesis": "0", "evidence": "0"}, comment="Secret.")
+    exported = sana.get("/account/export").get_json()["attempts"]
+    assert "Secret." not in str(exported) and "Use 2004." not in str(exported)  # the exam holds the question back now
 
 
 # --- Essays as a browser sends them -------------------------------------------------------------
