@@ -6,6 +6,7 @@
   "use strict";
 
   var SHORTCUTS_KEY = "backchannel.shortcuts";
+  var ESSAY_DRAFTS = "backchannel.essay.";
 
   function announce(text) {
     var region = document.getElementById("announcer");
@@ -76,6 +77,7 @@
           window.history.replaceState(null, "", answer.url);
           enhancePractice(fresh);
           showShortcutPanels(fresh);
+          forgetHandedInEssays(fresh);
           var heading = fresh.querySelector(".verdict h2");
           if (heading) {
             heading.setAttribute("tabindex", "-1");
@@ -158,13 +160,13 @@
 
   /* An essay: a live word count against its limits, and autosave to this browser (localStorage, per
      attempt and question) so a closed tab or a lost connection loses nothing; a draft comes back only
-     into an empty box, and is dropped once the essay is handed in. */
+     into an empty box, and is dropped once a page shows the essay handed in (forgetHandedInEssays). */
   function setUpEssays(root) {
     Array.prototype.forEach.call(root.querySelectorAll("textarea[data-essay]"), function (box) {
       var count = document.getElementById(box.id.replace(/-input$/, "-count"));
       var low = parseInt(box.getAttribute("data-min-words"), 10);
       var high = parseInt(box.getAttribute("data-max-words"), 10);
-      var key = "backchannel.essay." + window.location.pathname + "." + box.name;
+      var key = ESSAY_DRAFTS + window.location.pathname + "." + box.name;
       var saved = null;
       try { saved = window.localStorage.getItem(key); } catch (e) { /* private mode: no autosave */ }
       if (saved && !box.value.trim()) { box.value = saved; }
@@ -184,13 +186,29 @@
           try { window.localStorage.setItem(key, box.value); } catch (e) { /* full or private: keep typing */ }
         }, 500);
       });
-      if (box.form) {
-        box.form.addEventListener("submit", function () {
-          try { window.localStorage.removeItem(key); } catch (e) { /* nothing saved */ }
-        });
-      }
       update();
     });
+  }
+
+  /* An essay's draft goes once a page shows the essay handed in (the server has it): the attempt's result, a practice
+     question's verdict without its writing box, a review's grading step. Not when the form is sent: a hand-in lost on
+     the way (the connection dropped) or refused must lose nothing. */
+  function forgetHandedInEssays(root) {
+    if (!root.querySelector(".essay-text")) { return; }
+    var path = window.location.pathname;
+    var question = new URLSearchParams(window.location.search).get("q");
+    var result = path.match(/^(\/attempts\/[^\/]+)\/result$/);
+    var handedIn = function () { return false; };
+    if (result) {
+      handedIn = function (key) { return key.indexOf(ESSAY_DRAFTS + result[1] + ".") === 0; };
+    } else if (/^\/attempts\/[^\/]+$/.test(path) && question !== null && !root.querySelector('textarea[name="q' + question + '"]')) {
+      handedIn = function (key) { return key === ESSAY_DRAFTS + path + ".q" + question; };
+    } else if (/^\/review\/\d+$/.test(path)) {
+      handedIn = function (key) { return key.indexOf(ESSAY_DRAFTS + "/review.") === 0; };
+    }
+    try {
+      Object.keys(window.localStorage).filter(handedIn).forEach(function (key) { window.localStorage.removeItem(key); });
+    } catch (e) { /* private mode: nothing was saved */ }
   }
 
   /* A rubric form (grading an essay): digit keys choose that level of the current criterion (the one
@@ -226,6 +244,7 @@
     listenForShortcuts();
     setUpSources(document);
     setUpEssays(document);
+    forgetHandedInEssays(document);
     setUpRubrics(document);
   }
 
