@@ -166,7 +166,9 @@
       var count = document.getElementById(box.id.replace(/-input$/, "-count"));
       var low = parseInt(box.getAttribute("data-min-words"), 10);
       var high = parseInt(box.getAttribute("data-max-words"), 10);
-      var key = ESSAY_DRAFTS + window.location.pathname + "." + box.name;
+      // The review page serves every due card at one address: its drafts are kept per card (the form's address).
+      var page = window.location.pathname === "/review" && box.form ? box.form.getAttribute("action") : window.location.pathname;
+      var key = ESSAY_DRAFTS + page + "." + box.name;
       var saved = null;
       try { saved = window.localStorage.getItem(key); } catch (e) { /* private mode: no autosave */ }
       if (saved && !box.value.trim()) { box.value = saved; }
@@ -204,7 +206,7 @@
     } else if (/^\/attempts\/[^\/]+$/.test(path) && question !== null && !root.querySelector('textarea[name="q' + question + '"]')) {
       handedIn = function (key) { return key === ESSAY_DRAFTS + path + ".q" + question; };
     } else if (/^\/review\/\d+$/.test(path)) {
-      handedIn = function (key) { return key.indexOf(ESSAY_DRAFTS + "/review.") === 0; };
+      handedIn = function (key) { return key.indexOf(ESSAY_DRAFTS + path + ".") === 0; };
     }
     try {
       Object.keys(window.localStorage).filter(handedIn).forEach(function (key) { window.localStorage.removeItem(key); });
