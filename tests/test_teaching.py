@@ -166,13 +166,16 @@ def test_a_timed_attempt_past_its_limit_scores_what_was_saved(app, course):
     public_id = start(student, timed).headers["Location"].rsplit("/", 1)[-1]
     questions = layout_data(app, public_id)
     token = csrf_token(student, "/assignments")
+    first = next(position for position, data in enumerate(questions) if data["type"] != "essay")
+    essays = [position for position, data in enumerate(questions) if data["type"] == "essay"]  # saved too: they wait for a grade
     saved = {}
-    saved.update(form_values(questions[0], "q0", key_response(questions[0])))
+    for position in [first, *essays]:
+        saved.update(form_values(questions[position], f"q{position}", key_response(questions[position])))
     assert "closes at" in student.get(f"/attempts/{public_id}").get_data(as_text=True)
     student.post(f"/attempts/{public_id}/submit", data={**shown(app, public_id, saved), "save": "Save my answers", "csrf_token": token})
     with app.app_context():
         attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
-        assert attempt.draft[0] is not None and attempt.submitted_at is None
+        assert attempt.draft[first] is not None and attempt.submitted_at is None
         attempt.deadline = datetime.now(timezone.utc) - timedelta(minutes=5)
         db.session.commit()
     everything = {}
@@ -182,6 +185,9 @@ def test_a_timed_attempt_past_its_limit_scores_what_was_saved(app, course):
     assert "time for this attempt ran out" in student.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0
+    grade_essays_as_instructor(app, public_id)  # a saved essay was handed in with the rest, and counts once graded
+    with app.app_context():
+        assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 1.0 + len(essays)
 
 
 def test_an_abandoned_timed_attempt_is_closed_for_the_gradebook(app, course):
