@@ -15,10 +15,9 @@ from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, r
 from app.course.scoring import Outcome, outcome as marked, score
 from app.extensions import db, rollback_quietly
 from app.learning import bp
-from app.ratelimits import anki_decks
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.progress import apply_state, card_state, owner_key, review_settings
-from app.secrecy import answer_key, held_back, open_to_learners, secret_rng, with_answer_form, withheld
+from app.secrecy import held_back, open_to_learners, secret_rng, with_answer_form, withheld
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -285,52 +284,3 @@ def rate_review(log_id: int):
     db.session.commit()
     flash(f"Rated {choice}. Next review of that card: {card.due:%d %b %Y}.")
     return redirect(url_for("learning.review"))
-
-
-def _deck_response(name: str, filename: str, versions: list[QuestionVersion], slugs: dict[str, str]):
-    from flask import Response
-
-    from app.course.interop.anki import build_deck
-    from app.media.store import image_files
-
-    cards = [(v.data, v.html, url_for("learning.lesson", slug=slugs[v.question_id], _external=True) + "#" + v.data["lesson_anchor"])
-             for v in versions]
-    images = image_files([v.data for v in versions])
-    return Response(build_deck(name, cards, answer_key(), images), mimetype="application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _current_versions(condition) -> tuple[list[QuestionVersion], dict[str, str]]:
-    rows = db.session.execute(
-        sa.select(QuestionVersion, Lesson.slug).join(Question, sa.and_(
-            Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .join(Lesson, Lesson.id == Question.lesson_id)
-        .where(condition, open_to_learners())
-        .order_by(Lesson.position, Question.position)).all()
-    return [version for version, _ in rows], {version.question_id: slug for version, slug in rows}
-
-
-@bp.route("/lessons/<slug>/anki.apkg")
-@anki_decks
-def anki_deck(slug: str):
-    """A lesson's whole bank as an Anki deck."""
-    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
-    if lesson is None:
-        abort(404, description=f"There is no lesson “{slug}”.")
-    versions, slugs = _current_versions(Question.lesson_id == lesson.id)
-    return _deck_response(f"Backchannel::{lesson.title}", f"backchannel-{slug}.apkg", versions, slugs)
-
-
-@bp.route("/review/anki.apkg")
-@anki_decks
-def anki_due_cards():
-    """My cards due today as an Anki deck (to review away from the site)."""
-    owner = owner_key(create=False)
-    due_ids = []
-    if owner:
-        end_of_day = start_of_today(datetime.now(timezone.utc)) + timedelta(days=1)
-        due_ids = db.session.scalars(sa.select(ReviewCard.question_id).where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day)).all()
-    if not due_ids:
-        abort(404, description="You have no cards due today, so there is no deck to download.")
-    versions, slugs = _current_versions(Question.id.in_(due_ids))
-    return _deck_response("Backchannel::Due today", "backchannel-due.apkg", versions, slugs)
