@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.course import qtypes
 from app.course.qtypes.base import Outcome
 from app.course.qtypes.essay import graded, word_count
+from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Attempt, EssayGrade
 from app.progress import attempt_total
@@ -108,3 +109,15 @@ def words_note(data: dict, text: str) -> str:
     if data.get("min_words") and count < data["min_words"]:
         return f"{count} words: under the minimum of {data['min_words']}"
     return f"{count} words"
+
+
+def answer_outcome(data: dict, answer: Answer | None) -> Outcome:
+    """How a stored answer scores: by the question's rule, or, for an essay graded since, by its grade (in words)."""
+    outcome = score(data, answer.response if answer else None)
+    if outcome.status == "pending" and answer.status != "pending":
+        grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
+        # Only an instructor grades an assignment's essays; a grader whose account is gone leaves no grader_id.
+        by_instructor = grade is not None and (grade.grader_id is not None
+                                               or db.session.get(Attempt, answer.attempt_id).assignment_id is not None)
+        outcome = Outcome(answer.score, answer.status, note=grade_note(data, grade, by_instructor))
+    return outcome

@@ -93,7 +93,8 @@ def quiz(slug: str):
 @scope_required("submit")
 def submit_attempt(slug: str):
     """Answer some or all of a lesson's questions at once; the attempt is scored and stored like a test."""
-    from app.learning.quiz_routes import attempt_items, close_test, result_rows
+    from app.learning.quiz_routes import attempt_items, close_test
+    from app.learning.result_routes import result_rows
 
     current = lesson_or_404(slug)
     body = request.get_json(silent=True)

@@ -14,7 +14,8 @@ from app.course.scheduling import aware
 from app.course.spreadsheet import csv_document
 from app.course.statistics import analyse, distractors
 from app.extensions import db
-from app.learning.quiz_routes import attempt_items, close_test, result_rows
+from app.learning.quiz_routes import attempt_items, close_test
+from app.learning.result_routes import result_rows
 from app.models import Answer, Assignment, Attempt, Classroom, Enrollment, QuestionVersion, User
 from app.secrecy import comes_back, held_back
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__)
 
-from app.learning import class_routes, deck_routes, essay_routes, progress_routes, quiz_routes, review_routes, routes  # noqa: E402,F401
+from app.learning import class_routes, deck_routes, essay_routes, progress_routes, quiz_routes, result_routes, review_routes, routes  # noqa: E402,F401

@@ -23,10 +23,10 @@ from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, SelfGradeForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
-from app.essays import can_self_grade, grade_note
-from app.models import Answer, Attempt, EssayGrade, Lesson, Question, QuestionVersion
+from app.essays import answer_outcome, can_self_grade
+from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
 from app.progress import owner_key, record_retrievals, review_settings
-from app.secrecy import answers_shown, open_to_learners, with_answer_form, withheld
+from app.secrecy import open_to_learners, with_answer_form, withheld
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
@@ -334,39 +334,3 @@ def finish(public_id: str):
         current.score = sum(practice_mark([t.score for t in answers]) for answers in tries.values())
         db.session.commit()
     return redirect(url_for("learning.result", public_id=public_id))
-
-
-def answer_outcome(data: dict, answer: Answer | None) -> Outcome:
-    """How a stored answer scores: by the question's rule, or, for an essay graded since, by its grade (in words)."""
-    outcome = score(data, answer.response if answer else None)
-    if outcome.status == "pending" and answer.status != "pending":
-        grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
-        # Only an instructor grades an assignment's essays; a grader whose account is gone leaves no grader_id.
-        by_instructor = grade is not None and (grade.grader_id is not None
-                                               or db.session.get(Attempt, answer.attempt_id).assignment_id is not None)
-        outcome = Outcome(answer.score, answer.status, note=grade_note(data, grade, by_instructor))
-    return outcome
-
-
-def result_rows(current: Attempt) -> list[dict]:
-    """Each question of a submitted attempt with its tries, final response, mark and outcome."""
-    tries = answers_by_position(current)
-    rows = []
-    for item in attempt_items(current):
-        its_tries = tries.get(item["position"], [])
-        last = its_tries[-1] if its_tries else None
-        mark = practice_mark([t.score for t in its_tries]) if current.mode == "practice" else (last.score if last else 0.0)
-        outcome = answer_outcome(item["data"], last)
-        rows.append({**item, "tries": its_tries, "last": last, "mark": mark, "outcome": outcome,
-                     "graded_by_person": qtypes.of(item["data"]).graded_by_person,
-                     "self_grade": SelfGradeForm(position=item["position"]) if can_self_grade(current, item["data"], last) else None})
-    return rows
-
-
-@bp.route("/attempts/<public_id>/result")
-def result(public_id: str):
-    """The scored attempt: for every question your answer, the right answer, why, and where to read more."""
-    current = attempt_or_abort(public_id)
-    if not current.is_submitted:
-        return redirect(url_for("learning.attempt", public_id=public_id))
-    return render_template("learning/result.html", attempt=current, rows=result_rows(current), reviewable=answers_shown(current))
