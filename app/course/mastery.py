@@ -44,7 +44,7 @@ class Retrieval:
     question_id: str
     when: datetime
     score: float
-    source: str  # "test", "practice" or "review"
+    source: str  # "test", "practice", "review" or "self-grade" (an essay graded by its writer)
 
 
 @dataclass(frozen=True)
