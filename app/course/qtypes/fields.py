@@ -132,11 +132,12 @@ def credit_field(check: Checker, mapping: LineDict, where: str) -> float | None:
 
 def known_answers(check: Checker, mapping: LineDict, key: str, where: str, with_credit: bool) -> list[dict] | None:
     """A list of ``{text, feedback}`` (and ``credit`` when asked): known wrong or other answers."""
+    listed = mapping.get(key)
+    if isinstance(listed, list) and len(listed) > MAX_KNOWN_ANSWERS:  # every one is read again for each answer marked
+        check.add(mapping.line_of(key), f"{where}: at most {MAX_KNOWN_ANSWERS} {key.replace('_', ' ')} (this has {len(listed)})")
+        return None
     raw = check.items(mapping, key, where, 1)
     if raw is None:
-        return None
-    if len(raw) > MAX_KNOWN_ANSWERS:  # every one is read again for each answer marked
-        check.add(mapping.line_of(key), f"{where}: at most {MAX_KNOWN_ANSWERS} {key.replace('_', ' ')} (this has {len(raw)})")
         return None
     found = []
     for index, item in enumerate(raw, start=1):
