@@ -121,4 +121,17 @@ class Matching(QuestionType):
                 list_html([f"{html['left'][p['id']]} → {html['right'][p['id']]}" for p in data["pairs"]]))
 
 
+def from_sides(sides: list[tuple[str, str]], meta: dict) -> dict:
+    """Our matching from (left, right) texts as a file lists them (no left side: a distractor), with the ids our
+    own export kept in its metadata, else p1, p2… and d1, d2…"""
+    pairs = [side for side in sides if side[0]]
+    distractors = [side for side in sides if not side[0]]
+    pair_ids = meta.get("pairs") or [f"p{i + 1}" for i in range(len(pairs))]
+    distractor_ids = meta.get("distractors") or [f"d{i + 1}" for i in range(len(distractors))]
+    return {"type": "matching",
+            "pairs": [{"id": i, "left": left, "right": right} for i, (left, right) in zip(pair_ids, pairs, strict=True)],
+            **({"distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
+               if distractors else {})}
+
+
 TYPE = Matching()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.course.formats.gift_text import clean, escape, split_answers
+from app.course.qtypes.matching import from_sides
 
 
 def reads(answers: str) -> bool:
@@ -13,17 +14,11 @@ def reads(answers: str) -> bool:
 
 def read(answers: str, meta: dict, notes: list[str]) -> dict:
     """Our matching from the pairs (a pair without a left side is a distractor)."""
-    pairs, distractors = [], []
+    sides = []
     for _, text in split_answers(answers):
         left, _, right = text.partition("->")
-        left, right = clean(left), clean(right)
-        (pairs if left else distractors).append((left, right))
-    pair_ids = meta.get("pairs") or [f"p{i + 1}" for i in range(len(pairs))]
-    distractor_ids = meta.get("distractors") or [f"d{i + 1}" for i in range(len(distractors))]
-    return {"type": "matching",
-            "pairs": [{"id": i, "left": left, "right": right} for i, (left, right) in zip(pair_ids, pairs, strict=True)],
-            **({"distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
-               if distractors else {})}
+        sides.append((clean(left), clean(right)))
+    return from_sides(sides, meta)
 
 
 def write(data: dict, meta: dict) -> str:

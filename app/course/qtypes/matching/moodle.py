@@ -5,22 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.course.formats.moodle_text import question_text, sub, text_of, value
+from app.course.qtypes.matching import from_sides
 
 MOODLE_TYPES = ("matching", "match")
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     """Our matching from the subquestions."""
-    pairs, distractors = [], []
-    for subquestion in question.findall("subquestion"):
-        left, right = text_of(subquestion), text_of(subquestion.find("answer"))
-        (pairs if left else distractors).append((left, right))
-    pair_ids = meta.get("pairs") or [f"p{i + 1}" for i in range(len(pairs))]
-    distractor_ids = meta.get("distractors") or [f"d{i + 1}" for i in range(len(distractors))]
-    return {"type": "matching",
-            "pairs": [{"id": i, "left": left, "right": right} for i, (left, right) in zip(pair_ids, pairs, strict=True)],
-            **({"distractors": [{"id": i, "text": right} for i, (_, right) in zip(distractor_ids, distractors, strict=True)]}
-               if distractors else {})}
+    return from_sides([(text_of(sub), text_of(sub.find("answer"))) for sub in question.findall("subquestion")], meta)
 
 
 def write(question: ET.Element, data: dict, meta: dict) -> str:
