@@ -75,7 +75,6 @@ class QuestionType:
     single_try: ClassVar[bool] = False  # practice gives one try, not several (an essay is written once, then graded)
     graded_by_person: ClassVar[bool] = False  # a rubric and a person give the mark (``pending`` until then)
     one_key: ClassVar[bool] = False  # exactly one of its options is right (single choice)
-    gift_missing: ClassVar[str | None] = None  # why GIFT cannot hold this type, or None
 
     # --- the bank ------------------------------------------------------------------------
     def check(self, check: Any, q: Any, where: str) -> dict | None:
