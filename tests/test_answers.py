@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from app.course import qtypes
-from app.course.answers import NumberFrame, Rules, match_text, parse_rules, read_number, text_form, Answer
+from app.course.answers import Answer, match_text, parse_rules, text_form
 from app.course.bank import parse_bank_text
 from app.course.qtypes.essay import graded
 from app.course.scoring import key_response, score
