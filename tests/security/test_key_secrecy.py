@@ -347,13 +347,15 @@ class Walk:
         """Test attempts of every lesson until each of its questions has been drawn at least once."""
         for slug in self.course.slugs:
             wanted = {qid for qid in self.course.versions if self.course_slug(qid) == slug}
-            for _ in range(25):
+            # The least drawn question of a bank is in about one test of five (leak-free draws; bench/leaks.py), so
+            # 60 tests miss it once in a million runs; 25 missed one in about a hundred runs once banks grew essays.
+            for _ in range(60):
                 public_id = self.start(slug, "test")
                 self.attempt_page("test page", round_number, public_id)
                 wanted -= set(self.layout(public_id))
                 if not wanted:
                     break
-            assert not wanted, f"{slug}: never drawn in 25 tests: {wanted}"
+            assert not wanted, f"{slug}: never drawn in 60 tests: {wanted}"
 
     def course_slug(self, question_id: str) -> str:
         with self.app.app_context():
