@@ -117,6 +117,16 @@ def test_an_unsupported_moodle_type_is_reported_and_the_rest_imports():
     assert [item.data["id"] for item in imported] == ["tf"]
 
 
+def anki_notes(package: bytes, columns: str = "mid, flds", order: str = "id") -> list[tuple]:
+    """The notes of an .apkg (``columns`` of Anki's notes table), read from the package's collection database."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive, tempfile.TemporaryDirectory() as folder:
+        archive.extract("collection.anki2", folder)
+        connection = sqlite3.connect(Path(folder) / "collection.anki2")
+        rows = connection.execute(f"SELECT {columns} FROM notes ORDER BY {order}").fetchall()
+        connection.close()
+    return rows
+
+
 def test_anki_deck_has_stable_note_ids(shipped_course):
     from app.course.bank import render_question
 
@@ -124,15 +134,7 @@ def test_anki_deck_has_stable_note_ids(shipped_course):
     cards = [(q.data, render_question(q.data), "https://example/lesson") for q in bank.questions]
     first, second = build_deck("Trade", cards, b"deck key"), build_deck("Trade", cards, b"deck key")
 
-    def guids(package: bytes):
-        with zipfile.ZipFile(io.BytesIO(package)) as archive, tempfile.TemporaryDirectory() as folder:
-            archive.extract("collection.anki2", folder)
-            connection = sqlite3.connect(Path(folder) / "collection.anki2")
-            rows = connection.execute("SELECT guid, flds FROM notes ORDER BY guid").fetchall()
-            connection.close()
-            return rows
-
-    a, b = guids(first), guids(second)
+    a, b = anki_notes(first, "guid, flds", "guid"), anki_notes(second, "guid, flds", "guid")
     assert len(a) == len(bank.questions) and a == b  # the same ids and, shuffled by a keyed seed, the same fronts
     assert any("1996" in fields for _, fields in a)
 

@@ -2,13 +2,9 @@
 our files (its own cloze grammar and grade list, ported here as oracles); Moodle's own files for each new feature;
 hostile clozes refused with their line; Anki cloze notes."""
 
-import io
 import math
 import re
-import sqlite3
-import tempfile
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ from app.course.scoring import score
 from app.extensions import db
 from app.models import Question
 from bench.moodle_import_counts import EXPECTED, gift_sources
+from tests.test_interop import anki_notes
 
 PUBLIC = Path(__file__).parent / "data" / "moodle-public"
 COMMON = {"explanation": "Because the lesson says so.", "lesson_anchor": "key-facts", "tags": ["trade", "Moodle/Imported"],
@@ -357,18 +354,9 @@ def test_a_hostile_cloze_is_refused_with_its_line_and_the_rest_imports(app, tmp_
 
 # --- Anki ----------------------------------------------------------------------------------
 
-def notes_of(package: bytes) -> list[tuple[int, str]]:
-    with zipfile.ZipFile(io.BytesIO(package)) as archive, tempfile.TemporaryDirectory() as folder:
-        archive.extract("collection.anki2", folder)
-        connection = sqlite3.connect(Path(folder) / "collection.anki2")
-        rows = connection.execute("SELECT mid, flds FROM notes ORDER BY id").fetchall()
-        connection.close()
-    return rows
-
-
 def test_a_deck_holds_cloze_notes_beside_basic_ones():
     chosen = [s for s in SAMPLES if s["type"] in ("cloze", "essay", "single_choice")]
-    notes = notes_of(build_deck("Sample", [(d, render_question(d), "https://example/lesson") for d in chosen], b"key"))
+    notes = anki_notes(build_deck("Sample", [(d, render_question(d), "https://example/lesson") for d in chosen], b"key"))
     by_model = {mid: fields for mid, fields in notes}
     assert set(by_model) == {MODEL_ID, CLOZE_MODEL_ID}
     text = next(fields for mid, fields in notes if mid == CLOZE_MODEL_ID).split("\x1f")[0]

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Media, Question, QuestionVersion
 from tests.conftest import csrf_token
 from tests.test_authoring import SAMPLES, form_for, lesson_row
-from tests.test_interop import trade_id, upload
+from tests.test_interop import anki_notes, trade_id, upload
 from tests.test_teaching import person
 
 PUBLIC = __import__("pathlib").Path(__file__).parent / "data" / "moodle-public"
@@ -135,13 +135,13 @@ def test_the_hash_names_the_bytes():
 # --- Images in Markdown: the check and the renderer ------------------------------------------
 
 HASH = content_hash(png())
-BANK = f"""questions:
+BANK = """questions:
   - id: pictured
     type: true_false
     prompt: |
       Is this the flag of Pakistan?
 
-      ![{{alt}}]({{source}})
+      ![{alt}]({source})
     answer: true
     explanation: It is.
     lesson_anchor: key-facts
@@ -400,8 +400,6 @@ def test_an_image_added_while_editing_returns_to_the_edit_page(app):
 def test_an_anki_deck_carries_the_images_its_cards_show_and_names_them_by_file():
     """Anki shows an image from the package's media, by file name: a site address would be a broken image there."""
     import json
-    import sqlite3
-    import tempfile
     import zipfile
 
     from app.course.interop.anki import build_deck
@@ -414,8 +412,5 @@ def test_an_anki_deck_carries_the_images_its_cards_show_and_names_them_by_file()
     with zipfile.ZipFile(io.BytesIO(deck)) as package:
         names = json.loads(package.read("media"))
         assert list(names.values()) == [f"{HASH}.png"] and package.read(next(iter(names))) == content
-        with tempfile.NamedTemporaryFile(suffix=".anki2") as collection:
-            collection.write(package.read("collection.anki2"))
-            collection.flush()
-            (fields,) = sqlite3.connect(collection.name).execute("select flds from notes").fetchone()
+    ((fields,),) = anki_notes(deck, "flds")
     assert f'src="{HASH}.png"' in fields and "/media/" not in fields
