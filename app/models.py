@@ -1,7 +1,7 @@
 """Database models (SQLAlchemy 2, typed). Every change here needs an Alembic revision."""
 
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Optional
 
 import sqlalchemy as sa
@@ -251,6 +251,13 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     desired_retention: so.Mapped[float] = so.mapped_column(default=0.9)
     daily_review_limit: so.Mapped[int] = so.mapped_column(default=50)
+    # Optional, for password resets only; stored case-folded so one address cannot hold two accounts.
+    email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254), unique=True)
+    # An IANA zone name ("Asia/Karachi"); None means the browser's zone (cookie ``tz``), else UTC.
+    time_zone: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    # Questions answered (tests, practice and reviews) a day; None means no goal. Opt-in, like the streak.
+    daily_goal: so.Mapped[Optional[int]]
+    show_streak: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     ROLES = ("student", "instructor", "admin")
 
@@ -287,6 +294,28 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that let a learner without e-mail back into the account (hashed)."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    used_at: so.Mapped[Optional[datetime]]
+
+
+class StudyTime(db.Model):
+    """Seconds a learner had a lesson page visible, per UTC day (sent in batches by the browser)."""
+
+    __table_args__ = (sa.UniqueConstraint("owner_key", "lesson_id", "day"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_key: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Lesson.id), index=True)
+    day: so.Mapped[date]
+    seconds: so.Mapped[int] = so.mapped_column(default=0)
 
 
 class LessonProgress(db.Model):

@@ -238,8 +238,18 @@
     });
   }
 
+  // The browser's time zone, for the server to show times in (an account's own setting wins over it).
+  function rememberTimeZone() {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  }
+
   function start() {
     document.documentElement.classList.add("js");
+    rememberTimeZone();
     Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
     enhancePractice(document);
     showShortcutPanels(document);
