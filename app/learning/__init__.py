@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__)
 
-from app.learning import class_routes, deck_routes, essay_routes, progress_routes, quiz_routes, result_routes, review_routes, routes  # noqa: E402,F401
+from app.learning import (  # noqa: E402,F401
+    class_routes, deck_routes, essay_routes, home_routes, lesson_routes, progress_routes, quiz_routes, reference_routes,
+    result_routes, review_routes, routes,
+)

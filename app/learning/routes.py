@@ -1,4 +1,4 @@
-"""Views for reading the course. They only read rows rendered at load time.
+"""What the course pages share: the live lessons, and a page cache for visitors (views in *_routes.py).
 
 Pages that are the same for every visitor who has no session (the course text and its indexes)
 are kept rendered per worker and served from memory until the course is reloaded: one small
@@ -10,16 +10,13 @@ from functools import wraps
 from threading import Lock
 
 import sqlalchemy as sa
-from flask import abort, make_response, render_template, request, session
+from flask import abort, make_response, request, session
 from flask_login import current_user
 
-from app.course.catalogue import course_timeline, glossary_index, people_index
 from app.course.passages import passage_caption
 from app.extensions import db
 from app.learning import bp
-from app.learning.forms import MarkReadForm
 from app.models import Lesson
-from app.progress import record_visit
 
 
 # Quiz, review and teaching pages caption a question's quoted passage as the API and exports do.
@@ -75,52 +72,3 @@ def lesson_or_404(slug: str) -> Lesson:
     if lesson is None:
         abort(404, description=f"There is no lesson called “{slug}”. The course index lists every lesson.")
     return lesson
-
-
-@bp.route("/")
-@cached_for_visitors
-def index():
-    """The course index: every lesson with its summary and reading time."""
-    lessons = course_lessons()
-    return render_template(
-        "learning/index.html", lessons=lessons,
-        total_minutes=sum(lesson.reading_minutes for lesson in lessons),
-    )
-
-
-@bp.route("/lessons/<slug>")
-@cached_for_visitors
-def lesson(slug: str):
-    """One lesson, with its table of contents and links to its neighbours and its quiz."""
-    current = lesson_or_404(slug)
-    previous = db.session.scalar(
-        live_lessons().where(Lesson.position < current.position).order_by(Lesson.position.desc()).limit(1))
-    following = db.session.scalar(
-        live_lessons().where(Lesson.position > current.position).order_by(Lesson.position).limit(1))
-    progress = record_visit(current.id)
-    # A form means a CSRF token in the session: only learners who already have one get the button.
-    known = current_user.is_authenticated or bool(session.get("guest"))
-    return render_template("learning/lesson.html", lesson=current, previous=previous, following=following,
-                           progress=progress, read_form=MarkReadForm() if known else None)
-
-
-@bp.route("/timeline")
-@cached_for_visitors
-def timeline():
-    """Every dated event of the course, 1947 onwards, each linked to its paragraph."""
-    items = course_timeline(course_lessons())
-    return render_template("learning/timeline.html", items=items)
-
-
-@bp.route("/people")
-@cached_for_visitors
-def people():
-    """Who's who: people and organisations, their side and role, and where they appear."""
-    return render_template("learning/people.html", people=people_index(course_lessons()))
-
-
-@bp.route("/glossary")
-@cached_for_visitors
-def glossary():
-    """Every term the course defines, A to Z."""
-    return render_template("learning/glossary.html", terms=glossary_index(course_lessons()))
