@@ -2,8 +2,8 @@
 # The learner's pages before and after issue 16, in one run: bench/ux_pages.py walks the same learner through
 # a baseline commit (extracted with `git archive`) and through the working tree, and prints both page-weight
 # tables. Usage: bench/ux_before_after.sh [REV] [OUT]   (default f36cc09, the last commit before issue 16;
-# OUT defaults to test-output/ux). First screens go to OUT/before and OUT/after; docs/screenshots/ keeps a copy
-# of those (not the -full.png whole pages) for the closing note.
+# OUT defaults to test-output/ux). First screens go to OUT/before and OUT/after (whole pages as *-full.png);
+# docs/screenshots/ keeps the first screens of one such run, the ones the closing note names.
 set -eu
 rev=${1:-f36cc09}
 root=$(cd "$(dirname "$0")/.." && pwd)
