@@ -98,8 +98,7 @@ def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth, e
     submit_test_with_key(app, client, essay=essay)
     owner = owner_of(app)
     make_due(app, owner)
-    home = client.get("/").get_data(as_text=True)
-    assert "10 due today" in home
+    assert "<strong>10 ready now</strong>" in client.get("/review").get_data(as_text=True)
     card_id = shown_card(client)
     data = card_data(app, card_id)
     assert is_essay(data) == essay
@@ -119,7 +118,7 @@ def test_due_cards_are_announced_and_reviewed_one_at_a_time(app, client, auth, e
     assert ("How did that feel?" in feedback) != essay  # an essay's grade is its rating
     after = next(card for card in cards_of(app, owner) if card.id == card_id)
     assert aware(after.due) > aware(before.due) and aware(after.due) > datetime.now(timezone.utc)
-    assert "9 due today" in client.get("/").get_data(as_text=True)
+    assert "<strong>9 ready now</strong>" in client.get("/review").get_data(as_text=True)
 
 
 def test_a_repeated_review_post_changes_nothing(app, client, auth):
@@ -238,7 +237,7 @@ def test_a_learner_sees_only_their_own_progress(app, client, auth):
     other = app.test_client()
     html = other.get("/me").get_data(as_text=True)
     assert "Nothing here yet" in html
-    assert "due today" not in other.get("/").get_data(as_text=True)
+    assert "ready now" not in other.get("/review").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/me", "/review"])

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler, State
+
+from app.course.clock import UTC, day_bounds, local_day
 
 DEFAULT_RETENTION = 0.9
 RETENTION_RANGE = (0.70, 0.97)
@@ -110,6 +113,69 @@ def build_queue(cards: list[tuple[int, CardState]], now: datetime, served_today:
     return [ident for _, _, ident in due[:allowance]]
 
 
+def next_intervals(card: CardState, when: datetime, retention: float = DEFAULT_RETENTION) -> dict[str, timedelta]:
+    """How long until the card comes back if a review at ``when`` is rated each of Hard, Good and Easy."""
+    return {name: review(card, rating, when, retention).due - aware(when) for name, rating in SELF_RATINGS.items()}
+
+
+def interval_label(interval: timedelta) -> str:
+    """A gap between reviews as a button shows it: "10 min", "5 hours", "4 days", "3 months"."""
+    minutes = max(1, round(interval.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = round(minutes / 60)
+    if hours < 24:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = round(hours / 24)
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 365:
+        return f"{round(days / 30)} months"
+    years = round(days / 365, 1)
+    return f"{years:g} year{'s' if years != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """What the review page has for a learner at one moment; the badge, home, dashboard and review page all show it."""
+
+    due_now: int = 0  # cards the review page serves now, one after another, within today's allowance
+    due_today: int = 0  # cards due by the end of the learner's local day, within the allowance (>= due_now)
+    next_due: datetime | None = None  # UTC: when the page next has a card beyond ``due_now`` (see due_status)
+    total: int = 0  # cards in review
+    waiting: int = 0  # cards due now that today's allowance holds back: they come first tomorrow
+    tomorrow: int = 0  # cards due by the end of the learner's tomorrow that today leaves, within tomorrow's allowance
+
+
+def due_status(due_dates: list[datetime], now: datetime, tz: ZoneInfo, served_today: int, daily_limit: int) -> ReviewStatus:
+    """Count a learner's cards the way the review page serves them (:func:`build_queue`): due by ``now``, within
+    what is left of ``daily_limit`` after ``served_today``; "today" and "tomorrow" are the learner's local days.
+
+    ``next_due`` is when the page next has something new: the next card to come due while today's allowance
+    has room for it, else the start of the learner's tomorrow (when the allowance starts again) or the first
+    due date after it. None when no card is waiting to come due.
+    """
+    moment = aware(now)
+    dues = sorted(aware(due) for due in due_dates)
+    allowance = max(0, daily_limit - served_today)
+    today = local_day(moment, tz)
+    _, end_of_today = day_bounds(today, tz)
+    _, end_of_tomorrow = day_bounds(today + timedelta(days=1), tz)
+    ready = sum(1 for due in dues if due <= moment)
+    by_tonight = min(allowance, sum(1 for due in dues if due < end_of_today))
+    future = [due for due in dues if due > moment]
+    if allowance > ready:
+        next_due = future[0] if future else None
+    elif ready > allowance:
+        next_due = end_of_today
+    else:
+        next_due = max(end_of_today, future[0]) if future else None
+    return ReviewStatus(
+        due_now=min(ready, allowance), due_today=by_tonight, next_due=next_due, total=len(dues),
+        waiting=ready - min(ready, allowance),
+        tomorrow=min(daily_limit, sum(1 for due in dues if due < end_of_tomorrow) - by_tonight))
+
+
 @dataclass(frozen=True)
 class DayLoad:
     day: date
@@ -117,16 +183,18 @@ class DayLoad:
     served: int  # reviews the daily limit lets through on this day, backlog included
 
 
-def forecast(due_dates: list[datetime], now: datetime, days: int, daily_limit: int, served_today: int = 0) -> list[DayLoad]:
-    """Reviews for each of the next ``days`` days: what falls due, and what the limit serves.
+def forecast(due_dates: list[datetime], now: datetime, days: int, daily_limit: int, served_today: int = 0,
+             tz: ZoneInfo = UTC) -> list[DayLoad]:
+    """Reviews for each of the next ``days`` days (the learner's local days in ``tz``): what falls due, and
+    what the limit serves.
 
     Whatever exceeds a day's limit rolls over to the next day, so a backlog after a break is
     spread over the coming days instead of arriving at once.
     """
-    today = aware(now).date()
+    today = local_day(now, tz)
     scheduled = [0] * days
     for due in due_dates:
-        offset = max(0, (aware(due).date() - today).days)
+        offset = max(0, (local_day(due, tz) - today).days)
         if offset < days:
             scheduled[offset] += 1
     loads, carried = [], 0

@@ -1,6 +1,6 @@
 """Anki decks: a lesson's whole bank, or my cards due today, to review away from the site."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import Response, abort, url_for
@@ -8,12 +8,14 @@ from flask import Response, abort, url_for
 from app.course.interop.anki import build_deck
 from app.extensions import db
 from app.learning import bp
-from app.learning.review_routes import start_of_today
+from app.learning.review_routes import live_cards
 from app.media.store import image_files
-from app.models import Lesson, Question, QuestionVersion, ReviewCard
+from app.models import Lesson, Question, QuestionVersion
 from app.progress import owner_key
 from app.ratelimits import anki_decks
+from app.review_status import end_of_local_day
 from app.secrecy import answer_key, open_to_learners
+from app.timezones import learner_zone
 
 
 def _deck_response(name: str, filename: str, versions: list[QuestionVersion], slugs: dict[str, str]) -> Response:
@@ -50,12 +52,10 @@ def anki_deck(slug: str):
 @bp.route("/review/anki.apkg")
 @anki_decks
 def anki_due_cards():
-    """My cards due today as an Anki deck (to review away from the site)."""
+    """My cards due by the end of my own day as an Anki deck (to review away from the site)."""
     owner = owner_key(create=False)
-    due_ids = []
-    if owner:
-        end_of_day = start_of_today(datetime.now(timezone.utc)) + timedelta(days=1)
-        due_ids = db.session.scalars(sa.select(ReviewCard.question_id).where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day)).all()
+    end_of_today = end_of_local_day(datetime.now(timezone.utc), learner_zone())
+    due_ids = [card.question_id for card in live_cards(owner, due_by=end_of_today)] if owner else []
     if not due_ids:
         abort(404, description="You have no cards due today, so there is no deck to download.")
     versions, slugs = _current_versions(Question.id.in_(due_ids))

@@ -5,19 +5,25 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
 from app.course import qtypes
 from app.course.quiz import ForgedResponse, choice_order, parse_response
-from app.course.scheduling import SELF_RATINGS, CardState, aware, build_queue, rating_for, review
+from app.course.scheduling import (
+    SELF_RATINGS, CardState, aware, build_queue, interval_label, next_intervals, rating_for, review,
+)
 from app.course.scoring import Outcome, outcome as marked, score
-from app.extensions import db, rollback_quietly
+from app.extensions import db
 from app.learning import bp
+from app.learning.routes import course_lessons
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
+from app.next_steps import up_next
 from app.progress import apply_state, card_state, owner_key, review_settings
+from app.review_status import end_of_local_day, inject_review, review_status, served_today
 from app.secrecy import held_back, open_to_learners, secret_rng, with_answer_form, withheld
+from app.timezones import from_now, learner_zone
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -40,16 +46,6 @@ class ReviewGradeForm(FlaskForm):
     reviewing = HiddenField()  # the card's last review when the essay was written: a grade for that review only
 
 
-def start_of_today(now: datetime) -> datetime:
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def served_today(owner: str, now: datetime) -> int:
-    """Reviews done on the Review page since midnight UTC: they count against the daily limit."""
-    return db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(
-        ReviewLog.owner_key == owner, ReviewLog.source == "review", ReviewLog.reviewed_at >= start_of_today(now))) or 0
-
-
 def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
     """The learner's cards whose question is still in a bank and not held back by an assignment,
     optionally only those due by a time."""
@@ -61,35 +57,13 @@ def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
 
 
 def review_queue(owner: str, now: datetime) -> list[int]:
-    """Card ids to review now, in order."""
+    """Card ids to review now, in order: the cards ``review_status`` counts as due now, most-forgotten first."""
     retention, limit = review_settings()
-    due = live_cards(owner, due_by=now)
-    return build_queue([(card.id, card_state(card)) for card in due], now, served_today(owner, now), limit, retention)
+    cards = live_cards(owner)  # all of them: build_queue alone decides which are due, as due_status counts them
+    return build_queue([(card.id, card_state(card)) for card in cards], now, served_today(owner, now), limit, retention)
 
 
-def due_count(owner: str | None) -> int:
-    """Reviews due today (by midnight UTC) within today's allowance: the "N due today" of the home page."""
-    if owner is None:
-        return 0
-    now = datetime.now(timezone.utc)
-    _, limit = review_settings()
-    end_of_day = start_of_today(now) + timedelta(days=1)
-    due = db.session.scalar(sa.select(sa.func.count(ReviewCard.id)).join(Question, Question.id == ReviewCard.question_id)
-                            .where(ReviewCard.owner_key == owner, ReviewCard.due < end_of_day, open_to_learners())) or 0
-    return min(due, max(0, limit - served_today(owner, now)))
-
-
-@bp.app_context_processor
-def inject_due_today() -> dict:
-    """The navigation's "N due" badge. Error pages render it too, so a database that is down
-    (the very reason for a 503 page) must not turn that page into a 500."""
-    if g.get("database_down"):
-        return {"due_today": 0}
-    try:
-        return {"due_today": due_count(owner_key(create=False))}
-    except sa.exc.SQLAlchemyError:
-        rollback_quietly()
-        return {"due_today": 0}
+bp.app_context_processor(inject_review)
 
 
 def current_version(question_id: str) -> QuestionVersion:
@@ -116,22 +90,34 @@ def own_card(card_id: int) -> ReviewCard:
     return card
 
 
+def card_lesson(question_id: str) -> Lesson:
+    return db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == question_id))
+
+
 @bp.route("/review", endpoint="review")
 def review_page():
-    """The next card due, or what is coming when nothing is due."""
+    """The next card due, or when the next one is and what to do meanwhile."""
     owner = owner_key(create=False)
     now = datetime.now(timezone.utc)
+    review_status(owner, now)  # the counts the page and its badge show, for this ``now``
     queue = review_queue(owner, now) if owner else []
     if not queue:
-        upcoming = min((card.due for card in live_cards(owner)), default=None) if owner else None
-        waiting = len(live_cards(owner, due_by=now)) if owner else 0
-        return render_template("learning/review_empty.html", upcoming=upcoming, waiting=waiting)
+        return render_template("learning/review_empty.html", **meanwhile(owner, now))
     card = db.session.get(ReviewCard, queue[0])
-    lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == card.question_id))
+    lesson = card_lesson(card.question_id)
     item = review_item(card)
-    return render_template("learning/review.html", card=card, item=item, lesson=lesson, remaining=len(queue),
+    return render_template("learning/review.html", card=card, item={**item, "label": lesson.title}, lesson=lesson,
                            form=ReviewAnswerForm(), shown_at=f"{now.timestamp():.3f}",
                            graded_by_person=qtypes.of(item["data"]).graded_by_person)
+
+
+def meanwhile(owner: str | None, now: datetime) -> dict:
+    """What the nothing-due page offers: the first lesson for a newcomer; else the next steps and today's Anki deck."""
+    if owner is None or not review_status(owner, now).total:
+        lessons = course_lessons()
+        return {"first_lesson": lessons[0] if lessons else None, "steps": [], "deck_cards": 0}
+    return {"first_lesson": None, "steps": [step for step in up_next(owner) if step.kind != "reviews"],
+            "deck_cards": len(live_cards(owner, due_by=end_of_local_day(now, learner_zone())))}
 
 
 @bp.route("/review/<int:card_id>", methods=["POST"])
@@ -246,8 +232,12 @@ def review_feedback(log_id: int):
     if outcome.status == "pending":  # an essay: the learner's grade, logged with the review, is its mark
         outcome = marked(log.score, True)
     can_rate = not hold and _may_rate(log, version.data)
+    retention, _ = review_settings()
+    intervals = ({name: interval_label(gap) for name, gap in
+                  next_intervals(CardState.from_dict(log.card_before), aware(log.reviewed_at), retention).items()}
+                 if can_rate else {})
     return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html, withheld=hold,
-                           outcome=outcome, lesson=lesson, can_rate=can_rate,
+                           outcome=outcome, lesson=lesson, can_rate=can_rate, intervals=intervals,
                            rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
 
 
@@ -282,5 +272,5 @@ def rate_review(log_id: int):
     apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), retention))
     log.rating = int(rating)
     db.session.commit()
-    flash(f"Rated {choice}. Next review of that card: {card.due:%d %b %Y}.")
+    flash(f"Rated {choice}. That card comes back {from_now(card.due)}.")
     return redirect(url_for("learning.review"))
