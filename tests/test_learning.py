@@ -17,7 +17,7 @@ SLUGS_IN_ORDER = [
 
 
 def lesson_links(html: str) -> list[str]:
-    return re.findall(r'<h2><a href="/lessons/([a-z0-9-]+)">', html)
+    return re.findall(r'<h3><a href="/lessons/([a-z0-9-]+)">', html)
 
 
 def test_index_lists_every_lesson_in_the_papers_order(client, shipped_course):

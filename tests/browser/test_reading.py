@@ -7,7 +7,7 @@ pytestmark = BROWSER_MARKS
 
 def test_reader_opens_the_index_and_follows_a_lesson(live_server, page):
     page.goto(live_server + "/")
-    lesson_links = page.locator("ol.lesson-list h2 a")
+    lesson_links = page.locator("ol.lesson-list h3 a")
     assert lesson_links.count() == 11
     page.get_by_role("link", name="Kashmir").first.click()
     page.wait_for_url("**/lessons/kashmir-non-paper")
