@@ -48,3 +48,9 @@ class SelfGradeForm(FlaskForm):
 
     position = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
     submit = SubmitField("Save my grade")
+
+
+class PractiseMissedForm(FlaskForm):
+    """Start a practice of the questions missed in a submitted attempt."""
+
+    submit = SubmitField("Practise the ones I missed")
