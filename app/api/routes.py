@@ -163,12 +163,13 @@ def my_progress():
 @token_required
 def my_reviews():
     """The cards I should review now, most-forgotten first, within my daily limit."""
+    from app.course.clock import zone
     from app.learning.review_routes import live_cards, served_today
 
     now = datetime.now(timezone.utc)
     owner, user = g.api_user.owner_key, g.api_user
     due = live_cards(owner, due_by=now)
-    order = build_queue([(c.id, card_state(c)) for c in due], now, served_today(owner, now),
+    order = build_queue([(c.id, card_state(c)) for c in due], now, served_today(owner, now, zone(user.time_zone)),
                         user.daily_review_limit, user.desired_retention)
     by_id = {card.id: card for card in due}
     return jsonify(due_now=len(order), waiting=len(due) - len(order), cards=[
