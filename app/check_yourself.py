@@ -1,0 +1,179 @@
+""""Check yourself": three quick questions at the end of a lesson, answered on the lesson page.
+
+The three are drawn from the lesson's bank, of the quick kinds only (single choice, true/false,
+short answer), never two of which one prints the other's answer. A draw is a random ``nonce`` and
+the (question, version) pairs; it travels in each question's form, signed, so the lesson page needs
+no row and no session to show it (a first-time visitor's page stays in the page cache until they
+ask for the questions). Choice orders and answer tokens are worked out from the nonce with the
+app's secret, as an attempt's are from its id, so neither the page nor the session cookie (which a
+learner can read) holds a real option id.
+
+An answer counts as practice: its first try is a retrieval (``source="practice"``), so its review
+card and the lesson's mastery move as a practice question's first try does. What was answered is
+kept in the session (one draw at a time), so a reload, the back button or a second click shows the
+verdict again and records nothing twice.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort, current_app, session
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.course.leaks import cached_leak_graph, leak_free_sample
+from app.course.quiz import ForgedResponse, choice_order, parse_response
+from app.course.scoring import Outcome, score
+from app.extensions import db
+from app.models import Question, QuestionVersion
+from app.progress import owner_key, record_retrievals, review_settings
+from app.secrecy import open_to_learners, secret_rng, with_answer_form
+
+CHECK_TYPES = frozenset({"single_choice", "true_false", "short_answer"})
+CHECK_SIZE = 3
+SESSION_KEY = "check_yourself"
+
+
+@dataclass
+class Draw:
+    """Three questions of one lesson, fixed by ``nonce``; ``answers`` maps a place to the response given."""
+
+    lesson_id: int
+    nonce: str
+    questions: list[tuple[str, int]]  # (question id, version id)
+    answers: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> str:
+        """The scope of this draw's answer tokens (as an attempt's are ``attempt:<id>``)."""
+        return f"check:{self.nonce}"
+
+    @property
+    def finished(self) -> bool:
+        return len(self.answers) >= len(self.questions)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="backchannel: check yourself")
+
+
+def signed(draw: Draw) -> str:
+    """The draw as the forms carry it: lesson, nonce and question versions, signed (no answers, no option ids)."""
+    return _serializer().dumps({"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions})
+
+
+def from_signed(text: str, lesson_id: int) -> Draw:
+    """The draw a form carried, or a 400 page if it was altered or belongs to another lesson."""
+    try:
+        value = _serializer().loads(text or "")
+        draw = Draw(int(value["l"]), str(value["n"]), [(str(q), int(v)) for q, v in value["q"]])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        abort(400, description="These questions could not be read back; reload the lesson and try again. Nothing was saved.")
+    if draw.lesson_id != lesson_id:
+        abort(400, description="These questions belong to another lesson; reload the page and try again. Nothing was saved.")
+    return draw
+
+
+def _candidates(lesson_id: int) -> list[tuple[str, int, dict]]:
+    rows = db.session.execute(
+        sa.select(Question.id, QuestionVersion.id, QuestionVersion.data)
+        .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
+                                       QuestionVersion.version == Question.version))
+        .where(Question.lesson_id == lesson_id, Question.type.in_(CHECK_TYPES), open_to_learners())
+        .order_by(Question.position))
+    return [tuple(row) for row in rows]
+
+
+def available(lesson_id: int) -> bool:
+    """Whether the lesson has any quick question to ask."""
+    return db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+        Question.lesson_id == lesson_id, Question.type.in_(CHECK_TYPES), open_to_learners())) > 0
+
+
+def new_draw(lesson_id: int) -> Draw | None:
+    """A fresh draw of up to three quick questions (None when the lesson has none)."""
+    questions = _candidates(lesson_id)
+    if not questions:
+        return None
+    nonce = secrets.token_urlsafe(12)
+    rng = secret_rng(f"check-draw:{nonce}")
+    apart = cached_leak_graph([data for _, _, data in questions]).pairs
+    versions = {ident: version for ident, version, _ in questions}
+    picked = leak_free_sample(list(versions), min(CHECK_SIZE, len(versions)), apart, rng)
+    return Draw(lesson_id, nonce, [(ident, versions[ident]) for ident in picked])
+
+
+def current_draw(lesson_id: int) -> Draw | None:
+    """The draw this learner is answering for this lesson (kept in the session once they answer), if any."""
+    kept = session.get(SESSION_KEY)
+    if not isinstance(kept, dict) or kept.get("l") != lesson_id:
+        return None
+    return Draw(lesson_id, kept["n"], [(q, v) for q, v in kept["q"]], dict(kept.get("a", {})))
+
+
+def _keep(draw: Draw) -> None:
+    session[SESSION_KEY] = {"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions, "a": draw.answers}
+
+
+def forget(lesson_id: int) -> None:
+    """Drop the kept draw of this lesson, so the next page view draws three other questions."""
+    if current_draw(lesson_id) is not None:
+        session.pop(SESSION_KEY, None)
+
+
+def items(draw: Draw) -> list[dict]:
+    """The draw's questions as the templates show them: the opaque form, and the verdict once answered.
+
+    A question no longer open to learners (retired, or an exam now holds it back) is left out.
+    """
+    versions = {v.id: v for v in db.session.scalars(
+        sa.select(QuestionVersion).join(Question, Question.id == QuestionVersion.question_id)
+        .where(QuestionVersion.id.in_([v for _, v in draw.questions]), Question.lesson_id == draw.lesson_id,
+               open_to_learners()))}
+    shown = []
+    for place, (ident, version_id) in enumerate(draw.questions):
+        version = versions.get(version_id)
+        if version is None or version.question_id != ident:
+            continue
+        data = version.data
+        order = choice_order(data, secret_rng(f"{draw.scope}:{ident}"))
+        item = with_answer_form({"position": place, "field": f"c{place}", "order": order, "version": version,
+                                 "data": data, "html": version.html}, draw.scope)
+        item["answered"] = str(place) in draw.answers
+        item["given"] = draw.answers.get(str(place))
+        item["outcome"] = score(data, item["given"]) if item["answered"] else None
+        shown.append(item)
+    return shown
+
+
+def answer(draw: Draw, place: int, get_all) -> Outcome | None:
+    """Score one answer of the draw and count it as practice, once; a repeat changes nothing.
+
+    None when no answer was given (the page asks for one); a 400 page for a place the draw lacks or a
+    forged value. Nothing is saved in either case.
+    """
+    kept = current_draw(draw.lesson_id)
+    if kept is not None and kept.nonce == draw.nonce:
+        draw = kept
+    by_place = {item["position"]: item for item in items(draw)}
+    item = by_place.get(place)
+    if item is None:
+        abort(400, description="That question is not part of this check; reload the lesson and try again. Nothing was saved.")
+    if item["answered"]:
+        return item["outcome"]  # a second click, the back button or another tab: the first answer stands
+    try:
+        response = parse_response(item["data"], item["field"], item["form"].reader(get_all))
+    except ForgedResponse as forged:
+        abort(400, description=f"{forged} Nothing was saved.")
+    if response is None:
+        return None
+    outcome = score(item["data"], response)
+    now = datetime.now(timezone.utc)
+    record_retrievals(owner_key(), [{"question_id": item["data"]["id"], "version_id": item["version"].id,
+                                     "status": outcome.status, "score": outcome.score, "response": response,
+                                     "seconds": None}], "practice", now, review_settings()[0])
+    db.session.commit()
+    draw.answers[str(place)] = response
+    _keep(draw)
+    return outcome
