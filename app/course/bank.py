@@ -26,12 +26,13 @@ from app.course.lessons import AliasRefused, NoAliasLoader, Problem, yaml_proble
 from app.course.limits import MAX_LIST_ITEMS, MAX_TAG_CHARS, UNLIMITED, Budget
 from app.course.markup import render_block, render_inline
 from app.course.names import name_problem
+from app.course.qtypes.base import checked_hint
 from app.course.qtypes.fields import ID_PATTERN, Checker, LineDict, with_lines
 
 QUESTION_TYPES = qtypes.NAMES
 DIFFICULTIES = ("easy", "medium", "hard")
 DEFAULT_TEST_SIZE = 10
-COMMON_FIELDS = {"id", "type", "prompt", "explanation", "lesson_anchor", "tags", "difficulty", "excludes"}
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "lesson_anchor", "tags", "difficulty", "excludes", "hint"}
 PASSAGE_MAX_WORDS = 40
 PASSAGE_MAX_LINES = 12
 
@@ -189,6 +190,7 @@ def check_question(check: Checker, q: LineDict, seen_ids: dict[str, int], anchor
         qtype = None
     prompt = check.text(q, "prompt", where)
     explanation = check.text(q, "explanation", where)
+    hint = checked_hint(check, q, where)
     anchor = check.text(q, "lesson_anchor", where)
     if anchor is not None:
         anchor = anchor.lstrip("#")
@@ -229,11 +231,12 @@ def check_question(check: Checker, q: LineDict, seen_ids: dict[str, int], anchor
     if body is not None and "excludes" in q:
         excludes = _excludes(check, q, where, ident)
         body = None if excludes is None else {**body, "excludes": excludes}
-    if None in (ident, qtype, prompt, explanation, anchor, difficulty, tags, body):
+    if None in (ident, qtype, prompt, explanation, hint, anchor, difficulty, tags, body):
         return None
     data = {
         "id": ident, "type": qtype, "prompt": prompt, "explanation": explanation,
         "lesson_anchor": anchor, "tags": [t.strip() for t in tags], "difficulty": difficulty, **body,
+        **({"hint": hint} if hint else {}),  # left out when absent, so a question without one keeps its version
     }
     return Question(id=ident, type=qtype, data=data, line=q.line)
 
@@ -334,6 +337,8 @@ def render_question(data: dict, budget: Budget = UNLIMITED, media: Mapping[str, 
         return render_inline(text, media)
 
     html: dict[str, Any] = {"prompt": block(data["prompt"]), "explanation": block(data["explanation"])}
+    if data.get("hint"):
+        html["hint"] = inline(data["hint"])
     html.update(qtypes.of(data).render(data, inline, block))
     if "passage" in data:
         html["passage"] = inline(data["passage"]["quote"])

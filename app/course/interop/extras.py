@@ -1,6 +1,6 @@
 """Fields of ours that GIFT and Moodle XML have no place for, carried in each question's metadata.
 
-Pure module. Known wrong answers, other numeric answers, the spelling rule and ``excludes`` ride
+Pure module. Known wrong answers, other numeric answers, the spelling rule, ``excludes`` and ``hint`` ride
 in the ``backchannel`` metadata both formats already carry, so import(export(bank)) keeps them;
 the bank checker judges whatever comes back, as for every other imported field. What only one type
 has rides in the metadata its own mapping writes (``qtypes/<type>/gift.py``, ``moodle.py``).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-CARRIED = ("wrong_answers", "other_answers", "spelling", "excludes")
+CARRIED = ("wrong_answers", "other_answers", "spelling", "excludes", "hint")
 _SLASH = re.compile(r"(?<!/)/(?!/)")  # a path's separator; "//" is a slash inside a category's name
 _CONTEXT = re.compile(r"\$[a-z]+\$")  # $course$, $system$, $module$, $cat$...
 

@@ -19,6 +19,22 @@ HTML_LIST = {"type": "array", "items": {"type": "object", "required": ["id", "ht
                                         "properties": {"id": {"type": "string"}, "html": {"type": "string"}}}}
 
 
+HINT_MAX_CHARS = 300  # a nudge of a sentence or two, not a second explanation
+HINT_ABSENT = ""  # what :func:`checked_hint` gives for a question without a hint
+
+
+def checked_hint(check: Any, q: Any, where: str) -> str | None:
+    """The question's optional ``hint`` (any type): its text, HINT_ABSENT when it has none, or None when it is
+    refused (a problem added to ``check`` at the hint's line). Practice and review show it; graded tests never do."""
+    if q.get("hint") is None:
+        return HINT_ABSENT
+    hint = check.text(q, "hint", where, required=False)
+    if hint is not None and len(hint) > HINT_MAX_CHARS:
+        check.add(q.line_of("hint"), f"{where}: 'hint' is {len(hint):,} characters; a hint holds at most {HINT_MAX_CHARS}")
+        return None
+    return hint
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A scored response: ``score`` in [0, 1], a status for display, and which parts were right.
