@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app.errors import bp as errors_bp
     from app.learning import bp as learning_bp
     from app.media import bp as media_bp
+    from app.search import bp as search_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(learning_bp)
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring_bp, url_prefix="/teach")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(media_bp)
+    app.register_blueprint(search_bp)
     csrf.exempt(api_bp)  # the API authenticates each request with a bearer token, never with cookies
 
 

@@ -17,6 +17,7 @@ from app.course.lessons import Lesson as LessonDoc, Problem, read_course
 from app.extensions import db
 from app.media.store import stored_images
 from app.models import Lesson, Question, QuestionVersion
+from app.search.index import rebuild_index
 
 
 def read_everything(folder: Path) -> tuple[list[LessonDoc], list[Bank], list[Problem]]:
@@ -86,6 +87,7 @@ def store_course(lessons: list[LessonDoc], banks: list[Bank] | None = None) -> t
         row.retired = True
         row.position = 0
         _store_questions(row, [])
+    rebuild_index()
     db.session.commit()
     return added, changed, len(retired)
 

@@ -34,6 +34,11 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """The search index (app/search) has no model: its table (and SQLite's FTS5 shadow tables) stays out of autogenerate."""
+    return not (type_ == "table" and name.startswith("search_document"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -76,6 +81,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -28,6 +28,7 @@ from app.course_loader import apply_lesson
 from app.extensions import db
 from app.media.store import stored_images
 from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersion
+from app.search.index import rebuild_index
 from app.secrecy import with_answer_form
 
 COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
@@ -210,6 +211,7 @@ def new_lesson():
                             loaded_at=datetime.now(timezone.utc))
             apply_lesson(lesson, doc)
             db.session.add(lesson)
+            rebuild_index()
             db.session.commit()
             flash(f"Lesson “{doc.title}” published. Add its questions below.")
             return redirect(url_for("authoring.questions", lesson=doc.slug))

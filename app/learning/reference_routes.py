@@ -1,29 +1,68 @@
-"""The course-wide indexes: timeline, people and glossary."""
+"""The course-wide indexes: timeline, people and glossary, each with a filter box that works without JavaScript.
 
-from flask import render_template
+A filter renders every entry and hides those that do not match (``hidden``), so ``filter.js``
+can widen the filter as the learner types without asking the server again.
+"""
 
-from app.course.catalogue import course_timeline, glossary_index, people_index
+from flask import abort, render_template, request
+
+from app.course.catalogue import course_timeline, filter_words, glossary_index, matches, people_index
+from app.course.search_text import MAX_QUERY_CHARS
 from app.learning import bp
 from app.learning.routes import cached_for_visitors, course_lessons
+
+
+def filter_text() -> tuple[str, list[str]]:
+    """The filter box's text (a 400 page when it is absurdly long) and the words it asks for."""
+    text = request.args.get("q", "")
+    if len(text) > MAX_QUERY_CHARS:
+        abort(400, description=f"That filter is too long. Keep it under {MAX_QUERY_CHARS} characters: a word or two works best.")
+    return text.strip(), filter_words(text)
+
+
+def facet(name: str, choices: dict[str, str], what: str) -> str:
+    """A facet's chosen value, "" for all; a value that is not one of the choices gets a 400 page saying so."""
+    value = request.args.get(name, "")
+    if value and value not in choices:
+        abort(400, description=f"There is no {what} “{value[:80]}” to filter by. Clear the filter to see everything.")
+    return value
 
 
 @bp.route("/timeline")
 @cached_for_visitors
 def timeline():
-    """Every dated event of the course, 1947 onwards, each linked to its paragraph."""
-    items = course_timeline(course_lessons())
-    return render_template("learning/timeline.html", items=items)
+    """Every dated event of the course, 1947 onwards, each once, linked to every paragraph that tells it."""
+    lessons = course_lessons()
+    items = course_timeline(lessons)
+    text, words = filter_text()
+    decades = {str(decade): f"{decade}s" for decade in sorted({item.decade for item in items})}
+    lesson_titles = {lesson.slug: lesson.title for lesson in lessons}
+    decade = facet("decade", decades, "decade")
+    lesson = facet("lesson", lesson_titles, "lesson")
+    shown = {item.anchor for item in items if matches(item.text, words)
+             and (not decade or str(item.decade) == decade)
+             and (not lesson or any(telling.lesson.slug == lesson for telling in item.tellings))}
+    return render_template("learning/timeline.html", items=items, shown=shown, text=text, decades=decades,
+                           decade=decade, lesson_titles=lesson_titles, lesson=lesson)
 
 
 @bp.route("/people")
 @cached_for_visitors
 def people():
     """Who's who: people and organisations, their side and role, and where they appear."""
-    return render_template("learning/people.html", people=people_index(course_lessons()))
+    everyone = people_index(course_lessons())
+    text, words = filter_text()
+    sides = {side: side for side in sorted({person.side for person in everyone})}
+    side = facet("side", sides, "side")
+    shown = {person.anchor for person in everyone if matches(person.text, words) and (not side or person.side == side)}
+    return render_template("learning/people.html", people=everyone, shown=shown, text=text, sides=sides, side=side)
 
 
 @bp.route("/glossary")
 @cached_for_visitors
 def glossary():
     """Every term the course defines, A to Z."""
-    return render_template("learning/glossary.html", terms=glossary_index(course_lessons()))
+    terms = glossary_index(course_lessons())
+    text, words = filter_text()
+    shown = {term.anchor for term in terms if matches(term.text, words)}
+    return render_template("learning/glossary.html", terms=terms, shown=shown, text=text)
