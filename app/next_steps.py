@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -223,18 +223,18 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None) -> list[St
 
 
 def daily_activity(owner: str, tz: ZoneInfo, since: datetime) -> tuple[dict[date, int], dict[date, int]]:
-    """(questions answered, seconds read) per day since a moment; answers by the learner's local day.
-
-    Reading time is stored per UTC day, so it is counted on that day.
-    """
+    """(questions answered, seconds read) per local day of the learner since a moment."""
     answers: dict[date, int] = defaultdict(int)
     for (moment,) in db.session.execute(sa.select(ReviewLog.reviewed_at).where(
             ReviewLog.owner_key == owner, ReviewLog.reviewed_at >= since)):
         answers[local_day(moment, tz)] += 1
-    reading = dict(db.session.execute(
-        sa.select(StudyTime.day, sa.func.sum(StudyTime.seconds))
-        .where(StudyTime.owner_key == owner, StudyTime.day >= since.date()).group_by(StudyTime.day)).all())
-    return dict(answers), reading
+    reading: dict[date, int] = defaultdict(int)
+    for day, seconds in db.session.execute(
+            sa.select(StudyTime.day, sa.func.sum(StudyTime.seconds))
+            .where(StudyTime.owner_key == owner, StudyTime.day >= since.date()).group_by(StudyTime.day)):
+        # A UTC day of reading counts for the local day holding its midday, as app.study_time.seconds_on counts it.
+        reading[local_day(datetime.combine(day, time(12), tzinfo=timezone.utc), tz)] += int(seconds)
+    return dict(answers), dict(reading)
 
 
 def day_progress(user: User, tz: ZoneInfo, now: datetime,
