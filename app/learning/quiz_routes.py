@@ -30,12 +30,13 @@ from app.secrecy import open_to_learners, with_answer_form, withheld
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
-    """The attempt with this id if it is the current learner's: 404 if unknown, 403 if someone else's."""
+    """The attempt with this id if it is the current learner's; 404 if unknown or someone else's."""
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
     if attempt is None:
         abort(404, description="There is no quiz attempt with this address.")
     if attempt.owner_key != owner_key():
-        abort(403, description="This quiz attempt belongs to another learner; you can only open your own.")
+        # Someone else's attempt is as unknown as a made-up one: its address says nothing about it.
+        abort(404, description="There is no quiz attempt with this address.")
     return attempt
 
 
@@ -150,20 +151,34 @@ def attempt(public_id: str):
     items = attempt_items(current)
     if current.mode == "test":
         now = datetime.now(timezone.utc)
-        if is_late(_deadline(current), now):
+        if is_late(deadline_of(current), now):
             close_test(current, items, current.draft or [None] * len(items))
             flash("The time for this attempt ran out; your saved answers were scored.")
             return redirect(url_for("learning.result", public_id=public_id))
+        draft = current.draft or [None] * len(items)
         values: dict[str, list[str]] = {}
-        for item, response in zip(items, current.draft or [None] * len(items), strict=True):
+        for item, response in zip(items, draft, strict=True):
             values.update(item["form"].shown_values(form_values(item["data"], item["field"], response)))
         return render_template("learning/test.html", attempt=current, items=items, form=SubmitAttemptForm(),
-                               values=values, deadline=_deadline(current), now=now)
+                               values=values, answered=answered_positions(items, draft),
+                               deadline=deadline_of(current), now=now)
     return practice_view(current, items)
 
 
-def _deadline(current: Attempt) -> datetime | None:
+def deadline_of(current: Attempt) -> datetime | None:
+    """The attempt's deadline in UTC, or None if it has no time limit."""
     return aware(current.deadline) if current.deadline else None
+
+
+def answerable(item: dict) -> bool:
+    """Whether the learner may answer this item in this attempt (an exam may hold a question back)."""
+    return not item["withheld"] or item["withheld"].answerable
+
+
+def answered_positions(items: list[dict], responses: list) -> set[int]:
+    """The positions whose response says something, by each type's own rule of what is unanswered."""
+    return {item["position"] for item, response in zip(items, responses, strict=True)
+            if response is not None and answerable(item) and score(item["data"], response).status != "unanswered"}
 
 
 # Said between practice tries instead of a feedback that names the answer (it shows once the question is finished).
@@ -174,6 +189,21 @@ def is_finished(data: dict, tries: list[Answer]) -> bool:
     """A practice question is finished when right, or when its tries are used (an essay has one)."""
     limit = 1 if qtypes.of(data).single_try else PRACTICE_MAX_TRIES
     return bool(tries) and (tries[-1].status == "correct" or len(tries) >= limit)
+
+
+def practice_states(items: list[dict], tries: dict[int, list[Answer]]) -> dict[int, str]:
+    """Each tried question's state for the navigator and the summary: its verdict once finished ("correct",
+    "partial", "wrong", "pending"), "trying" while tries are left, plain "answered" while its key is held back."""
+    states = {}
+    for position, its_tries in tries.items():
+        item = items[position]
+        if item["withheld"]:
+            states[position] = "answered"
+        elif is_finished(item["data"], its_tries):
+            states[position] = answer_outcome(item["data"], its_tries[-1]).status
+        else:
+            states[position] = "trying"
+    return states
 
 
 def practice_view(current: Attempt, items: list[dict]):
@@ -189,12 +219,14 @@ def practice_view(current: Attempt, items: list[dict]):
     last = its_tries[-1] if its_tries else None
     outcome = answer_outcome(item["data"], last) if last else None
     feedback_html = item["html"] if position in finished else feedback_before_finishing(item["data"], item["html"], WAITING_FEEDBACK)
+    states = practice_states(items, tries)
     return render_template(
         "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
         outcome=outcome, finished=position in finished, finished_positions=finished, feedback_html=feedback_html,
-        mark=practice_mark([t.score for t in its_tries]),
-        values=item["form"].shown_values(form_values(item["data"], item["field"], last.response))
-        if last and position not in finished else {},
+        mark=practice_mark([t.score for t in its_tries]), states=states,
+        right=sum(state == "correct" for state in states.values()),
+        # A finished question keeps the learner's last answer in place (shown, no longer changeable).
+        values=item["form"].shown_values(form_values(item["data"], item["field"], last.response)) if last else {},
         check_form=CheckForm(position=position, try_number=len(its_tries) + 1), finish_form=FinishForm(),
         self_grade=SelfGradeForm(position=position) if can_self_grade(current, item["data"], last) else None,
         max_tries=PRACTICE_MAX_TRIES,
@@ -207,36 +239,6 @@ def read_responses(items: list[dict]) -> list:
         return [parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist)) for item in items]
     except ForgedResponse as forged:
         abort(400, description=f"{forged} Nothing was saved.")
-
-
-@bp.route("/attempts/<public_id>/submit", methods=["POST"])
-def submit(public_id: str):
-    """Save a test's answers, or score it once; a repeated submit changes nothing.
-
-    Past a time limit (and a short grace) the posted answers are ignored and the answers saved
-    before the deadline are scored: the attempt is closed as it stood.
-    """
-    current = attempt_or_abort(public_id)
-    if current.mode != "test":
-        abort(400, description="Practice attempts are checked one question at a time.")
-    form = SubmitAttemptForm()
-    items = attempt_items(current)
-    responses = read_responses(items)
-    if current.is_submitted:
-        flash("This quiz was already submitted; here is its result.")
-        return redirect(url_for("learning.result", public_id=public_id))
-    late = is_late(_deadline(current), datetime.now(timezone.utc))
-    if form.save.data and not late:
-        current.draft = responses
-        db.session.commit()
-        flash("Your answers are saved. Submit when you are ready.")
-        return redirect(url_for("learning.attempt", public_id=public_id))
-    if late:
-        responses = current.draft or [None] * len(items)
-        flash("The time for this attempt ran out before you submitted; your saved answers were scored.")
-    if not close_test(current, items, responses):
-        flash("This quiz was already submitted; here is its result.")
-    return redirect(url_for("learning.result", public_id=public_id))
 
 
 def close_test(current: Attempt, items: list[dict], responses: list, retention: float | None = None) -> bool:
@@ -319,18 +321,3 @@ def check(public_id: str):
 def _latest_moment(current: Attempt) -> datetime:
     latest = db.session.scalar(sa.select(sa.func.max(Answer.answered_at)).where(Answer.attempt_id == current.id))
     return aware(latest or current.started_at)
-
-
-@bp.route("/attempts/<public_id>/finish", methods=["POST"])
-def finish(public_id: str):
-    """Close a practice attempt: each question keeps its best penalised try."""
-    current = attempt_or_abort(public_id)
-    if current.mode != "practice":
-        abort(400, description="Test attempts are finished by submitting them.")
-    if not FinishForm().validate_on_submit():
-        abort(400, description="The finish request was incomplete; reload the page and try again.")
-    tries = answers_by_position(current)
-    if claim_submission(current):
-        current.score = sum(practice_mark([t.score for t in answers]) for answers in tries.values())
-        db.session.commit()
-    return redirect(url_for("learning.result", public_id=public_id))

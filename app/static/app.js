@@ -1,5 +1,4 @@
 /* Backchannel: progressive enhancement. Every page works without this file; with it,
-   a timed test shows a live countdown (and hands in what is on the page when time runs out),
    "Check" in practice mode answers without reloading the page, a few keyboard shortcuts
    can be switched off (WCAG 2.1.4), and a lesson's sources can be shown or hidden. No inline script anywhere: the CSP forbids it. */
 (function () {
@@ -15,47 +14,7 @@
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
 
-  /* 1. Countdown for a timed test. The server sends its own clock (data-now) so a wrong clock
-     on the learner's machine does not shorten or lengthen the attempt. */
-  function startTimer(box) {
-    var deadline = Date.parse(box.getAttribute("data-deadline"));
-    var serverNow = Date.parse(box.getAttribute("data-now"));
-    if (isNaN(deadline) || isNaN(serverNow)) { return; }
-    var skew = serverNow - Date.now();
-    var form = document.querySelector("form.quiz-form");
-    var submit = form && form.querySelector("[name=submit]");
-    var clock = document.createElement("p");
-    clock.className = "countdown";
-    clock.setAttribute("role", "timer");
-    clock.setAttribute("aria-live", "off");
-    box.appendChild(clock);
-    var warned = {};
-    var handedIn = false;
-
-    function tick() {
-      var left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
-      var minutes = Math.floor(left / 60);
-      var seconds = left % 60;
-      clock.textContent = "Time left: " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-      clock.classList.toggle("urgent", left <= 60);
-      [5, 1].forEach(function (mark) {
-        if (left <= mark * 60 && left > 2 && !warned[mark]) {
-          warned[mark] = true;
-          announce(mark + (mark === 1 ? " minute" : " minutes") + " left on this test.");
-        }
-      });
-      if (left <= 2 && form && submit && !handedIn) {
-        handedIn = true;
-        announce("Time is up: handing in your answers.");
-        form.requestSubmit(submit);
-        return;
-      }
-      if (left > 0) { window.setTimeout(tick, 1000 - ((Date.now() + skew) % 1000)); }
-    }
-    tick();
-  }
-
-  /* 2. "Check" without a reload: post the form as the browser would, then put the page the
+  /* 1. "Check" without a reload: post the form as the browser would, then put the page the
      server answers with in place of this one. Anything unexpected falls back to a normal post. */
   function enhancePractice(root) {
     var form = root.querySelector("form.quiz-form[data-enhance=check]");
@@ -92,7 +51,7 @@
     });
   }
 
-  /* 3. Keyboard shortcuts, only while focus is not in a field, and switchable off. */
+  /* 2. Keyboard shortcuts, only while focus is not in a field, and switchable off. */
   function shortcutsOn() {
     try { return window.localStorage.getItem(SHORTCUTS_KEY) !== "off"; } catch (e) { return true; }
   }
@@ -135,7 +94,7 @@
     });
   }
 
-  /* 4. Sources on demand in a lesson: the button shows or hides each paragraph's paper lines (the
+  /* 3. Sources on demand in a lesson: the button shows or hides each paragraph's paper lines (the
      labels are CSS captions of data-source, shown without this file), and the choice is remembered. */
   var SOURCES_KEY = "backchannel.sources";
 
@@ -250,7 +209,6 @@
   function start() {
     document.documentElement.classList.add("js");
     rememberTimeZone();
-    Array.prototype.forEach.call(document.querySelectorAll("[data-deadline]"), startTimer);
     enhancePractice(document);
     showShortcutPanels(document);
     listenForShortcuts();
