@@ -65,6 +65,15 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per token; per address without one
     # Practice stores one layout entry per question drawn: a 5,000-question bank would write 278 KB per start.
     PRACTICE_MAX_QUESTIONS = int(os.environ.get("PRACTICE_MAX_QUESTIONS", "100"))
+    # Outgoing e-mail (password resets, address confirmations): none unless MAIL_SERVER is set, and then
+    # the reset page points to recovery codes instead. MAIL_USE_TLS=1 starts TLS after connecting.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Backchannel <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds to wait for the mail server
     # How many proxies in front of the app append to X-Forwarded-For; 0 (default): the header is ignored.
     PROXY_HOPS = int(os.environ.get("BACKCHANNEL_PROXY_HOPS", "0"))
 

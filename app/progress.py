@@ -16,7 +16,8 @@ from flask_login import current_user
 from app.course.scoring import practice_mark
 from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
 from app.extensions import db
-from app.models import Answer, Attempt, EssayGrade, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, User
+from app.models import (Answer, Attempt, EssayGrade, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, StudyTime,
+                        User)
 from app.secrecy import held_back, open_to_learners, withheld
 
 
@@ -105,6 +106,14 @@ def merge_guest(guest: str, user: User) -> None:
         mine.visits += visit.visits
         mine.read_at = mine.read_at or visit.read_at
         db.session.delete(visit)
+    user_days = {(t.lesson_id, t.day): t for t in db.session.scalars(sa.select(StudyTime).where(StudyTime.owner_key == target))}
+    for spent in list(db.session.scalars(sa.select(StudyTime).where(StudyTime.owner_key == guest))):
+        mine = user_days.get((spent.lesson_id, spent.day))
+        if mine is None:
+            spent.owner_key = target
+            continue
+        mine.seconds = min(mine.seconds + spent.seconds, 24 * 60 * 60)  # one row per lesson and day: add them up
+        db.session.delete(spent)
     db.session.flush()
     for model in OWNED:
         db.session.execute(sa.update(model).where(model.owner_key == guest).values(owner_key=target)
@@ -116,7 +125,7 @@ def delete_owner_data(owner: str) -> None:
     attempt_ids = sa.select(Attempt.id).where(Attempt.owner_key == owner)
     db.session.execute(sa.delete(Answer).where(Answer.attempt_id.in_(attempt_ids)))
     db.session.execute(sa.delete(ReviewLog).where(ReviewLog.owner_key == owner))
-    for model in (ReviewCard, LessonProgress, Attempt):
+    for model in (ReviewCard, LessonProgress, StudyTime, Attempt):
         db.session.execute(sa.delete(model).where(model.owner_key == owner))
 
 
@@ -157,7 +166,12 @@ def export_owner_data(owner: str, user: User | None) -> dict:
     return {
         "account": None if user is None else {
             "username": user.username, "role": user.role, "created_at": _iso(user.created_at),
-            "desired_retention": user.desired_retention, "daily_review_limit": user.daily_review_limit},
+            "desired_retention": user.desired_retention, "daily_review_limit": user.daily_review_limit,
+            "email": user.email, "time_zone": user.time_zone, "daily_goal": user.daily_goal,
+            "show_streak": user.show_streak},
+        "study_time": [{"lesson": lessons.get(t.lesson_id), "day": t.day.isoformat(), "seconds": t.seconds}
+                       for t in db.session.scalars(sa.select(StudyTime).where(StudyTime.owner_key == owner)
+                                                   .order_by(StudyTime.day, StudyTime.lesson_id))],
         "lessons": [{"lesson": lessons.get(p.lesson_id), "first_visit_at": _iso(p.first_visit_at),
                      "last_visit_at": _iso(p.last_visit_at), "visits": p.visits, "read_at": _iso(p.read_at)}
                     for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == owner))],

@@ -17,7 +17,8 @@ def user_named(app, username):
 
 def test_register_logs_in_and_hashes_the_password(app, client, auth):
     response = auth.register()
-    assert response.status_code == 302 and response.headers["Location"] == "/me"
+    # Registration goes on to the recovery codes, which then lead to the progress page.
+    assert response.status_code == 302 and response.headers["Location"] == "/account/recovery-codes?next=/me"
     user = user_named(app, "amina")
     assert user.role == "student" and user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
     assert "amina" in client.get("/").get_data(as_text=True)

@@ -12,8 +12,8 @@ the page lists exactly what happens:
   answer keeps its meaning; where a class that moves uses one, its new owner becomes its author so
   they can still edit and regrade it. Questions the account published to the course bank, questions
   in the bank of a class that moves and lessons it wrote stay, with no author.
-- **The account's own learning** (attempts, progress, cards, reviews), its sessions, API tokens,
-  enrolments, co-teaching and shares are deleted.
+- **The account's own learning** (attempts, progress, reading time, cards, reviews), its sessions, API
+  tokens, recovery codes, enrolments, co-teaching and shares are deleted.
 """
 
 from dataclasses import dataclass, field
@@ -157,6 +157,7 @@ def delete_account(plan: DeletionPlan) -> None:
         db.session.execute(sa.delete(PublishRequest).where(PublishRequest.question_id.in_(doomed_ids)))
         db.session.execute(sa.delete(QuestionVersion).where(QuestionVersion.question_id.in_(doomed_ids)))
         db.session.execute(sa.delete(Question).where(Question.id.in_(doomed_ids)))
-    # Sessions, tokens, enrolments, co-teaching and shares go by ON DELETE CASCADE; authorship becomes NULL.
+    # Sessions, tokens, recovery codes, enrolments, co-teaching and shares go by ON DELETE CASCADE; authorship
+    # becomes NULL.
     db.session.execute(sa.delete(User).where(User.id == user.id))
     db.session.expunge_all()

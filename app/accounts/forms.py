@@ -5,10 +5,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalRangeField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, StopValidation,
+from wtforms.validators import (DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, StopValidation,
                                 ValidationError)
 
-from app.accounts.rules import normalise_username, password_problem, username_problem
+from app.accounts.rules import (email_problem, normalise_email, normalise_username, password_problem,
+                                username_problem)
+from app.course.clock import zone_names
 from app.extensions import db
 from app.models import User, username_key, username_skeleton
 from app.validators import visible_text
@@ -29,9 +31,23 @@ def valid_username(_form, field) -> None:
         raise StopValidation(problem)
 
 
+def email_filter(value: str | None) -> str | None:
+    """Addresses are stored and compared stripped and case-folded."""
+    return normalise_email(value) if isinstance(value, str) else value
+
+
+def valid_email(_form, field) -> None:
+    """A plausible address (name@domain.tld), at most 254 characters."""
+    problem = email_problem(field.data or "")
+    if problem:
+        raise StopValidation(problem)
+
+
 def strong_password(form, field) -> None:
     """At least 10 characters, not a common or easily guessed password, not the username."""
-    if hasattr(form, "username"):
+    if getattr(form, "account_name", None):  # a reset link's form names its account without a username field
+        username = form.account_name
+    elif hasattr(form, "username"):
         username = form.username.data or ""
     else:
         username = current_user.username if current_user.is_authenticated else ""
@@ -48,8 +64,15 @@ def new_password_fields():
     )
 
 
+def email_field(label: str = "E-mail address (optional)") -> StringField:
+    return StringField(label, filters=[email_filter], validators=[Optional(), valid_email],
+                       render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"})
+
+
 class RegisterForm(FlaskForm):
-    username = StringField("Username", filters=[username_filter], validators=[DataRequired(), valid_username])
+    username = StringField("Username", filters=[username_filter], validators=[DataRequired(), valid_username],
+                           render_kw={"autocomplete": "username"})
+    email = email_field()
     password, password2 = new_password_fields()
     submit = SubmitField("Create my account")
 
@@ -75,6 +98,95 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     password, password2 = new_password_fields()
     submit = SubmitField("Change password")
+
+
+class ForgotForm(FlaskForm):
+    # Named "username" so the per-account login limit counts it under the name (or address) typed.
+    username = StringField("Username or e-mail address", validators=[DataRequired(), Length(max=254)],
+                           render_kw={"autocomplete": "username", "spellcheck": "false"})
+    submit = SubmitField("Send me a reset link")
+
+
+class ResetForm(FlaskForm):
+    password, password2 = new_password_fields()
+    submit = SubmitField("Set my new password")
+
+    def __init__(self, account_name: str, **kwargs):
+        super().__init__(**kwargs)
+        self.account_name = account_name
+
+
+class RecoverForm(FlaskForm):
+    username = StringField("Username", filters=[username_filter], validators=[DataRequired(), Length(max=40)],
+                           render_kw={"autocomplete": "username"})
+    code = StringField("Recovery code", validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"})
+    password, password2 = new_password_fields()
+    submit = SubmitField("Set my new password")
+
+
+class NewCodesForm(FlaskForm):
+    # New codes outlive the session that made them (they can set a password), so they ask for it again.
+    current = PasswordField("Your current password", validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Make ten new codes")
+
+
+class CodesDownloadForm(FlaskForm):
+    submit = SubmitField("Download as a text file")
+
+
+class EmailForm(FlaskForm):
+    email = email_field("E-mail address")
+    # A session thief who could set the address could then reset the password: so it asks for it.
+    current = PasswordField("Your current password", validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    submit = SubmitField("Save e-mail address")
+
+
+DAILY_GOALS = (5, 10, 20, 50)
+
+
+def optional_int(value) -> int | None:
+    """A select's value as a number, or None for "no goal" (and for anything that is not a number)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not a choice: the validator below says so
+
+
+def known_zone(_form, field) -> None:
+    if field.data and field.data not in zone_names():
+        raise ValidationError("Choose a time zone from the list.")
+
+
+def offered_goal(_form, field) -> None:
+    if field.data is not None and field.data not in DAILY_GOALS:
+        raise ValidationError("Choose one of the goals in the list.")
+
+
+def zone_choices() -> list[SelectChoice]:
+    """Every place-named IANA zone ("Asia/Karachi" shown "Asia / Karachi"), sorted, after the browser's choice."""
+    places = sorted(name for name in zone_names() if "/" in name and not name.startswith(("Etc/", "SystemV/")))
+    return [SelectChoice("", "Use my browser's time zone"), SelectChoice("UTC", "UTC")] + [
+        SelectChoice(name, name.replace("/", " / ").replace("_", " ")) for name in places]
+
+
+class PreferencesForm(FlaskForm):
+    # Blank means "my browser's zone"; the view stores it as None.
+    time_zone = SelectField("Time zone", validate_choice=False, validators=[Length(max=64), known_zone],
+                            coerce=lambda value: value if isinstance(value, str) else "")
+    daily_goal = SelectField("Daily goal", coerce=optional_int, validate_choice=False, validators=[offered_goal],
+                             choices=[SelectChoice("", "No goal")] + [
+                                 SelectChoice(str(goal), f"{goal} questions a day") for goal in DAILY_GOALS])
+    show_streak = BooleanField("Show my streak (the days in a row I have studied)")
+    submit = SubmitField("Save preferences")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = zone_choices()
 
 
 class SettingsForm(FlaskForm):

@@ -11,15 +11,24 @@ from werkzeug.utils import secure_filename
 
 from app.accounts import bp
 from app.accounts.deletion import delete_account, plan_deletion
-from app.accounts.forms import (USERNAME_TAKEN, ChangePasswordForm, DeleteAccountForm, LoginForm, LogoutEverywhereForm,
-                                LogoutForm, RegisterForm, RevokeForm, SettingsForm, TokenForm)
-from app.accounts.rules import password_matches
+from app.accounts.forms import (USERNAME_TAKEN, ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm,
+                                LogoutEverywhereForm, LogoutForm, NewCodesForm, PreferencesForm, RegisterForm, RevokeForm,
+                                SettingsForm, TokenForm)
+from app.accounts.messages import offer_address
+from app.accounts.recovery import codes_left
+from app.accounts.rules import CODE_COUNT, password_matches
 from app.accounts.sessions import active_sessions, current_session, end_every_session, end_session, start_session
+from app.course import clock
 from app.course.scheduling import aware
 from app.extensions import db
+from app.mail import MailError, mail_enabled
 from app.models import ApiToken, User, username_key, utcnow
 from app.progress import export_owner_data, merge_guest
 from app.ratelimits import login_per_account, login_per_address, password_checks_per_account, registration_per_address
+from app.timezones import COOKIE as TZ_COOKIE
+
+# Set by registration, read by the recovery-codes page, which makes the codes and shows them once.
+CODES_SESSION_KEY = "new_recovery_codes_for"
 
 BAD_LOGIN = "Invalid username or password."
 
@@ -56,13 +65,21 @@ def register():
         except sa.exc.IntegrityError:  # the same name registered between the form's check and this insert
             db.session.rollback()
             form.username.errors.append(USERNAME_TAKEN)
-            return render_template("accounts/register.html", form=form), 400
+            return render_template("accounts/register.html", form=form, mail=mail_enabled()), 400
         adopt_guest_work(user)
         db.session.commit()
         start_session(user)
+        session[CODES_SESSION_KEY] = user.id  # the next page makes the recovery codes and shows them once
         flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.")
-        return redirect(safe_next(url_for("learning.dashboard")))
-    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+        if form.email.data and mail_enabled():
+            try:
+                offer_address(user, form.email.data)
+                flash(f"We've sent a link to {form.email.data}: your address is added when you open it.")
+            except MailError:
+                flash("We couldn't reach our mail server just now, so your e-mail address isn't added yet. "
+                      "You can add it on your account page.")
+        return redirect(url_for("accounts.recovery_codes", next=safe_next(url_for("learning.dashboard"))))
+    return render_template("accounts/register.html", form=form, mail=mail_enabled()), 400 if form.errors else 200
 
 
 @login_per_address
@@ -113,10 +130,15 @@ def logout_everywhere():
 def settings_page(status: int = 200, **forms):
     """The account page with its forms (any passed in keep their data and errors)."""
     tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at)).all()
-    pages = {"form": SettingsForm(obj=current_user), "password_form": ChangePasswordForm(), "token_form": TokenForm(),
-             "revoke_form": RevokeForm(), "everywhere_form": LogoutEverywhereForm(), **forms}
+    # formdata=None: a form not being posted shows the stored values, not the other form's missing fields.
+    pages = {"form": SettingsForm(formdata=None, obj=current_user), "password_form": ChangePasswordForm(),
+             "token_form": TokenForm(), "revoke_form": RevokeForm(), "everywhere_form": LogoutEverywhereForm(),
+             "email_form": EmailForm(formdata=None, obj=current_user), "codes_form": NewCodesForm(),
+             "preferences_form": PreferencesForm(formdata=None, obj=current_user), **forms}
     this_session, now = current_session(), utcnow()
     return render_template("accounts/settings.html", tokens=tokens, sessions=active_sessions(current_user),
+                           mail=mail_enabled(), codes_left=codes_left(current_user), codes_total=CODE_COUNT,
+                           browser_zone=clock.zone(request.cookies.get(TZ_COOKIE)),
                            expired={token.id for token in tokens if aware(token.expires_at) <= now},
                            this_session_id=this_session.id if this_session else None, **pages), status
 

@@ -79,3 +79,43 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     """Check ``password`` against a stored hash; with no hash (unknown user), against the dummy one."""
     matches = check_password_hash(password_hash or DUMMY_HASH, password)
     return matches and password_hash is not None
+
+
+# An address as people write one: something, one "@", a domain with a dot, no spaces. Deliverability is
+# proved by the confirmation link, not by a longer pattern.
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+MAX_EMAIL = 254
+EMAIL_RULE = "Enter an e-mail address like name@example.org."
+
+
+def normalise_email(raw: str) -> str:
+    """An address as stored and compared: stripped and case-folded, so one mailbox holds one account."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
+
+
+def email_problem(address: str) -> str | None:
+    """Why ``address`` (already normalised) is not an e-mail address, or None."""
+    if len(address) > MAX_EMAIL:
+        return f"Use at most {MAX_EMAIL} characters."
+    return None if EMAIL.fullmatch(address) else EMAIL_RULE
+
+
+# Recovery codes: letters and digits that cannot be mistaken for one another when written down (no 0/o,
+# 1/l/i), ten of them (about 50 bits), shown as xxxx-xxxx-xx.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 10
+CODE_COUNT = 10
+
+
+def new_recovery_code() -> str:
+    """A fresh random code, as shown: ``xxxx-xxxx-xx``."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(typed: str) -> str | None:
+    """A typed code in its stored form (lower case, without spaces or hyphens), or None if it cannot be one."""
+    code = "".join(typed.split()).replace("-", "").lower()
+    if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
+        return None
+    return code

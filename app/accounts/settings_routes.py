@@ -1,0 +1,60 @@
+"""The account page's own settings: preferences (time zone, daily goal, streak) and the e-mail address."""
+
+from flask import flash, redirect, url_for
+from flask_login import current_user, login_required
+
+from app.accounts import bp
+from app.accounts.forms import EmailForm, PreferencesForm
+from app.accounts.messages import offer_address
+from app.accounts.routes import settings_page
+from app.extensions import db
+from app.mail import MailError, mail_enabled
+from app.ratelimits import password_checks_per_account
+
+
+@bp.route("/preferences", methods=["POST"])
+@login_required
+def preferences():
+    """Save my time zone, daily goal and whether my streak shows."""
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return settings_page(400, preferences_form=form)
+    current_user.time_zone = form.time_zone.data or None
+    current_user.daily_goal = form.daily_goal.data
+    current_user.show_streak = form.show_streak.data
+    db.session.commit()
+    flash("Preferences saved.")
+    return redirect(url_for("accounts.settings") + "#preferences")
+
+
+@bp.route("/email", methods=["POST"])
+@login_required
+@password_checks_per_account
+def change_email():
+    """Add, change or remove my address, after the password. A new address is added only once its owner
+    opens the link we send it, so the page never says whether another account has it."""
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return settings_page(400, email_form=form)
+    if not current_user.check_password(form.current.data):
+        form.current.errors.append("That is not your current password; your address is unchanged.")
+        return settings_page(400, email_form=form)
+    address = form.email.data or None
+    if address is None:
+        current_user.email = None
+        db.session.commit()
+        flash("Your e-mail address is removed. If you forget your password, a recovery code gets you back in.")
+    elif address == current_user.email:
+        flash("That is already your address.")
+    elif not mail_enabled():
+        form.email.errors.append("This site cannot send e-mail, so it cannot confirm an address.")
+        return settings_page(400, email_form=form)
+    else:
+        try:
+            offer_address(current_user, address)
+        except MailError:
+            form.email.errors.append("We couldn't reach our mail server just now, so nothing was sent. "
+                                     "Try again in a few minutes.")
+            return settings_page(503, email_form=form)
+        flash(f"We've sent a link to {address}. Your address changes when you open it (it works for two days).")
+    return redirect(url_for("accounts.settings") + "#email")
