@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import (Answer, Attempt, EssayGrade, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, StudyTime,
                         User)
 from app.secrecy import held_back, open_to_learners, withheld
+from app.study_time import merge_study_time
 
 
 def owner_key(create: bool = True) -> str | None:
@@ -115,6 +116,7 @@ def merge_guest(guest: str, user: User) -> None:
         mine.seconds = min(mine.seconds + spent.seconds, 24 * 60 * 60)  # one row per lesson and day: add them up
         db.session.delete(spent)
     db.session.flush()
+    merge_study_time(guest, target)
     for model in OWNED:
         db.session.execute(sa.update(model).where(model.owner_key == guest).values(owner_key=target)
                            .execution_options(synchronize_session=False))
