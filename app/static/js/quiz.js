@@ -236,9 +236,9 @@
       clock.textContent = Math.floor(left / 60) + ":" + (left % 60 < 10 ? "0" : "") + (left % 60);
       box.classList.toggle("urgent", left <= 60);
       [5, 1].forEach(function (mark) {
-        if (left < mark * 60 && left > 5 && !warned[mark]) {
+        if (left <= mark * 60 && left > 5 && !warned[mark]) {
           warned[mark] = true;
-          announce(mark + (mark === 1 ? " minute" : " minutes") + " left.");
+          announce(mark + (mark === 1 ? " minute" : " minutes") + " left on this test.");
         }
       });
       // Handed in just after the deadline (within the server's grace), so the result can say time ran out.
