@@ -5,20 +5,26 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
+from flask_login import current_user
 
-from app.course.charts import heatmap, load_chart, score_chart
-from app.course.mastery import LEVEL_NAMES, Retrieval, course_mastery, lesson_mastery
+from app.course.charts import heatmap, lesson_sparkline
+from app.course.clock import format_local, local_day
+from app.course.mastery import LEVELS, LEVEL_NAMES
 from app.course.scheduling import aware, forecast
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import MarkReadForm
-from app.learning.review_routes import served_today
-from app.learning.routes import course_lessons, lesson_or_404
-from app.models import Answer, Attempt, LessonProgress, Question, ReviewCard, ReviewLog
-from app.progress import lesson_question_counts, owner_key, review_settings
-from app.secrecy import open_to_learners
+from app.learning.routes import lesson_or_404
+from app.models import Answer, Attempt, LessonProgress, Question, ReviewLog
+from app.next_steps import STREAK_HORIZON, Standing, daily_activity, day_progress, standings, up_next
+from app.progress import owner_key, review_settings
+from app.review_status import live_due_dates, review_status, served_today
+from app.study_time import reading_seconds
+from app.timezones import learner_zone
 
 FORECAST_DAYS = 14
+SPARKLINE_POINTS = 10  # the latest scores a lesson's little chart shows; the table lists them all
+LONGEST_TEST = timedelta(hours=3)  # a test left open in a tab longer than this counts as this long
 
 
 @bp.route("/lessons/<slug>/read", methods=["POST"])
@@ -38,68 +44,68 @@ def mark_read(slug: str):
     return redirect(url_for("learning.lesson", slug=slug) + "#read")
 
 
-def lesson_rows(owner: str) -> list[dict]:
-    """Per lesson: read status, visits, attempts, best and latest score, time spent and mastery."""
-    lessons = course_lessons()
-    bank_sizes = lesson_question_counts()
-    progress = {p.lesson_id: p for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == owner))}
-    attempts = defaultdict(list)
-    for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None))
-                                      .order_by(Attempt.submitted_at)):
-        attempts[attempt.lesson_id].append(attempt)
-    practice_seconds = dict(db.session.execute(
-        sa.select(Attempt.lesson_id, sa.func.sum(Answer.seconds_taken)).join(Answer, Answer.attempt_id == Attempt.id)
-        .where(Attempt.owner_key == owner, Attempt.mode == "practice").group_by(Attempt.lesson_id)).all())
-    retrievals, review_seconds = defaultdict(list), defaultdict(int)
-    for question_id, reviewed_at, log_score, source, seconds, lesson_id in db.session.execute(
-            sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source,
-                      ReviewLog.seconds_taken, Question.lesson_id)
-            .join(Question, Question.id == ReviewLog.question_id)
-            .where(ReviewLog.owner_key == owner, Question.bank == "course")):  # instructors' own questions never move mastery
-        retrievals[lesson_id].append(Retrieval(question_id, aware(reviewed_at), log_score, source))
-        if source == "review":
-            review_seconds[lesson_id] += seconds or 0
-    rows = []
-    for lesson in lessons:
-        done = attempts.get(lesson.id, [])
-        percents = [100 * a.score / a.max_score for a in done if a.max_score]
-        test_seconds = sum(int((aware(a.submitted_at) - aware(a.started_at)).total_seconds()) for a in done if a.mode == "test")
-        seconds = test_seconds + (practice_seconds.get(lesson.id) or 0) + review_seconds[lesson.id]
-        visit = progress.get(lesson.id)
-        rows.append({
-            "lesson": lesson, "progress": visit, "attempts": len(done),
-            "best": max(percents) if percents else None, "latest": percents[-1] if percents else None,
-            "minutes": round(seconds / 60), "mastery": lesson_mastery(bank_sizes.get(lesson.id, 0), retrievals[lesson.id]),
-        })
-    return rows
+def seconds_per_lesson(owner: str) -> dict[int, int]:
+    """Time actually spent per lesson id: reading, practice and review answers, and tests from start to submit."""
+    spent: dict[int, int] = defaultdict(int)
+    for lesson_id, seconds in reading_seconds(owner).items():
+        spent[lesson_id] += seconds
+    for lesson_id, seconds in db.session.execute(
+            sa.select(Attempt.lesson_id, sa.func.sum(Answer.seconds_taken)).join(Answer, Answer.attempt_id == Attempt.id)
+            .where(Attempt.owner_key == owner, Attempt.mode == "practice").group_by(Attempt.lesson_id)):
+        spent[lesson_id] += seconds or 0
+    for lesson_id, started, submitted in db.session.execute(
+            sa.select(Attempt.lesson_id, Attempt.started_at, Attempt.submitted_at)
+            .where(Attempt.owner_key == owner, Attempt.mode == "test", Attempt.submitted_at.is_not(None))):
+        spent[lesson_id] += int(min(aware(submitted) - aware(started), LONGEST_TEST).total_seconds())
+    for lesson_id, seconds in db.session.execute(
+            sa.select(Question.lesson_id, sa.func.sum(ReviewLog.seconds_taken)).join(Question, Question.id == ReviewLog.question_id)
+            .where(ReviewLog.owner_key == owner, ReviewLog.source == "review").group_by(Question.lesson_id)):
+        spent[lesson_id] += seconds or 0
+    return dict(spent)
+
+
+def minutes_label(seconds: int) -> str:
+    """"0 min", "under a minute", "12 min", "1 h 5 min"."""
+    minutes = round(seconds / 60)
+    if minutes == 0:
+        return "under a minute" if seconds else "0 min"
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def headline(lessons: list[Standing]) -> str:
+    """The course in one line that the first answer already moves: "3 of 11 lessons started · 1 familiar"."""
+    parts = [f"{sum(1 for s in lessons if s.started)} of {len(lessons)} lessons started"]
+    for level in reversed(LEVELS[2:]):
+        count = sum(1 for s in lessons if s.mastery.level == level)
+        if count:
+            parts.append(f"{count} {LEVEL_NAMES[level].lower()}")
+    return " · ".join(parts)
 
 
 @bp.route("/me")
 def dashboard():
-    """The learner's own page: mastery per lesson, scores over time, reviews ahead and activity."""
+    """The learner's own page: up next, mastery per lesson, scores per lesson, reviews ahead, time and activity."""
     owner = owner_key(create=False)
-    now = datetime.now(timezone.utc)
-    if owner is None:
-        return render_template("learning/dashboard.html", rows=None)
-    rows = lesson_rows(owner)
-    retention, limit = review_settings()
-    due_dates = db.session.scalars(sa.select(ReviewCard.due).join(Question, Question.id == ReviewCard.question_id)
-                                   .where(ReviewCard.owner_key == owner, open_to_learners())).all()
-    loads = forecast(due_dates, now, FORECAST_DAYS, limit, served_today(owner, now))
-    scores = [(aware(a.submitted_at), 100 * a.score / a.max_score, f"{a.lesson.title} ({a.mode})")
-              for a in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None))
-                                          .order_by(Attempt.submitted_at)) if a.max_score]
-    today = now.date()
-    since = datetime.combine(today - timedelta(weeks=26), datetime.min.time(), tzinfo=timezone.utc)
-    activity = defaultdict(int)
-    for (moment,) in db.session.execute(sa.select(ReviewLog.reviewed_at).where(ReviewLog.owner_key == owner, ReviewLog.reviewed_at >= since)):
-        activity[aware(moment).date()] += 1
-    for (moment,) in db.session.execute(sa.select(LessonProgress.read_at).where(LessonProgress.owner_key == owner, LessonProgress.read_at >= since)):
-        activity[aware(moment).date()] += 1
+    lessons = standings(owner)
+    if owner is None or not any(standing.started for standing in lessons):
+        return render_template("learning/dashboard.html", lessons=None, first=lessons[0].lesson if lessons else None)
+    now, tz = datetime.now(timezone.utc), learner_zone()
+    activity = daily_activity(owner, tz, now - STREAK_HORIZON)
+    spent = seconds_per_lesson(owner)
+    charts = {s.lesson.id: lesson_sparkline([(format_local(score.when, tz, False), score.percent, score.mode)
+                                              for score in s.scores[-SPARKLINE_POINTS:]])
+              for s in lessons if s.scores}
+    scores = sorted(((score, s.lesson) for s in lessons for score in s.scores), key=lambda pair: pair[0].when, reverse=True)
+    _, limit = review_settings()
+    loads = forecast(live_due_dates(owner), now, FORECAST_DAYS, limit, served_today(owner, now, tz), tz)
+    answers, reading = activity
+    today = local_day(now, tz)
+    busy = {day: answers.get(day, 0) + (1 if reading.get(day, 0) >= 300 else 0) for day in answers.keys() | reading.keys()}
     return render_template(
-        "learning/dashboard.html", rows=rows, course_percent=course_mastery([row["mastery"].level for row in rows]),
-        level_names=LEVEL_NAMES, level_counts={level: sum(1 for r in rows if r["mastery"].level == level) for level in LEVEL_NAMES},
-        scores=score_chart(scores), loads=load_chart(loads), heat=heatmap(dict(activity), today),
-        due_now=loads[0].served if loads else 0, backlog=sum(l.scheduled for l in loads) - sum(l.served for l in loads),
-        card_count=len(due_dates), retention=retention, limit=limit,
+        "learning/dashboard.html", lessons=lessons, steps=up_next(owner, lessons), headline=headline(lessons),
+        spent={lesson_id: minutes_label(seconds) for lesson_id, seconds in spent.items() if seconds},
+        total_spent=minutes_label(sum(spent.values())), charts=charts, scores=scores,
+        status=review_status(owner, now), loads=loads, peak=max([load.served for load in loads] + [1]), limit=limit,
+        heat=heatmap(busy, today), today=today,
+        day=day_progress(current_user, tz, now, activity) if current_user.is_authenticated else None,
     )
