@@ -226,9 +226,9 @@ def test_the_dashboard_shows_mastery_scores_reviews_and_activity(app, client, au
     html = client.get("/me").get_data(as_text=True)
     assert "1 of 11 lessons started" in html and "Up next" in html
     assert re.search(r"Attempted</span>.*10 of \d+ questions, 100 % right", html, re.S)  # 10 of 21: under half the bank
-    assert ">Trade: 100 % on " in html and "Every score as a table" in html  # the lesson's own score chart
+    assert ">Trade: scores over time</title>" in html and ">100 % on " in html  # the lesson's own score chart, dated
     assert "Reviews ahead" in html and html.count("<li>\n      <span class=\"review-day\">") == 14
-    assert ">Calendar of activity</title>" in html and html.count('role="img"') == 2
+    assert ">Calendar of activity</title>" in html and html.count('role="img"') == 2 and html.count("<desc") == 2
 
 
 def test_a_learner_sees_only_their_own_progress(app, client, auth):

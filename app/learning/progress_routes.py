@@ -95,7 +95,6 @@ def dashboard():
     charts = {s.lesson.id: lesson_sparkline([(format_local(score.when, tz, False), score.percent, score.mode)
                                               for score in s.scores[-SPARKLINE_POINTS:]])
               for s in lessons if s.scores}
-    scores = sorted(((score, s.lesson) for s in lessons for score in s.scores), key=lambda pair: pair[0].when, reverse=True)
     _, limit = review_settings()
     loads = forecast(live_due_dates(owner), now, FORECAST_DAYS, limit, served_today(owner, now, tz), tz)
     answers, reading = activity
@@ -104,7 +103,7 @@ def dashboard():
     return render_template(
         "learning/dashboard.html", lessons=lessons, steps=up_next(owner, lessons), headline=headline(lessons),
         spent={lesson_id: minutes_label(seconds) for lesson_id, seconds in spent.items() if seconds},
-        total_spent=minutes_label(sum(spent.values())), charts=charts, scores=scores,
+        total_spent=minutes_label(sum(spent.values())), charts=charts,
         status=review_status(owner, now), loads=loads, peak=max([load.served for load in loads] + [1]), limit=limit,
         heat=heatmap(busy, today), today=today,
         day=day_progress(current_user, tz, now, activity) if current_user.is_authenticated else None,
