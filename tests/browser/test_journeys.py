@@ -111,11 +111,11 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3), tick=True):
         log_in(page, base, "nadia")
         page.goto(base + "/")
-        badge = page.get_by_role("link", name=re.compile(r"^Review \d+ due$"))
+        badge = page.get_by_role("link", name=re.compile(r"^Review \d+ ready now$"))
         due = int(re.search(r"\d+", badge.inner_text()).group())
         assert due == len({q["id"] for q in questions} | {data["id"]})
         badge.click()
-        assert "to go today" in page.locator(".eyebrow").text_content()
+        assert f"{due} ready now" in page.locator(".review-count").text_content()
         card_id = int(re.search(r"/review/(\d+)", page.locator("form.quiz-form").get_attribute("action")).group(1))
         answer_correctly(page, app, card_data(app, card_id), "q0")
         page.get_by_role("button", name="Check").click()
@@ -127,7 +127,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
         with app.app_context():
             log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.card_id == card_id).order_by(ReviewLog.id.desc()))
             assert log.rating == 4  # Easy
-        assert f"{due - 1} cards to go today" in page.locator(".eyebrow").text_content()
+        assert f"{due - 1} ready now" in page.locator(".review-count").text_content()
 
 
 def test_a_self_learner_writes_an_essay_grades_it_and_reviews_it_days_later(app, live_server, page):
@@ -168,7 +168,7 @@ def test_a_self_learner_writes_an_essay_grades_it_and_reviews_it_days_later(app,
 
     with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3), tick=True):
         log_in(page, base, "zara")
-        page.get_by_role("link", name=re.compile(r"^Review 1 due$")).click()
+        page.get_by_role("link", name=re.compile(r"^Review 1 ready now$")).click()
         assert page.get_by_text("Write from memory, then compare your essay with the model answer").is_visible()
         assert not page.locator(".model-answer").count() and page.locator("textarea[data-essay]").is_visible()
         page.locator("textarea[data-essay]").fill("Trade followed politics: it grew with normalisation and fell back after 2013.")
@@ -181,12 +181,12 @@ def test_a_self_learner_writes_an_essay_grades_it_and_reviews_it_days_later(app,
         page.wait_for_url("**/review/done/**")
         assert page.locator(".verdict h1").inner_text() == "Correct"
         assert not page.get_by_text("How did that feel?").count()  # the grade was the rating
-        assert "Next review of this card" in page.locator("main").inner_text()
+        assert "This card comes back" in page.locator("main").inner_text()
         with app.app_context():
             last = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.question_id == essay["id"]).order_by(ReviewLog.id.desc()))
             assert (last.source, last.rating, last.score) == ("review", 3, 1.0) and last.response.startswith("Trade followed politics")
         page.get_by_role("link", name="Next card →").click()
-        assert page.get_by_text("Nothing is due right now").is_visible()
+        assert page.get_by_text("Nothing to review right now").is_visible()
 
 
 WEEK_START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -235,7 +235,7 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
             questions = layout_data(app, public_id)
             client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": token})
             grade_essays(app, client, public_id)  # her own grade of an essay drawn is its retrieval
-            counts[(WEEK_START + timedelta(days=day)).date()] = reviews + 1 + len(questions)
+            counts[(WEEK_START + timedelta(days=day)).date()] = reviews + len(questions)
             AuthActions(client).logout()
         clock.move_to(WEEK_START + timedelta(days=7, hours=1))
         with app.app_context():
@@ -247,21 +247,22 @@ def test_a_self_learners_week_shows_on_the_dashboard(app, serve, page):
         page.get_by_role("link", name="My progress").click()
 
         # Mastery: the seven lessons studied have a level; the other four have not started.
-        rows = page.locator(".progress-table tbody tr")
+        rows = page.locator(".mastery-list > li")
         assert rows.count() == 11
-        levels = {rows.nth(i).locator("th").inner_text(): rows.nth(i).locator(".level").inner_text() for i in range(11)}
+        levels = {rows.nth(i).locator(".mastery-row-title a").inner_text(): rows.nth(i).locator(".mastery-badge").inner_text()
+                  for i in range(11)}
         assert sum(level != "Not started" for level in levels.values()) == 7, levels
         assert levels["Abstract"] == "Not started" and levels["Trade"] != "Not started"
-        assert re.search(r"Mastery: [1-9]\d* % of the course", page.locator("#mastery-title").inner_text())
-        assert all(rows.nth(i).locator("td").nth(1).inner_text().startswith("✓") for i in range(11)
-                   if rows.nth(i).locator("th").inner_text() in {"Trade", "Role of sports"})
+        assert page.locator(".headline").inner_text().startswith("7 of 11 lessons started")
+        assert all(rows.nth(i).locator(".mastery-row-title .meta").inner_text().startswith("✓ Read") for i in range(11)
+                   if rows.nth(i).locator(".mastery-row-title a").inner_text() in {"Trade", "Role of sports"})
 
-        # Due reviews: every answered question is a card; those due by tonight are counted.
-        reviews = page.locator("#reviews-title + p").inner_text()
-        assert f"{cards} cards in review" in reviews and f"{min(due_now, 50)} to do today" in reviews
+        # Reviews ahead: every answered question is a card; today's row serves those due by tonight, within the limit.
+        assert f"{cards} questions in review" in page.locator("#reviews-title + p").inner_text()
+        assert page.locator(".review-days li").first.locator(".review-count").inner_text().strip() == f"{min(due_now, 50)} reviews"
 
-        # The heatmap: seven active days, each with its count, in the chart and in its text alternative.
-        assert f"{sum(counts.values())} answers, reviews and lessons read on 7 days" in page.locator("#activity-title + p").inner_text()
+        # The heatmap: seven active days, each with its count of answers, in the chart and in its text alternative.
+        assert "Answers and reading on 7 days" in page.locator("#activity-title + p").inner_text()
         page.get_by_text("Active days as a list").click()
         listed = page.locator("#activity-title ~ details li").all_inner_texts()
         assert listed == [f"{day:%a %d %b %Y}: {count}" for day, count in sorted(counts.items())]

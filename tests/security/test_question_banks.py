@@ -192,7 +192,7 @@ def test_drafts_and_their_answers_never_move_a_learners_mastery_or_review(app, s
         for card in cards:  # only the drafts' cards are due
             card.due = datetime.now(timezone.utc) - timedelta(minutes=1) if card.id in draft_cards else datetime.now(timezone.utc) + timedelta(days=30)
         db.session.commit()
-    assert "Nothing is due right now" in client.get("/review").get_data(as_text=True)
+    assert "Nothing to review right now" in client.get("/review").get_data(as_text=True)
     refused = client.post(f"/review/{draft_cards[0]}", data={"csrf_token": csrf_token(client, "/")})
     assert refused.status_code == 404 and "not in the course bank" in refused.get_data(as_text=True)
 
