@@ -1,12 +1,14 @@
 """Spaced review scheduling (pure): FSRS ratings, queue order, the daily limit, and backlog spreading."""
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+import pytest
 from fsrs import Rating
 from hypothesis import given, settings, strategies as st
 
 from app.course.scheduling import (
-    build_queue, forecast, new_card, rating_for, retrievability, review,
+    build_queue, forecast, interval_label, new_card, next_intervals, rating_for, retrievability, review,
 )
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -73,3 +75,30 @@ def test_a_backlog_is_spread_over_the_coming_days():
 def test_reviews_already_done_today_count_against_the_limit():
     loads = forecast([T0] * 30, T0, days=3, daily_limit=20, served_today=15)
     assert [load.served for load in loads] == [5, 20, 5]
+
+
+def test_rating_buttons_show_the_gap_each_rating_would_give():
+    """The same scheduler decides the labels and the stored due date: a new card's Good is its ten-minute learning step."""
+    card = new_card(T0)
+    gaps = next_intervals(card, T0)
+    assert gaps["hard"] < gaps["good"] < gaps["easy"]
+    assert gaps["good"] == review(card, Rating.Good, T0).due - T0 == timedelta(minutes=10)
+    assert [interval_label(gaps[name]) for name in ("good", "easy")] == ["10 min", "8 days"]
+
+
+@pytest.mark.parametrize("gap,label", [
+    (timedelta(seconds=20), "1 min"), (timedelta(minutes=5, seconds=30), "6 min"), (timedelta(minutes=59), "59 min"),
+    (timedelta(hours=1), "1 hour"), (timedelta(hours=5, minutes=10), "5 hours"), (timedelta(days=1), "1 day"),
+    (timedelta(days=4), "4 days"), (timedelta(days=75), "2 months"), (timedelta(days=365), "1 year"),
+    (timedelta(days=550), "1.5 years"),
+])
+def test_interval_labels_are_short_and_plain(gap, label):
+    assert interval_label(gap) == label
+
+
+def test_the_forecast_counts_the_learner_s_own_days():
+    """At 20:00 UTC it is 01:00 the next day in Karachi: a card due at 21:00 UTC falls on Karachi's today."""
+    now = datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)
+    due = [now + timedelta(hours=1), now + timedelta(hours=22)]
+    assert [load.scheduled for load in forecast(due, now, days=2, daily_limit=50)] == [1, 1]
+    assert [load.scheduled for load in forecast(due, now, days=2, daily_limit=50, tz=ZoneInfo("Asia/Karachi"))] == [2, 0]
