@@ -38,7 +38,7 @@ def heatmap(counts: dict[date, int], end: date, weeks: int = 20) -> dict:
         level = 0 if count == 0 or busiest == 0 else min(4, 1 + (4 * (count - 1)) // busiest)
         column = offset // 7
         cells.append(HeatCell(day, count, level, 30 + column * (CELL + GAP), 16 + day.weekday() * (CELL + GAP)))
-        if day.day == 1 or offset == 0:
+        if day.day == 1 or (offset == 0 and day.day <= 14):  # a month begun late gets no label: it would run into the next
             months.append({"x": 30 + column * (CELL + GAP), "label": day.strftime("%b")})
     return {"cells": cells, "months": months, "width": 30 + weeks * (CELL + GAP) + 4,
             "height": 16 + 7 * (CELL + GAP) + 4, "total": sum(counts.values()), "active_days": sum(1 for c in counts.values() if c)}
