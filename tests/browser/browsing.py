@@ -38,6 +38,7 @@ def register(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Repeat the password").fill(password)
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_load_state()
+    open_menu(page)
     assert page.get_by_role("link", name=username).is_visible()
 
 
@@ -47,7 +48,15 @@ def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+    open_menu(page)
     assert page.get_by_role("link", name=username).is_visible()
+
+
+def open_menu(page) -> None:
+    """On a narrow screen the header's links sit behind its Menu button: open it, as a person would."""
+    menu = page.locator(".site-menu > summary")
+    if menu.count() and menu.is_visible() and not page.locator(".site-menu[open]").count():
+        menu.click()
 
 
 def set_role(app, username: str, role: str) -> None:
