@@ -166,8 +166,8 @@ def test_visitor_pages_are_served_from_memory_until_the_course_changes(app, clie
 
 def test_a_visitor_with_a_session_gets_a_fresh_page(app, client):
     shared = client.get("/lessons/trade").get_data(as_text=True)  # no session yet: the shared page
-    assert "to mark lessons as read" in shared and 'action="/lessons/trade/read"' not in shared
+    assert "tick off lessons as you finish them" in shared and 'action="/lessons/trade/read"' not in shared
     with client.session_transaction() as session:
         session["guest"] = "someone"
     own = client.get("/lessons/trade").get_data(as_text=True)
-    assert 'action="/lessons/trade/read"' in own and "to mark lessons as read" not in own
+    assert 'action="/lessons/trade/read"' in own and "tick off lessons as you finish them" not in own

@@ -41,7 +41,7 @@ ALLOWED_ATTRIBUTES = {
 # Written by the admonition ("!!! note") and footnotes extensions, and styled for them.
 AUTHOR_CLASSES = frozenset({"admonition", "admonition-title", "note", "footnote", "footnote-ref", "footnote-backref"})
 # Ids of the lesson page around the lesson body (base.html, learning/lesson.html): never an author's anchor.
-PAGE_IDS = frozenset({"main", "announcer", "objectives-title", "read", "contents-title", "progress-label",
+PAGE_IDS = frozenset({"main", "announcer", "site-search-q", "objectives-title", "read", "contents-title", "progress-label",
                       "about-background", "check-yourself", "check-yourself-title", "next-step-title",
                       "check-1", "check-2", "check-3", "c0", "c1", "c2"})
 _ANCHOR = re.compile(r"[A-Za-z0-9][\w-]*|fn(?:ref\d*)?:\d+")  # headings, paragraphs, footnotes
