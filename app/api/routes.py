@@ -156,7 +156,7 @@ def my_progress():
     return jsonify(course_mastery=course_mastery([r["mastery"].level for r in rows]), lessons=[{
         "slug": r["lesson"].slug, "mastery": r["mastery"].level, "coverage": round(r["mastery"].coverage, 4),
         "accuracy": round(r["mastery"].accuracy, 4), "attempts": r["attempts"], "best": r["best"], "latest": r["latest"],
-        "read": bool(r["progress"] and r["progress"].read_at), "minutes": r["minutes"]} for r in rows])
+        "read": r["read"], "minutes": r["minutes"]} for r in rows])
 
 
 @bp.route("/me/reviews")

@@ -64,6 +64,14 @@ def seconds_per_lesson(owner: str) -> dict[int, int]:
     return dict(spent)
 
 
+def lesson_rows(owner: str) -> list[dict]:
+    """Per lesson, for the API: mastery, finished attempts, best and latest score, read, minutes spent."""
+    spent = seconds_per_lesson(owner)
+    return [{"lesson": s.lesson, "mastery": s.mastery, "attempts": len(s.scores), "best": s.best,
+             "latest": s.scores[-1].percent if s.scores else None, "read": s.read,
+             "minutes": round(spent.get(s.lesson.id, 0) / 60)} for s in standings(owner)]
+
+
 def minutes_label(seconds: int) -> str:
     """"0 min", "under a minute", "12 min", "1 h 5 min"."""
     minutes = round(seconds / 60)
