@@ -47,6 +47,18 @@ def test_words_match_by_their_start_and_results_come_grouped_by_kind(client):
     assert headings == [kind for kind in ("lesson", "glossary", "person", "event") if kind in headings] and len(headings) >= 3
 
 
+def test_each_kind_shows_its_best_few_and_opens_in_full(client):
+    first = client.get("/search?q=kashmir").get_data(as_text=True)
+    shown = re.findall(r'<a class="result-title" href="(/lessons/[^"]+)"', first)
+    total = int(re.search(r'<h2 id="results-lesson">Lessons <span class="count">\((\d+)\)', first).group(1))
+    assert len(shown) == 6 < total
+    assert f"All {total} in lessons" in first
+    every = client.get("/search?q=kashmir&kind=lesson").get_data(as_text=True)
+    assert len(re.findall(r'<a class="result-title" href="/lessons/', every)) == total
+    assert 'id="results-glossary"' not in every and "Back to all results" in every
+    assert client.get("/search?q=kashmir&kind=bogus").status_code == 400
+
+
 def test_a_lesson_section_is_listed_once_by_its_best_paragraph(client):
     found = results(client, "Pulwama")
     assert found.count("/lessons/introduction#pulwama-2019") == 1

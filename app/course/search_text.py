@@ -112,9 +112,10 @@ def lesson_documents(slug: str, title: str, body_html: str) -> list[Document]:
             sections.setdefault(block.section, []).append(block)
     for section, blocks in sections.items():
         group, heading = f"{slug}#{section}", blocks[0].heading
+        detail = title if section else "The start of the lesson"  # its opening paragraphs come before any heading
         documents.append(Document("lesson", slug, section, heading, heading, " ".join(" ".join(b.words) for b in blocks),
-                                  title, group, 0))
-        documents.extend(Document("lesson", slug, block.anchor, heading, "", " ".join(block.words), title, group, 0)
+                                  detail, group, 0))
+        documents.extend(Document("lesson", slug, block.anchor, heading, "", " ".join(block.words), detail, group, 0)
                          for block in blocks)
     return documents
 

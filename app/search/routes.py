@@ -9,6 +9,8 @@ from app.search.index import find
 
 KIND_NAMES = {"lesson": "Lessons", "glossary": "Glossary", "person": "People", "event": "Timeline"}
 SUGGESTIONS = ("Kashmir", "Track two", "Wagah", "cricket", "SAARC", "Aman ki Asha")
+# The first few of each kind on the results page; "All N" opens the rest of one kind.
+PER_KIND = 6
 _PAGES = {"glossary": "learning.glossary", "person": "learning.people", "event": "learning.timeline"}
 
 
@@ -28,9 +30,14 @@ def search():
     if len(query) > MAX_QUERY_CHARS:
         abort(400, description=f"That search is too long. Keep it under {MAX_QUERY_CHARS} characters: "
                                "a few words work best.")
+    only = request.args.get("kind", "")
+    if only and only not in KINDS:
+        abort(400, description="Results come as lessons, glossary, people or timeline: that kind is not one of them.")
     terms = query_terms(query)
     groups = grouped(find(terms)) if terms else {}
-    results = {kind: [(hit, hit_url(hit), Markup(highlighted(hit.snippet))) for hit in hits] for kind, hits in groups.items()}
+    counts = {kind: len(hits) for kind, hits in groups.items()}
+    results = {kind: [(hit, hit_url(hit), Markup(highlighted(hit.snippet))) for hit in (hits if only else hits[:PER_KIND])]
+               for kind, hits in groups.items() if not only or kind == only}
     return render_template("search/results.html", query=query.strip(), searched=bool(query.strip()), results=results,
-                           total=sum(len(hits) for hits in results.values()), kinds=KINDS, kind_names=KIND_NAMES,
+                           counts=counts, only=only, total=sum(counts.values()), kinds=KINDS, kind_names=KIND_NAMES,
                            suggestions=SUGGESTIONS)
