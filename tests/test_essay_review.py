@@ -102,14 +102,14 @@ def test_a_test_result_counts_the_essays_still_to_grade_and_the_grade_then_count
     assert key_response(layout_data(app, public_id)[position]).startswith(MODEL_ANSWER_START)
     client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id), "csrf_token": csrf_token(client)})
     result = said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
-    assert "You scored <strong>9.0</strong> of 9 marked; 1 essay to grade (out of 10 in all)." in result
+    assert "You scored <strong>9/9</strong> on the marked questions; 1 essay to grade (10 questions in all)." in result
     assert "Waiting for a grade" in result and "Save my grade" in result
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ReviewCard.id))) == 9  # the essay waits for its grade
 
     assert self_grade(client, public_id, position, TOP).status_code == 302
     result = said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
-    assert "You scored <strong>10.0</strong> out of 10 (100 %)." in result and "Your own grade: Thesis: 3 of 3" in result
+    assert 'You scored <strong>10/10</strong> <span class="percent">(100 %)</span>' in result and "Your own grade: Thesis: 3 of 3" in result
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) == 10.0
         assert db.session.scalar(sa.select(sa.func.count(ReviewCard.id))) == 10

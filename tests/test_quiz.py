@@ -164,9 +164,9 @@ def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, clien
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     html = said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
     if essay:
-        assert "You scored <strong>9.0</strong> of 9 marked; 1 essay to grade (out of 10 in all)." in html
+        assert "You scored <strong>9/9</strong> on the marked questions; 1 essay to grade (10 questions in all)." in html
     else:
-        assert "You scored <strong>10.0</strong> out of 10 (100 %)." in html
+        assert 'You scored <strong>10/10</strong> <span class="percent">(100 %)</span>' in html
     assert html.count("Read this in the lesson") == 10
     answers = stored_answers(app, public_id)
     assert [a.position for a in answers] == list(range(10))
@@ -178,7 +178,7 @@ def test_submitting_the_key_scores_full_marks_and_stores_every_answer(app, clien
     assert attempt_row(app, public_id).score == 10.0 - essay
     assert len(grade_essays(app, client, public_id)) == essay
     assert attempt_row(app, public_id).score == 10.0
-    assert "You scored <strong>10.0</strong> out of 10 (100 %)." in said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
+    assert 'You scored <strong>10/10</strong> <span class="percent">(100 %)</span>' in said(client.get(f"/attempts/{public_id}/result").get_data(as_text=True))
 
 
 def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
@@ -186,7 +186,7 @@ def test_the_result_shows_answer_key_explanation_and_lesson_link(app, client):
     questions = layout_data(app, public_id)
     client.post(f"/attempts/{public_id}/submit", data={"csrf_token": csrf_token(client)})
     html = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
-    assert "You scored <strong>0.0</strong>" in html
+    assert "You scored <strong>0/" in html
     assert html.count("Not answered") == 10
     for data in questions:
         assert f'href="/lessons/trade#{data["lesson_anchor"]}"' in html

@@ -696,7 +696,7 @@ def test_a_never_assignment_shows_its_student_only_the_total(app):
     assignment_id = assignment_in_class(app, classroom_id, list(hidden.values()), "never")
     public_id = take(app, student, assignment_id, right=True)
     page = student.get(f"/attempts/{public_id}/result").get_data(as_text=True)
-    assert "You scored <strong>3.0</strong> out of 3" in page
+    assert "You scored <strong>3/3</strong>" in page
     for leak in ("Correct", "Incorrect", "Partly correct", "Not answered", "mark ", "status-correct", "The answer"):
         assert leak not in page, leak
     export = student.get("/account/export")
@@ -846,12 +846,12 @@ def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_
         keys.update(form_values(item["data"], f"q{position}", key_response(item["data"])))
     page = student.get(f"/attempts/{test}").get_data(as_text=True)
     assert "part of an exam whose answers are not shown yet" in page and 'name="q0' not in page
-    submitted = student.post(f"/attempts/{test}/submit", data={**shown(app, test, keys), "submit": "Submit answers",
+    submitted = student.post(f"/attempts/{test}/submit", data={**shown(app, test, keys),
                                                               "csrf_token": csrf_token(student, f"/attempts/{test}")})
     assert submitted.status_code == 302
     result = student.get(f"/attempts/{test}/result").get_data(as_text=True)
     shows_no_key(result, test_items)
-    assert "You scored <strong>0.0</strong>" in result
+    assert "You scored <strong>0/" in result
     assert all(response is None for _, _, response in answer_rows(app, test))
 
     # The earlier review's feedback page no longer shows the key; rating it is refused.
