@@ -4,7 +4,7 @@ and grades a student's essay with the rubric from the keyboard; a self-learner w
 
 import re
 
-from browsing import BROWSER_MARKS, assert_accessible, attempt_questions, no_horizontal_scroll, public_id_of, register, screenshot, set_role
+from browsing import BROWSER_MARKS, assert_accessible, attempt_questions, no_horizontal_scroll, open_menu, public_id_of, register, screenshot, set_role
 
 pytestmark = BROWSER_MARKS
 
@@ -63,6 +63,7 @@ def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyb
     assert "set with 1 question" in teacher.get_by_role("status").inner_text()
 
     # The student writes on a phone: the count follows the words, and the essay waits for its grade.
+    open_menu(student)
     student.get_by_role("link", name="Assignments").click()
     student.get_by_role("button", name="Start an attempt").click()
     student.wait_for_url("**/attempts/**")
@@ -70,7 +71,8 @@ def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyb
     box.fill(ESSAY)
     assert student.locator(".word-count").inner_text() == f"{len(ESSAY.split())} words"
     assert no_horizontal_scroll(student)
-    student.get_by_role("button", name="Submit answers").click()
+    student.get_by_role("button", name="Review and submit").first.click()
+    student.get_by_role("button", name="Submit and finish").click()
     student.wait_for_url("**/result")
     assert "Waiting for a grade" in student.locator("ol.review").inner_text()
     assert student.get_by_role("button", name="Save my grade").count() == 0

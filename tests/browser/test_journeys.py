@@ -34,7 +34,8 @@ def take_the_whole_page(page, app, right: int | None = None) -> list[dict]:
             answer_correctly(page, app, data, f"q{position}")
         else:
             fill_values(page, on_page(page, app, form_values(data, f"q{position}", wrong_response(data))))
-    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name="Review and submit").first.click()
+    page.get_by_role("button", name="Submit and finish").click()
     page.wait_for_url("**/result")
     return questions
 
@@ -103,6 +104,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     assert page.evaluate("window.sameDocument === true"), "the page reloaded: Check was not done in place"
     assert page.get_by_text("Keyboard shortcuts").is_visible()  # the replaced part of the page is enhanced too
     page.get_by_role("button", name="Finish and see my result").click()
+    page.get_by_role("button", name="Finish anyway").click()  # one question of the bank answered: asked once
     page.wait_for_url("**/result")
     assert "Practice result" in page.locator(".eyebrow").text_content()
 
@@ -310,7 +312,7 @@ def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve,
     student.get_by_role("button", name="Start an attempt").click()
     student.wait_for_url("**/attempts/**")
     countdown = student.get_by_role("timer")
-    assert re.fullmatch(r"Time left: 1[45]:\d\d", countdown.inner_text())
+    assert re.fullmatch(r"1[45]:\d\d", countdown.inner_text())
     questions = take_the_whole_page(student, app, right=4)
     assert len(questions) == 6
     percent = int(re.search(r"\((\d+) %\)", student.locator(".score").inner_text()).group(1))
