@@ -124,17 +124,19 @@ def test_a_search_costs_one_query_of_the_index(app, client):
     assert len(statements) <= 4, statements
 
 
-def test_a_lesson_written_in_the_browser_is_searchable_at_once(app):
-    from tests.test_authoring import LESSON_BODY  # noqa: F401  (the authoring tests' own valid lesson)
-    from app.models import Lesson
-    from app.search.index import rebuild_index
+def test_a_lesson_written_in_the_browser_is_searchable_at_once(app, client):
+    from tests.conftest import csrf_token
+    from tests.test_authoring import LESSON_BODY
+    from tests.test_teaching import person
 
-    with app.app_context():
-        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "trade"))
-        lesson.body_html = lesson.body_html.replace("</p>", " Quokkaville.</p>", 1)
-        rebuild_index()
-        db.session.commit()
-    assert results(app.test_client(), "quokkaville")
+    assert not any(link.startswith("/lessons/kartarpur") for link in results(client, "kartarpur"))
+    admin = person(app, "headmistress", "admin")
+    path = "/teach/lessons/new"
+    saved = admin.post(path, data={"slug": "kartarpur", "title": "Kartarpur", "summary": "A corridor.",
+                                   "objectives": "Explain the corridor.", "save": "1", "body": LESSON_BODY,
+                                   "csrf_token": csrf_token(admin, path)})
+    assert saved.status_code == 302
+    assert any(link.startswith("/lessons/kartarpur") for link in results(client, "kartarpur"))
 
 
 # The filter boxes: every entry is on the page, those that do not match are hidden.
