@@ -1,7 +1,7 @@
 """Spaced review: the cards due now, one at a time, most-forgotten first, within the daily limit."""
 
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,31 +11,22 @@ from wtforms import HiddenField, SubmitField
 
 from app.course import qtypes
 from app.course.quiz import ForgedResponse, choice_order, parse_response
-from app.course.scheduling import (
-    SELF_RATINGS, CardState, aware, build_queue, interval_label, next_intervals, rating_for, review,
-)
-from app.course.scoring import Outcome, outcome as marked, score
+from app.course.scheduling import CardState, build_queue, rating_for, review
+from app.course.scoring import Outcome, score
 from app.extensions import db
 from app.learning import bp
 from app.learning.routes import course_lessons
 from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from app.next_steps import up_next
-from app.progress import apply_state, card_state, owner_key, review_settings
+from app.progress import card_state, owner_key, review_settings
 from app.review_status import end_of_local_day, inject_review, review_status, served_today
-from app.secrecy import held_back, open_to_learners, secret_rng, with_answer_form, withheld
-from app.timezones import from_now, learner_zone
-
-SELF_RATING_WINDOW = timedelta(hours=1)
-
+from app.secrecy import held_back, open_to_learners, secret_rng, with_answer_form
+from app.timezones import learner_zone
 
 class ReviewAnswerForm(FlaskForm):
     """Answer one review card (answer fields are read by ``parse_response``)."""
 
     submit = SubmitField("Check")
-
-
-class SelfRatingForm(FlaskForm):
-    """After a correct answer, the learner may say how hard it felt (the pressed button's ``rating``)."""
 
 
 class ReviewGradeForm(FlaskForm):
@@ -138,7 +129,7 @@ def answer_card(card_id: int):
     response = read_card_response(item)
     outcome = score(item["data"], response)
     if outcome.status == "pending":
-        lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == card.question_id))
+        lesson = card_lesson(card.question_id)
         form = ReviewGradeForm(formdata=None, shown_at=request.form.get("shown_at", ""), reviewing=review_stamp(card))
         return render_template("learning/review_grade.html", card=card, item=item, response=response, lesson=lesson, form=form)
     log = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
@@ -209,68 +200,3 @@ def claim_card(card: ReviewCard, after: CardState) -> bool:
         db.session.rollback()
         return False
     return True
-
-
-def own_log(log_id: int) -> ReviewLog:
-    log = db.session.get(ReviewLog, log_id)
-    if log is None:
-        abort(404, description="There is no such review.")
-    if log.owner_key != owner_key():
-        abort(403, description="This review belongs to another learner.")
-    return log
-
-
-@bp.route("/review/done/<int:log_id>")
-def review_feedback(log_id: int):
-    """Feedback on one review: right or wrong, the answer, why, and a self-rating if it was right; none of it
-    while an exam holds the question back (the review may be older than the exam)."""
-    log = own_log(log_id)
-    version = db.session.get(QuestionVersion, log.question_version_id)
-    lesson = db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == log.question_id))
-    hold = withheld(None, [log.question_id]).get(log.question_id)
-    outcome = score(version.data, log.response)
-    if outcome.status == "pending":  # an essay: the learner's grade, logged with the review, is its mark
-        outcome = marked(log.score, True)
-    can_rate = not hold and _may_rate(log, version.data)
-    retention, _ = review_settings()
-    intervals = ({name: interval_label(gap) for name, gap in
-                  next_intervals(CardState.from_dict(log.card_before), aware(log.reviewed_at), retention).items()}
-                 if can_rate else {})
-    return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html, withheld=hold,
-                           outcome=outcome, lesson=lesson, can_rate=can_rate, intervals=intervals,
-                           rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
-
-
-def _is_latest(log: ReviewLog) -> bool:
-    latest = db.session.scalar(sa.select(sa.func.max(ReviewLog.id)).where(ReviewLog.card_id == log.card_id))
-    return latest == log.id
-
-
-def _may_rate(log: ReviewLog, data: dict) -> bool:
-    """A fully right answer, the card's latest review, within the hour; an essay's rating is the grade it was given."""
-    return (log.score >= 1.0 and not qtypes.of(data).graded_by_person and _is_latest(log)
-            and datetime.now(timezone.utc) - aware(log.reviewed_at) < SELF_RATING_WINDOW)
-
-
-@bp.route("/review/done/<int:log_id>/rate", methods=["POST"])
-def rate_review(log_id: int):
-    """Replace the automatic Good of a correct review with the learner's Hard, Good or Easy."""
-    log = own_log(log_id)
-    form = SelfRatingForm()
-    choice = (request.form.get("rating") or "").lower()
-    if not form.validate_on_submit() or choice not in SELF_RATINGS:
-        abort(400, description="Rate the card Hard, Good or Easy.")
-    hold = withheld(None, [log.question_id]).get(log.question_id)
-    if hold:  # whether a rating is accepted would tell a right answer from a wrong one
-        abort(403, description=f"{hold.reason} Nothing was saved.")
-    if not _may_rate(log, db.session.get(QuestionVersion, log.question_version_id).data):
-        abort(400, description="Only the latest review of a card answered correctly (not an essay: its grade is its rating), "
-                               "within the hour, can be rated.")
-    card = db.session.get(ReviewCard, log.card_id)
-    retention, _ = review_settings()
-    rating = rating_for("correct", choice)
-    apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), retention))
-    log.rating = int(rating)
-    db.session.commit()
-    flash(f"Rated {choice}. That card comes back {from_now(card.due)}.")
-    return redirect(url_for("learning.review"))
