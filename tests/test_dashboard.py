@@ -24,7 +24,7 @@ def test_a_practice_finished_early_is_never_plotted_as_a_score(app, client, auth
     position = next(i for i, item in enumerate(data) if not is_essay(item))
     token = csrf_token(client)
     check(client, public_id, position, 1, form_values(data[position], f"q{position}", wrong_response(data[position])), token)
-    client.post(f"/attempts/{public_id}/finish", data={"csrf_token": token})
+    client.post(f"/attempts/{public_id}/finish", data={"csrf_token": token, "confirmed": "yes"})
     html = client.get("/me").get_data(as_text=True)
     assert "No finished quiz yet" in html and "Quiz best" not in html
     assert "Attempted" in html and re.search(r"1 of \d+ questions, 0 % right", html)  # the answer still counts for mastery

@@ -837,7 +837,7 @@ def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_
             assert refused.status_code == 403 and "part of an exam whose answers are not shown yet" in text
             assert "it comes back" in text and "The answer" not in text
     assert answer_rows(app, practice) == stored
-    assert student.post(f"/attempts/{practice}/finish", data={"csrf_token": token}).status_code == 302
+    assert student.post(f"/attempts/{practice}/finish", data={"csrf_token": token, "confirmed": "yes"}).status_code == 302
     shows_no_key(student.get(f"/attempts/{practice}/result").get_data(as_text=True), practice_items)
 
     # The pre-opened test attempt, submitted with the key: no per-question mark, verdict or key, and nothing scored.
