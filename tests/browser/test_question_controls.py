@@ -120,7 +120,8 @@ def test_the_ordering_list_works_from_the_keyboard_alone(learner_page, live_serv
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"Move “{before[0]}” down"
     page.keyboard.press("Space")
     assert shown_order(page).index(before[0]) == 2
-    assert f"is now in place 3 of {len(before)}" in page.locator("#announcer").inner_text()
+    page.wait_for_function("text => document.getElementById('announcer').textContent.includes(text)",
+                           arg=f"is now in place 3 of {len(before)}")
 
 
 def test_a_hint_opens_from_the_keyboard(learner_page, live_server):
@@ -144,7 +145,8 @@ def test_the_result_page_is_accessible_fits_and_leads_with_what_was_missed(learn
     public_id = public_id_of(page.url)
     # Nothing answered: hand it in as the timer would (straight to the result).
     page.evaluate("""() => { const form = document.querySelector('form.quiz-form');
-                             form.querySelectorAll('[name=submit],[name=save]').forEach(b => b.remove()); form.submit(); }""")
+                             form.querySelectorAll('[name=submit],[name=save]').forEach(b => b.remove());
+                             HTMLFormElement.prototype.submit.call(form); }""")
     page.wait_for_url(f"**/attempts/{public_id}/result")
     assert page.locator(".result-summary .score").inner_text().startswith("You scored 0/")
     assert page.locator(".missed-list li").count() == page.locator("ol.review > li").count()
