@@ -127,7 +127,8 @@ def test_the_statements_do_not_grow_with_the_learners_history(app, client, auth)
     make_due(app, owner)
     with statements(app) as heavy:
         assert len(steps_for(app, owner)) == 3
-    assert len(heavy) <= 12 and len(heavy) - len(light) <= 2  # the open quiz's answer count, the review count
+    # 12 today (six for the standings, the open quiz and its answers, the review counts): room for two more, no growth
+    assert len(heavy) <= 14 and len(heavy) - len(light) <= 2
 
 
 def test_goal_and_streak_show_only_when_asked_for(app, client, auth):
