@@ -1,0 +1,58 @@
+"""Practice mode's "Check": one try of one question scored at once, with the spaced-review retrieval of a first try."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort, redirect, url_for
+
+from app.course.scheduling import aware
+from app.extensions import db
+from app.learning import bp
+from app.learning.forms import CheckForm
+from app.learning.quiz_routes import (answers_by_position, attempt_items, attempt_or_abort, is_finished, read_responses,
+                                      record_answer, retrieval)
+from app.models import Answer, Attempt
+from app.progress import record_retrievals, review_settings
+
+
+@bp.route("/attempts/<public_id>/check", methods=["POST"])
+def check(public_id: str):
+    """Score one practice try; the try number makes a double click or a stale tab harmless."""
+    current = attempt_or_abort(public_id)
+    if current.mode != "practice":
+        abort(400, description="Test attempts are submitted as a whole, not checked question by question.")
+    if current.is_submitted:
+        return redirect(url_for("learning.result", public_id=public_id))
+    form = CheckForm()
+    if not form.validate_on_submit():
+        abort(400, description="This check is missing its question number or try number; reload the page and try again.")
+    items = attempt_items(current)
+    position = form.position.data
+    if position >= len(items):
+        abort(400, description=f"This attempt has no question {position + 1}.")
+    hold = items[position]["withheld"]
+    if hold and not hold.answerable:
+        abort(403, description=f"{hold.reason} Checking it waits until then; nothing was saved.")
+    back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
+    earlier = answers_by_position(current).get(position, [])
+    done = is_finished(items[position]["data"], earlier)
+    if form.try_number.data != len(earlier) + 1 or done:
+        return back  # already checked (double click, back button, second tab): nothing changes
+    item = items[position]
+    response = read_responses([item])[0]
+    previous_moment = aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
+    now = datetime.now(timezone.utc)
+    seconds = int((now - previous_moment).total_seconds())
+    outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
+    if not earlier and outcome.status != "pending":  # later tries follow feedback; only a first try says what the learner remembered
+        record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now, review_settings()[0])
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same try arrived twice at once; the first one counts
+    return back
+
+
+def _latest_moment(current: Attempt) -> datetime:
+    latest = db.session.scalar(sa.select(sa.func.max(Answer.answered_at)).where(Answer.attempt_id == current.id))
+    return aware(latest or current.started_at)
