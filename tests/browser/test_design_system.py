@@ -138,7 +138,8 @@ def test_a_button_looks_the_same_on_a_link_a_button_and_an_input(live_server, ne
 
 
 def test_choice_cards_show_hover_checked_and_focus(app, live_server, new_page):
-    """A radio's label is a card at least 44 px high; checking it marks the card (border and tint), focus rings it."""
+    """A radio's label is a card at least 44 px high; checking it marks the card (border and tint); the focused radio
+    keeps its ring and its card takes the focus colour."""
     page = new_page("phone")
     page.goto(live_server + "/")
     page.locator("main").evaluate("""main => main.insertAdjacentHTML('beforeend',
@@ -149,6 +150,9 @@ def test_choice_cards_show_hover_checked_and_focus(app, live_server, new_page):
     before = first.evaluate("e => getComputedStyle(e).borderTopWidth")
     first.click()
     assert first.evaluate("e => getComputedStyle(e).borderTopWidth") != before
+    first.hover()
+    assert first.evaluate("e => getComputedStyle(e).backgroundColor") != page.evaluate("getComputedStyle(document.body).backgroundColor")
     page.keyboard.press("ArrowDown")
     second = page.locator("#pick label.choice").nth(1)
-    assert second.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # the radio's own ring
+    assert second.evaluate("e => getComputedStyle(e).borderTopColor") != first.evaluate("e => getComputedStyle(e).borderTopColor")
