@@ -59,7 +59,8 @@ def strong_password(form, field) -> None:
 def new_password_fields():
     return (
         PasswordField("Password", validators=[DataRequired(), Length(max=200, message="Use at most 200 characters."),
-                                              strong_password]),
+                                              strong_password],
+                      render_kw={"autocomplete": "new-password", "data-reveal": ""}),
         PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]),
     )
 
@@ -89,7 +90,8 @@ def look_alike_taken(username: str) -> bool:
 
 class LoginForm(FlaskForm):
     username = StringField("Username", filters=[username_filter], validators=[DataRequired(), Length(max=40)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password", "data-reveal": ""})
     remember = BooleanField("Keep me logged in")
     submit = SubmitField("Log in")
 
@@ -167,11 +169,16 @@ def offered_goal(_form, field) -> None:
         raise ValidationError("Choose one of the goals in the list.")
 
 
+# The regions of the IANA database's canonical zones; other prefixes ("US/", "Canada/", "Etc/") are old aliases.
+ZONE_REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
 def zone_choices() -> list[SelectChoice]:
-    """Every place-named IANA zone ("Asia/Karachi" shown "Asia / Karachi"), sorted, after the browser's choice."""
-    places = sorted(name for name in zone_names() if "/" in name and not name.startswith(("Etc/", "SystemV/")))
+    """The browser's zone, UTC, then every canonical zone sorted and grouped by region ("Karachi" under "Asia")."""
+    places = sorted(name for name in zone_names() if name.split("/", 1)[0] in ZONE_REGIONS and "/" in name)
     return [SelectChoice("", "Use my browser's time zone"), SelectChoice("UTC", "UTC")] + [
-        SelectChoice(name, name.replace("/", " / ").replace("_", " ")) for name in places]
+        SelectChoice(name, name.split("/", 1)[1].replace("_", " ").replace("/", " / "), optgroup=name.split("/", 1)[0])
+        for name in places]
 
 
 class PreferencesForm(FlaskForm):

@@ -170,3 +170,16 @@ def test_the_codes_download_and_print(new_page, site):
     page.get_by_role("link", name="I've saved them: continue").click()
     page.wait_for_load_state()
     assert page.url.endswith("/me")
+
+
+def test_show_password_reveals_what_was_typed(new_page, site):
+    page = new_page("phone")
+    page.goto(site + "/account/login")
+    box = page.get_by_label("Password")
+    box.fill("Lahore-bus")
+    toggle = page.get_by_role("button", name="Show password")
+    assert box.get_attribute("type") == "password" and toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert box.get_attribute("type") == "text" and toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert box.get_attribute("type") == "password"
