@@ -144,14 +144,14 @@ def test_forgot_to_reset_with_the_keyboard_alone(new_page, site, inbox):
     assert page.url.endswith("/account/reset")  # the token is gone from the address bar
     tab_to(page, "password")
     page.keyboard.type(NEW_PASSWORD)
-    page.keyboard.press("Tab")
+    tab_to(page, "password2", limit=3)  # past the "Show password" button
     page.keyboard.type(NEW_PASSWORD)
     press_enter_and_wait(page)
     assert page.get_by_text("Your new password is set").is_visible()
 
     tab_to(page, "username")
     page.keyboard.type("bilal")
-    page.keyboard.press("Tab")
+    tab_to(page, "password", limit=1)
     page.keyboard.type(NEW_PASSWORD)
     press_enter_and_wait(page)
     assert page.get_by_role("link", name="bilal").is_visible()
