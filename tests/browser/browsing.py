@@ -151,6 +151,23 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+# Every control the page shows (links, buttons, fields, a menu's summary) whose box lies partly outside the window:
+# such a control can only be reached by scrolling sideways, or not at all (the audit's off-screen "Start" button).
+# The skip link waits off-screen on purpose until it is focused.
+CONTROLS_OUTSIDE = """() => {
+  const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary');
+  return [...controls].filter(e => !e.closest('.skip-link, .visually-hidden') && e.checkVisibility({visibilityProperty: true}))
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, box]) => box.width > 1 && box.height > 1 && (box.left < -1 || box.right > window.innerWidth + 1))
+    .map(([e, box]) => `${e.tagName.toLowerCase()} "${(e.innerText || e.value || e.name || '').trim().slice(0, 40)}" at ${Math.round(box.left)}–${Math.round(box.right)}`);
+}"""
+
+
+def controls_outside(page) -> list[str]:
+    """Visible controls that stick out of the window sideways, described for a failure message."""
+    return page.evaluate(CONTROLS_OUTSIDE)
+
+
 def write_axe_report() -> None:
     if AXE_RESULTS:
         OUTPUT.mkdir(exist_ok=True)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, no_horizontal_scroll, register, screenshot
+from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot
 from tests.mail_server import start_mail_server
 
 pytestmark = BROWSER_MARKS
@@ -27,15 +27,6 @@ def site(make_app, serve, inbox):
     """The site on a loopback port, sending its e-mail to ``inbox``."""
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port, MAIL_FROM="Backchannel <noreply@backchannel.test>")
     return serve(app)
-
-
-def controls_outside(page) -> list[str]:
-    """Visible links, buttons and fields that stick out of the window sideways (the skip link waits off-screen
-    on purpose until it is focused)."""
-    return page.evaluate("""() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
-        .filter(el => el.offsetParent !== null && !el.closest('.skip-link, .visually-hidden'))
-        .filter(el => { const r = el.getBoundingClientRect(); return r.left < -1 || r.right > window.innerWidth + 1; })
-        .map(el => el.outerHTML.slice(0, 80))""")
 
 
 def check(page, name: str) -> None:

@@ -4,22 +4,12 @@ looks the same whether it is a link, a <button> or an <input>."""
 
 import pytest
 
-from browsing import BROWSER_MARKS, assert_accessible, log_in, no_horizontal_scroll, screenshot
+from browsing import BROWSER_MARKS, assert_accessible, controls_outside, log_in, no_horizontal_scroll, screenshot
 from tests.test_teaching import create_assignment, create_class, join, person
 
 pytestmark = BROWSER_MARKS
 
 WIDTHS = {"phone": 375, "desktop": 1280}
-
-# Every control the page shows (links, buttons, fields, a menu's summary) whose box lies partly outside the window:
-# such a control can only be reached by scrolling sideways, or not at all (the audit's off-screen "Start" button).
-CONTROLS_OUTSIDE = """() => {
-  const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary');
-  return [...controls].filter(e => !e.closest('.skip-link, .visually-hidden') && e.checkVisibility({visibilityProperty: true}))
-    .map(e => [e, e.getBoundingClientRect()])
-    .filter(([e, box]) => box.width > 1 && box.height > 1 && (box.left < -1 || box.right > window.innerWidth + 1))
-    .map(([e, box]) => `${e.tagName.toLowerCase()} "${(e.innerText || e.value || e.name || '').trim().slice(0, 40)}" at ${Math.round(box.left)}–${Math.round(box.right)}`);
-}"""
 
 # The tops and bottoms of what a desktop header shows: one row means they all overlap one band.
 HEADER_ITEMS = """() => [...document.querySelectorAll('.site-header .brand, .site-header nav a, .site-search, .account-nav > *')]
@@ -54,7 +44,7 @@ def test_shared_pages_fit_the_screen_and_pass_axe(app, classroom, live_server, n
             label = f"design-{name}-{scheme}"
             if not no_horizontal_scroll(page):
                 problems.append(f"{label}: the page scrolls sideways at {WIDTHS[width]} px")
-            problems.extend(f"{label}: {control} is outside the {WIDTHS[width]} px window" for control in page.evaluate(CONTROLS_OUTSIDE))
+            problems.extend(f"{label}: {control} is outside the {WIDTHS[width]} px window" for control in controls_outside(page))
             assert_accessible(page, f"{label}@{width}")
             screenshot(page, label)
     assert not problems, "\n".join(problems)

@@ -6,19 +6,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ReviewLog, StudyTime
-from browsing import BROWSER_MARKS, assert_accessible, no_horizontal_scroll, screenshot
+from browsing import BROWSER_MARKS, assert_accessible, controls_outside, no_horizontal_scroll, screenshot
 
 pytestmark = BROWSER_MARKS
 
 LONG_LESSON = "/lessons/kashmir-non-paper"
-
-
-def controls_outside(page) -> list[str]:
-    """Visible links and controls that stick out of the window sideways."""
-    return page.evaluate("""() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
-        .filter(e => e.offsetParent !== null && !e.matches('.skip-link'))
-        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -1 || r.right > window.innerWidth + 1); })
-        .map(e => e.outerHTML.slice(0, 80))""")
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])

@@ -10,8 +10,8 @@ from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import Attempt
-from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, no_horizontal_scroll, on_page,
-                      public_id_of, screenshot)
+from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, controls_outside, no_horizontal_scroll,
+                      on_page, public_id_of, screenshot)
 
 pytestmark = BROWSER_MARKS
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed").expect
@@ -50,14 +50,6 @@ def nav_link(page, number: int, state: str):
     return page.locator(".quiz-nav").get_by_role("link", name=re.compile(rf"^{number}\s*, {state}$"))
 
 
-def outside_viewport(page) -> list[str]:
-    """Visible controls that stick out of the window sideways (nothing a phone user should have to scroll to)."""
-    return page.evaluate("""() => [...document.querySelectorAll('a:not(.skip-link), button, input, select, textarea, summary')]
-      .filter(e => e.offsetParent !== null)
-      .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -1 || r.right > innerWidth + 1); })
-      .map(e => e.outerHTML.slice(0, 80))""")
-
-
 def small_targets(page, selector: str) -> list[str]:
     """Controls under ``selector`` smaller than a finger in either direction."""
     return page.evaluate("""([selector, tap]) => [...document.querySelectorAll(selector)]
@@ -77,7 +69,7 @@ def test_a_test_its_summary_and_a_practice_fit_the_screen_and_pass_axe(app, live
     answer_correctly(page, app, questions[first], f"q{first}")
     page.locator(".save-state").filter(has_text="Saved").wait_for()
     assert_accessible(page, f"quiz-test-{label}")
-    assert no_horizontal_scroll(page) and not outside_viewport(page)
+    assert no_horizontal_scroll(page) and not controls_outside(page)
     assert not small_targets(page, ".quiz-bar a, .quiz-bar button, .quiz-nav a")
     screenshot(page, f"quiz-test-{scheme}")
     # Scrolled to the last question, the bar with the count is still in view.
@@ -91,7 +83,7 @@ def test_a_test_its_summary_and_a_practice_fit_the_screen_and_pass_axe(app, live
     page.wait_for_url("**/summary")
     assert "9 questions not answered" in page.locator(".alert").inner_text()
     assert_accessible(page, f"quiz-summary-{label}")
-    assert no_horizontal_scroll(page) and not outside_viewport(page)
+    assert no_horizontal_scroll(page) and not controls_outside(page)
     screenshot(page, f"quiz-summary-{scheme}")
 
     page.goto(f"{live_server}/lessons/trade/quiz")
@@ -106,7 +98,7 @@ def test_a_test_its_summary_and_a_practice_fit_the_screen_and_pass_axe(app, live
     assert "1 of" in page.locator(".quiz-count").inner_text() and "1 right" in page.locator(".quiz-count").inner_text()
     assert nav_link(page, position + 1, "right").count() == 1
     assert_accessible(page, f"quiz-practice-{label}")
-    assert no_horizontal_scroll(page) and not outside_viewport(page)
+    assert no_horizontal_scroll(page) and not controls_outside(page)
     assert not small_targets(page, ".quiz-bar a, .quiz-nav a")
     screenshot(page, f"quiz-practice-{scheme}")
 

@@ -1,0 +1,55 @@
+"""Every page stays under 100 KB of HTML, CSS and JavaScript before images (issue 16's budget).
+
+The weight is what a first visit downloads: the page's HTML as served, plus every stylesheet and script it
+links, read from the static folder. It is a byte count, so the test is deterministic.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import csrf_token
+from tests.test_quiz import key_form, start
+
+BUDGET = 100_000
+STATIC = Path(__file__).resolve().parent.parent / "app" / "static"
+LINKED = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="/static/([^"?]+)')
+
+
+def weight(html: str) -> tuple[int, list[str]]:
+    """Bytes of the page plus its linked CSS and JavaScript, and the files it links."""
+    files = sorted(set(LINKED.findall(html)))
+    return len(html.encode()) + sum((STATIC / name).stat().st_size for name in files), files
+
+
+def test_the_weight_counts_each_linked_file_once():
+    css = (STATIC / "style.css").stat().st_size
+    html = '<link rel="stylesheet" href="/static/style.css"><link rel="stylesheet" href="/static/style.css">'
+    assert weight(html) == (len(html) + css, ["style.css"])
+
+
+@pytest.mark.parametrize("path", ["/", "/lessons/kashmir-non-paper", "/lessons/introduction/quiz", "/timeline",
+                                  "/people", "/glossary", "/review", "/me", "/account/login", "/account/register"])
+def test_a_visitor_page_is_under_the_budget(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    size, files = weight(response.get_data(as_text=True))
+    assert "style.css" in files
+    assert size <= BUDGET, f"{path}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
+
+
+def test_a_learners_pages_are_under_the_budget(app, client, auth):
+    auth.register("weigher")
+    public_id = start(client, "kashmir-non-paper", mode="test")
+    pages = {"test": client.get(f"/attempts/{public_id}")}
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id),
+                                                       "csrf_token": csrf_token(client, f"/attempts/{public_id}")})
+    practice = start(client, "kashmir-non-paper", mode="practice")
+    for name, path in {"result": f"/attempts/{public_id}/result", "practice": f"/attempts/{practice}", "home": "/",
+                       "dashboard": "/me", "review": "/review", "settings": "/account/"}.items():
+        pages[name] = client.get(path)
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        size, files = weight(response.get_data(as_text=True))
+        assert size <= BUDGET, f"{name}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
