@@ -3,6 +3,7 @@ regrading, YAML export that loads back exactly, and new lessons."""
 
 import re
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
@@ -97,6 +98,44 @@ def test_preview_renders_sanitised_markdown_and_saves_nothing(app, teacher):
     preview = re.search(r'<section class="preview".*?</section>', html, re.S).group(0)
     assert response.status_code == 200 and "<strong>year</strong>" in preview
     assert "<script" not in preview and "onclick" not in preview  # an <img> from elsewhere is refused (tests/test_media.py)
+    with app.app_context():
+        assert db.session.get(Question, "trade-new-q") is None
+
+
+def form_on_page(client, path: str) -> dict[str, str]:
+    """The values the page's question form would post as it stands (what a person saving without a change sends)."""
+    form = next(f for f in lxml.html.fromstring(client.get(path).get_data(as_text=True)).forms if "hint" in f.fields)
+    # A browser drops the line break that opens a <textarea>'s content (the HTML parsing rules); lxml keeps it.
+    return {name: value.removeprefix("\r\n").removeprefix("\n") for name, value in form.form_values()}
+
+
+def test_a_hint_is_shown_in_the_edit_form_and_survives_an_edit(app, teacher):
+    lesson = lesson_row(app, "trade")
+    hint = "Think of the middle of the **1990s**."
+    assert post_question(teacher, "single_choice", {**single_choice(hint=hint), "lesson": lesson.id}).status_code == 302
+    path = "/teach/questions/trade-new-q/edit"
+    fields = form_on_page(teacher, path)
+    assert fields["hint"] == hint  # the author sees the hint they wrote
+    edit = teacher.post(path, data={**fields, "explanation": "India granted it in **1996**.", "save": "1"})
+    assert edit.status_code == 302
+    with app.app_context():
+        versions = db.session.scalars(sa.select(QuestionVersion.data).where(QuestionVersion.question_id == "trade-new-q")
+                                      .order_by(QuestionVersion.id)).all()
+    assert [v.get("hint") for v in versions] == [hint, hint] and versions[-1]["explanation"] == "India granted it in **1996**."
+    cleared = teacher.post(path, data={**form_on_page(teacher, path), "hint": "", "save": "1"})
+    assert cleared.status_code == 302  # emptying the box removes the hint, as leaving the key out of a bank file does
+    with app.app_context():
+        latest = db.session.scalars(sa.select(QuestionVersion.data).where(QuestionVersion.question_id == "trade-new-q")
+                                    .order_by(QuestionVersion.id.desc())).first()
+    assert "hint" not in latest
+
+
+def test_an_over_long_hint_is_refused_and_saves_nothing(app, teacher):
+    lesson = lesson_row(app, "trade")
+    response = post_question(teacher, "single_choice", {**single_choice(hint="x" * 301), "lesson": lesson.id})
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    assert "'hint' is 301 characters; a hint holds at most 300" in html and "x" * 301 in html  # kept in the box to shorten
     with app.app_context():
         assert db.session.get(Question, "trade-new-q") is None
 
@@ -270,7 +309,7 @@ def test_a_new_lesson_is_checked_like_a_file_and_published(app, teacher, client)
     good = teacher.post(path, data={**data, "body": LESSON_BODY})
     assert good.status_code == 302
     page = client.get("/lessons/kartarpur").get_data(as_text=True)
-    assert "<h1>Kartarpur</h1>" in page and "<script>alert" not in page and "written by an instructor" in page
+    assert "<h1>Kartarpur</h1>" in page and "<script>alert" not in page and "Written by an instructor" in page
     assert "/lessons/kartarpur" in client.get("/").get_data(as_text=True)
     taken = teacher.post(path, data={**data, "body": LESSON_BODY, "csrf_token": csrf_token(teacher, path)})
     assert taken.status_code == 400 and "already exists" in taken.get_data(as_text=True)

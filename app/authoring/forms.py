@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from app.course import qtypes
 from app.course.interop.qti import MAX_PACKAGE_BYTES
-from app.course.qtypes.base import FormRow, QuestionType
+from app.course.qtypes.base import HINT_MAX_CHARS, FormRow, QuestionType
 from app.models import Assignment
 from app.validators import visible_text
 
@@ -72,6 +72,8 @@ class QuestionForm(FlaskForm):
     lesson = SelectField("Lesson", coerce=int)
     prompt = TextAreaField("Prompt (Markdown)")
     explanation = TextAreaField("Explanation: why the right answer is right (Markdown)")
+    hint = TextAreaField("Hint (optional)", description=f"A nudge of at most {HINT_MAX_CHARS} characters that helps recall without "
+                         "giving the answer away. Shown in practice and review, never in a test.")
     lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
     tags = StringField("Tags, comma-separated", validators=[visible_text])
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])

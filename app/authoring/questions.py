@@ -31,7 +31,7 @@ from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersi
 from app.search.index import rebuild_index
 from app.secrecy import with_answer_form
 
-COMMON = ("id", "prompt", "explanation", "lesson_anchor", "tags", "difficulty")
+COMMON = ("id", "prompt", "explanation", "hint", "lesson_anchor", "tags", "difficulty")
 
 
 def question_form(qtype: str, lesson: Lesson | None, data: dict | None = None):

@@ -27,6 +27,8 @@ def fields_to_data(qtype: str, common: dict, fields: dict[str, str]) -> dict:
             "explanation": common.get("explanation", ""), "lesson_anchor": common.get("lesson_anchor", ""),
             "tags": [tag.strip() for tag in (common.get("tags") or "").split(",") if tag.strip()],
             "difficulty": common.get("difficulty", "")}
+    if (common.get("hint") or "").strip():  # an empty box means no hint, as a bank file without the key does
+        data["hint"] = common["hint"]
     data.update(qtypes.get(qtype).from_fields(fields))
     if excludes := [ident.strip() for ident in (fields.get("excludes") or "").split(",") if ident.strip()]:
         data["excludes"] = excludes
@@ -36,7 +38,8 @@ def fields_to_data(qtype: str, common: dict, fields: dict[str, str]) -> dict:
 def data_to_fields(data: dict) -> tuple[dict, dict[str, str]]:
     """The authoring form's (common, type) fields for a stored question's canonical data."""
     common = {"id": data["id"], "prompt": data["prompt"], "explanation": data["explanation"],
-              "lesson_anchor": data["lesson_anchor"], "tags": ", ".join(data["tags"]), "difficulty": data["difficulty"]}
+              "lesson_anchor": data["lesson_anchor"], "tags": ", ".join(data["tags"]), "difficulty": data["difficulty"],
+              "hint": data.get("hint", "")}
     fields = qtypes.of(data).to_fields(data)
     fields["excludes"] = ", ".join(data.get("excludes", []))
     return common, fields
