@@ -1,4 +1,4 @@
-"""Inside a question and after it: choice cards, drag-and-drop ordering (pointer and keyboard), hints, and the
+"""Inside a question and after it: choice cards, drag-and-drop ordering and matching (pointer, tap and keyboard), hints, and the
 result page, at phone and desktop width, in light and dark, axe clean and without sideways scrolling."""
 
 import pytest
@@ -22,8 +22,8 @@ def start_practice(page, base: str, slug: str = "role-of-sports") -> list[dict]:
 @pytest.fixture
 def learner_page(app, live_server, new_page):
     """Factory: a page of the given width and colour scheme that knows the app (for the drawn questions)."""
-    def factory(width="desktop", scheme="light"):
-        page = new_page(width, color_scheme=scheme)
+    def factory(width="desktop", scheme="light", **options):
+        page = new_page(width, color_scheme=scheme, **options)
         page.context.app = app
         return page
     return factory
@@ -38,6 +38,28 @@ def question_fits(page) -> bool:
 
 def ordering_position(questions: list[dict]) -> int:
     return next(position for position, data in enumerate(questions) if data["type"] == "ordering")
+
+
+def open_matching(page) -> dict:
+    """Go to the practice's matching question; its data as drawn."""
+    questions = attempt_questions(page.context.app, public_id_of(page.url))
+    position = next(position for position, data in enumerate(questions) if data["type"] == "matching")
+    page.goto(f"{page.url.split('?')[0]}?q={position}")
+    return questions[position]
+
+
+def matched(page) -> dict[str, str]:
+    """Each left item's chosen answer as the form's hidden selects hold it (the text of the option chosen)."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.question dl.pairs select')].map(
+        s => [document.querySelector(`label[for="${s.id}"]`).textContent.trim(), s.value ? s.options[s.selectedIndex].textContent.trim() : '']))""")
+
+
+def slot(page, left: str):
+    return page.locator(".match-slot", has=page.locator(".match-left", has_text=left)).locator(".match-target")
+
+
+def chip(page, text: str):
+    return page.locator(".match-chip", has=page.locator(".match-text", has_text=text))
 
 
 def shown_order(page) -> list[str]:
@@ -122,6 +144,84 @@ def test_the_ordering_list_works_from_the_keyboard_alone(learner_page, live_serv
     assert shown_order(page).index(before[0]) == 2
     page.wait_for_function("text => document.getElementById('announcer').textContent.includes(text)",
                            arg=f"is now in place 3 of {len(before)}")
+
+
+def test_matching_by_tapping_an_answer_then_its_item_is_what_gets_scored(learner_page, live_server):
+    page = learner_page("phone", has_touch=True, is_mobile=True)
+    start_practice(page, live_server)
+    data = open_matching(page)
+    assert page.locator(".question dl.pairs").is_hidden()  # the selects stay in the form, behind the board
+    assert set(matched(page).values()) == {""}  # nothing chosen until the learner acts
+    assert "Not answered yet" in page.locator(".match-board .dnd-status").inner_text()
+    first, second = data["pairs"][0], data["pairs"][1]
+    chip(page, second["right"]).tap()
+    assert chip(page, second["right"]).get_attribute("aria-pressed") == "true"
+    slot(page, first["left"]).tap()  # a wrong place first, then moved: tap it to take the answer back
+    assert matched(page)[first["left"]] == second["right"]
+    slot(page, first["left"]).tap()
+    slot(page, second["left"]).tap()
+    assert matched(page)[first["left"]] == "" and matched(page)[second["left"]] == second["right"]
+    page.wait_for_function("text => document.getElementById('announcer').textContent.includes(text)",
+                           arg=f"goes with “{second['left']}”")
+    for pair in data["pairs"]:
+        if matched(page)[pair["left"]] != pair["right"]:
+            chip(page, pair["right"]).tap()
+            slot(page, pair["left"]).tap()
+    assert matched(page) == {pair["left"]: pair["right"] for pair in data["pairs"]}
+    assert f"{len(data['pairs'])} of {len(data['pairs'])} matched" in page.locator(".match-board .dnd-status").inner_text()
+    assert question_fits(page) and no_horizontal_scroll(page)
+    screenshot(page, "practice-matching-placed")
+    page.get_by_role("button", name="Check").click()
+    page.locator(".verdict").wait_for()
+    assert "Correct" in page.locator(".verdict").inner_text()
+
+
+def test_an_answer_dragged_onto_an_item_is_placed_and_can_be_cleared(learner_page, live_server):
+    page = learner_page("desktop", "dark")
+    start_practice(page, live_server)
+    pair = open_matching(page)["pairs"][0]
+    page.evaluate("window.scrollTo(0, document.querySelector('.match-board').getBoundingClientRect().top + scrollY - 200)")
+    grip = chip(page, pair["right"]).locator(".grip").bounding_box()
+    target = slot(page, pair["left"]).bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2, steps=12)
+    page.mouse.up()
+    assert matched(page)[pair["left"]] == pair["right"]
+    assert slot(page, pair["left"]).inner_text() == pair["right"]
+    assert chip(page, pair["right"]).get_attribute("aria-pressed") == "false"  # dropped, not left in the hand
+    page.get_by_role("button", name=f"Clear the answer for “{pair['left']}”").click()
+    assert matched(page)[pair["left"]] == ""
+
+
+def test_matching_works_from_the_keyboard_alone(learner_page, live_server):
+    page = learner_page("desktop")
+    start_practice(page, live_server)
+    pair = open_matching(page)["pairs"][-1]
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.match-chip') && document.activeElement.innerText") and \
+                pair["right"] in page.evaluate("document.activeElement.innerText"):
+            break
+    else:
+        raise AssertionError("Tab never reached the answer")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_function("text => document.getElementById('announcer').textContent.includes(text)", arg="Picked")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-labelledby') || ''").endswith("-target") and \
+                pair["left"] in page.evaluate("document.activeElement.closest('.match-slot').innerText"):
+            break
+    else:
+        raise AssertionError("Tab never reached the item")
+    page.keyboard.press("Space")
+    assert matched(page)[pair["left"]] == pair["right"]
+    # Escape puts a picked answer back without placing it.
+    chip(page, pair["right"]).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert chip(page, pair["right"]).get_attribute("aria-pressed") == "false"
 
 
 def test_a_hint_opens_from_the_keyboard(learner_page, live_server):
