@@ -25,8 +25,11 @@ from tests.test_teaching import person
 EXAMPLES = Path(__file__).parent / "data" / "qti3" / "examples"
 needs_item_schema = pytest.mark.skipif(not ITEM_SCHEMA.exists(), reason=f"the QTI 3.0 item schema is not at {ITEM_SCHEMA}")
 # What QTI has no place for, and so rides in the package's metadata (``fields``) when a question has it.
+# A hint is one too: QTI's only hint is a qti-end-attempt-interaction, which in a non-adaptive item ends the attempt and
+# marks it, so another player would make asking for a hint cost the learner their answer; ours costs nothing.
 NO_PLACE_IN_QTI = {"excludes", "unit", "units", "spelling", "min_words", "max_words",
-                   "wrong_answers", "other_answers"}  # known answers that are no plain number ("2 lakh") are no QTI float
+                   "wrong_answers", "other_answers",  # known answers that are no plain number ("2 lakh") are no QTI float
+                   "hint"}
 
 
 def checked(items, anchors=frozenset({"key-facts"})):
