@@ -36,6 +36,11 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(app.instance_path)
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PRODUCTION"] and app.config.get("MAIL_SERVER") and not app.config.get("TRUSTED_HOSTS"):
+        # Reset links are built from the request's Host: without this list, anyone could have a victim's link
+        # point to their own server ("Forgot your password?" with a forged Host header) and take the account.
+        raise RuntimeError("TRUSTED_HOSTS must be set in production when MAIL_SERVER is: e-mailed password-reset "
+                           "links would otherwise follow a forged Host header. Set TRUSTED_HOSTS=your.host.name.")
     if app.config["PRODUCTION"] and not app.config.get("TRUSTED_HOSTS"):
         app.logger.warning("TRUSTED_HOSTS is not set: absolute links (the API, OpenAPI servers, class join links) "
                            "follow whatever Host header a request carries. Set TRUSTED_HOSTS=your.host.name.")

@@ -1,0 +1,49 @@
+"""Red team of issue 16's new code (reading time, drafts and the submit summary, practising what was missed, "Check
+yourself", search and filters, password resets, recovery codes, e-mail changes, settings and the ``tz`` cookie): each
+test is a finding, written to fail before its fix. The served-clone scripts that found them, and what they measured,
+are in the report."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.mail_server import start_mail_server
+
+
+@pytest.fixture
+def inbox():
+    controller, received = start_mail_server()
+    received.port = controller.port
+    yield received
+    controller.stop()
+
+
+# --- Password reset: where the e-mailed link points ----------------------------------------------
+
+def test_a_production_site_that_mails_reset_links_will_not_start_without_trusted_hosts(make_app, inbox):
+    """A reset link is built from the request's Host header: with TRUSTED_HOSTS unset (the default, which only logged
+    a warning), "Forgot your password?" posted with ``Host: evil.example`` mailed the victim a genuine token on the
+    attacker's server (found on gunicorn: http://evil.example/account/reset/<token>). Such a site now refuses to start."""
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port, "PRODUCTION": True}
+    with pytest.raises(RuntimeError, match="TRUSTED_HOSTS"):
+        make_app(**mail)
+    client = make_app(**mail, TRUSTED_HOSTS=["backchannel.example"]).test_client()
+    site, evil = "http://backchannel.example", "http://evil.example"
+    client.post("/account/register", base_url=site, data={
+        "username": "amina", "password": PASSWORD, "password2": PASSWORD, "email": "amina@example.org",
+        "csrf_token": _token(client, site, "/account/register")})
+    client.get(inbox.link_in(inbox.to("amina@example.org")[-1]).removeprefix(site), base_url=site)
+    client.post("/account/logout", base_url=site, data={"csrf_token": _token(client, site, "/")})
+    sent = len(inbox.messages)
+    forged = client.post("/account/forgot", base_url=evil,
+                         data={"username": "amina", "csrf_token": _token(client, site, "/account/forgot")})
+    assert forged.status_code == 400 and len(inbox.messages) == sent
+    client.post("/account/forgot", base_url=site, data={"username": "amina", "csrf_token": _token(client, site, "/account/forgot")})
+    assert inbox.link_in(inbox.messages[-1]).startswith(f"{site}/account/reset/")
+
+
+def _token(client, base_url: str, path: str) -> str:
+    """The CSRF token of a form on ``path`` served under ``base_url``'s host."""
+    page = client.get(path, base_url=base_url).get_data(as_text=True)
+    return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
