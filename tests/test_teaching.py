@@ -228,7 +228,11 @@ def test_other_instructors_and_outsiders_are_refused_every_id(app, course):
     outsider = person(app, "outsider")
     refused = start(outsider, course["assignment"])
     assert refused.status_code == 403 and "not in" in refused.get_data(as_text=True)
-    assert outsider.get(f"/attempts/{public_id}/result").status_code == 403
+    # Another learner's attempt is as if it did not exist: the same 404 page as an id nobody has, so not even its
+    # existence shows, let alone its score or answers.
+    theirs, nobodys = outsider.get(f"/attempts/{public_id}/result"), outsider.get("/attempts/no-such-attempt0/result")
+    assert theirs.status_code == nobodys.status_code == 404 and theirs.get_data() == nobodys.get_data()
+    assert "sana" not in theirs.get_data(as_text=True) and "scored" not in theirs.get_data(as_text=True)
     assert course["teacher"].get("/teach/classes/9999").status_code == 404
 
 
