@@ -279,7 +279,11 @@ def test_a_test_its_result_and_the_instructors_view_show_the_passage(app, source
     assert 'id="q0-number">Question 1</span>' in test_page and 'id="q0-prompt"' in test_page
 
     graded = take(app, student, assignment_id)
-    assert_passage_above_prompt(student.get(f"/attempts/{graded}/result").get_data(as_text=True), source_question)
+    # The result page names each question before showing it (the "to look at again" list, a folded card's one-line
+    # summary, hidden once the card is open): the passage must come before the prompt in the question as shown.
+    result = student.get(f"/attempts/{graded}/result").get_data(as_text=True)
+    assert_passage_above_prompt(re.sub(r"<summary>.*?</summary>", "", result[result.index('<ol class="review">'):], flags=re.S),
+                                source_question)
     assert_passage_above_prompt(teacher.get(f"/teach/attempts/{graded}").get_data(as_text=True), source_question)
     preview = teacher.get(f"/teach/questions/{source_question['id']}").get_data(as_text=True)
     assert_passage_above_prompt(preview, source_question)

@@ -360,9 +360,16 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".question ol.slots"), enhance);
-    Array.prototype.forEach.call(document.querySelectorAll(".question dl.pairs"), match);
+    Array.prototype.forEach.call(document.querySelectorAll(".question:not(.dnd-enhanced) ol.slots"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll(".question:not(.dnd-enhanced) dl.pairs"), match);
   }
 
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+  // Practice's "Check" puts the server's fresh page in place (app.js): its questions are enhanced in turn.
+  function watch() {
+    var main = document.getElementById("main");
+    if (main && window.MutationObserver) { new MutationObserver(init).observe(main, { childList: true, subtree: true }); }
+    init();
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watch); } else { watch(); }
 }());
