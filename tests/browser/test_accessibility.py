@@ -1,4 +1,5 @@
-"""axe-core on every page, for visitors, students and instructors; screenshots at phone and desktop width."""
+"""axe-core on every page, for visitors, students and instructors, in the light and the dark theme; nothing off-screen;
+screenshots at phone and desktop width in both themes."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +9,10 @@ import sqlalchemy as sa
 from app.course.quiz import form_values
 from app.extensions import db
 from app.models import Question, ReviewCard
-from browsing import BROWSER_MARKS, assert_accessible, describe, log_in, no_horizontal_scroll, run_axe, screenshot
+from axe_playwright_python.sync_playwright import Axe
+
+from browsing import (BROWSER_MARKS, assert_accessible, controls_outside, describe, log_in, no_horizontal_scroll, run_axe,
+                      screenshot)
 from tests.conftest import csrf_token
 from tests.security.test_question_banks import ask_to_publish, write
 from tests.test_quiz import grade_essays, key_form, layout_data, shown, start as start_quiz, start_drawing, wrong_response
@@ -57,9 +61,12 @@ VISITOR_PAGES = {
     "home": "/", "lesson": "/lessons/kashmir-non-paper", "timeline": "/timeline", "people": "/people",
     "glossary": "/glossary", "login": "/account/login", "register": "/account/register",
     "quiz-home": "/lessons/trade/quiz", "review-empty": "/review", "progress-empty": "/me", "not-found": "/lessons/nope",
+    "search": "/search?q=kashmir", "search-nothing": "/search?q=zzzz", "forgot": "/account/forgot", "recover": "/account/recover",
 }
 SCREENSHOT_PAGES = {"home", "lesson", "timeline", "quiz-home", "test", "practice-checked", "result", "review",
-                    "review-feedback", "dashboard", "gradebook", "analysis", "classroom", "import"}
+                    "review-feedback", "dashboard", "gradebook", "analysis", "classroom", "import", "search", "summary"}
+# The dark theme's own check: the colours (the rest of axe's rules do not depend on the theme, and run in the light).
+DARK_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
 
 
 def charts_without_text(page) -> list[str]:
@@ -82,16 +89,25 @@ def visit(page, base, name, path, problems):
 
 
 def inspect(page, name, problems):
-    """Run axe on the page as it stands (the label says at which width), check its charts and its width
-    on a phone, and photograph the main pages."""
+    """Run axe on the page as it stands in the light theme and its colour checks in the dark one (the label says at
+    which width), check its charts, that nothing sticks out of the window, and photograph the main pages in both themes."""
     width = page.viewport_size["width"]
     label = name if width > 400 else f"{name}@phone"
     problems.extend(f"{label}: {describe(v)}" for v in run_axe(page, label))
     problems.extend(f"{label}: {gap}" for gap in charts_without_text(page))
-    if width < 400 and not no_horizontal_scroll(page):
-        problems.append(f"{label} is wider than a 375 px screen")
+    if not no_horizontal_scroll(page):
+        problems.append(f"{label} is wider than the {width} px window")
+    problems.extend(f"{label}: {control} is outside the window" for control in controls_outside(page))
     if name in SCREENSHOT_PAGES:
         screenshot(page, name)
+    page.emulate_media(color_scheme="dark")
+    try:
+        dark = Axe().run(page, options=DARK_RULES).response["violations"]
+        problems.extend(f"{label}@dark: {describe(v)}" for v in dark if v.get("impact") in ("serious", "critical"))
+        if name in SCREENSHOT_PAGES:
+            screenshot(page, f"{name}-dark")
+    finally:
+        page.emulate_media(color_scheme="light")
 
 
 def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, serve, new_page):
@@ -108,6 +124,8 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
             "result": f"/attempts/{world['graded']}/result", "dashboard": "/me", "assignments": "/assignments",
             "practice-essay-to-grade": f"/attempts/{world['practice']}?q={world['practice_essay']}",
             "join": "/classes/join", "join-by-link": f"/classes/join/{world['code']}", "settings": "/account/", "review": "/review", "quiz-home-signed-in": "/lessons/trade/quiz",
+            "summary": f"/attempts/{world['test']}/summary", "recovery-codes": "/account/recovery-codes",
+            "search-signed-in": "/search?q=kashmir",
         }
         for label, path in student_pages.items():
             visit(student, base, label, path, problems)
@@ -133,6 +151,11 @@ def test_every_page_passes_axe_and_is_photographed_at_both_widths(app, world, se
         student.get_by_role("button", name="Check").click()
         student.wait_for_load_state()
         inspect(student, "review-feedback", problems)
+        with app.app_context():
+            for card in db.session.scalars(sa.select(ReviewCard)):
+                card.due = datetime.now(timezone.utc) + timedelta(days=3)
+            db.session.commit()
+        visit(student, base, "review-nothing-due", "/review", problems)
         teacher = new_page(width)
         log_in(teacher, base, "ines")
         teacher_pages = {

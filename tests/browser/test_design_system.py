@@ -146,3 +146,22 @@ def test_choice_cards_show_hover_checked_and_focus(app, live_server, new_page):
     second = page.locator("#pick label.choice").nth(1)
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # the radio's own ring
     assert second.evaluate("e => getComputedStyle(e).borderTopColor") != first.evaluate("e => getComputedStyle(e).borderTopColor")
+
+
+# Boxes wider than the window, the widest first (an element a few pixels too wide still scrolls a phone sideways).
+TOO_WIDE = """() => [...document.querySelectorAll('main *')].filter(e => e.checkVisibility())
+  .map(e => [e, e.getBoundingClientRect()]).filter(([e, b]) => b.width > 0 && (b.left < -0.5 || b.right > innerWidth + 0.5))
+  .map(([e, b]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(b.left)}–${Math.round(b.right)}`)"""
+
+
+def test_a_test_page_fits_a_phone_and_its_flag_button_reads_as_one_link(live_server, new_page):
+    """The audit's defects on a test at 375 px: the quiz bar 4 px wider than the screen, and "Flag for later" with its
+    underline broken in two (each word run was a flex item of its own, set apart by the button's gap)."""
+    page = new_page("phone")
+    page.goto(live_server + "/lessons/trade/quiz")
+    page.get_by_role("button", name="Start a test").click()
+    page.wait_for_url("**/attempts/**")
+    assert page.evaluate(TOO_WIDE) == [] and no_horizontal_scroll(page)
+    flag = page.locator(".flag-toggle").first
+    runs = flag.evaluate("b => [...b.childNodes].filter(n => n.nodeType === 1 ? getComputedStyle(n).position !== 'absolute' : n.textContent.trim()).length")
+    assert runs == 1 and " ".join(flag.text_content().split()) == "⚑ Flag question 1 for later"
