@@ -14,7 +14,8 @@ pytestmark = BROWSER_MARKS
 FOCUS_STYLE = """() => {
   const e = document.activeElement, s = getComputedStyle(e);
   return {tag: e.tagName, type: e.type || "", name: e.name || "", value: e.value || "", text: (e.innerText || "").trim(),
-          checked: !!e.checked, visible: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2};
+          checked: !!e.checked, label: e.getAttribute("aria-label") || "", slot: e.closest(".match-slot")?.dataset.select || "",
+          widget: !!e.closest(".dnd-list, .match-board, .dnd-keep"), visible: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2};
 }"""
 
 
@@ -33,6 +34,47 @@ def tab_until(page, wanted, limit: int = 80) -> dict:
     raise AssertionError("never reached the wanted control by Tab")
 
 
+def seek(page, wanted, limit: int = 40) -> dict:
+    """Tab forward, then back, until ``wanted(focus)`` holds: a keyboard user looking for a control near by."""
+    for key in ("Tab", "Shift+Tab"):
+        for _ in range(limit if key == "Tab" else 2 * limit):
+            page.keyboard.press(key)
+            focus = focused(page)
+            assert focus["visible"], f"no visible focus on {focus}"
+            if wanted(focus):
+                return focus
+    raise AssertionError("never reached the wanted control by Tab or Shift+Tab")
+
+
+def text_of(page, name: str, value: str) -> str:
+    """The words a person reads for an option value of a hidden select (the test knows values; a person sees words)."""
+    return page.locator(f'[name="{name}"]').evaluate("(s, v) => [...s.options].find(o => o.value === v).textContent.trim()", value)
+
+
+def drag_and_drop_by_keyboard(page, values: dict[str, list[str]], names: list[str]) -> None:
+    """Answer an ordering or matching question with its drag-and-drop widget's keyboard path: ordering by each item's
+    "Move up" button (focus stays on the moved item), matching by Enter on an answer, then Enter on its item."""
+    if page.locator(f'ol.slots [name="{names[0]}"]').count():
+        shown = page.locator(".question", has=page.locator(f'[name="{names[0]}"]')).locator(".dnd-text")
+        for place, name in enumerate(names):
+            text = text_of(page, name, values[name][0])
+            if [t.strip() for t in shown.all_inner_texts()].index(text) > place:
+                seek(page, lambda f, text=text: f["label"] == f"Move “{text}” up")
+                while [t.strip() for t in shown.all_inner_texts()].index(text) > place:
+                    page.keyboard.press("Enter")
+        if page.locator(".question", has=page.locator(f'[name="{names[0]}"]')).locator(".dnd-keep").is_visible():
+            seek(page, lambda f: f["text"] == "Keep this order")
+            page.keyboard.press("Enter")
+        return
+    for name in names:
+        text = text_of(page, name, values[name][0])
+        seek(page, lambda f, text=text: f["tag"] == "BUTTON" and text in f["text"].splitlines() and not f["slot"])
+        page.keyboard.press("Enter")
+        seek(page, lambda f, name=name: f["slot"] == name and not f["label"])
+        page.keyboard.press("Enter")
+        assert page.locator(f'[name="{name}"]').input_value() == values[name][0]
+
+
 def answer_by_keyboard(page, values: dict[str, list[str]], submit_label: str) -> None:
     """Work through a quiz form with Tab, arrows, Space and typing, as a keyboard user does, then submit."""
     done: set[str] = set()
@@ -41,6 +83,14 @@ def answer_by_keyboard(page, values: dict[str, list[str]], submit_label: str) ->
         focus = focused(page)
         assert focus["visible"], f"no visible focus on {focus}"
         name = focus["name"]
+        if focus["widget"]:
+            # Ordering and matching: the selects are hidden behind drag and drop; its buttons are the keyboard's way.
+            question = page.locator(".question:focus-within")
+            names = [n for n in question.locator("select").evaluate_all("ss => ss.map(s => s.name)") if n in values]
+            if names and not set(names) <= done:
+                drag_and_drop_by_keyboard(page, values, names)
+                done.update(names)
+            continue
         if focus["tag"] == "BUTTON" or focus["type"] == "submit":
             # A test's bar offers "Review and submit" before the questions too: pressed only once all are answered.
             if (focus["text"] == submit_label or focus["value"] == submit_label) and done == set(values):
@@ -104,7 +154,9 @@ def test_a_whole_test_can_be_taken_with_the_keyboard_alone(app, live_server, pag
     answer_by_keyboard(page, {f"level-{c['id']}": [str(len(c["levels"]) - 1)] for c in essay["rubric"]}, "Save my grade")
     page.wait_for_url("**/result#q*")
     assert "(100 %)" in page.locator(".score").inner_text()
-    # From the result, the keyboard reaches the link back into the lesson.
+    # From the result, the keyboard opens a folded (right) answer by its summary and reaches the link into the lesson.
+    tab_until(page, lambda f: f["tag"] == "SUMMARY")
+    page.keyboard.press("Enter")
     tab_until(page, lambda f: f["text"] == "Read this in the lesson")
     page.keyboard.press("Enter")
     page.wait_for_url("**/lessons/trade#*")
