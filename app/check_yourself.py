@@ -11,10 +11,13 @@ learner can read) holds a real option id.
 An answer counts as practice: its first try is a retrieval (``source="practice"``), so its review
 card and the lesson's mastery move as a practice question's first try does. What was answered is
 kept in the session (one draw at a time), so a reload, the back button or a second click shows the
-verdict again and records nothing twice.
+verdict again and records nothing twice. The session can be replayed or forgotten ("Try three other
+questions"), so the signed draw also carries when it was made: a question of the draw that the learner
+has had a retrieval of since then is not recorded again.
 """
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -26,7 +29,7 @@ from app.course.leaks import cached_leak_graph, leak_free_sample
 from app.course.quiz import ForgedResponse, choice_order, parse_response
 from app.course.scoring import Outcome, score
 from app.extensions import db
-from app.models import Question, QuestionVersion
+from app.models import Question, QuestionVersion, ReviewLog
 from app.progress import owner_key, record_retrievals, review_settings
 from app.secrecy import open_to_learners, secret_rng, with_answer_form
 
@@ -43,6 +46,7 @@ class Draw:
     nonce: str
     questions: list[tuple[str, int]]  # (question id, version id)
     answers: dict[str, object] = field(default_factory=dict)
+    issued: int = field(default_factory=lambda: int(time.time()))  # epoch seconds when drawn
 
     @property
     def scope(self) -> str:
@@ -60,14 +64,14 @@ def _serializer() -> URLSafeSerializer:
 
 def signed(draw: Draw) -> str:
     """The draw as the forms carry it: lesson, nonce and question versions, signed (no answers, no option ids)."""
-    return _serializer().dumps({"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions})
+    return _serializer().dumps({"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions, "t": draw.issued})
 
 
 def from_signed(text: str, lesson_id: int) -> Draw:
     """The draw a form carried, or a 400 page if it was altered or belongs to another lesson."""
     try:
         value = _serializer().loads(text or "")
-        draw = Draw(int(value["l"]), str(value["n"]), [(str(q), int(v)) for q, v in value["q"]])
+        draw = Draw(int(value["l"]), str(value["n"]), [(str(q), int(v)) for q, v in value["q"]], issued=int(value["t"]))
     except (BadSignature, KeyError, TypeError, ValueError):
         abort(400, description="These questions could not be read back; reload the lesson and try again. Nothing was saved.")
     if draw.lesson_id != lesson_id:
@@ -107,13 +111,13 @@ def new_draw(lesson_id: int) -> Draw | None:
 def current_draw(lesson_id: int) -> Draw | None:
     """The draw this learner is answering for this lesson (kept in the session once they answer), if any."""
     kept = session.get(SESSION_KEY)
-    if not isinstance(kept, dict) or kept.get("l") != lesson_id:
+    if not isinstance(kept, dict) or kept.get("l") != lesson_id or "t" not in kept:
         return None
-    return Draw(lesson_id, kept["n"], [(q, v) for q, v in kept["q"]], dict(kept.get("a", {})))
+    return Draw(lesson_id, kept["n"], [(q, v) for q, v in kept["q"]], dict(kept.get("a", {})), int(kept["t"]))
 
 
 def _keep(draw: Draw) -> None:
-    session[SESSION_KEY] = {"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions, "a": draw.answers}
+    session[SESSION_KEY] = {"l": draw.lesson_id, "n": draw.nonce, "q": draw.questions, "a": draw.answers, "t": draw.issued}
 
 
 def forget(lesson_id: int) -> None:
@@ -169,11 +173,24 @@ def answer(draw: Draw, place: int, get_all) -> Outcome | None:
     if response is None:
         return None
     outcome = score(item["data"], response)
+    if not _retrieved_since(owner_key(), item["data"]["id"], draw.issued):
+        _record(item, response, outcome)
+    draw.answers[str(place)] = response
+    _keep(draw)
+    return outcome
+
+
+def _retrieved_since(owner: str, question_id: str, issued: int) -> bool:
+    """Whether the learner has a retrieval of this question since the draw was made (a replayed answer)."""
+    return db.session.scalar(sa.select(ReviewLog.id).where(
+        ReviewLog.owner_key == owner, ReviewLog.question_id == question_id,
+        ReviewLog.reviewed_at >= datetime.fromtimestamp(issued, timezone.utc)).limit(1)) is not None
+
+
+def _record(item: dict, response: object, outcome: Outcome) -> None:
+    """Count one answer as practice: its review card moves and the review is logged."""
     now = datetime.now(timezone.utc)
     record_retrievals(owner_key(), [{"question_id": item["data"]["id"], "version_id": item["version"].id,
                                      "status": outcome.status, "score": outcome.score, "response": response,
                                      "seconds": None}], "practice", now, review_settings()[0])
     db.session.commit()
-    draw.answers[str(place)] = response
-    _keep(draw)
-    return outcome

@@ -270,6 +270,6 @@ def test_the_page_holds_no_key_and_no_real_option_id(app, client):
     section = page.split('id="check-yourself"')[1].split("</section>")[0]
     assert 'class="explanation"' not in section and "Right answer" not in section
     answer_all(client)
-    # The session cookie a learner can read keeps the questions and the answers given, never a choice order.
+    # The session cookie a learner can read keeps the questions, the answers given and when they were drawn, never a choice order.
     with client.session_transaction() as session:
-        assert set(session["check_yourself"]) == {"l", "n", "q", "a"}
+        assert set(session["check_yourself"]) == {"l", "n", "q", "a", "t"}

@@ -6,9 +6,13 @@ are in the report."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from tests.conftest import PASSWORD
+from app.extensions import db
+from app.models import ReviewCard, ReviewLog
+from tests.conftest import PASSWORD, csrf_token
 from tests.mail_server import start_mail_server
+from tests.test_study_time import check_forms
 
 
 @pytest.fixture
@@ -41,6 +45,33 @@ def test_a_production_site_that_mails_reset_links_will_not_start_without_trusted
     assert forged.status_code == 400 and len(inbox.messages) == sent
     client.post("/account/forgot", base_url=site, data={"username": "amina", "csrf_token": _token(client, site, "/account/forgot")})
     assert inbox.link_in(inbox.messages[-1]).startswith(f"{site}/account/reset/")
+
+
+# --- Check yourself: one answer counts once ----------------------------------------------------------
+
+@pytest.mark.parametrize("forget", ["try three other questions", "an older session cookie"])
+def test_a_check_yourself_answer_replayed_after_the_draw_is_forgotten_counts_once(app, client, auth, forget):
+    """The kept draw lives in the session, which "Try three other questions" empties and which a learner can swap
+    for an older copy of their cookie; the signed draw in the form still worked, so one right answer posted again and
+    again was a new practice retrieval each time (found on gunicorn: 5 posts, 5 review-log rows), moving the review
+    card on and filling the daily goal without answering anything new."""
+    auth.register()
+    page = client.get("/lessons/trade?check=1").get_data(as_text=True)
+    form = next(f for f in check_forms(page) if f["radios"])
+    data = {**form["hidden"], form["radios"][0][0]: form["radios"][0][1]}
+    cookie = client.get_cookie("session").value
+    for _ in range(4):
+        assert client.post("/lessons/trade/check-yourself", data=data).status_code == 302
+        if forget == "try three other questions":
+            client.post("/lessons/trade/check-yourself/new", data={"csrf_token": csrf_token(client, "/lessons/trade")})
+        else:
+            client.set_cookie("session", cookie)
+    # A replay is still answered (the learner sees the verdict); it just counts once.
+    assert client.post("/lessons/trade/check-yourself", data=data).status_code == 302
+    assert 'class="check-verdict' in client.get("/lessons/trade").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(ReviewCard.id))) == 1
 
 
 def _token(client, base_url: str, path: str) -> str:
