@@ -76,6 +76,10 @@ def submit(public_id: str):
             return redirect(url_for("learning.summary", public_id=public_id))
         flash("Your answers are saved. Come back to them whenever you like, then submit.")
         return redirect(url_for("learning.attempt", public_id=public_id))
+    # Every open copy of the test hands in at 0:00: one opened before the answers were given (another tab or device)
+    # must not wipe what another copy saved, so a question this post leaves blank keeps its saved answer.
+    saved = current.draft or [None] * len(items)
+    responses = [given if given is not None else kept for given, kept in zip(responses, saved, strict=True)]
     if not close_test(current, items, responses):
         flash("This quiz was already submitted; here is its result.")
     return redirect(url_for("learning.result", public_id=public_id))

@@ -12,7 +12,9 @@ from app.extensions import db
 from app.models import ReviewCard, ReviewLog
 from tests.conftest import PASSWORD, csrf_token
 from tests.mail_server import start_mail_server
+from tests.test_quiz import attempt_row, start
 from tests.test_study_time import check_forms
+from tests.test_submit_flow import key_values, plain_positions, post_draft
 
 
 @pytest.fixture
@@ -72,6 +74,21 @@ def test_a_check_yourself_answer_replayed_after_the_draw_is_forgotten_counts_onc
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 1
         assert db.session.scalar(sa.select(sa.func.count(ReviewCard.id))) == 1
+
+
+# --- Drafts: two tabs, one clock ------------------------------------------------------------------
+
+def test_a_stale_tab_handing_in_at_time_up_keeps_the_answers_another_tab_saved(app, client):
+    """At 0:00 every open copy of a timed test posts what it holds, with no button. A copy opened before the
+    answers were given (a second tab, the phone in a bag) posted its blank form first and the test was scored blank:
+    the answers the other tab had saved were thrown away. A question such a post leaves blank keeps its saved answer."""
+    public_id = start(client)
+    first, second = plain_positions(app, public_id)[:2]
+    assert post_draft(client, public_id, key_values(app, public_id, [first, second])).status_code == 302
+    stale = client.post(f"/attempts/{public_id}/submit", data={"csrf_token": csrf_token(client, "/lessons/trade/quiz")})
+    assert stale.status_code == 302 and stale.headers["Location"].endswith("/result")
+    handed_in = attempt_row(app, public_id)
+    assert handed_in.is_submitted and handed_in.score == 2
 
 
 def _token(client, base_url: str, path: str) -> str:
