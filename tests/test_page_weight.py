@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.test_quiz import key_form, start
+from tests.test_teaching import create_assignment, create_class, join, person, take
 
 BUDGET = 100_000
 STATIC = Path(__file__).resolve().parent.parent / "app" / "static"
@@ -30,7 +31,8 @@ def test_the_weight_counts_each_linked_file_once():
 
 
 @pytest.mark.parametrize("path", ["/", "/lessons/kashmir-non-paper", "/lessons/introduction/quiz", "/timeline",
-                                  "/people", "/glossary", "/review", "/me", "/account/login", "/account/register"])
+                                  "/people", "/glossary", "/review", "/me", "/account/login", "/account/register",
+                                  "/search?q=kashmir"])
 def test_a_visitor_page_is_under_the_budget(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -53,3 +55,21 @@ def test_a_learners_pages_are_under_the_budget(app, client, auth):
         assert response.status_code == 200, name
         size, files = weight(response.get_data(as_text=True))
         assert size <= BUDGET, f"{name}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
+
+
+def test_an_instructors_pages_are_under_the_budget(app):
+    """The instructor's heaviest pages (the question list, the gradebook, item analysis, import) and the stylesheet
+    only they load."""
+    teacher = person(app, "ines", "instructor")
+    classroom_id, code = create_class(teacher)
+    assignment_id = create_assignment(app, teacher, classroom_id)
+    student = person(app, "sami")
+    join(student, code)
+    take(app, student, assignment_id, right=False)
+    for path in ("/teach/questions", f"/teach/classes/{classroom_id}/gradebook", f"/teach/assignments/{assignment_id}/analysis",
+                 "/teach/import"):
+        response = teacher.get(path)
+        assert response.status_code == 200, path
+        size, files = weight(response.get_data(as_text=True))
+        assert "css/teach.css" in files
+        assert size <= BUDGET, f"{path}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
