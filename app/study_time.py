@@ -28,10 +28,25 @@ def add_seconds(owner: str, lesson_id: int, seconds: int, moment: datetime | Non
 
     Runs in the caller's transaction; the caller commits.
     """
-    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_POST))
-    if seconds == 0:
-        return
-    _add_day(owner, lesson_id, (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).date(), seconds)
+    add_batch(owner, [(lesson_id, seconds)], moment)
+
+
+def add_batch(owner: str, entries: list[tuple[int, int]], moment: datetime | None = None) -> None:
+    """Add one post's (lesson id, seconds) entries on the UTC day of ``moment``: at most MAX_SECONDS_PER_POST in
+    all, as a learner reads one page at a time however many tabs are open, and never past a whole day of reading
+    over every lesson (a forged batch of one lesson twenty times, or one per lesson, said far more).
+
+    Runs in the caller's transaction; the caller commits.
+    """
+    day = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
+    read_today = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(StudyTime.seconds), 0))
+                                   .where(StudyTime.owner_key == owner, StudyTime.day == day))
+    left = min(MAX_SECONDS_PER_POST, MAX_SECONDS_PER_DAY - int(read_today))
+    for lesson_id, seconds in entries:
+        given = max(0, min(int(seconds), left))
+        if given:
+            _add_day(owner, lesson_id, day, given)
+            left -= given
 
 
 def reading_seconds(owner: str) -> dict[int, int]:

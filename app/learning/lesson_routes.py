@@ -17,7 +17,7 @@ from app.learning.routes import cached_for_visitors, lesson_or_404, live_lessons
 from app.models import Lesson, Question, ReviewLog
 from app.progress import owner_key, record_visit
 from app.secrecy import open_to_learners
-from app.study_time import MAX_ENTRIES_PER_POST, add_seconds
+from app.study_time import MAX_ENTRIES_PER_POST, add_batch
 
 EMPTY_ANSWER = "check_yourself_empty"  # the place of a question checked with no answer: the page asks for one
 
@@ -113,7 +113,6 @@ def study_time():
         abort(400, description="The reading time came without a valid CSRF token; nothing was recorded.")
     owner = owner_key(create=False)
     if owner is not None:
-        for slug, value in zip(slugs, seconds, strict=True):
-            add_seconds(owner, lessons[slug], value)
+        add_batch(owner, [(lessons[slug], value) for slug, value in zip(slugs, seconds, strict=True)])
         db.session.commit()
     return "", 204

@@ -9,11 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ReviewCard, ReviewLog
+from app.models import ReviewCard, ReviewLog, StudyTime
+from app.study_time import MAX_SECONDS_PER_DAY
 from tests.conftest import PASSWORD, csrf_token
 from tests.mail_server import start_mail_server
 from tests.test_quiz import attempt_row, start
-from tests.test_study_time import check_forms
+from tests.test_study_time import check_forms, guest, rows
 from tests.test_submit_flow import key_values, plain_positions, post_draft
 
 
@@ -47,6 +48,27 @@ def test_a_production_site_that_mails_reset_links_will_not_start_without_trusted
     assert forged.status_code == 400 and len(inbox.messages) == sent
     client.post("/account/forgot", base_url=site, data={"username": "amina", "csrf_token": _token(client, site, "/account/forgot")})
     assert inbox.link_in(inbox.messages[-1]).startswith(f"{site}/account/reset/")
+
+
+# --- Reading time: a post and a day hold what they can ---------------------------------------------
+
+def test_one_post_counts_five_minutes_at_most_and_a_day_a_day_over_every_lesson(app, client):
+    """The caps were per entry and per lesson-day: one post of the same lesson twenty times said 100 minutes, and
+    fifteen posts naming every lesson put 25 hours into one day (found on gunicorn), a streak and a dashboard
+    of reading nobody did. A learner reads one page at a time, whatever the tabs."""
+    token = guest(client)
+    post = [{"lesson": "trade", "seconds": 300}] * 20
+    assert client.post("/study-time", json=post, headers={"X-CSRFToken": token}).status_code == 204
+    assert [seconds for _, _, seconds in rows(app)] == [300]
+    every = [{"lesson": slug, "seconds": 300} for slug in ("saarc", "trade", "kashmir-non-paper")]
+    assert client.post("/study-time", json=every, headers={"X-CSRFToken": token}).status_code == 204
+    assert sum(seconds for _, _, seconds in rows(app)) == 600
+    with app.app_context():
+        owner = db.session.scalar(sa.select(StudyTime.owner_key))
+        db.session.execute(sa.update(StudyTime).where(StudyTime.owner_key == owner).values(seconds=MAX_SECONDS_PER_DAY // 2 - 30))
+        db.session.commit()
+    assert client.post("/study-time", json=every, headers={"X-CSRFToken": token}).status_code == 204
+    assert sum(seconds for _, _, seconds in rows(app)) == MAX_SECONDS_PER_DAY
 
 
 # --- Check yourself: one answer counts once ----------------------------------------------------------
