@@ -28,6 +28,7 @@ from app.course.quiz import AnswerForm, answer_form
 from app.course.scheduling import aware
 from app.extensions import db
 from app.models import Assignment, Attempt, Classroom, ClassroomInstructor, Question
+from app.timezones import local_time
 
 
 def answer_key() -> bytes:
@@ -87,8 +88,8 @@ def held_back(now: datetime | None = None) -> dict[str, datetime | None]:
 
 
 def comes_back(until: datetime | None) -> str:
-    """When a held-back key is shown again, in words."""
-    return f"after {until:%d %b %Y, %H:%M} UTC" if until else "when the exam's instructor shows its answers"
+    """When a held-back key is shown again, in words (the time in the reader's zone)."""
+    return f"after {local_time(until)}" if until else "when the exam's instructor shows its answers"
 
 
 @dataclass(frozen=True)

@@ -245,3 +245,15 @@ def test_a_post_that_checks_its_own_csrf_token_refuses_one_without_a_valid_token
         assert response.status_code == 400 and "valid CSRF token" in response.get_data(as_text=True), refused
     assert stored() == 0
     assert client.post(path, json=body, headers={"X-CSRFToken": token}).status_code == 204 and stored() == 1  # it can pass
+
+
+def test_a_held_back_key_comes_back_at_a_time_in_the_readers_zone(app):
+    from datetime import datetime, timezone
+
+    from app.secrecy import comes_back
+    due = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)
+    with app.test_request_context(headers={"Cookie": "tz=Asia/Karachi"}):
+        assert comes_back(due) == "after 4 Dec 2026, 01:00"  # already the next day in Karachi; no zone named
+    with app.test_request_context():
+        assert comes_back(due) == "after 3 Dec 2026, 20:00 UTC"  # no zone known: UTC, and it says so
+        assert comes_back(None) == "when the exam's instructor shows its answers"

@@ -4,10 +4,12 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from app.course.clock import as_utc
 from app.course.grading import grade, may_review
 from app.course.quiz import form_values
 from app.course.scoring import key_response
@@ -152,12 +154,21 @@ def test_closed_and_unopened_assignments_refuse_to_start(app, course):
     early = start(course["student"], course["assignment"])
     assert early.status_code == 403 and "opens on" in early.get_data(as_text=True)
     with app.app_context():
+        opens = db.session.get(Assignment, course["assignment"]).opens_at
+    # The time is the learner's own (here the browser's zone, as app.js sets the cookie), and no zone is named.
+    course["student"].set_cookie("tz", "Asia/Karachi")
+    karachi = start(course["student"], course["assignment"]).get_data(as_text=True)
+    local = as_utc(opens).astimezone(ZoneInfo("Asia/Karachi"))
+    assert f"This assignment opens on {local.day} {local:%b %Y, %H:%M}." in karachi and "UTC" not in karachi
+    course["student"].delete_cookie("tz")
+    with app.app_context():
         assignment = db.session.get(Assignment, course["assignment"])
         assignment.opens_at = datetime.now(timezone.utc) - timedelta(days=2)
         assignment.due_at = datetime.now(timezone.utc) - timedelta(days=1)
         db.session.commit()
     late = start(course["student"], course["assignment"])
     assert late.status_code == 403 and "it is closed" in late.get_data(as_text=True)
+    assert " UTC; it is closed" in late.get_data(as_text=True)  # a learner with no zone known reads UTC, and is told so
 
 
 def test_a_timed_attempt_past_its_limit_scores_what_was_saved(app, course):

@@ -17,6 +17,7 @@ from app.learning import bp
 from app.models import (Assignment, Attempt, ClassOverride, Classroom, ClassroomInstructor, Enrollment, Question,
                         QuestionVersion)
 from app.ratelimits import wrong_join_codes, wrong_join_codes_per_address
+from app.timezones import local_time
 
 
 @bp.route("/classes/join", methods=["GET", "POST"])
@@ -56,9 +57,9 @@ def my_attempts(assignment: Assignment) -> list[Attempt]:
 def why_closed(assignment: Assignment, attempts: list[Attempt], now: datetime) -> str | None:
     """Why a new attempt cannot start now, or None if it can."""
     if aware(assignment.opens_at) > now:
-        return f"This assignment opens on {assignment.opens_at:%d %b %Y at %H:%M} UTC."
+        return f"This assignment opens on {local_time(assignment.opens_at)}."
     if assignment.due_at and aware(assignment.due_at) <= now:
-        return f"This assignment was due on {assignment.due_at:%d %b %Y at %H:%M} UTC; it is closed."
+        return f"This assignment was due on {local_time(assignment.due_at)}; it is closed."
     if assignment.attempt_limit and len(attempts) >= assignment.attempt_limit:
         return f"You have used all {assignment.attempt_limit} attempts allowed for this assignment."
     return None
