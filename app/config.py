@@ -65,8 +65,9 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per token; per address without one
     # Practice stores one layout entry per question drawn: a 5,000-question bank would write 278 KB per start.
     PRACTICE_MAX_QUESTIONS = int(os.environ.get("PRACTICE_MAX_QUESTIONS", "100"))
-    # Outgoing e-mail (password resets, address confirmations): none unless MAIL_SERVER is set, and then
-    # the reset page points to recovery codes instead. MAIL_USE_TLS=1 starts TLS after connecting.
+    # Outgoing e-mail (password resets, address confirmations) goes to MAIL_SERVER. Without one, production sends
+    # none (the reset page points to recovery codes instead) and development writes each message to
+    # instance/outbox/ as an .eml file (app/mail.py). MAIL_USE_TLS=1 starts TLS after connecting.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS") == "1"

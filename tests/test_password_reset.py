@@ -180,8 +180,8 @@ def test_the_new_password_follows_the_same_rules(mail_app, client, inbox):
     assert AuthActions(client).login().status_code == 302
 
 
-def test_without_a_mail_server_the_page_points_to_recovery_codes(app):
-    client = app.test_client()
+def test_without_a_mail_server_the_page_points_to_recovery_codes(make_app):
+    client = make_app(PRODUCTION=True).test_client()  # in development the outbox stands in (tests/test_mail_outbox.py)
     for response in (client.get("/account/forgot"),
                      client.post("/account/forgot", data={"username": "amina", "csrf_token": csrf_token(client)})):
         html = response.get_data(as_text=True)
