@@ -174,3 +174,13 @@ def test_show_password_reveals_what_was_typed(new_page, site):
     assert box.get_attribute("type") == "text" and toggle.get_attribute("aria-pressed") == "true"
     toggle.click()
     assert box.get_attribute("type") == "password"
+
+
+@pytest.mark.parametrize(("width", "scheme"), [("phone", "dark"), ("desktop", "light")])
+def test_a_development_site_without_a_mail_server_says_where_its_e_mail_goes(new_page, make_app, serve, width, scheme):
+    site = serve(make_app(MAIL_SERVER=None, PRODUCTION=False))
+    page = new_page(width, color_scheme=scheme)
+    page.goto(site + "/account/forgot")
+    assert page.get_by_text("e-mails are saved in instance/outbox/").is_visible()
+    assert page.get_by_role("button", name="Send me a reset link").is_visible()  # the e-mail features show
+    check(page, f"account-forgot-outbox-{width}-{scheme}")
