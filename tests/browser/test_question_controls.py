@@ -86,8 +86,8 @@ def test_every_question_type_in_practice_is_accessible_and_fits(learner_page, li
         assert question_fits(page), f"a {qtype} question reaches past the window at {width}"
         for control in page.locator(".question label.choice").all():
             assert control.bounding_box()["height"] >= 44, f"a {qtype} choice is under 44 px high"
-        if qtype == "ordering":
-            screenshot(page, f"practice-ordering-{scheme}")
+        if qtype in ("ordering", "matching"):
+            screenshot(page, f"practice-{qtype}-{scheme}")
 
 
 def test_dragging_an_item_reorders_it_and_the_order_shown_is_the_order_scored(learner_page, live_server):
@@ -119,6 +119,18 @@ def test_dragging_an_item_reorders_it_and_the_order_shown_is_the_order_scored(le
     page.get_by_role("button", name="Check").click()
     page.locator(".verdict").wait_for()
     assert "Correct" in page.locator(".verdict").inner_text()
+
+
+def test_an_ordering_shown_right_is_kept_with_one_press(learner_page, live_server):
+    page = learner_page("phone")
+    questions = start_practice(page, live_server)
+    page.goto(f"{page.url.split('?')[0]}?q={ordering_position(questions)}")
+    selects = page.locator(".question ol.slots select")
+    assert selects.evaluate_all("ss => ss.map(s => s.value)") == [""] * selects.count()  # unanswered until she acts
+    page.get_by_role("button", name="Keep this order").click()
+    assert selects.evaluate_all("ss => ss.map(s => s.options[s.selectedIndex].textContent.trim())") == shown_order(page)
+    assert page.get_by_role("button", name="Keep this order").is_hidden()
+    assert "Your order is set" in page.locator(".dnd-status").inner_text()
 
 
 def test_the_ordering_list_works_from_the_keyboard_alone(learner_page, live_server):
@@ -156,6 +168,8 @@ def test_matching_by_tapping_an_answer_then_its_item_is_what_gets_scored(learner
     first, second = data["pairs"][0], data["pairs"][1]
     chip(page, second["right"]).tap()
     assert chip(page, second["right"]).get_attribute("aria-pressed") == "true"
+    assert slot(page, first["left"]).inner_text() == "Place it here"  # the places say they wait, not only by colour
+    assert_accessible(page, "practice matching holding an answer")
     slot(page, first["left"]).tap()  # a wrong place first, then moved: tap it to take the answer back
     assert matched(page)[first["left"]] == second["right"]
     slot(page, first["left"]).tap()

@@ -33,7 +33,7 @@
     var status = document.createElement("p");
     status.className = "hint dnd-status";
     status.textContent = complete ? "Your order is set; move items to change it."
-      : "Not answered yet: drag an item by its handle, or use its arrows, to set the order.";
+      : "Not answered yet: drag an item by its handle, or use its arrows, to set the order (or keep it as it is).";
 
     // The shuffled order may already be the learner's answer: one press says so without moving anything.
     var keep = document.createElement("button");
