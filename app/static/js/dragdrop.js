@@ -1,251 +1,213 @@
-/* Backchannel: drag and drop for ordering and matching questions, over the selects that stay the form's real fields.
-   Without this file the learner picks from the selects. With it, ordering items are dragged by their grip (mouse,
-   pen or finger: pointer events) or moved with their "up" and "down" buttons; matching answers are dragged onto an
-   item, or picked (tap, click, Enter) and then placed by picking the item. Every change is written into the selects
-   at once, so the server reads and scores exactly what a no-JS form sends, and nothing is written until the learner
-   acts. The option values are the page's opaque tokens: nothing here knows the key. */
+/* Drag and drop for ordering and matching, over the selects that stay the form's real fields (the no-JS path).
+   Ordering: drag an item by its grip, or use its up/down buttons. Matching: drag an answer onto an item, or pick it
+   (tap, click, Enter) then pick the item. Each change is written into the selects at once, so the server scores what
+   a no-JS form sends; nothing is written until the learner acts. Values are the page's opaque tokens, never the key. */
 (function () {
   "use strict";
 
-  function announce(text) {
-    var region = document.getElementById("announcer");
-    if (!region) { return; }
-    region.textContent = "";
-    window.setTimeout(function () { region.textContent = text; }, 50);
+  function say(text) { if (window.backchannel) { window.backchannel.announce(text); } }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
   }
 
-  function enhance(slots) {
-    var selects = Array.prototype.slice.call(slots.querySelectorAll("select"));
-    if (selects.length < 2) { return; }
+  function button(className, text, label) {
+    var node = el("button", className, text);
+    node.type = "button";
+    if (label) { node.setAttribute("aria-label", label); }
+    return node;
+  }
+
+  function grip() {
+    var node = el("span", "grip", "⠿");
+    node.setAttribute("aria-hidden", "true");
+    return node;
+  }
+
+  // The options' words by token, in the order the first select lists them.
+  function offered(select) {
     var texts = {};
     var tokens = [];
-    Array.prototype.forEach.call(selects[0].options, function (option) {
-      if (option.value) { tokens.push(option.value); texts[option.value] = option.textContent; }
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (option.value) { tokens.push(option.value); texts[option.value] = option.textContent.trim(); }
     });
-    // A saved or restored answer shows as it stands; otherwise the shuffled order the selects list.
+    return { tokens: tokens, texts: texts };
+  }
+
+  function write(select, token) {
+    if (select.value !== token) {
+      select.value = token;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+
+  // A pointer drag: listened for on the document (moving nodes would drop a pointer capture); a press that does not
+  // move is left to be a click. onMove(event, dx, dy) while it moves, onDrop(event) at the end (null if cancelled).
+  function follow(event, onMove, onDrop) {
+    var id = event.pointerId;
+    var x = event.clientX;
+    var y = event.clientY;
+    var moving = false;
+    function move(e) {
+      if (e.pointerId !== id) { return; }
+      moving = moving || Math.abs(e.clientX - x) + Math.abs(e.clientY - y) > 6;
+      if (moving) { onMove(e, e.clientX - x, e.clientY - y); }
+    }
+    function end(e) {
+      if (e.pointerId !== id) { return; }
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", end);
+      document.removeEventListener("pointercancel", end);
+      if (moving) { onDrop(e.type === "pointerup" ? e : null); }
+    }
+    document.addEventListener("pointermove", move);
+    document.addEventListener("pointerup", end);
+    document.addEventListener("pointercancel", end);
+  }
+
+  function order(slots) {
+    var selects = Array.prototype.slice.call(slots.querySelectorAll("select"));
+    if (selects.length < 2) { return; }
+    var words = offered(selects[0]);
+    var texts = words.texts;
+    // A saved answer shows as it stands; otherwise the shuffled order the selects list.
     var chosen = selects.map(function (select) { return select.value; });
     var complete = chosen.every(function (value, index) { return value && chosen.indexOf(value) === index; });
-    var order = complete ? chosen : tokens.slice();
-
-    var list = document.createElement("ol");
-    list.className = "dnd-list";
+    var list = el("ol", "dnd-list");
     list.setAttribute("aria-label", "Items in order, first at the top");
-    var status = document.createElement("p");
-    status.className = "hint dnd-status";
-    status.textContent = complete ? "Your order is set; move items to change it."
-      : "Not answered yet: drag an item by its handle, or use its arrows, to set the order (or keep it as it is).";
-
-    // The shuffled order may already be the learner's answer: one press says so without moving anything.
-    var keep = document.createElement("button");
-    keep.type = "button";
-    keep.className = "button secondary small dnd-keep";
-    keep.textContent = "Keep this order";
-    keep.hidden = complete;
-    keep.addEventListener("click", function () {
-      write();
-      status.focus();
-      announce("Your order is set as shown.");
-    });
+    var status = el("p", "hint dnd-status");
     status.tabIndex = -1;
+    // The shuffled order may already be the learner's answer: one press says so.
+    var keep = button("button secondary small dnd-keep", "Keep this order");
+    var current = complete ? chosen : words.tokens.slice();
 
-    function write() {
+    function save() {
+      current.forEach(function (token, index) { write(selects[index], token); });
       keep.hidden = true;
-      order.forEach(function (token, index) {
-        if (selects[index].value !== token) {
-          selects[index].value = token;
-          selects[index].dispatchEvent(new Event("change", { bubbles: true }));
-        }
-      });
       status.textContent = "Your order is set; move items to change it.";
     }
 
-    function render(focusToken, focusWhich) {
+    function render(focusToken, which) {
       list.textContent = "";
-      order.forEach(function (token, index) {
-        var item = document.createElement("li");
+      current.forEach(function (token, index) {
+        var item = el("li");
         item.setAttribute("data-token", token);
-        var grip = document.createElement("span");
-        grip.className = "grip";
-        grip.setAttribute("aria-hidden", "true");
-        grip.textContent = "⠿";
-        var place = document.createElement("span");
-        place.className = "dnd-place";
-        place.textContent = (index + 1) + ".";
-        var text = document.createElement("span");
-        text.className = "dnd-text";
-        text.textContent = texts[token];
-        item.appendChild(grip);
-        item.appendChild(place);
-        item.appendChild(text);
+        item.appendChild(grip());
+        item.appendChild(el("span", "dnd-place", (index + 1) + "."));
+        item.appendChild(el("span", "dnd-text", texts[token]));
         [["up", "↑", -1], ["down", "↓", 1]].forEach(function (spec) {
-          var button = document.createElement("button");
-          button.type = "button";
-          button.className = "dnd-" + spec[0];
-          button.textContent = spec[1];
-          button.setAttribute("aria-label", "Move “" + texts[token] + "” " + spec[0]);
-          var target = index + spec[2];
-          button.disabled = target < 0 || target >= order.length;
-          button.addEventListener("click", function () { move(index, target, spec[0]); });
-          item.appendChild(button);
+          var to = index + spec[2];
+          var arrow = button("dnd-" + spec[0], spec[1], "Move “" + texts[token] + "” " + spec[0]);
+          arrow.disabled = to < 0 || to >= current.length;
+          arrow.addEventListener("click", function () { move(index, to, spec[0]); });
+          item.appendChild(arrow);
         });
-        grip.addEventListener("pointerdown", function (event) { drag(event, item); });
+        item.firstChild.addEventListener("pointerdown", function (event) { drag(event, item, token); });
         list.appendChild(item);
       });
-      if (focusToken) {
-        var moved = list.querySelector('li[data-token="' + focusToken + '"]');
-        var button = moved && moved.querySelector(".dnd-" + focusWhich);
-        if (button && button.disabled) { button = moved.querySelector("button:not([disabled])"); }
-        if (button) { button.focus(); }
-      }
+      var moved = focusToken && list.querySelector('li[data-token="' + focusToken + '"]');
+      if (moved) { (moved.querySelector(".dnd-" + which + ":not([disabled])") || moved.querySelector("button:not([disabled])")).focus(); }
     }
 
     function move(from, to, which) {
-      var token = order.splice(from, 1)[0];
-      order.splice(to, 0, token);
-      write();
+      var token = current.splice(from, 1)[0];
+      current.splice(to, 0, token);
+      save();
       render(token, which);
-      announce("“" + texts[token] + "” is now in place " + (to + 1) + " of " + order.length + ".");
+      say("“" + texts[token] + "” is now in place " + (to + 1) + " of " + current.length + ".");
     }
 
-    function drag(event, item) {
-      if (event.button !== undefined && event.button !== 0) { return; }
+    function drag(event, item, token) {
+      if (event.button) { return; }
       event.preventDefault();
-      var token = item.getAttribute("data-token");
-      item.classList.add("dragging");
-      // Listened for on the document, not the grip: moving the item in the list would drop a pointer capture.
-      var pointer = event.pointerId;
-
-      function onMove(moveEvent) {
-        if (moveEvent.pointerId !== pointer) { return; }
-        var items = Array.prototype.slice.call(list.children);
-        var over = items.filter(function (other) {
-          if (other === item) { return false; }
+      follow(event, function (e) {
+        item.classList.add("dragging");
+        var over = Array.prototype.filter.call(list.children, function (other) {
           var box = other.getBoundingClientRect();
-          return moveEvent.clientY > box.top && moveEvent.clientY < box.bottom;
+          return other !== item && e.clientY > box.top && e.clientY < box.bottom;
         })[0];
-        if (!over) { return; }
-        var box = over.getBoundingClientRect();
-        var after = moveEvent.clientY > box.top + box.height / 2;
-        list.insertBefore(item, after ? over.nextSibling : over);
-      }
-
-      function onUp(upEvent) {
-        if (upEvent.pointerId !== pointer) { return; }
-        document.removeEventListener("pointermove", onMove);
-        document.removeEventListener("pointerup", onUp);
-        document.removeEventListener("pointercancel", onUp);
+        if (over) {
+          var box = over.getBoundingClientRect();
+          list.insertBefore(item, e.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+        }
+      }, function () {
         item.classList.remove("dragging");
-        var from = order.indexOf(token);
         var to = Array.prototype.indexOf.call(list.children, item);
-        if (from === to) { render(); return; }
-        move(from, to, "up");
-      }
-
-      document.addEventListener("pointermove", onMove);
-      document.addEventListener("pointerup", onUp);
-      document.addEventListener("pointercancel", onUp);
+        if (to === current.indexOf(token)) { render(); } else { move(current.indexOf(token), to, "up"); }
+      });
     }
 
+    keep.hidden = complete;
+    keep.addEventListener("click", function () { save(); status.focus(); say("Your order is set as shown."); });
+    status.textContent = complete ? "Your order is set; move items to change it."
+      : "Not answered yet: drag an item by its handle, or use its arrows, to set the order (or keep it as it is).";
     render();
-    slots.parentNode.insertBefore(status, slots);
-    slots.parentNode.insertBefore(list, slots);
-    slots.parentNode.insertBefore(keep, slots);
+    [status, list, keep].forEach(function (node) { slots.parentNode.insertBefore(node, slots); });
     slots.closest(".question").classList.add("dnd-enhanced");
     // The selects' own hint ("Choose which item comes in each place") reads wrong beside the list.
     var hint = slots.parentNode.querySelector("p.hint:not(.dnd-status)");
     if (hint) { hint.hidden = true; }
   }
 
-  /* Matching: the answers as buttons above the items; an answer is placed by dragging it onto an item, or by
-     picking it and then the item. Answers stay on offer once placed, since two items may share one. */
+  // Matching: answers stay on offer once placed, since two items may share one.
   function match(pairs) {
     var selects = Array.prototype.slice.call(pairs.querySelectorAll("select"));
     if (!selects.length) { return; }
-    var texts = {};
-    var tokens = [];
-    Array.prototype.forEach.call(selects[0].options, function (option) {
-      if (option.value) { tokens.push(option.value); texts[option.value] = option.textContent.trim(); }
-    });
-    var held = null;     // the token picked and waiting for an item
-    var dragged = false; // a drag just ended: the click that follows it is not a pick
-
-    var board = document.createElement("div");
-    board.className = "match-board";
-    var status = document.createElement("p");
-    status.className = "hint dnd-status";
-    var pool = document.createElement("ul");
-    pool.className = "match-pool";
+    var words = offered(selects[0]);
+    var texts = words.texts;
+    var held = null;     // the token picked and waiting for its item
+    var dragged = false; // a drag just ended: the click that may follow is not a pick
+    var board = el("div", "match-board");
+    var status = el("p", "hint dnd-status");
+    var pool = el("ul", "match-pool");
     pool.setAttribute("aria-label", "Answers");
-    var list = document.createElement("ul");
-    list.className = "match-slots";
+    var list = el("ul", "match-slots");
     list.setAttribute("aria-label", "Items to match");
 
-    var chips = tokens.map(function (token) {
-      var item = document.createElement("li");
-      var chip = document.createElement("button");
-      chip.type = "button";
-      chip.className = "match-chip";
+    var chips = words.tokens.map(function (token) {
+      var chip = button("match-chip");
       chip.setAttribute("data-token", token);
-      chip.setAttribute("aria-pressed", "false");
-      var grip = document.createElement("span");
-      grip.className = "grip";
-      grip.setAttribute("aria-hidden", "true");
-      grip.textContent = "⠿";
-      var text = document.createElement("span");
-      text.className = "match-text";
-      text.textContent = texts[token];
-      var used = document.createElement("span");
-      used.className = "match-used";
-      used.textContent = "✓ placed";
-      chip.appendChild(grip);
-      chip.appendChild(text);
-      chip.appendChild(used);
+      chip.appendChild(grip());
+      chip.appendChild(el("span", "match-text", texts[token]));
+      chip.appendChild(el("span", "match-used", "✓ placed"));
       chip.addEventListener("click", function () {
-        if (dragged) { dragged = false; return; }
-        pick(held === token ? null : token);
+        if (!dragged) { pick(held === token ? null : token); }
+        dragged = false;
       });
       chip.addEventListener("pointerdown", function (event) { drag(event, chip, token); });
-      item.appendChild(chip);
-      pool.appendChild(item);
+      pool.appendChild(el("li")).appendChild(chip);
       return chip;
     });
 
     var slots = selects.map(function (select, index) {
-      var item = document.createElement("li");
-      item.className = "match-slot";
-      item.setAttribute("data-select", select.name);
-      var left = document.createElement("span");
-      left.className = "match-left";
-      left.id = select.id + "-left";
       var label = pairs.querySelector('label[for="' + select.id + '"]');
-      left.textContent = label ? label.textContent.trim() : "Item " + (index + 1);
-      var target = document.createElement("button");
-      target.type = "button";
-      target.className = "match-target";
+      var left = el("span", "match-left", label ? label.textContent.trim() : "Item " + (index + 1));
+      left.id = select.id + "-left";
+      var target = button("match-target");
       target.id = select.id + "-target";
       target.setAttribute("aria-labelledby", left.id + " " + target.id);
       target.addEventListener("click", function () { place(index); });
-      var clear = document.createElement("button");
-      clear.type = "button";
-      clear.className = "match-clear";
-      clear.textContent = "✕";
-      clear.setAttribute("aria-label", "Clear the answer for “" + left.textContent + "”");
+      var clear = button("match-clear", "✕", "Clear the answer for “" + left.textContent + "”");
       clear.addEventListener("click", function () {
         set(index, "");
-        announce("Cleared the answer for “" + left.textContent + "”.");
+        say("Cleared the answer for “" + left.textContent + "”.");
         target.focus();
       });
-      item.appendChild(left);
-      item.appendChild(target);
-      item.appendChild(clear);
+      var item = el("li", "match-slot");
+      item.setAttribute("data-select", select.name);
+      [left, target, clear].forEach(function (node) { item.appendChild(node); });
       list.appendChild(item);
       return { select: select, item: item, left: left.textContent, target: target, clear: clear };
     });
 
     function show() {
-      var placed = slots.filter(function (slot) { return slot.select.value; }).length;
+      var placed = 0;
       slots.forEach(function (slot) {
         var value = slot.select.value;
+        placed += value ? 1 : 0;
         slot.target.textContent = value ? texts[value] : (held ? "Place it here" : "Empty");
         slot.item.classList.toggle("filled", !!value);
         slot.clear.hidden = !value;
@@ -257,110 +219,81 @@
       });
       board.classList.toggle("holding", !!held);
       status.textContent = held ? "Now choose the item “" + texts[held] + "” goes with."
-        : placed ? placed + " of " + slots.length + " matched." + (placed < slots.length ? " Choose an answer, then its item, or drag it there." : "")
-        : "Not answered yet: choose an answer, then the item it goes with, or drag it there.";
+        : !placed ? "Not answered yet: choose an answer, then the item it goes with, or drag it there."
+        : placed + " of " + slots.length + " matched." + (placed < slots.length ? " Choose an answer, then its item." : "");
     }
 
     function set(index, token) {
-      var select = slots[index].select;
-      if (select.value !== token) {
-        select.value = token;
-        select.dispatchEvent(new Event("change", { bubbles: true }));
-      }
+      write(slots[index].select, token);
       show();
     }
 
     function pick(token) {
       held = token;
       show();
-      announce(token ? "Picked “" + texts[token] + "”. Now choose the item it goes with." : "Put back.");
+      say(token ? "Picked “" + texts[token] + "”. Now choose the item it goes with." : "Put back.");
     }
 
     function place(index) {
       var slot = slots[index];
-      if (!held) {
-        // An item already matched hands its answer back to the learner's hand, to move it elsewhere.
+      var token = held;
+      if (!token) {
+        // A matched item hands its answer back to the learner's hand, to move it elsewhere.
         if (slot.select.value) {
-          var token = slot.select.value;
+          token = slot.select.value;
           set(index, "");
           pick(token);
         } else {
-          announce("Choose an answer first, then this item.");
+          say("Choose an answer first, then this item.");
         }
         return;
       }
-      var placed = held;
       held = null;
-      set(index, placed);
-      announce("“" + texts[placed] + "” goes with “" + slot.left + "”.");
+      set(index, token);
+      say("“" + texts[token] + "” goes with “" + slot.left + "”.");
     }
 
     function drag(event, chip, token) {
       // A finger drags only by the grip, so the page still scrolls under a finger on the answer's words.
-      if (event.button !== undefined && event.button !== 0) { return; }
-      if (event.pointerType === "touch" && !event.target.closest(".grip")) { return; }
-      if (event.pointerType === "touch") { event.preventDefault(); }
-      var pointer = event.pointerId;
-      var startX = event.clientX;
-      var startY = event.clientY;
-      var moving = false;
-      var over = null;
-
-      function slotAt(x, y) {
-        var element = document.elementFromPoint(x, y);
-        var item = element && element.closest(".match-slot");
+      var touch = event.pointerType === "touch";
+      if (event.button || (touch && !event.target.closest(".grip"))) { return; }
+      if (touch) { event.preventDefault(); }
+      var over = -1;
+      function slotAt(e) {
+        var hit = document.elementFromPoint(e.clientX, e.clientY);
+        var item = hit && hit.closest(".match-slot");
         return item && list.contains(item) ? Array.prototype.indexOf.call(list.children, item) : -1;
       }
-
-      function onMove(moveEvent) {
-        if (moveEvent.pointerId !== pointer) { return; }
-        var dx = moveEvent.clientX - startX;
-        var dy = moveEvent.clientY - startY;
-        if (!moving && Math.abs(dx) + Math.abs(dy) < 8) { return; }
-        moving = true;
+      follow(event, function (e, dx, dy) {
         chip.classList.add("dragging");
         chip.style.transform = "translate(" + dx + "px, " + dy + "px)";
-        var index = slotAt(moveEvent.clientX, moveEvent.clientY);
-        if (over !== null && over !== index && slots[over]) { slots[over].item.classList.remove("over"); }
-        over = index;
-        if (slots[index]) { slots[index].item.classList.add("over"); }
-      }
-
-      function onUp(upEvent) {
-        if (upEvent.pointerId !== pointer) { return; }
-        document.removeEventListener("pointermove", onMove);
-        document.removeEventListener("pointerup", onUp);
-        document.removeEventListener("pointercancel", onUp);
-        if (!moving) { return; }
-        dragged = upEvent.type === "pointerup";
+        if (slots[over]) { slots[over].item.classList.remove("over"); }
+        over = slotAt(e);
+        if (slots[over]) { slots[over].item.classList.add("over"); }
+      }, function (drop) {
+        dragged = !!drop;
         window.setTimeout(function () { dragged = false; }, 0);
         chip.classList.remove("dragging");
         chip.style.transform = "";
         if (slots[over]) { slots[over].item.classList.remove("over"); }
-        if (upEvent.type === "pointerup" && slots[over]) {
+        if (drop && slots[over]) {
           held = token;
           place(over);
         }
-      }
-
-      document.addEventListener("pointermove", onMove);
-      document.addEventListener("pointerup", onUp);
-      document.addEventListener("pointercancel", onUp);
+      });
     }
 
     board.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && held) { pick(null); }
     });
     show();
-    board.appendChild(status);
-    board.appendChild(pool);
-    board.appendChild(list);
+    [status, pool, list].forEach(function (node) { board.appendChild(node); });
     pairs.parentNode.insertBefore(board, pairs);
     pairs.closest(".question").classList.add("dnd-enhanced");
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".question:not(.dnd-enhanced) ol.slots"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll(".question:not(.dnd-enhanced) ol.slots"), order);
     Array.prototype.forEach.call(document.querySelectorAll(".question:not(.dnd-enhanced) dl.pairs"), match);
   }
 
