@@ -127,7 +127,7 @@ def take_test(page, base: str) -> str:
         for select in question.locator("select").all():
             options = select.locator("option")
             if options.count() > 1:
-                select.select_option(index=1)
+                select.select_option(index=1, force=True)
     page.evaluate("""() => { const form = [...document.forms].find(f => /submit|summary/.test(f.action));
                              (form.requestSubmit ? form.requestSubmit() : form.submit()); }""")
     page.wait_for_load_state()
