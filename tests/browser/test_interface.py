@@ -34,12 +34,15 @@ def tab_until(page, wanted, limit: int = 80) -> dict:
     raise AssertionError("never reached the wanted control by Tab")
 
 
-def seek(page, wanted, limit: int = 40) -> dict:
-    """Tab forward, then back, until ``wanted(focus)`` holds: a keyboard user looking for a control near by."""
-    for key in ("Tab", "Shift+Tab"):
-        for _ in range(limit if key == "Tab" else 2 * limit):
+def seek(page, wanted, keys=("Tab", "Shift+Tab"), limit: int = 40) -> dict:
+    """Tab one way, then the other, until ``wanted(focus)`` holds: a keyboard user looking for a control near by.
+    Passing the page's first or last control (focus on the body) turns the search round."""
+    for key in keys:
+        for _ in range(2 * limit):
             page.keyboard.press(key)
             focus = focused(page)
+            if focus["tag"] == "BODY":
+                break
             assert focus["visible"], f"no visible focus on {focus}"
             if wanted(focus):
                 return focus
@@ -68,7 +71,9 @@ def drag_and_drop_by_keyboard(page, values: dict[str, list[str]], names: list[st
         return
     for name in names:
         text = text_of(page, name, values[name][0])
-        seek(page, lambda f, text=text: f["tag"] == "BUTTON" and text in f["text"].splitlines() and not f["slot"])
+        # The answers sit above the items: look back first.
+        seek(page, lambda f, text=text: f["tag"] == "BUTTON" and text in f["text"].splitlines() and not f["slot"],
+             keys=("Shift+Tab", "Tab"))
         page.keyboard.press("Enter")
         seek(page, lambda f, name=name: f["slot"] == name and not f["label"])
         page.keyboard.press("Enter")
