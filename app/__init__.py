@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from app import ops, ratelimits, timezones
+from app import ops, ratelimits, static_files, timezones
 from app.course import qtypes
 from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
@@ -57,6 +57,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
     register_commands(app)
     ops.init_app(app)
     timezones.init_app(app)
+    static_files.init_app(app)
     ratelimits.init_app(app)
     return app
 
