@@ -46,7 +46,11 @@ def simple_positions(questions: list[dict]) -> list[int]:
 
 
 def nav_link(page, number: int, state: str):
-    """The navigator's link to question ``number`` as a screen reader names it ("3, answered")."""
+    """The navigator's link to question ``number`` as a screen reader names it ("3, answered"), the navigator
+    opened first where a phone shows it folded (as its summary does)."""
+    box = page.locator(".quiz-nav-box")
+    if box.count() and not box.evaluate("d => d.open"):
+        box.locator("summary").click()
     return page.locator(".quiz-nav").get_by_role("link", name=re.compile(rf"^{number}\s*, {state}$"))
 
 
@@ -56,6 +60,22 @@ def small_targets(page, selector: str) -> list[str]:
       .filter(e => e.offsetParent !== null)
       .filter(e => { const r = e.getBoundingClientRect(); return r.height < tap - 0.5 || r.width < tap - 0.5; })
       .map(e => e.outerHTML.slice(0, 80))""", [selector, TAP])
+
+
+def test_on_a_phone_the_navigator_folds_so_the_question_comes_first(app, live_server, new_page):
+    page = new_page("phone")
+    start_test(page, live_server)
+    nav = page.locator(".quiz-nav")
+    assert not nav.is_visible()
+    first_question = page.locator(".test-item").first.bounding_box()
+    assert first_question["y"] < page.viewport_size["height"]  # the question starts on the first screen
+    page.get_by_role("link", name="Questions").click()
+    assert nav.is_visible() and page.locator(".quiz-nav a").count() == 10
+    page.locator(".quiz-nav a").nth(3).click()
+    assert page.url.endswith("#q3")
+    wide = new_page("desktop")
+    start_test(wide, live_server)
+    assert wide.locator(".quiz-nav").is_visible() and not wide.locator(".quiz-nav-box > summary").is_visible()
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])

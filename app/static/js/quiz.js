@@ -261,7 +261,19 @@
     });
   }
 
+  // A phone shows the navigator folded (its summary is only shown on narrow layouts): the question comes first.
+  function foldNavigator() {
+    var navBox = document.querySelector(".quiz-nav-box");
+    if (!navBox || window.getComputedStyle(navBox.querySelector("summary")).display === "none") { return; }
+    navBox.open = false;
+    Array.prototype.forEach.call(document.querySelectorAll(".jump-to-nav"), function (link) {
+      link.addEventListener("click", function () { navBox.open = true; });
+    });
+  }
+
   function start() {
+    foldNavigator();
+    document.addEventListener("backchannel:replaced", foldNavigator);  // practice's Check brings a fresh page
     var form = document.getElementById("test-form");
     var box = document.querySelector("[data-quiz-deadline]");
     if (form) {
