@@ -55,6 +55,11 @@ def test_review_and_submit_saves_the_answers_then_lists_the_unanswered_before_sc
     third = next(p for p in range(10) if p not in (first, second))
     assert f'href="/attempts/{public_id}#q{third}"' in page
     assert "Submit and finish" in page and "Return to the test" in page
+    # Each row names its question by a short plain excerpt of the prompt, cut at a word.
+    excerpts = re.findall(r'<span class="row-prompt">([^<]*)</span>', page)
+    prompts = [re.sub(r"<[^>]+>", "", data["prompt"]) for data in layout_data(app, public_id)]
+    assert len(excerpts) == 10 and all(len(excerpt) <= 65 for excerpt in excerpts)
+    assert all(prompt.split()[0] in excerpt for excerpt, prompt in zip(excerpts, prompts))
     response = client.post(f"/attempts/{public_id}/finish", data={"csrf_token": csrf_token(client, f"/attempts/{public_id}/summary"),
                                                                  "confirmed": "yes"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
@@ -175,7 +180,11 @@ def test_finishing_a_practice_early_asks_first(app, client):
     assert response.status_code == 302 and response.headers["Location"].endswith("/summary")
     assert not attempt_row(app, public_id).is_submitted
     page = client.get(f"/attempts/{public_id}/summary").get_data(as_text=True)
-    assert f"You answered 1 of {len(questions)}. Finish anyway?" in page and "Return to the practice" in page
+    assert f"You answered 1 of {len(questions)}. Finish anyway?" in page
+    # Going back leads; finishing half done is the second choice.
+    assert '<a class="button" href="/attempts/' in page and "Return to the practice</a>" in page
+    assert '<button class="button secondary" type="submit">Finish anyway</button>' in page
+    assert page.index("Return to the practice") < page.index("Finish anyway</button>")
     assert f'data-position="{position}"' in page and "Right" in page
     response = client.post(f"/attempts/{public_id}/finish", data={"csrf_token": token, "confirmed": "yes"})
     assert response.headers["Location"].endswith("/result")
