@@ -274,3 +274,20 @@ def test_the_result_page_is_accessible_fits_and_leads_with_what_was_missed(learn
         button.click()
         page.wait_for_url("**/attempts/*")
         assert "questions you missed" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_an_ordering_item_keeps_the_width_for_its_words(learner_page, live_server, width):
+    """The ↑/↓ buttons take a row of their own on a phone instead of squeezing the item's text; each stays 44 px."""
+    page = learner_page(width)
+    questions = start_practice(page, live_server)
+    page.goto(f"{page.url.split('?')[0]}?q={ordering_position(questions)}")
+    sizes = page.locator(".dnd-list li").first.evaluate("""li => ({
+        text: li.querySelector('.dnd-text').getBoundingClientRect().width, item: li.getBoundingClientRect().width,
+        buttons: [...li.querySelectorAll('button')].map(b => [b.getBoundingClientRect().width, b.getBoundingClientRect().height])})""")
+    if width == "phone":
+        assert sizes["text"] >= sizes["item"] - 110  # only the grip and the place number beside it (was about 120 px of 300)
+    else:
+        assert sizes["text"] >= 400  # room enough for the arrows beside it
+    assert all(w >= 44 and h >= 44 for w, h in sizes["buttons"])
+    assert question_fits(page) and no_horizontal_scroll(page)
