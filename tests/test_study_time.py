@@ -210,6 +210,31 @@ def test_check_yourself_answers_in_place_count_as_practice_and_are_not_recorded_
     assert "mastery-badge" in page and "questions tried" in page
 
 
+def test_after_fewer_than_two_right_practising_the_lesson_leads_the_next_step(client):
+    """Under two of three right, "Practise this lesson" is the primary button and the next lesson secondary; else as before."""
+    seen = set()
+    for _ in range(15):
+        page = answer_all(client)
+        right = int(re.search(r"You got (\d) of 3 right", page).group(1))
+        step = page[page.index('id="next-step-title"'):page.index('class="pager"')]
+        shaky = right < 2
+        seen.add(shaky)
+        assert ('<button class="button" type="submit">Practise this lesson</button>' in step) == shaky
+        assert ('<a class="button secondary" href="/lessons/' in step and "Next lesson:" in step) == shaky
+        if shaky:
+            assert 'name="mode" value="practice"' in step and step.index("Practise this lesson") < step.index("Next lesson:")
+            break
+        client.post("/lessons/trade/check-yourself/new", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)})
+    assert True in seen
+
+
+def test_practise_this_lesson_starts_a_practice(client):
+    page = answer_all(client)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    started = client.post("/lessons/trade/quiz/start", data={"csrf_token": token, "mode": "practice"})
+    assert started.status_code == 302 and "/attempts/" in started.headers["Location"]
+
+
 def test_a_repeated_post_of_one_answer_counts_once(app, client):
     page = client.get("/lessons/trade?check=1").get_data(as_text=True)
     form = next(f for f in check_forms(page) if f["radios"])

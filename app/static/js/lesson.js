@@ -124,6 +124,9 @@
     var old = document.getElementById("check-yourself");
     if (!section || !old) { return false; }
     old.replaceWith(section);
+    // The next step follows how the check went (after a weak score practising leads): take the fresh one too.
+    var freshActions = fresh.getElementById("read"), actions = document.getElementById("read");
+    if (freshActions && actions) { actions.replaceWith(freshActions); }
     var freshArticle = fresh.querySelector("article.lesson");
     // Answering makes the learner known: the fresh page carries the reading-time token this one lacked.
     if (freshArticle && freshArticle.hasAttribute("data-study-token")) {
