@@ -116,6 +116,39 @@ def test_a_test_result_counts_the_essays_still_to_grade_and_the_grade_then_count
     assert essay_rows(app)[1] == [("self-grade", 3, 1.0, key_response(layout_data(app, public_id)[position]))]  # right: Good
 
 
+def test_an_essay_left_unwritten_in_a_test_is_no_review_card_and_never_comes_up_in_review(app, client):
+    """A blank answer is rated Again, but an essay is rated only by a grade: left unwritten it has none, so no card."""
+    from app.learning.review_routes import review_queue
+
+    public_id = start_drawing(app, client, essay=True)
+    position = essay_position(app, public_id)
+    answers = {name: value for name, value in key_form(app, public_id).items()
+               if name != f"q{position}" and not name.startswith(f"q{position}-")}
+    response = client.post(f"/attempts/{public_id}/submit", data={**answers, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert essay_rows(app) == (None, [])
+    with app.test_request_context():
+        owner = db.session.scalar(sa.select(Attempt.owner_key).where(Attempt.public_id == public_id))
+        db.session.execute(sa.update(ReviewCard).values(due=datetime.now(timezone.utc) - timedelta(days=1)))
+        db.session.commit()
+        queue = review_queue(owner, datetime.now(timezone.utc) + timedelta(days=3650))
+        questions = set(db.session.scalars(sa.select(ReviewCard.question_id).where(ReviewCard.id.in_(queue))))
+    assert len(questions) == 9 and ESSAY not in questions  # the nine other questions, each due
+    page = client.get("/review").get_data(as_text=True)
+    assert "data-essay" not in page and "Hand in and grade it" not in page
+
+
+def test_an_essay_checked_blank_in_practice_is_no_review_card(app, client):
+    public_id = start(client, "trade", "practice")
+    position = essay_position(app, public_id)
+    response = client.post(f"/attempts/{public_id}/check", data={
+        **shown(app, public_id, {f"q{position}": [""]}), "position": position, "try_number": 1,
+        "csrf_token": csrf_token(client, "/lessons/trade/quiz")})
+    assert response.status_code == 302
+    assert [answer.status for answer in stored_answers(app, public_id)] == ["unanswered"]
+    assert essay_rows(app) == (None, [])
+
+
 def review_grade_form(client, card_id, text=ESSAY_TEXT) -> tuple[str, dict]:
     """Write the essay on the review page: the grading page it answers with, and its form's hidden fields."""
     token = csrf_token(client, "/review")

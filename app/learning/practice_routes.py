@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask import abort, redirect, url_for
 
+from app.course import qtypes
 from app.course.scheduling import aware
 from app.extensions import db
 from app.learning import bp
@@ -44,7 +45,8 @@ def check(public_id: str):
     now = datetime.now(timezone.utc)
     seconds = int((now - previous_moment).total_seconds())
     outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
-    if not earlier and outcome.status != "pending":  # later tries follow feedback; only a first try says what the learner remembered
+    # Later tries follow feedback: only a first try says what the learner remembered. An essay is rated when graded.
+    if not earlier and not qtypes.of(item["data"]).graded_by_person:
         record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now, review_settings()[0])
     try:
         db.session.commit()

@@ -258,7 +258,8 @@ def close_test(current: Attempt, items: list[dict], responses: list, retention: 
         # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
         record_retrievals(current.owner_key, [
             retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
-            if not item["withheld"] and outcome.status != "pending"  # an essay is rated when it is graded
+            # An essay is rated when it is graded, so one left unwritten (never graded) is no card either.
+            if not item["withheld"] and not qtypes.of(item["data"]).graded_by_person
         ], "test", current.submitted_at, retention if retention is not None else review_settings()[0])
     db.session.commit()
     return True
