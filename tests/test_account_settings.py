@@ -133,3 +133,23 @@ def test_the_password_rules_are_shown_before_the_first_try(client, auth):
         assert "At least 10 characters" in html and "not your username" in html
     AuthActions(client).register()
     assert "not your username" in client.get("/account/").get_data(as_text=True)
+
+
+def test_the_zone_list_holds_places_not_old_aliases(client, auth):
+    auth.register()
+    page = client.get("/account/").get_data(as_text=True)
+    assert '<option value="Australia/Darwin">Darwin</option>' in page and '<option value="UTC">UTC</option>' in page
+    for alias in ("Australia/North", "Australia/West", "Australia/LHI", "Asia/Calcutta"):
+        assert f'value="{alias}"' not in page
+
+
+def test_a_saved_setting_is_announced_as_done_and_the_site_has_an_icon(client, auth):
+    auth.register()
+    page = client.get("/account/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.get_data(as_text=True).startswith("<svg")
+    icon.close()
+    page = client.get(save_preferences(client, time_zone="Asia/Karachi").location).get_data(as_text=True)
+    assert '<div class="alert success flash" role="status"><p><span class="visually-hidden">Done: </span>Preferences saved.' in page
+    assert 'class="notice" role="status"' not in page

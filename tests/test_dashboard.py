@@ -39,3 +39,14 @@ def test_time_spent_adds_reading_to_answering(app, client, auth):
         db.session.commit()
     html = client.get("/me").get_data(as_text=True)
     assert "Quiz best 100 % · 12 min" in html and '<span class="stat-value">12 min</span>' in html
+
+
+def test_the_dashboard_says_lessons_started_once_and_what_each_bar_counts(app, client, auth):
+    auth.register()
+    submit_test_with_key(app, client)
+    html = client.get("/me").get_data(as_text=True)
+    assert html.count("lessons started") == 1
+    assert html.count(" right now</span>") == 11 and re.search(r'aria-label="Trade: 1\d of \d+ right now"', html)
+    assert '<a href="/account/#preferences">Set a daily goal or show your streak</a>' in html
+    client.post("/account/preferences", data={"csrf_token": csrf_token(client, "/account/"), "show_streak": "y"})
+    assert "Set a daily goal" not in client.get("/me").get_data(as_text=True)

@@ -1,10 +1,12 @@
 """The pure lesson reader: front matter errors with exact lines, sanitising, structured tables."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from app.course.lessons import parse_date, read_course, read_lesson
+from app.course.paper import background_words, mark_background
 
 GOOD_BODY = """\
 An introduction.
@@ -214,3 +216,36 @@ def test_missing_lessons_folder(tmp_path):
 ])
 def test_parse_date(label, expected):
     assert parse_date(label) == expected
+
+
+# --- "(context)" marks shown as "background" -------------------------------------------------------
+
+@pytest.mark.parametrize("text, shown", [
+    ("<p>Partition in 1947 (context).</p>", "(background)"),
+    ("<p>a journey (a journey or pilgrimage, context) of a prime minister</p>", "(a journey or pilgrimage, background)"),
+    ("<p>a post (from 2008 to 2018,\ncontext), so</p>", "(from 2008 to 2018,\nbackground)"),
+    ("<p>for peace (the translation is context), is</p>", "(the translation is background)"),
+    ("<p>Lahore (context; see the notes);</p>", "(background; see the notes)"),
+    ("<p>the party (context: he leads its faction)</p>", "(background: he leads its faction)"),
+    ("<p>1947 (context for the year);</p>", "(background for the year)"),
+    ("<p>August 2019 is context.</p>", "August 2019 is background."),
+])
+def test_every_form_of_the_context_mark_reads_background(text, shown):
+    assert shown in background_words(text) and "context" not in background_words(text)
+    html, count = mark_background(text)
+    assert count == 1 and 'href="#about-background">background</a></span>' in html and "context" not in html
+
+
+@pytest.mark.parametrize("text", [
+    '<p data-source="Added context, not in the paper">In this context, the talks stalled (1999).</p>',
+    "<p>the lesson's context (Musharraf's fall) and <a href=\"#mfn-context\">why</a></p>",
+])
+def test_context_in_prose_or_attributes_is_left_alone(text):
+    assert mark_background(text) == (text, 0)
+
+
+def test_lesson_pages_show_no_raw_context_marks(client):
+    for slug in ("kashmir-non-paper", "role-of-media", "influential-personalities"):
+        html = client.get(f"/lessons/{slug}").get_data(as_text=True)
+        assert not re.search(r"(?:\(|, |is )context\)", html), slug
+    assert "pilgrimage, <span class=\"background-mark\"><a" in client.get("/lessons/kashmir-non-paper").get_data(as_text=True)

@@ -1,5 +1,9 @@
 """Account forms. Database checks live in ``validate_<field>`` methods; the rules in ``rules``."""
 
+import zoneinfo
+from functools import cache
+from pathlib import Path
+
 import sqlalchemy as sa
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -173,9 +177,25 @@ def offered_goal(_form, field) -> None:
 ZONE_REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 
 
+@cache
+def listed_zones() -> frozenset[str] | None:
+    """The zones the time-zone database lists by country (``zone.tab``); None where this machine has no such list.
+
+    Without it the list held old aliases that read as bare words ("North", "West", "LHI" under Australia).
+    """
+    for folder in zoneinfo.TZPATH:
+        table = Path(folder, "zone.tab")
+        if table.is_file():
+            rows = table.read_text(encoding="utf-8").splitlines()
+            return frozenset(row.split("\t")[2] for row in rows if row and not row.startswith("#"))
+    return None
+
+
 def zone_choices() -> list[SelectChoice]:
     """The browser's zone, UTC, then every canonical zone sorted and grouped by region ("Karachi" under "Asia")."""
-    places = sorted(name for name in zone_names() if name.split("/", 1)[0] in ZONE_REGIONS and "/" in name)
+    listed = listed_zones()
+    places = sorted(name for name in zone_names() if name.split("/", 1)[0] in ZONE_REGIONS and "/" in name
+                    and (listed is None or name in listed))
     return [SelectChoice("", "Use my browser's time zone"), SelectChoice("UTC", "UTC")] + [
         SelectChoice(name, name.split("/", 1)[1].replace("_", " ").replace("/", " / "), optgroup=name.split("/", 1)[0])
         for name in places]

@@ -91,7 +91,7 @@ def reset():
         except MailError:
             pass  # the password is changed either way; the notice is a courtesy
         flash("Your new password is set, and every browser that was logged in to your account has been logged "
-              "out. Log in with your new password.")
+              "out. Log in with your new password.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, user=user), 400 if form.errors else 200
 
@@ -111,7 +111,8 @@ def recover_view():
                 logout_user()
             left = codes_left(user)
             flash(f"Your new password is set and that code is used up: {left} of {CODE_COUNT} codes left. Every "
-                  "browser that was logged in to your account has been logged out. Log in with your new password.")
+                  "browser that was logged in to your account has been logged out. Log in with your new password.",
+                  "success")
             return redirect(url_for("accounts.login"))
         db.session.rollback()
         form.code.errors.append(BAD_CODE)
@@ -191,7 +192,7 @@ def confirm_email(token: str):
     except sa.exc.IntegrityError:  # taken between the check and the commit
         db.session.rollback()
         abort(409, description="This address already belongs to another account, so it was not added.")
-    flash(f"Your e-mail address {address} is confirmed: password-reset links will go there.")
+    flash(f"Your e-mail address {address} is confirmed: password-reset links will go there.", "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.settings"))
     return redirect(url_for("accounts.login"))

@@ -70,14 +70,14 @@ def register():
         db.session.commit()
         start_session(user)
         session[CODES_SESSION_KEY] = user.id  # the next page makes the recovery codes and shows them once
-        flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.")
+        flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.", "success")
         if form.email.data and mail_enabled():
             try:
                 offer_address(user, form.email.data)
-                flash(f"We've sent a link to {form.email.data}: your address is added when you open it.")
+                flash(f"We've sent a link to {form.email.data}: your address is added when you open it.", "info")
             except MailError:
                 flash("We couldn't reach our mail server just now, so your e-mail address isn't added yet. "
-                      "You can add it on your account page.")
+                      "You can add it on your account page.", "warning")
         return redirect(url_for("accounts.recovery_codes", next=safe_next(url_for("learning.dashboard"))))
     return render_template("accounts/register.html", form=form, mail=mail_enabled()), 400 if form.errors else 200
 
@@ -110,7 +110,7 @@ def logout():
     the server too, so a copy of the cookie is worthless."""
     if LogoutForm().validate_on_submit():
         end_session()
-        flash("You are logged out.")
+        flash("You are logged out.", "success")
     return redirect(url_for("learning.index"))
 
 
@@ -123,7 +123,7 @@ def logout_everywhere():
         db.session.commit()
         logout_user()
         flash("You are logged out everywhere: every browser that was logged in to your account has to log in again, "
-              "and your API tokens are revoked.")
+              "and your API tokens are revoked.", "success")
     return redirect(url_for("learning.index"))
 
 
@@ -152,7 +152,7 @@ def settings():
         current_user.desired_retention = float(form.desired_retention.data)
         current_user.daily_review_limit = form.daily_review_limit.data
         db.session.commit()
-        flash("Settings saved.")
+        flash("Settings saved.", "success")
         return redirect(url_for("accounts.settings"))
     return settings_page(400 if form.errors else 200, form=form)
 
@@ -170,7 +170,7 @@ def change_password():
         end_every_session(user)
         start_session(user, remember=bool(this_session and this_session.remember))
         flash("Password changed. Every other browser logged in to your account has been logged out, and your API "
-              "tokens are revoked.")
+              "tokens are revoked.", "success")
         return redirect(url_for("accounts.settings"))
     if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
         form.current.errors = ["That is not your current password."]
@@ -211,7 +211,7 @@ def delete():
         abort(409, description="Something of yours changed while the account was being deleted, so nothing was "
                                "deleted. Open the deletion page again to see the current list.")
     logout_user()
-    flash("Your account and all its data are deleted.")
+    flash("Your account and all its data are deleted.", "success")
     return redirect(url_for("learning.index"))
 
 
@@ -245,5 +245,5 @@ def revoke_token(token_id: int):
     if RevokeForm().validate_on_submit() and token.revoked_at is None:
         token.revoked_at = datetime.now(timezone.utc)
         db.session.commit()
-        flash(f"Token “{token.name}” revoked.")
+        flash(f"Token “{token.name}” revoked.", "success")
     return redirect(url_for("accounts.settings") + "#tokens")

@@ -23,7 +23,7 @@ def preferences():
     current_user.daily_goal = form.daily_goal.data
     current_user.show_streak = form.show_streak.data
     db.session.commit()
-    flash("Preferences saved.")
+    flash("Preferences saved.", "success")
     return redirect(url_for("accounts.settings") + "#preferences")
 
 
@@ -43,9 +43,10 @@ def change_email():
     if address is None:
         current_user.email = None
         db.session.commit()
-        flash("Your e-mail address is removed. If you forget your password, a recovery code gets you back in.")
+        flash("Your e-mail address is removed. If you forget your password, a recovery code gets you back in.",
+              "success")
     elif address == current_user.email:
-        flash("That is already your address.")
+        flash("That is already your address.", "info")
     elif not mail_enabled():
         form.email.errors.append("This site cannot send e-mail, so it cannot confirm an address.")
         return settings_page(400, email_form=form)
@@ -56,5 +57,5 @@ def change_email():
             form.email.errors.append("We couldn't reach our mail server just now, so nothing was sent. "
                                      "Try again in a few minutes.")
             return settings_page(503, email_form=form)
-        flash(f"We've sent a link to {address}. Your address changes when you open it (it works for two days).")
+        flash(f"We've sent a link to {address}. Your address changes when you open it (it works for two days).", "info")
     return redirect(url_for("accounts.settings") + "#email")

@@ -160,7 +160,7 @@ def share_question(question_id: str):
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()  # the same share posted twice at once: one row is enough
-    flash(f"{question.id} is shared with {user.username}: they can preview, use and copy it, not edit it.")
+    flash(f"{question.id} is shared with {user.username}: they can preview, use and copy it, not edit it.", "success")
     return back_to(question)
 
 
@@ -177,7 +177,7 @@ def revoke_share(question_id: str, user_id: int):
         abort(404, description=f"{question.id} is not shared with that instructor.")
     db.session.delete(share)
     db.session.commit()
-    flash(f"{question.id} is no longer shared with that instructor; their assignments that use it keep it.")
+    flash(f"{question.id} is no longer shared with that instructor; their assignments that use it keep it.", "success")
     return back_to(question)
 
 
@@ -194,5 +194,5 @@ def move_question(question_id: str):
     target = classes[form.classroom.data]
     question.bank, question.classroom_id = "class", target.id
     db.session.commit()
-    flash(f"{question.id} is now in the bank of {target.name}: its instructors can use and edit it.")
+    flash(f"{question.id} is now in the bank of {target.name}: its instructors can use and edit it.", "success")
     return back_to(question)

@@ -118,9 +118,10 @@ def grade_essay(answer_id: int):
             db.session.commit()
         except sa.exc.IntegrityError:  # two graders saved the same essay at once: the first grade stands
             db.session.rollback()
-            flash("Someone else saved a grade for this essay at the same moment; theirs is kept. Check it below.")
+            flash("Someone else saved a grade for this essay at the same moment; theirs is kept. Check it below.",
+                  "warning")
             return redirect(url_for("authoring.grade_essay", answer_id=answer.id, anonymous="1" if anonymous else None))
-        flash("Grade saved.")
+        flash("Grade saved.", "success")
         following = next_ungraded(assignment, after=answer.id) if "next" in request.form else None
         if following is not None:
             return redirect(url_for("authoring.grade_essay", answer_id=following, anonymous="1" if anonymous else None))

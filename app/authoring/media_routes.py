@@ -63,7 +63,7 @@ def add_image():
             db.session.commit()
             form.prompt.data = f"{(form.prompt.data or '').rstrip()}\n\n{image_markdown(alt, image.sha256)}".lstrip()
             flash(f"Image added at the end of the prompt ({image.width} × {image.height} pixels): move its line where it "
-                  "belongs. The question is saved when you save it.")
+                  "belongs. The question is saved when you save it.", "success")
     back = (url_for("authoring.edit_question", question_id=existing.id) if existing is not None
             else url_for("authoring.new_question", qtype=qtype, copy=request.args.get("copy") or None))
     return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS, existing=existing,

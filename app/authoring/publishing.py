@@ -56,13 +56,13 @@ def request_publish(question_id: str):
     version = current_version(question)
     pending = pending_requests(question.id)
     if any(asked.question_version_id == version.id for asked in pending):
-        flash(f"Version {version.version} of {question.id} is already waiting for an administrator.")
+        flash(f"Version {version.version} of {question.id} is already waiting for an administrator.", "info")
         return back_to(question)
     close_requests(pending, "withdrawn", f"Replaced by a request for version {version.version}.")
     db.session.add(PublishRequest(question_id=question.id, question_version_id=version.id, requested_by_id=current_user.id))
     db.session.commit()
     flash(f"Asked an administrator to publish version {version.version} of {question.id}. "
-          "It stays a draft, visible to you alone (and whoever you shared it with), until then.")
+          "It stays a draft, visible to you alone (and whoever you shared it with), until then.", "success")
     return back_to(question)
 
 
@@ -77,7 +77,7 @@ def withdraw_publish(question_id: str):
         abort(400, description=f"No request to publish {question.id} is waiting. Nothing changed.")
     close_requests(pending, "withdrawn", "Withdrawn by the instructor.")
     db.session.commit()
-    flash(f"The request to publish {question.id} is withdrawn.")
+    flash(f"The request to publish {question.id} is withdrawn.", "success")
     return back_to(question)
 
 
@@ -143,7 +143,7 @@ def approve_publish(request_id: int):
                    f"Version {version.version} was published instead.")
     db.session.commit()
     flash(f"{question.id} (version {version.version}) is in the course bank now: learners meet it in "
-          f"{question.lesson.title}.")
+          f"{question.lesson.title}.", "success")
     return redirect(url_for("authoring.publish_requests"))
 
 
@@ -157,5 +157,5 @@ def decline_publish(request_id: int):
         abort(400, description=" ".join(form.note.errors) or "The request was incomplete; reload the page and try again.")
     close_requests([asked], "declined", form.note.data.strip())
     db.session.commit()
-    flash(f"Declined the request to publish {asked.question_id}; its author sees your note.")
+    flash(f"Declined the request to publish {asked.question_id}; its author sees your note.", "success")
     return redirect(url_for("authoring.publish_requests"))

@@ -118,7 +118,7 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     existing.lesson_id = lesson.id
     changed = save_version(existing, checked.data)
     db.session.commit()
-    flash(f"Saved {existing.id}" + (" as a new version." if changed else " (nothing changed)."))
+    flash(f"Saved {existing.id}" + (" as a new version." if changed else " (nothing changed)."), "success")
     return redirect(url_for("authoring.question_page", question_id=existing.id))
 
 
@@ -170,7 +170,7 @@ def retire_question(question_id: str):
         abort(400, description="The request was incomplete; reload the page and try again.")
     question.retired = not question.retired
     db.session.commit()
-    flash(f"{question.id} is {'retired' if question.retired else 'back in use'}.")
+    flash(f"{question.id} is {'retired' if question.retired else 'back in use'}.", "success")
     return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
 
 
@@ -213,7 +213,7 @@ def new_lesson():
             db.session.add(lesson)
             rebuild_index()
             db.session.commit()
-            flash(f"Lesson “{doc.title}” published. Add its questions below.")
+            flash(f"Lesson “{doc.title}” published. Add its questions below.", "success")
             return redirect(url_for("authoring.questions", lesson=doc.slug))
         preview = doc
     status = 400 if messages or form.errors else 200
@@ -260,7 +260,7 @@ def override_question(question_id: str):
                 db.session.add(existing)
             existing.question_version_id = version.id
             db.session.commit()
-            flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.")
+            flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.", "success")
             return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
         if checked is not None:
             preview = preview_of(checked.data, messages)

@@ -69,6 +69,7 @@ def regrade(question_id: str):
             if attempt.is_submitted:
                 attempt.score = attempt_total(attempt)
         db.session.commit()
-        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.")
+        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.",
+              "success")
         return redirect(url_for("authoring.regrade", question_id=question.id))
     return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)

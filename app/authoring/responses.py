@@ -170,7 +170,8 @@ def accept_response(question_id: str):
     back = redirect(url_for("authoring.question_responses", question_id=question.id))
     now = credit_now(current.data, text, blank)
     if now >= credit - 1e-9:
-        flash(f"“{text}” already earns {now:g} of the mark on the current version ({current.version}). Nothing changed.")
+        flash(f"“{text}” already earns {now:g} of the mark on the current version ({current.version}). Nothing changed.",
+              "info")
         return back
     given = {(group.blank, group.key) for group in group_responses(
         [given for _, given in answers_in_reach(Answer.question_id == question.id)])}
@@ -188,15 +189,15 @@ def accept_response(question_id: str):
                                  .values(version=current.version).execution_options(synchronize_session=False)).rowcount == 1
     if not claimed:
         db.session.rollback()
-        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.")
+        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.", "warning")
         return back
     save_version(question, checked.data)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.")
+        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.", "warning")
         return back
     flash(f"“{text}” now earns {credit:g} of the mark" + (f" in blank {blank}" if blank else "") + f" (version {question.version}). "
-          "Below is the regrade's dry run: nothing changes in anyone's marks until you apply it.")
+          "Below is the regrade's dry run: nothing changes in anyone's marks until you apply it.", "success")
     return redirect(url_for("authoring.regrade", question_id=question.id))

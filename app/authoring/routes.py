@@ -34,7 +34,7 @@ def classes():
         classroom = Classroom(name=form.name.data.strip(), instructor_id=current_user.id, join_code=new_join_code())
         db.session.add(classroom)
         db.session.commit()
-        flash(f"Class created. Students join with the code {classroom.join_code}.")
+        flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
         return redirect(url_for("authoring.classroom", classroom_id=classroom.id))
     mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
                               .order_by(Classroom.created_at)).all()
@@ -78,7 +78,7 @@ def add_co_instructor(classroom_id: int):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # added twice at once: the first one counts
-    flash(f"{user.username} now teaches {current.name} with you.")
+    flash(f"{user.username} now teaches {current.name} with you.", "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 
@@ -99,9 +99,9 @@ def remove_co_instructor(classroom_id: int, user_id: int):
     db.session.delete(link)
     db.session.commit()
     if user_id == current_user.id:
-        flash(f"You no longer teach {current.name}.")
+        flash(f"You no longer teach {current.name}.", "success")
         return redirect(url_for("authoring.classes"))
-    flash(f"{name} no longer teaches {current.name}.")
+    flash(f"{name} no longer teaches {current.name}.", "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 
@@ -131,7 +131,8 @@ def new_assignment(classroom_id: int):
             rest = [ident for ident in lesson_of if ident not in drawn]
             drawn += rng.sample(rest, form.question_count.data - free)
             flash(f"Only {free} of these {len(pool)} questions can go together without one showing another's answer; "
-                  f"the {form.question_count.data} set include some such pairs. Choose {free} or fewer to avoid them.")
+                  f"the {form.question_count.data} set include some such pairs. Choose {free} or fewer to avoid them.",
+                  "warning")
         chosen = [(ident, lesson_of[ident]) for ident in drawn]
         assignment = Assignment(
             classroom_id=current.id, title=form.title.data.strip(), lesson_id=chosen[0][1],
@@ -141,7 +142,7 @@ def new_assignment(classroom_id: int):
             shuffle=form.shuffle.data, review_option=form.review_option.data)
         db.session.add(assignment)
         db.session.commit()
-        flash(f"Assignment “{assignment.title}” set with {len(chosen)} questions.")
+        flash(f"Assignment “{assignment.title}” set with {len(chosen)} questions.", "success")
         return redirect(url_for("authoring.classroom", classroom_id=current.id))
     return render_template("authoring/assignment_form.html", form=form, classroom=current), 400 if form.errors else 200
 

@@ -6,6 +6,7 @@ section list (``shared/source/sections.tsv``): first and last line of each secti
 as the paper prints it.
 """
 
+import re
 from dataclasses import dataclass
 
 TITLE = "Mapping of Outsource Diplomatic Initiatives: A Case of Pakistan-India Relations"
@@ -44,16 +45,32 @@ def section_of(first_line: int, last_line: int) -> Section | None:
 
 
 BACKGROUND_NOTE_ID = "about-background"
-_CONTEXT_MARK = "(context)"
+# The word "context" where it marks an added fact: inside brackets, right after "(", a comma, a semicolon, "is", "are"
+# or "both" and right before ")", ";", ":", "," or " for" ("(context)", "(1998–2002, context)", "(his country is
+# context)", "(context; see the notes)"), or closing a clause ("August 2019 is context."). Tags inside the brackets
+# are stepped over whole, so a word in an attribute never matches; prose such as "the lesson's context" is left alone.
+_IN_BRACKETS = re.compile(r"(\((?:[^()<]|<[^>]*>)*?)(?:(?<=\()|(?<=,\s)|(?<=;\s)|(?<=\bis )|(?<=\bare )|(?<=\bboth ))"
+                          r"context(?=[);,:]| for )")
+_CLOSING = re.compile(r"(\b(?:is|are) )context(?=[.:;])")
+
+
+def _marked(html: str, mark: str) -> tuple[str, int]:
+    """The HTML with every "context" marker replaced by ``mark``, and how many there were."""
+    html, in_brackets = _IN_BRACKETS.subn(lambda found: found.group(1) + mark, html)
+    html, closing = _CLOSING.subn(lambda found: found.group(1) + mark, html)
+    return html, in_brackets + closing
 
 
 def mark_background(html: str) -> tuple[str, int]:
-    """A lesson body with each "(context)" shown as "(background)" linking to the page's note on what that means.
+    """A lesson body with each "context" marker shown as "background" linking to the page's note on what that means.
 
-    Lessons mark facts the paper does not give with "(context)" (``lessons/README.md``); readers took the bare
+    Lessons mark facts the paper does not give with "context" (``lessons/README.md``); readers took the bare
     word for a broken link, so the page names it in plain words and explains it once. Returns the HTML and how
     many marks it holds (no note when there are none).
     """
-    count = html.count(_CONTEXT_MARK)
-    link = f'<span class="background-mark">(<a href="#{BACKGROUND_NOTE_ID}">background</a>)</span>'
-    return html.replace(_CONTEXT_MARK, link), count
+    return _marked(html, f'<span class="background-mark"><a href="#{BACKGROUND_NOTE_ID}">background</a></span>')
+
+
+def background_words(html: str) -> str:
+    """Any other course text (an explanation, a search snippet) with each "context" marker shown as "background"."""
+    return _marked(html, "background")[0]

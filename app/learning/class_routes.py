@@ -38,9 +38,9 @@ def join_class(code: str | None = None):
             if exists is None:
                 db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
                 db.session.commit()
-                flash(f"You joined {classroom.name}.")
+                flash(f"You joined {classroom.name}.", "success")
             else:
-                flash(f"You are already in {classroom.name}.")
+                flash(f"You are already in {classroom.name}.", "info")
             return redirect(url_for("learning.assignments"))
     return render_template("learning/join.html", form=form), 400 if form.errors else 200
 

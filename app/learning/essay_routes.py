@@ -44,7 +44,7 @@ def self_grade(public_id: str):
     if item["withheld"]:  # its model answer is hidden, so there is nothing to grade it against
         abort(403, description=f"{item['withheld'].reason} Nothing was saved.")
     if not can_self_grade(current, item["data"], answer):
-        flash("This answer has no grade to give now (already graded, or not written yet); nothing changed.")
+        flash("This answer has no grade to give now (already graded, or not written yet); nothing changed.", "warning")
         return redirect(back)
     try:
         chosen = read_levels(item["data"], request.form.getlist)
@@ -52,13 +52,13 @@ def self_grade(public_id: str):
     except GradeRefused as refused:
         abort(400, description=f"{refused} Nothing was saved.")
     if not claim_pending(answer, graded(item["data"], chosen)):
-        flash("This answer was graded a moment ago (another tab?); that grade stays.")
+        flash("This answer was graded a moment ago (another tab?); that grade stays.", "warning")
         return redirect(back)
     outcome = save_grade(answer, item["data"], chosen, comments, grader_id=None)
     record_retrievals(current.owner_key, [retrieval(item, answer.response, outcome, answer.seconds_taken)], "self-grade",
                       datetime.now(timezone.utc), review_settings()[0])
     db.session.commit()
-    flash("Your grade is saved.")
+    flash("Your grade is saved.", "success")
     return redirect(back)
 
 
@@ -85,7 +85,7 @@ def grade_review(card_id: int):
     if not form.validate_on_submit():
         abort(400, description="The grade form was incomplete; reload the page and try again.")
     if form.reviewing.data != review_stamp(card) or not due_and_open(card, now):
-        flash("That card was already reviewed; here is the next one.")
+        flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
     item = review_item(card)
     if not qtypes.of(item["data"]).graded_by_person:
@@ -99,6 +99,6 @@ def grade_review(card_id: int):
         abort(400, description=f"{refused} Nothing was saved.")
     log = rate_card(card, item, response, graded(item["data"], chosen), now, request.form.get("shown_at", type=float))
     if log is None:
-        flash("That card was already reviewed; here is the next one.")
+        flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
     return redirect(url_for("learning.review_feedback", log_id=log.id))

@@ -153,7 +153,7 @@ def attempt(public_id: str):
         now = datetime.now(timezone.utc)
         if is_late(deadline_of(current), now):
             close_test(current, items, current.draft or [None] * len(items))
-            flash("The time for this attempt ran out; your saved answers were scored.")
+            flash("The time for this attempt ran out; your saved answers were scored.", "warning")
             return redirect(url_for("learning.result", public_id=public_id))
         draft = current.draft or [None] * len(items)
         values: dict[str, list[str]] = {}

@@ -142,5 +142,5 @@ def practise_missed(public_id: str):
                        owner_key=current.owner_key, layout=layout, max_score=float(len(layout)))
     db.session.add(practice)
     db.session.commit()
-    flash(f"Practice of the {len(ids)} {'question' if len(ids) == 1 else 'questions'} you missed.")
+    flash(f"Practice of the {len(ids)} {'question' if len(ids) == 1 else 'questions'} you missed.", "info")
     return redirect(url_for("learning.attempt", public_id=practice.public_id))

@@ -85,5 +85,5 @@ def rate_review(log_id: int):
     apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), retention))
     log.rating = int(rating)
     db.session.commit()
-    flash(f"Rated {choice}. That card comes back {from_now(card.due)}.")
+    flash(f"Rated {choice}. That card comes back {from_now(card.due)}.", "success")
     return redirect(url_for("learning.review"))

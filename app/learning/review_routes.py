@@ -123,7 +123,7 @@ def answer_card(card_id: int):
     if not ReviewAnswerForm().validate_on_submit():
         abort(400, description="The review form was incomplete; reload the page and answer again.")
     if not due_and_open(card, now):
-        flash("That card was already reviewed; here is the next one.")
+        flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
     item = review_item(card)
     response = read_card_response(item)
@@ -134,7 +134,7 @@ def answer_card(card_id: int):
         return render_template("learning/review_grade.html", card=card, item=item, response=response, lesson=lesson, form=form)
     log = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
     if log is None:
-        flash("That card was already reviewed; here is the next one.")
+        flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
     return redirect(url_for("learning.review_feedback", log_id=log.id))
 

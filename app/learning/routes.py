@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import abort, make_response, request, session
 from flask_login import current_user
 
+from app.course.paper import background_words
 from app.course.passages import passage_caption
 from app.extensions import db
 from app.learning import bp
@@ -21,6 +22,8 @@ from app.models import Lesson
 
 # Quiz, review and teaching pages caption a question's quoted passage as the API and exports do.
 bp.add_app_template_filter(passage_caption)
+# Explanations say "background" where the course adds a fact, as lessons do (the bare "context" read as a broken link).
+bp.add_app_template_filter(background_words, "background")
 
 PAGE_CACHE_SIZE = 64
 _pages: OrderedDict[tuple, str] = OrderedDict()

@@ -56,32 +56,32 @@ def submit(public_id: str):
     if current.is_submitted:
         if wants_json():
             return refused(ALREADY_SUBMITTED, current)
-        flash("This quiz was already submitted; here is its result.")
+        flash("This quiz was already submitted; here is its result.", "info")
         return redirect(url_for("learning.result", public_id=public_id))
     if is_late(deadline_of(current), datetime.now(timezone.utc)):
         close_test(current, items, current.draft or [None] * len(items))
         if wants_json():
             return refused(TIME_RAN_OUT, current)
-        flash(TIME_RAN_OUT)
+        flash(TIME_RAN_OUT, "warning")
         return redirect(url_for("learning.result", public_id=public_id))
     if form.save.data or form.submit.data:
         if not save_draft(current, responses):
             if wants_json():
                 return refused(ALREADY_SUBMITTED, current)
-            flash("This quiz was already submitted; here is its result.")
+            flash("This quiz was already submitted; here is its result.", "info")
             return redirect(url_for("learning.result", public_id=public_id))
         if wants_json():
             return jsonify(saved=True, answered=len(answered_positions(items, responses)), total=len(items))
         if form.submit.data:
             return redirect(url_for("learning.summary", public_id=public_id))
-        flash("Your answers are saved. Come back to them whenever you like, then submit.")
+        flash("Your answers are saved. Come back to them whenever you like, then submit.", "success")
         return redirect(url_for("learning.attempt", public_id=public_id))
     # Every open copy of the test hands in at 0:00: one opened before the answers were given (another tab or device)
     # must not wipe what another copy saved, so a question this post leaves blank keeps its saved answer.
     saved = current.draft or [None] * len(items)
     responses = [given if given is not None else kept for given, kept in zip(responses, saved, strict=True)]
     if not close_test(current, items, responses):
-        flash("This quiz was already submitted; here is its result.")
+        flash("This quiz was already submitted; here is its result.", "info")
     return redirect(url_for("learning.result", public_id=public_id))
 
 
@@ -97,7 +97,7 @@ def summary(public_id: str):
     if current.mode == "test":
         if is_late(deadline, now):
             close_test(current, items, current.draft or [None] * len(items))
-            flash(TIME_RAN_OUT)
+            flash(TIME_RAN_OUT, "warning")
             return redirect(url_for("learning.result", public_id=public_id))
         done = answered_positions(items, current.draft or [None] * len(items))
         states = {position: "answered" for position in done}
@@ -124,7 +124,7 @@ def finish(public_id: str):
     if current.mode == "test":
         late = is_late(deadline_of(current), datetime.now(timezone.utc))
         if close_test(current, items, current.draft or [None] * len(items)) and late:
-            flash(TIME_RAN_OUT)
+            flash(TIME_RAN_OUT, "warning")
         return redirect(url_for("learning.result", public_id=public_id))
     tries = answers_by_position(current)
     if len(practice_states(items, tries)) < sum(map(answerable, items)) and request.form.get("confirmed") != "yes":

@@ -3,6 +3,7 @@
 from flask import abort, render_template, request, url_for
 from markupsafe import Markup
 
+from app.course.paper import background_words
 from app.course.search_text import KINDS, MAX_QUERY_CHARS, Hit, grouped, highlighted, query_terms
 from app.search import bp
 from app.search.index import find
@@ -36,7 +37,7 @@ def search():
     terms = query_terms(query)
     groups = grouped(find(terms)) if terms else {}
     counts = {kind: len(hits) for kind, hits in groups.items()}
-    results = {kind: [(hit, hit_url(hit), Markup(highlighted(hit.snippet))) for hit in (hits if only else hits[:PER_KIND])]
+    results = {kind: [(hit, hit_url(hit), Markup(background_words(highlighted(hit.snippet)))) for hit in (hits if only else hits[:PER_KIND])]
                for kind, hits in groups.items() if not only or kind == only}
     return render_template("search/results.html", query=query.strip(), searched=bool(query.strip()), results=results,
                            counts=counts, only=only, total=sum(counts.values()), kinds=KINDS, kind_names=KIND_NAMES,
