@@ -163,3 +163,30 @@ def test_the_next_step_names_the_next_lesson(app, client):
     if following:
         assert f"Next lesson: {following.title}" in page
     assert page.index("What next") > page.index('id="r10"')
+
+
+def test_a_blank_test_keeps_its_answers_folded_and_says_every_question_went_into_review(app, client):
+    """Left blank, a question shows its prompt open but its key, model answer, rubric and explanation under a closed fold."""
+    public_id = start_drawing(app, client, essay=True)
+    client.post(f"/attempts/{public_id}/submit", data={"csrf_token": csrf_token(client)})
+    page = result_page(client, public_id)
+    items = page[:page.index('id="next-heading"')].split('<li class="review-item')[1:]
+    assert len(items) == 10 and all("status-unanswered" in item for item in items)
+    for item in items:
+        assert item.count("<details open>") == 1 and '<details class="fold">' in item
+        assert "<summary>Show the" in item and item.index('<details class="fold">') < item.index('class="explanation"')
+    essay = next(item for item in items if 'class="rubric"' in item)
+    assert essay.index('<details class="fold">') < essay.index("Model answer") < essay.index('class="rubric"')
+    assert "The questions you answered" not in page
+    text = said(page)
+    assert "Every question of this test, the ones left blank too, is now in your spaced review" in text
+    assert "An essay joins it once it is graded." in text
+
+
+def test_the_next_steps_are_offered_under_the_summary_too(app, client):
+    public_id, _ = submit_half_wrong(app, client)
+    page = said(result_page(client, public_id))
+    top = page[page.index("Practise the 5 I missed"):page.index('id="r1"')]
+    assert 'aria-label="Where to go next"' in top and 'href="#next-heading"' in top
+    assert "Next lesson:" in top and 'class="button secondary"' in top  # practising the missed ones leads
+    assert page.index('id="next-heading"') > page.index('id="r10"')
