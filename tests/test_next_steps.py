@@ -94,6 +94,19 @@ def test_a_lesson_left_unread_is_continued_and_the_next_lesson_offered(app, clie
     assert kinds(steps_for(app, owner_of(app))) == ["start"]
 
 
+def test_a_lesson_read_to_the_end_with_check_yourself_answered_is_not_continue_reading(app, client, auth):
+    from tests.test_study_time import answer_all
+
+    auth.register()
+    page = answer_all(client, "trade")  # Check yourself sits below the text: its answers come at the end
+    token = re.search(r'class="inline mark-read">\s*<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "the lesson page offers the form lesson.js posts at the end of the text"
+    client.post("/lessons/trade/read", data={"csrf_token": token.group(1)})
+    steps = steps_for(app, owner_of(app))
+    assert "continue-lesson" not in kinds(steps) and not any("Continue reading" in step.title for step in steps)
+    assert any(step.kind == "weakest" and step.url == "/lessons/trade/quiz" for step in steps)
+
+
 def test_the_weakest_lesson_says_why(app, client, auth):
     auth.register()
     submit_test_with_key(app, client, "trade")

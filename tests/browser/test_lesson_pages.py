@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ReviewLog, StudyTime
-from browsing import BROWSER_MARKS, assert_accessible, controls_outside, no_horizontal_scroll, screenshot
+from app.models import Lesson, LessonProgress, ReviewLog, StudyTime
+from browsing import BROWSER_MARKS, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot
 
 pytestmark = BROWSER_MARKS
 
@@ -131,3 +131,45 @@ def test_coming_back_offers_to_continue_where_you_left_off(live_server, new_page
     page.wait_for_function(f"() => location.hash === '{anchor}'")
     assert page.locator(anchor).bounding_box()["y"] < 300
     assert page.locator("[data-resume]").is_hidden()
+
+
+def test_scrolling_to_the_end_of_the_text_marks_the_lesson_read_and_up_next_stops_saying_continue_reading(app, live_server, new_page):
+    page = new_page("phone")
+    register(page, live_server, "reader")
+    page.goto(live_server + "/lessons/trade")
+    page.goto(live_server + "/")
+    assert page.get_by_text("Continue reading: Trade").is_visible()  # visited, not read yet
+
+    def read_at():
+        with app.app_context():
+            return db.session.scalar(sa.select(LessonProgress.read_at).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+                                     .where(Lesson.slug == "trade"))
+
+    page.goto(live_server + "/lessons/trade")
+    assert page.get_by_role("button", name="I've read this").is_visible() and read_at() is None
+    page.evaluate("document.querySelector('.lesson-body').scrollIntoView({block: 'center'})")  # halfway: not the end
+    page.wait_for_function("() => document.querySelector('[data-progress-percent]').textContent !== '0'")
+    assert read_at() is None
+    page.evaluate("document.querySelector('.lesson-body').lastElementChild.scrollIntoView({block: 'end'})")
+    page.locator(".done-mark").wait_for()
+    assert "marked as read" in page.locator(".done-mark").inner_text()
+    assert page.get_by_role("button", name="I've read this").count() == 0
+    assert read_at() is not None
+    # The lesson's Check yourself answered too: still read, and never offered as "Continue reading".
+    first = page.locator("#check-1 input:not([type=hidden])").first
+    first.check() if first.get_attribute("type") == "radio" else first.fill("something")
+    page.locator("#check-1").get_by_role("button", name="Check").click()
+    page.locator("#check-1 .verdict-title").wait_for()
+    page.goto(live_server + "/")
+    assert page.get_by_text("Up next").is_visible() and page.get_by_text("Continue reading").count() == 0
+
+
+def test_a_visitor_without_a_session_reading_to_the_end_posts_nothing(live_server, new_page):
+    page = new_page("desktop")
+    posted = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    page.goto(live_server + "/lessons/trade")
+    assert page.locator("form.mark-read").count() == 0
+    page.evaluate("document.querySelector('.lesson-body').lastElementChild.scrollIntoView({block: 'end'})")
+    page.wait_for_function("() => document.querySelector('[data-progress-percent]').textContent === '100'")
+    assert posted == [] and page.locator(".done-mark").count() == 0

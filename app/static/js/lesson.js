@@ -2,7 +2,9 @@
    1. Contents: the section being read is marked in the contents (IntersectionObserver), with a reading progress
       bar and the minutes left; on wide screens the contents stays open in the margin.
    2. Reading position: the last section read is kept in this browser (localStorage, per lesson); coming back
-      offers "Continue where you left off" as a link, never an automatic jump.
+      offers "Continue where you left off" as a link, never an automatic jump. Scrolling down to the end of the
+      text marks the lesson read, once, through the page's own "I've read this" form (only a learner with a
+      session has one); a page opened already at the end (a link to #read, a short lesson) is not "read".
    3. Check yourself: each answer is checked without reloading the page (the server's section replaces this one).
    4. Reading time: seconds while the page is visible and focused, sent about every 30 s and when the page is
       hidden (sendBeacon, which cannot set headers, so the CSRF token goes in the body). Only for a learner
@@ -74,6 +76,35 @@
     } else if (now && sections.indexOf(now) > 0) {
       store("set", now.target.id);
     }
+    if (fraction < 1) {
+      sawUnread = true;
+    } else if (sawUnread) {
+      reachedEnd = true;
+      markRead();
+    }
+  }
+
+  var sawUnread = false, reachedEnd = false, markingRead = false;
+
+  /* The form "I've read this" posted in the background; its redirect is not followed (that would count a visit). */
+  function markRead() {
+    var form = article.querySelector("form.mark-read");
+    if (!reachedEnd || !form || markingRead) { return; }
+    markingRead = true;
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
+      .then(function (response) {
+        if (!response.ok && response.type !== "opaqueredirect") { throw new Error("status " + response.status); }
+        var done = document.createElement("p");
+        done.className = "done-mark";
+        var tick = document.createElement("span");
+        tick.setAttribute("aria-hidden", "true");
+        tick.textContent = "✓";
+        done.appendChild(tick);
+        done.appendChild(document.createTextNode(" You read to the end, so this lesson is marked as read."));
+        form.replaceWith(done);
+        announce("Lesson marked as read.");
+      })
+      .catch(function () { /* offline or refused: the button stays for the learner to press */ });
   }
 
   var pending = false;
@@ -127,6 +158,12 @@
     // The next step follows how the check went (after a weak score practising leads): take the fresh one too.
     var freshActions = fresh.getElementById("read"), actions = document.getElementById("read");
     if (freshActions && actions) { actions.replaceWith(freshActions); }
+    // Answering can make the learner known: the read marker after the actions may now be the "I've read this" form.
+    var freshMarker = fresh.querySelector("#read + *"), marker = document.querySelector("#read + *");
+    if (freshMarker && marker && freshMarker.matches("form.mark-read") && !marker.matches("form.mark-read, .done-mark")) {
+      marker.replaceWith(freshMarker);
+      markRead();
+    }
     var freshArticle = fresh.querySelector("article.lesson");
     // Answering makes the learner known: the fresh page carries the reading-time token this one lacked.
     if (freshArticle && freshArticle.hasAttribute("data-study-token")) {
