@@ -123,7 +123,10 @@ def test_a_button_looks_the_same_on_a_link_a_button_and_an_input(live_server, ne
       + ' <a class="button secondary" href=#>Go</a> <button class="button danger">Go</button> <input type=submit class="button quiet" value=Go></p>')""")
     looks = page.locator("#trio .button").evaluate_all("""buttons => buttons.map(b => { const s = getComputedStyle(b);
       return [s.fontFamily, s.fontSize, s.fontWeight, s.lineHeight, s.paddingTop, s.paddingLeft, b.getBoundingClientRect().height]; })""")
+    # A quiet button reads as a link: no side padding, so its words line up with the text above it.
+    quiet = looks.pop()
     assert all(look == looks[0] for look in looks), looks
+    assert quiet[5] == "0px" and quiet[:5] + quiet[6:] == looks[0][:5] + looks[0][6:], quiet
     assert looks[0][6] >= 44  # a touch target
 
 
