@@ -219,5 +219,16 @@ class AuthActions:
 
 
 @pytest.fixture
+def inbox():
+    """A real SMTP server on loopback for one test (tests/mail_server.py); its ``port`` is where an app sends."""
+    from tests.mail_server import start_mail_server  # skips the test where aiosmtpd is not installed
+
+    controller, received = start_mail_server()
+    received.port = controller.port
+    yield received
+    controller.stop()
+
+
+@pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)

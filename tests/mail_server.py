@@ -42,3 +42,8 @@ def start_mail_server() -> tuple[LocalController, Inbox]:
     controller = LocalController(inbox, hostname="127.0.0.1", port=0)
     controller.start()
     return controller, inbox
+
+
+def mail_settings(inbox: Inbox) -> dict:
+    """An app's settings that send its e-mail to ``inbox``."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port, "MAIL_FROM": "Backchannel <noreply@backchannel.test>"}

@@ -13,23 +13,15 @@ import time_machine
 from app.extensions import db
 from app.models import User
 from tests.conftest import PASSWORD, AuthActions, csrf_token
-from tests.mail_server import start_mail_server
+from tests.mail_server import mail_settings
 
 NEW_PASSWORD = "Quetta-kite-river-88"
 SAME_ANSWER = "If an account matches and has an e-mail address, we've sent a link to it."
 
 
 @pytest.fixture
-def inbox():
-    controller, received = start_mail_server()
-    received.port = controller.port
-    yield received
-    controller.stop()
-
-
-@pytest.fixture
 def mail_app(make_app, inbox):
-    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port, MAIL_FROM="Backchannel <noreply@backchannel.test>")
+    return make_app(**mail_settings(inbox))
 
 
 @pytest.fixture

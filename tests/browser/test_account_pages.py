@@ -7,7 +7,7 @@ import re
 import pytest
 
 from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot
-from tests.mail_server import start_mail_server
+from tests.mail_server import mail_settings
 
 pytestmark = BROWSER_MARKS
 
@@ -15,17 +15,9 @@ NEW_PASSWORD = "Quetta-kite-river-88"
 
 
 @pytest.fixture
-def inbox():
-    controller, received = start_mail_server()
-    received.port = controller.port
-    yield received
-    controller.stop()
-
-
-@pytest.fixture
 def site(make_app, serve, inbox):
     """The site on a loopback port, sending its e-mail to ``inbox``."""
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=inbox.port, MAIL_FROM="Backchannel <noreply@backchannel.test>")
+    app = make_app(**mail_settings(inbox))
     return serve(app)
 
 

@@ -12,18 +12,9 @@ from app.extensions import db
 from app.models import ReviewCard, ReviewLog, StudyTime
 from app.study_time import MAX_SECONDS_PER_DAY
 from tests.conftest import PASSWORD, csrf_token
-from tests.mail_server import start_mail_server
 from tests.test_quiz import attempt_row, start
 from tests.test_study_time import check_forms, guest, rows
 from tests.test_submit_flow import key_values, plain_positions, post_draft
-
-
-@pytest.fixture
-def inbox():
-    controller, received = start_mail_server()
-    received.port = controller.port
-    yield received
-    controller.stop()
 
 
 # --- Password reset: where the e-mailed link points ----------------------------------------------
