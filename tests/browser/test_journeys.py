@@ -332,7 +332,8 @@ def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve,
     teacher.get_by_label("Number of questions").fill("6")
     teacher.get_by_label("Time limit in minutes (blank: none)").fill("15")
     teacher.get_by_role("button", name="Create assignment").click()
-    assert teacher.get_by_role("status").inner_text() == "Assignment “Kashmir, timed” set with 6 questions."
+    # The flash says what kind of message it is (visually hidden, read first), then the message.
+    assert " ".join(teacher.get_by_role("status").inner_text().split()) == "Done: Assignment “Kashmir, timed” set with 6 questions."
     assert "15 min" in teacher.get_by_role("row", name=re.compile("Kashmir, timed")).inner_text()
 
     student.get_by_role("link", name="Assignments").click()
