@@ -107,8 +107,33 @@ def on_page(page, app, values: dict[str, list[str]]) -> dict[str, list[str]]:
         return review_item(db.session.get(ReviewCard, int(card.group(1))))["form"].shown_values(values)
 
 
+def answer_as_shown(page, values: dict[str, list[str]]) -> None:
+    """Put form values into the page as a person does: ticks, choices and words by ``fill_values``; ordering and
+    matching (whose selects drag-and-drop hides) with the widget's own buttons, by the texts the selects offer."""
+    plain = {}
+    for name, wanted in values.items():
+        field = page.locator(f'.dnd-enhanced [name="{name}"]')
+        if not field.count():
+            plain[name] = wanted
+            continue
+        text = field.evaluate("(s, v) => v ? [...s.options].find(o => o.value === v).textContent.trim() : ''", wanted[0])
+        question = page.locator(".dnd-enhanced", has=page.locator(f'[name="{name}"]'))
+        if field.evaluate("s => !!s.closest('ol.slots')"):
+            place = field.evaluate("s => [...s.closest('ol.slots').querySelectorAll('select')].indexOf(s)")
+            shown = question.locator(".dnd-list .dnd-text")
+            while [t.strip() for t in shown.all_inner_texts()].index(text) > place:
+                question.get_by_role("button", name=f"Move “{text}” up").click()
+            keep = question.get_by_role("button", name="Keep this order")
+            if keep.is_visible():  # the shuffle happened to be the order wanted
+                keep.click()
+        elif text:
+            question.locator(".match-chip", has=page.locator(".match-text", has_text=text)).click()
+            question.locator(f'.match-slot[data-select="{name}"] .match-target').click()
+    fill_values(page, plain)
+
+
 def answer_correctly(page, app, data: dict, field: str) -> None:
-    fill_values(page, on_page(page, app, form_values(data, field, key_response(data))))
+    answer_as_shown(page, on_page(page, app, form_values(data, field, key_response(data))))
 
 
 def run_axe(page, label: str) -> list[dict]:

@@ -13,39 +13,14 @@ from app.course.quiz import form_values
 from app.course.scoring import key_response
 from app.extensions import db
 from app.models import ReviewCard, ReviewLog
-from browsing import (BROWSER_MARKS, answer_correctly, assert_accessible, attempt_questions, fill_values, log_in, on_page, public_id_of, register,
-                      screenshot, set_role)
+from browsing import (BROWSER_MARKS, answer_as_shown, assert_accessible, attempt_questions, fill_values, log_in, on_page,
+                      public_id_of, register, screenshot, set_role)
 from tests.conftest import SHARED, AuthActions, csrf_token
 from tests.test_progress import card_data, card_values
 from tests.test_quiz import grade_essays, key_form, layout_data, wrong_response
 from tests.test_teaching import person
 
 pytestmark = BROWSER_MARKS
-
-
-def answer_as_shown(page, values: dict[str, list[str]]) -> None:
-    """Put form values into the page as a person does: ticks, choices and words by ``fill_values``; ordering and
-    matching (whose selects drag-and-drop hides) with the widget's own buttons, by the texts the selects offer."""
-    plain = {}
-    for name, wanted in values.items():
-        field = page.locator(f'.dnd-enhanced [name="{name}"]')
-        if not field.count():
-            plain[name] = wanted
-            continue
-        text = field.evaluate("(s, v) => v ? [...s.options].find(o => o.value === v).textContent.trim() : ''", wanted[0])
-        question = page.locator(".dnd-enhanced", has=page.locator(f'[name="{name}"]'))
-        if field.evaluate("s => !!s.closest('ol.slots')"):
-            place = field.evaluate("s => [...s.closest('ol.slots').querySelectorAll('select')].indexOf(s)")
-            shown = question.locator(".dnd-list .dnd-text")
-            while [t.strip() for t in shown.all_inner_texts()].index(text) > place:
-                question.get_by_role("button", name=f"Move “{text}” up").click()
-            keep = question.get_by_role("button", name="Keep this order")
-            if keep.is_visible():  # the shuffle happened to be the order wanted
-                keep.click()
-        elif text:
-            question.locator(".match-chip", has=page.locator(".match-text", has_text=text)).click()
-            question.locator(f'.match-slot[data-select="{name}"] .match-target').click()
-    fill_values(page, plain)
 
 
 def take_the_whole_page(page, app, right: int | None = None) -> list[dict]:
