@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from app import ops, ratelimits, static_files, timezones
+from app import ops, ratelimits, static_files, timezones, versions
 from app.course import qtypes
 from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
@@ -49,7 +49,10 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_timeout": 10,
                                                    "connect_args": {"connect_timeout": 5, **options.get("connect_args", {})}}
+        if app.config.get("DATABASE_POOLER") == "pgbouncer":
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["prepare_threshold"] = None  # never prepare on the server
 
+    versions.init_app(app)  # before anything commits: a commit to a watched table moves a signal on
     register_extensions(app)
     register_question_templates(app)
     app.url_map.converters["int"] = ops.RowIdConverter  # before any route is added
@@ -112,11 +115,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Command-line groups: ``flask course``, ``users``, ``bank`` (``flask db`` is Flask-Migrate's)."""
-    from app import course_loader
+    """Command-line groups: ``flask course``, ``users``, ``bank``, ``review`` (``flask db`` is Flask-Migrate's)."""
+    from app import course_loader, review_cli
     from app.accounts import cli as users_cli
     from app.authoring import cli as bank_cli
 
     course_loader.init_app(app)
     users_cli.init_app(app)
     bank_cli.init_app(app)
+    review_cli.init_app(app)

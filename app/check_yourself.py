@@ -29,9 +29,10 @@ from app.course.leaks import cached_leak_graph, leak_free_sample
 from app.course.quiz import ForgedResponse, choice_order, parse_response
 from app.course.scoring import Outcome, score
 from app.extensions import db
-from app.models import Question, QuestionVersion, ReviewLog
-from app.progress import owner_key, record_retrievals, review_settings
-from app.secrecy import open_to_learners, secret_rng, with_answer_form
+from app.course_cache import QuestionInfo, snapshot, version_contents
+from app.models import ReviewLog
+from app.progress import owner_key, record_retrievals
+from app.secrecy import held_back, secret_rng, with_answer_form
 
 CHECK_TYPES = frozenset({"single_choice", "true_false", "short_answer"})
 CHECK_SIZE = 3
@@ -79,20 +80,21 @@ def from_signed(text: str, lesson_id: int) -> Draw:
     return draw
 
 
+def _open_quick(lesson_id: int) -> list[QuestionInfo]:
+    """The lesson's quick questions open to learners (``open_to_learners``' rule), in bank order, from memory."""
+    holds = held_back()
+    return [q for q in snapshot().course_questions(lesson_id) if q.type in CHECK_TYPES and q.id not in holds]
+
+
 def _candidates(lesson_id: int) -> list[tuple[str, int, dict]]:
-    rows = db.session.execute(
-        sa.select(Question.id, QuestionVersion.id, QuestionVersion.data)
-        .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
-                                       QuestionVersion.version == Question.version))
-        .where(Question.lesson_id == lesson_id, Question.type.in_(CHECK_TYPES), open_to_learners())
-        .order_by(Question.position))
-    return [tuple(row) for row in rows]
+    questions = [q for q in _open_quick(lesson_id) if q.version_id is not None]
+    contents = version_contents(q.version_id for q in questions)
+    return [(q.id, q.version_id, contents[q.version_id].data) for q in questions]
 
 
 def available(lesson_id: int) -> bool:
     """Whether the lesson has any quick question to ask."""
-    return db.session.scalar(sa.select(sa.func.count(Question.id)).where(
-        Question.lesson_id == lesson_id, Question.type.in_(CHECK_TYPES), open_to_learners())) > 0
+    return bool(_open_quick(lesson_id))
 
 
 def new_draw(lesson_id: int) -> Draw | None:
@@ -131,10 +133,10 @@ def items(draw: Draw) -> list[dict]:
 
     A question no longer open to learners (retired, or an exam now holds it back) is left out.
     """
-    versions = {v.id: v for v in db.session.scalars(
-        sa.select(QuestionVersion).join(Question, Question.id == QuestionVersion.question_id)
-        .where(QuestionVersion.id.in_([v for _, v in draw.questions]), Question.lesson_id == draw.lesson_id,
-               open_to_learners()))}
+    questions, holds = snapshot().questions, held_back()
+    versions = {ident: version for ident, version in version_contents(v for _, v in draw.questions).items()
+                if (q := questions.get(version.question_id)) is not None and q.lesson_id == draw.lesson_id
+                and not q.retired and q.bank == "course" and q.id not in holds}
     shown = []
     for place, (ident, version_id) in enumerate(draw.questions):
         version = versions.get(version_id)
@@ -192,5 +194,5 @@ def _record(item: dict, response: object, outcome: Outcome) -> None:
     now = datetime.now(timezone.utc)
     record_retrievals(owner_key(), [{"question_id": item["data"]["id"], "version_id": item["version"].id,
                                      "status": outcome.status, "score": outcome.score, "response": response,
-                                     "seconds": None}], "practice", now, review_settings()[0])
+                                     "seconds": None}], "practice", now)
     db.session.commit()

@@ -63,6 +63,8 @@ class Config:
     JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "10 per 15 minutes")  # wrong class codes, per account and per address
     ANKI_RATE_LIMIT = os.environ.get("ANKI_RATE_LIMIT", "30 per hour")  # deck builds per account or guest address
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # per token; per address without one
+    # Reading-time posts per account or guest address: a page sends one every 30 seconds (and on leaving); dozens of tabs fit.
+    STUDY_TIME_RATE_LIMIT = os.environ.get("STUDY_TIME_RATE_LIMIT", "60 per minute")
     # Practice stores one layout entry per question drawn: a 5,000-question bank would write 278 KB per start.
     PRACTICE_MAX_QUESTIONS = int(os.environ.get("PRACTICE_MAX_QUESTIONS", "100"))
     # Outgoing e-mail (password resets, address confirmations) goes to MAIL_SERVER. Without one, production sends
@@ -75,6 +77,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "Backchannel <no-reply@localhost>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds to wait for the mail server
+    # "pgbouncer" when DATABASE_URL points at a pooler in transaction mode: each transaction may run on another
+    # server connection, where a statement psycopg prepared on the last one does not exist (PgBouncer < 1.21 keeps none).
+    DATABASE_POOLER = os.environ.get("DATABASE_POOLER") or None
+    # Where the version signals live (app/versions.py): unset, files under instance/versions/ (one machine);
+    # redis://host:6379/0 when several servers share the database, polled at most every VERSION_POLL_SECONDS.
+    VERSION_SIGNAL_URL = os.environ.get("VERSION_SIGNAL_URL") or None
+    VERSION_POLL_SECONDS = float(os.environ.get("VERSION_POLL_SECONDS", "1"))
     # How many proxies in front of the app append to X-Forwarded-For; 0 (default): the header is ignored.
     PROXY_HOPS = int(os.environ.get("BACKCHANNEL_PROXY_HOPS", "0"))
 

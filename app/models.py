@@ -258,6 +258,8 @@ class User(UserMixin, db.Model):
     # Questions answered (tests, practice and reviews) a day; None means no goal. Opt-in, like the streak.
     daily_goal: so.Mapped[Optional[int]]
     show_streak: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Weekdays with fewer reviews (ISO numbers, comma-separated: "6,7" is the weekend); "" means none.
+    light_days: so.Mapped[str] = so.mapped_column(sa.String(13), default="", server_default="")
 
     ROLES = ("student", "instructor", "admin")
 
@@ -374,6 +376,32 @@ class ReviewLog(db.Model):
     card_before: so.Mapped[dict] = so.mapped_column(sa.JSON)
 
 
+class ReviewHoliday(db.Model):
+    """Dates a learner is away (inclusive): no card is due on them; cards that were move to just after."""
+
+    __table_args__ = (sa.CheckConstraint("ends >= starts", name="order"), NEVER_REUSE_IDS)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    starts: so.Mapped[date]
+    ends: so.Mapped[date]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class ReviewParameters(db.Model):
+    """FSRS parameters fitted to review logs by ``flask review optimise``: ``scope`` is "course" (everyone's
+    reviews) or one learner's owner key. A learner is scheduled with their own, else the course's, else FSRS's."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    scope: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    parameters: so.Mapped[list] = so.mapped_column(sa.JSON)
+    reviews: so.Mapped[int]  # reviews the fit used
+    fitted_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Log loss of the reviews the fit held out, under FSRS's default parameters and under these (None: too few).
+    loss_default: so.Mapped[Optional[float]]
+    loss_fitted: so.Mapped[Optional[float]]
+
+
 class Classroom(db.Model):
     """A class an instructor runs; students join it with its code."""
 
@@ -384,6 +412,12 @@ class Classroom(db.Model):
     instructor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id), index=True)
     join_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    description: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    # The term the class runs (calendar dates, shown as they are; no zone).
+    term_starts: so.Mapped[Optional[date]]
+    term_ends: so.Mapped[Optional[date]]
+    # An archived class is read-only: no joins, no new attempts, no changes; grades and exports stay.
+    archived_at: so.Mapped[Optional[datetime]]
 
     instructor: so.Mapped[User] = so.relationship()
     enrollments: so.WriteOnlyMapped["Enrollment"] = so.relationship(back_populates="classroom", passive_deletes=True)
@@ -399,6 +433,8 @@ class Enrollment(db.Model):
     classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
     joined_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # The student's group (section) in this class, if any: overrides can name a group.
+    group_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("class_group.id", ondelete="SET NULL"), index=True)
 
     classroom: so.Mapped[Classroom] = so.relationship(back_populates="enrollments")
     user: so.Mapped[User] = so.relationship()
@@ -431,9 +467,57 @@ class Assignment(db.Model):
     shuffle: so.Mapped[bool] = so.mapped_column(default=True)
     review_option: so.Mapped[str] = so.mapped_column(sa.String(16), default="immediately")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # "draft" (only its instructors see it) or "published" (its students see it from ``opens_at``).
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="published", server_default="published")
+    # The class page's order (then ``created_at``); instructors reorder it.
+    position: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Deleting an assignment hides it from everyone but keeps it and its attempts (exports, restore).
+    deleted_at: so.Mapped[Optional[datetime]]
+    # {question id: points} where a question is worth other than 1 (``assignment_rules.points_of``).
+    points: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    # How part of ``question_ids`` was drawn at random: {"lessons": [ids], "tag": str, "count": n, "drawn": [ids]};
+    # None when every question was picked by hand.
+    pool: so.Mapped[Optional[dict]] = so.mapped_column(sa.JSON)
+    # When students see their marks and feedback: "on_submit", "at_time" (``release_at``) or "by_hand"
+    # (``released_at`` set by an instructor). ``assignment_rules.marks_released`` decides.
+    release_mode: so.Mapped[str] = so.mapped_column(sa.String(16), default="on_submit", server_default="on_submit")
+    release_at: so.Mapped[Optional[datetime]]
+    released_at: so.Mapped[Optional[datetime]]
+
+    STATUSES = ("draft", "published")
+    RELEASE_MODES = ("on_submit", "at_time", "by_hand")
 
     classroom: so.Mapped[Classroom] = so.relationship(back_populates="assignments")
     lesson: so.Mapped[Lesson] = so.relationship()
+
+
+class ClassGroup(db.Model):
+    """A named group (section) of a class's students; a student is in at most one (``Enrollment.group_id``)."""
+
+    __table_args__ = (sa.UniqueConstraint("classroom_id", "name"), NEVER_REUSE_IDS)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    classroom_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Classroom.id, ondelete="CASCADE"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+
+class AssignmentOverride(db.Model):
+    """Different rules of one assignment for one student or one group (Moodle's user and group overrides):
+    a later due date, extra minutes on the time limit, extra attempts. Exactly one of ``user_id`` and
+    ``group_id`` is set; a student's own override wins over their group's (``assignment_rules.effective_rules``)."""
+
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "user_id", name="uq_assignment_override_user"),
+                      sa.UniqueConstraint("assignment_id", "group_id", name="uq_assignment_override_group"), NEVER_REUSE_IDS)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assignment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey(Assignment.id, ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"), index=True)
+    group_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey(ClassGroup.id, ondelete="CASCADE"), index=True)
+    due_at: so.Mapped[Optional[datetime]]
+    extra_minutes: so.Mapped[Optional[int]]
+    extra_attempts: so.Mapped[Optional[int]]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
 class ClassOverride(db.Model):

@@ -1,6 +1,7 @@
 """What a learner should do next, and where each lesson stands: the home page, the dashboard and the review page share it.
 
-``standings`` sums up every lesson for one learner in a fixed number of queries (whatever their history);
+``standings`` sums up every lesson for one learner in three queries whatever their history (``learner_record``;
+lessons and questions come from the course in memory);
 ``up_next`` turns that, their unfinished quiz, their reviews and their reading into at most three steps,
 each with one action.
 """
@@ -8,21 +9,25 @@ each with one action.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
 
+from app.course.assignment_rules import marks_released
 from app.course.clock import local_day
 from app.course.grading import is_late
-from app.course.mastery import LEVELS, Mastery, Retrieval, lesson_mastery
-from app.course.scheduling import aware
+from app.course.mastery import LEVELS, Mastery, Retrieval, fade, lesson_mastery
+from app.course.scheduling import DEFAULT_RETENTION, CardState, Plan, aware, retrievability
 from app.course.streaks import DayProgress, current_streak, study_days
+from app.course_cache import LessonInfo, snapshot
 from app.extensions import db
-from app.models import Answer, Attempt, Lesson, LessonProgress, Question, ReviewLog, StudyTime, User
-from app.progress import lesson_question_counts
+from app.models import Answer, Assignment, Attempt, LessonProgress, ReviewCard, ReviewLog, User
+from app.review_plan import fitted_parameters, owner_user
+from app.secrecy import held_back
+from app.study_time import reading_days
 
 MAX_STEPS = 3
 STREAK_HORIZON = timedelta(days=366)  # a streak is counted back a year at most: the query stays bounded
@@ -55,7 +60,7 @@ class Score:
 class Standing:
     """Where one lesson stands for one learner."""
 
-    lesson: Lesson
+    lesson: LessonInfo
     number: int  # the lesson's place in the course, from 1
     mastery: Mastery
     bank_size: int
@@ -89,74 +94,152 @@ class Standing:
         return f"{self.answered} of {self.bank_size} questions, {round(100 * self.mastery.accuracy)} % right"
 
 
-def finished_scores(owner: str) -> list[Score]:
-    """Submitted attempts, oldest first, leaving out practice finished before every question was answered."""
-    attempts = list(db.session.execute(
-        sa.select(Attempt.id, Attempt.lesson_id, Attempt.mode, Attempt.submitted_at, Attempt.score, Attempt.max_score,
-                  Attempt.layout)
-        .where(Attempt.owner_key == owner, Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at)))
-    answered = dict(db.session.execute(
-        sa.select(Answer.attempt_id, sa.func.count(sa.distinct(Answer.position))).join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.owner_key == owner, Attempt.mode == "practice", Attempt.submitted_at.is_not(None))
-        .group_by(Answer.attempt_id)).all())
-    return [Score(lesson_id, mode, aware(submitted), 100 * (score or 0) / max_score)
-            for attempt_id, lesson_id, mode, submitted, score, max_score, layout in attempts
-            if max_score and (mode != "practice" or answered.get(attempt_id, 0) >= len(layout))]
+@dataclass(frozen=True)
+class Record:
+    """What a learner has done, read in three statements whatever their history: lesson visits, every review-log
+    entry (with its card as it stands now) and every attempt. The home page, the dashboard and the review page's
+    "meanwhile" steps sum it up without asking again."""
+
+    visits: dict[int, LessonProgress]
+    logs: list[sa.Row]  # question_id, reviewed_at, score, source, seconds_taken, *CARD_COLUMNS
+    attempts: list[sa.Row]  # see learner_record
 
 
-def standings(owner: str | None) -> list[Standing]:
-    """Every live lesson in course order with the learner's mastery, reading and scores (six queries)."""
-    # The live lessons as app.learning.routes.course_lessons lists them (that package imports this module).
-    lessons = list(db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position)))
+def learner_record(owner: str) -> Record:
+    """The learner's visits, review log and attempts (see :class:`Record`)."""
+    visits = {p.lesson_id: p for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == owner))}
+    logs = db.session.execute(
+        sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source, ReviewLog.seconds_taken,
+                  *CARD_COLUMNS)
+        .join(ReviewCard, ReviewCard.id == ReviewLog.card_id).where(ReviewLog.owner_key == owner)).all()
+    practice = Attempt.mode == "practice"
+    of_attempt = Answer.attempt_id == Attempt.id
+    attempts = db.session.execute(
+        sa.select(Attempt.id, Attempt.public_id, Attempt.lesson_id, Attempt.mode, Attempt.started_at, Attempt.submitted_at,
+                  Attempt.score, Attempt.max_score, Attempt.assignment_id, Attempt.deadline,
+                  # the number of questions, not the layout itself: decoding every attempt's layout was most of the work
+                  sa.func.json_array_length(Attempt.layout).label("size"),
+                  # a test's draft only while it is open: "3 of 10 answered" (a finished test's draft is never read)
+                  sa.case((sa.and_(Attempt.submitted_at.is_(None), Attempt.mode == "test"), Attempt.draft)).label("draft"),
+                  sa.case((practice, sa.select(sa.func.count(sa.distinct(Answer.position))).where(of_attempt)
+                           .scalar_subquery())).label("answered"),
+                  sa.case((practice, sa.select(sa.func.sum(Answer.seconds_taken)).where(of_attempt)
+                           .scalar_subquery())).label("seconds"),
+                  Assignment.release_mode, Assignment.release_at, Assignment.released_at)
+        .outerjoin(Assignment, Assignment.id == Attempt.assignment_id).where(Attempt.owner_key == owner)).all()
+    return Record(visits, logs, attempts)
+
+
+def finished_scores(record: Record, now: datetime | None = None) -> list[Score]:
+    """Submitted attempts, oldest first, leaving out practice finished before every question was answered and
+    assignment attempts whose marks are not released yet (their score is not the learner's to see)."""
+    now = now or datetime.now(timezone.utc)
+    scores = []
+    for row in sorted((row for row in record.attempts if row.submitted_at is not None), key=lambda row: aware(row.submitted_at)):
+        if row.assignment_id and not marks_released(row.release_mode, aware(row.release_at) if row.release_at else None,
+                                                    aware(row.released_at) if row.released_at else None, now):
+            continue
+        if row.max_score and (row.mode != "practice" or (row.answered or 0) >= row.size):
+            scores.append(Score(row.lesson_id, row.mode, aware(row.submitted_at), 100 * (row.score or 0) / row.max_score))
+    return scores
+
+
+def recall_plan(owner: str) -> Plan:
+    """What predicts the learner's recall: their desired retention and fitted parameters (no calendar or load)."""
+    user = owner_user(owner)  # the signed-in learner is in the session already: no query
+    return Plan(retention=user.desired_retention if user else DEFAULT_RETENTION, parameters=fitted_parameters(owner))
+
+
+def card_recall(cards: list[CardState], now: datetime, plan: Plan) -> list[float]:
+    """Each reviewed card's predicted recall at ``now``."""
+    return [retrievability(card, now, plan) for card in cards if card.last_review and card.stability is not None]
+
+
+# A log row's card as it stands now: the standings' one query over the learner's log carries it along.
+CARD_COLUMNS = (ReviewCard.state, ReviewCard.step, ReviewCard.stability, ReviewCard.difficulty, ReviewCard.due,
+                ReviewCard.last_review)
+
+
+def card_from_row(state: int, step: int | None, stability: float | None, difficulty: float | None, due: datetime,
+                  last_review: datetime | None) -> CardState:
+    return CardState(state, step, stability, difficulty, aware(due), aware(last_review) if last_review else None)
+
+
+def course_bank_sizes() -> dict[int, int]:
+    """Questions open to learners per lesson id (``open_to_learners``' rule, from the course in memory)."""
+    holds = held_back()
+    sizes: dict[int, int] = defaultdict(int)
+    for question in snapshot().questions.values():
+        if not question.retired and question.bank == "course" and question.id not in holds:
+            sizes[question.lesson_id] += 1
+    return dict(sizes)
+
+
+def standings(owner: str | None, now: datetime | None = None, record: Record | None = None) -> list[Standing]:
+    """Every live lesson in course order with the learner's mastery at ``now`` (default: this moment), reading and
+    scores: lessons and questions from memory, the learner's ``record`` read in three statements unless given, and
+    a fourth for the learner's FSRS parameters when a lesson is Mastered."""
+    course = snapshot()
+    lessons = course.lessons
     if owner is None:
         return [Standing(lesson, number, lesson_mastery(0, []), 0, 0, 0, False, False, None, ())
                 for number, lesson in enumerate(lessons, 1)]
-    bank_sizes = lesson_question_counts()
-    visits = {p.lesson_id: p for p in db.session.scalars(sa.select(LessonProgress).where(LessonProgress.owner_key == owner))}
+    record = record or learner_record(owner)
+    bank_sizes = course_bank_sizes()
+    now = now or datetime.now(timezone.utc)
     retrievals = defaultdict(list)
-    for question_id, reviewed_at, log_score, source, lesson_id in db.session.execute(
-            sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source, Question.lesson_id)
-            .join(Question, Question.id == ReviewLog.question_id)
-            .where(ReviewLog.owner_key == owner, Question.bank == "course")):  # instructors' own questions never move mastery
-        retrievals[lesson_id].append(Retrieval(question_id, aware(reviewed_at), log_score, source))
+    cards: dict[int, dict[str, CardState]] = defaultdict(dict)  # each lesson's live cards: the recall that fades Mastered
+    for question_id, reviewed_at, log_score, source, _seconds, *card in record.logs:
+        question = course.questions.get(question_id)
+        if question is None or question.bank != "course":  # instructors' own questions never move mastery
+            continue
+        retrievals[question.lesson_id].append(Retrieval(question_id, aware(reviewed_at), log_score, source))
+        # A retired question's card is never served again: it could not bring the lesson back. Every log row of a
+        # question carries the same card: read it once.
+        if not question.retired and question_id not in cards[question.lesson_id]:
+            cards[question.lesson_id][question_id] = card_from_row(*card)
     scores = defaultdict(list)
-    for score in finished_scores(owner):
+    for score in finished_scores(record, now):
         scores[score.lesson_id].append(score)
-    result = []
+    result, plan = [], None
     for number, lesson in enumerate(lessons, 1):
         evidence = retrievals[lesson.id]
         latest: dict[str, Retrieval] = {}
         for item in sorted(evidence, key=lambda r: r.when):
             latest[item.question_id] = item
-        visit = visits.get(lesson.id)
+        visit = record.visits.get(lesson.id)
         size = bank_sizes.get(lesson.id, 0)
+        mastery = lesson_mastery(size, evidence)
+        if mastery.level == "mastered":
+            plan = plan or recall_plan(owner)
+            mastery = fade(mastery, card_recall(list(cards[lesson.id].values()), now, plan), plan.retention)
         result.append(Standing(
-            lesson, number, lesson_mastery(size, evidence), size, min(len(latest), size),
+            lesson, number, mastery, size, min(len(latest), size),
             min(sum(1 for item in latest.values() if item.score >= 1.0), size),
             visit is not None, bool(visit and visit.read_at), aware(visit.last_visit_at) if visit else None,
             tuple(scores[lesson.id])))
     return result
 
 
-def _unfinished_attempt(owner: str, now: datetime) -> Step | None:
-    """The newest quiz left open (not submitted, not past its time limit), as a step."""
-    for attempt, title in db.session.execute(
-            sa.select(Attempt, Lesson.title).join(Lesson, Lesson.id == Attempt.lesson_id)
-            .where(Attempt.owner_key == owner, Attempt.submitted_at.is_(None), Lesson.retired.is_(False))
-            .order_by(Attempt.started_at.desc()).limit(5)):
+def _unfinished_attempt(record: Record, now: datetime) -> Step | None:
+    """The newest quiz left open (not submitted, not past its time limit), of the five newest, as a step."""
+    lessons = snapshot().lessons_by_id
+    open_ones = sorted((row for row in record.attempts if row.submitted_at is None
+                        and row.lesson_id in lessons and not lessons[row.lesson_id].retired),
+                       key=lambda row: aware(row.started_at), reverse=True)
+    for attempt in open_ones[:5]:
         if is_late(aware(attempt.deadline) if attempt.deadline else None, now):
             continue
-        total = len(attempt.layout)
+        total = attempt.size
         if attempt.mode == "test":
             answered = sum(1 for response in attempt.draft or [] if response not in (None, "", [], {}))
             kind = "test"
         else:
-            answered = db.session.scalar(sa.select(sa.func.count(sa.distinct(Answer.position)))
-                                         .where(Answer.attempt_id == attempt.id)) or 0
+            answered = attempt.answered or 0
             kind = "practice"
         if attempt.assignment_id:
             kind = "assignment"
-        return Step("continue-quiz", f"Finish your {kind}: {title}", f"{answered} of {total} answered",
+        return Step("continue-quiz", f"Finish your {kind}: {lessons[attempt.lesson_id].title}", f"{answered} of {total} answered",
                     url_for("learning.attempt", public_id=attempt.public_id), f"Continue the {kind}")
     return None
 
@@ -178,10 +261,24 @@ def _review_steps(owner: str, now: datetime) -> tuple[Step | None, Step | None]:
     return None, None
 
 
-def up_next(owner: str | None, lessons: list[Standing] | None = None) -> list[Step]:
-    """At most three next steps, most pressing first; ``lessons`` may pass standings already worked out."""
+def _with_fading(step: Step, fading: list[Standing]) -> Step:
+    """The reviews step, saying which Mastered lessons it brings back (the review page serves the most-forgotten
+    cards first, and those are the ones a fading lesson needs)."""
+    if not fading:
+        return step
+    if len(fading) == 1:
+        count = fading[0].mastery.to_review
+        why = f"“{fading[0].lesson.title}” needs review: {count} {'card brings' if count == 1 else 'cards bring'} it back to Mastered."
+    else:
+        why = f"{len(fading)} lessons need review to be Mastered again."
+    return replace(step, detail=f"{step.detail} {why}")
+
+
+def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Record | None = None) -> list[Step]:
+    """At most three next steps, most pressing first; ``lessons`` and ``record`` may pass what is already worked out."""
     now = datetime.now(timezone.utc)
-    lessons = standings(owner) if lessons is None else lessons
+    record = record or (learner_record(owner) if owner is not None else None)
+    lessons = standings(owner, record=record) if lessons is None else lessons
     if not lessons:
         return []
     first = lessons[0]
@@ -191,12 +288,12 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None) -> list[St
     if owner is None:
         return [start_first]
     steps: list[Step] = []
-    quiz = _unfinished_attempt(owner, now)
+    quiz = _unfinished_attempt(record, now)
     if quiz:
         steps.append(quiz)
     reviews_now, reviews_later = _review_steps(owner, now)
     if reviews_now:
-        steps.append(reviews_now)
+        steps.append(_with_fading(reviews_now, [s for s in lessons if s.mastery.needs_review]))
     unread = [s for s in lessons if s.visited and not s.read and LEVELS.index(s.mastery.level) < LEVELS.index("familiar")]
     if unread:
         latest = max(unread, key=lambda s: s.last_visit)
@@ -222,27 +319,29 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None) -> list[St
     return steps[:MAX_STEPS]
 
 
-def daily_activity(owner: str, tz: ZoneInfo, since: datetime) -> tuple[dict[date, int], dict[date, int]]:
-    """(questions answered, seconds read) per local day of the learner since a moment."""
+def daily_activity(owner: str, tz: ZoneInfo, since: datetime, record: Record,
+                   days: list[tuple[int, date, int]] | None = None) -> tuple[dict[date, int], dict[date, int]]:
+    """(questions answered, seconds read) per local day of the learner since a moment, from their ``record`` and
+    reading rows (``reading_days``, read here unless given)."""
     answers: dict[date, int] = defaultdict(int)
-    for (moment,) in db.session.execute(sa.select(ReviewLog.reviewed_at).where(
-            ReviewLog.owner_key == owner, ReviewLog.reviewed_at >= since)):
-        answers[local_day(moment, tz)] += 1
+    for log in record.logs:
+        if aware(log.reviewed_at) >= since:
+            answers[local_day(log.reviewed_at, tz)] += 1
     reading: dict[date, int] = defaultdict(int)
-    for day, seconds in db.session.execute(
-            sa.select(StudyTime.day, sa.func.sum(StudyTime.seconds))
-            .where(StudyTime.owner_key == owner, StudyTime.day >= since.date()).group_by(StudyTime.day)):
-        # A UTC day of reading counts for the local day holding its midday, as app.study_time.seconds_on counts it.
-        reading[local_day(datetime.combine(day, time(12), tzinfo=timezone.utc), tz)] += int(seconds)
+    first = since.date()
+    for _lesson_id, day, seconds in reading_days(owner) if days is None else days:
+        if day >= first:
+            # A UTC day of reading counts for the local day holding its midday, as app.study_time.seconds_on counts it.
+            reading[local_day(datetime.combine(day, time(12), tzinfo=timezone.utc), tz)] += int(seconds)
     return dict(answers), dict(reading)
 
 
-def day_progress(user: User, tz: ZoneInfo, now: datetime,
+def day_progress(user: User, tz: ZoneInfo, now: datetime, record: Record,
                  activity: tuple[dict[date, int], dict[date, int]] | None = None) -> DayProgress | None:
     """Today's goal and the streak for an account that opted into either; None otherwise."""
     if user.daily_goal is None and not user.show_streak:
         return None
-    answers, reading = activity or daily_activity(user.owner_key, tz, now - STREAK_HORIZON)
+    answers, reading = activity or daily_activity(user.owner_key, tz, now - STREAK_HORIZON, record)
     today = local_day(now, tz)
     return DayProgress(answers.get(today, 0), user.daily_goal,
                        current_streak(study_days(answers, reading), today) if user.show_streak else None)

@@ -7,14 +7,16 @@ an owner from the URL; they ask :func:`owner_key`.
 
 import secrets
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import session
+from flask import has_request_context, session
+from sqlalchemy.dialects import postgresql, sqlite
 from flask_login import current_user
 
+from app.class_rules import released
 from app.course.scoring import practice_mark
-from app.course.scheduling import DEFAULT_RETENTION, CardState, aware, new_card, rating_for, review
+from app.course.scheduling import DEFAULT_RETENTION, CardState, Plan, aware, new_card, rating_for, review
 from app.extensions import db
 from app.models import (Answer, Attempt, EssayGrade, Lesson, LessonProgress, Question, ReviewCard, ReviewLog, StudyTime,
                         User)
@@ -34,6 +36,12 @@ def owner_key(create: bool = True) -> str | None:
     return f"guest:{session['guest']}"
 
 
+def owner_id(owner: str) -> int | None:
+    """The user id in an owner key ("user:12"), None for a guest's or anything else."""
+    kind, _, number = owner.partition(":")
+    return int(number) if kind == "user" and number.isdigit() else None
+
+
 def review_settings() -> tuple[float, int]:
     """(desired retention, daily review limit) of the current learner; defaults for guests."""
     if current_user.is_authenticated:
@@ -51,29 +59,78 @@ def apply_state(card: ReviewCard, state: CardState) -> None:
     card.due, card.last_review = state.due, state.last_review
 
 
-def record_retrievals(owner: str, entries: list[dict], source: str, moment: datetime, retention: float) -> None:
+# What scheduling reads of a card (``card_state``), selected as columns: no ORM object to keep in step.
+CARD_COLUMNS = (ReviewCard.id, ReviewCard.question_id, ReviewCard.state, ReviewCard.step, ReviewCard.stability,
+                ReviewCard.difficulty, ReviewCard.due, ReviewCard.last_review)
+# A learner's day starts at most this long before any moment, in any zone: the day load's cards are due after it.
+LONGEST_DAY = timedelta(hours=27)
+
+
+def record_retrievals(owner: str, entries: list[dict], source: str, moment: datetime, plan: Plan | None = None,
+                      cards: list | None = None) -> None:
     """Review each answered question's card (creating it on a first answer) and log the review.
 
-    ``entries``: dicts with question_id, version_id, status, score, response, seconds. Adds to
-    the session; the caller commits with the rest of its transaction.
+    ``entries``: dicts with question_id, version_id, status, score, response, seconds. The cards are scheduled by
+    the owner's plan (``learner_plan``), each onto the least-loaded day its interval allows, so a test's answers
+    spread out. ``cards``: rows of ``CARD_COLUMNS`` holding at least the owner's cards of these questions and those
+    due from the start of their day on, if the caller has them; else read here, with the day's load, in one query.
+    Three statements however many entries: the read, one upsert of every card, one executemany of the logs.
+    Adds to the session's transaction; the caller commits.
     """
+    from app.review_plan import learner_plan  # review_plan needs this module's neighbours; imported late
+
+    if not entries:
+        return
     question_ids = [entry["question_id"] for entry in entries]
-    cards = {card.question_id: card for card in db.session.scalars(
-        sa.select(ReviewCard).where(ReviewCard.owner_key == owner, ReviewCard.question_id.in_(question_ids)))}
+    if cards is None:
+        cards = db.session.execute(sa.select(*CARD_COLUMNS).where(ReviewCard.owner_key == owner, sa.or_(
+            ReviewCard.question_id.in_(question_ids), ReviewCard.due >= moment - LONGEST_DAY))).all()
+    plan = plan or learner_plan(owner, moment, dues=[card.due for card in cards])
+    found = {card.question_id: card_state(card) for card in cards}
+    states: dict[str, CardState] = {}
+    logs = []
     for entry in entries:
-        card = cards.get(entry["question_id"])
-        if card is None:
-            card = ReviewCard(owner_key=owner, question_id=entry["question_id"])
-            apply_state(card, new_card(moment))
-            db.session.add(card)
-            db.session.flush()
-            cards[entry["question_id"]] = card
-        before = card_state(card)
-        apply_state(card, review(before, rating_for(entry["status"]), moment, retention))
-        db.session.add(ReviewLog(
-            owner_key=owner, card_id=card.id, question_id=entry["question_id"], question_version_id=entry["version_id"],
-            source=source, rating=int(rating_for(entry["status"])), score=entry["score"], response=entry["response"],
-            reviewed_at=moment, seconds_taken=entry.get("seconds"), card_before=before.to_dict()))
+        question_id = entry["question_id"]
+        before = states.get(question_id) or found.get(question_id) or new_card(moment)
+        rating = rating_for(entry["status"])
+        states[question_id] = review(before, rating, moment, plan)
+        logs.append({"owner_key": owner, "question_id": question_id, "question_version_id": entry["version_id"],
+                     "source": source, "rating": int(rating), "score": entry["score"], "response": entry["response"],
+                     "reviewed_at": moment, "seconds_taken": entry.get("seconds"), "card_before": before.to_dict()})
+    upsert, add_logs = retrieval_statements(db.session.get_bind().dialect.name)
+    # render_nulls: a None is stored as NULL, so every row goes in one executemany (never a batch per key set).
+    db.session.execute(upsert, [{"owner_key": owner, "question_id": question_id, **state_values(state)}
+                                for question_id, state in states.items()], execution_options={"render_nulls": True})
+    db.session.execute(add_logs, [{**log, "card_owner": owner, "card_question": log["question_id"]} for log in logs])
+    if has_request_context():
+        from app.review_status import forget_cards  # the badge reads cards; imported late to avoid a cycle
+
+        forget_cards()
+
+
+_statements: dict[str, tuple] = {}
+
+
+def retrieval_statements(dialect: str) -> tuple:
+    """(upsert of cards, insert of review logs), built once per dialect: building them costs more than running them."""
+    known = _statements.get(dialect)
+    if known is None:
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReviewCard)
+        changed = ("state", "step", "stability", "difficulty", "due", "last_review")
+        upsert = upsert.on_conflict_do_update(index_elements=["owner_key", "question_id"],
+                                              set_={name: upsert.excluded[name] for name in changed})
+        # A first answer's card has no id here yet: each log finds its card by (owner, question) as it goes in.
+        card_of = (sa.select(ReviewCard.id).where(ReviewCard.owner_key == sa.bindparam("card_owner"),
+                                                  ReviewCard.question_id == sa.bindparam("card_question"))
+                   .scalar_subquery())
+        known = _statements[dialect] = (upsert, sa.insert(ReviewLog.__table__).values(card_id=card_of))
+    return known
+
+
+def state_values(state: CardState) -> dict:
+    """A scheduled state as a card row's columns."""
+    return {"state": state.state, "step": state.step, "stability": state.stability, "difficulty": state.difficulty,
+            "due": state.due, "last_review": state.last_review}
 
 
 OWNED = (Attempt, LessonProgress, ReviewCard, ReviewLog)
@@ -142,7 +199,8 @@ def export_owner_data(owner: str, user: User | None) -> dict:
     question an exam now holds back) keeps its response but not its score and status, and a review of such a
     question not its score and rating: with several attempts they would give the key away (F-18). The total
     stays (see ``close_test``: a held-back question is not scored outside its exam). There are no keys here. An essay's
-    grade (its rubric levels and comments) goes with its score.
+    grade (its rubric levels and comments) goes with its score. An assignment attempt whose marks are not released yet
+    keeps its responses only: no total, no marks, no grades.
     """
     lessons = dict(db.session.execute(sa.select(Lesson.id, Lesson.slug)).all())
     holds = held_back()
@@ -150,12 +208,16 @@ def export_owner_data(owner: str, user: User | None) -> dict:
     for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.owner_key == owner).order_by(Attempt.started_at)):
         answers = list(db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number)))
         hidden = withheld(attempt, {a.question_id for a in answers}, holds)
+        out = attempt.assignment is None or released(attempt.assignment)
+        if not out:  # marks not released yet: no total, and no answer's mark or grade
+            hidden = {a.question_id: True for a in answers}
         grades = {grade.answer_id: {"levels": grade.levels, "comments": grade.comments, "graded_at": _iso(grade.graded_at)}
                   for grade in db.session.scalars(sa.select(EssayGrade).where(EssayGrade.answer_id.in_([a.id for a in answers])))}
         attempts.append({
             "id": attempt.public_id, "lesson": lessons.get(attempt.lesson_id), "mode": attempt.mode,
             "started_at": _iso(attempt.started_at), "submitted_at": _iso(attempt.submitted_at),
-            "score": attempt.score, "max_score": attempt.max_score,
+            "score": attempt.score if out else None, "max_score": attempt.max_score,
+            **({} if out else {"marks": "not released yet"}),
             "answers": [{"position": a.position, "try": a.try_number, "question": a.question_id,
                          "version": a.question_version.version, "response": a.response,
                          **({"score": a.score, "status": a.status} if a.question_id not in hidden else {}),
@@ -195,33 +257,11 @@ def lesson_question_counts() -> dict[int, int]:
         .group_by(Question.lesson_id)).all())
 
 
-def record_visit(lesson_id: int) -> LessonProgress | None:
-    """Note a visit to a lesson by a known learner (never creates a guest just for reading)."""
-    owner = owner_key(create=False)
-    if owner is None:
-        return None
-    now = datetime.now(timezone.utc)
-    progress = db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.owner_key == owner, LessonProgress.lesson_id == lesson_id))
-    if progress is None:
-        progress = LessonProgress(owner_key=owner, lesson_id=lesson_id, first_visit_at=now, last_visit_at=now, visits=1)
-        db.session.add(progress)
-    else:
-        progress.last_visit_at = now
-        progress.visits += 1
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()  # two first visits at once: the other one recorded it
-        return None
-    return progress
-
-
 def attempt_total(attempt: Attempt) -> float:
     """An attempt's score from its answers: tests add marks, practice keeps each question's best penalised try."""
     answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position, Answer.try_number))
-    if attempt.mode == "test":
-        return sum(answer.score for answer in answers)
+    if attempt.mode == "test":  # an assignment's questions may be worth other than 1 point (the layout says)
+        return sum(answer.score * float(attempt.layout[answer.position].get("points", 1)) for answer in answers)
     tries = defaultdict(list)
     for answer in answers:
         tries[answer.position].append(answer.score)

@@ -102,6 +102,9 @@ wrong_join_codes_per_address = limiter.limit(
 anki_decks = limiter.shared_limit(
     setting("ANKI_RATE_LIMIT"), scope="anki", key_func=learner,
     error_message="You have downloaded many Anki decks in a short time; the ones you have are up to date.")
+study_time_posts = limiter.limit(
+    setting("STUDY_TIME_RATE_LIMIT"), key_func=learner, methods=["POST"],
+    error_message="Reading time is arriving faster than anyone reads; it was not recorded.")
 api_requests = limiter.limit(
     setting("API_RATE_LIMIT"), key_func=api_client,
     error_message="Too many API requests with this token (or, without one, from this address).")

@@ -8,17 +8,20 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import g
+import sqlalchemy.orm as so
+from flask import g, has_app_context
 
 from app.course.clock import day_bounds, local_day
 from app.course.scheduling import ReviewStatus, due_status
 from app.extensions import db, rollback_quietly
 from app.models import Question, ReviewCard, ReviewLog
 from app.progress import owner_key, review_settings
-from app.secrecy import open_to_learners
+from app.course_cache import snapshot
+from app.secrecy import held_back, open_to_learners
 from app.timezones import learner_zone
 
-__all__ = ["ReviewStatus", "inject_review", "review_status", "end_of_local_day", "served_today", "start_of_local_day"]
+__all__ = ["ReviewStatus", "inject_review", "review_status", "end_of_local_day", "owner_cards", "served_today",
+           "start_of_local_day"]
 
 
 def start_of_local_day(now: datetime, tz: ZoneInfo) -> datetime:
@@ -44,6 +47,53 @@ def live_due_dates(owner: str) -> list[datetime]:
                                    .where(ReviewCard.owner_key == owner, open_to_learners())))
 
 
+_served = (sa.select(sa.func.count(ReviewLog.id).label("served"))
+           .where(ReviewLog.owner_key == sa.bindparam("owner"), ReviewLog.source == "review",
+                  ReviewLog.reviewed_at >= sa.bindparam("since")).subquery())
+# The one-row count on the left keeps it when the learner has no card yet. Built once (bound parameters): every page
+# a learner sees runs it.
+OWNER_CARDS = (sa.select(_served.c.served, ReviewCard.question_id, ReviewCard.due).select_from(_served)
+               .outerjoin(ReviewCard, ReviewCard.owner_key == sa.bindparam("owner")))
+
+
+def owner_cards(owner: str, since: datetime) -> tuple[int, list[tuple[str, datetime]]]:
+    """(reviews done on the Review page since ``since``, (question id, due) of every card the learner has), in one
+    statement, once a request: the badge, the result page's "comes back" sentence and the review counts share it.
+
+    Which cards are studied now (live, in the course bank, not held back) is decided from memory
+    (``app.course_cache``, ``held_back``), so the statement joins nothing. A request that writes cards
+    forgets it (``forget_cards``).
+    """
+    known = g.get("owner_cards")
+    if known and known[0] == (owner, since):
+        return known[1]
+    rows = db.session.execute(OWNER_CARDS, {"owner": owner, "since": since}).all()
+    found = (rows[0].served or 0, [(row.question_id, row.due) for row in rows if row.question_id is not None])
+    g.owner_cards = ((owner, since), found)
+    return found
+
+
+def forget_cards() -> None:
+    """Drop this request's copy of the learner's cards (they were just written)."""
+    g.pop("owner_cards", None)
+    g.pop("review_status", None)
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _written(_session: so.Session, _context) -> None:
+    """Any write in this request may have been a card or a review: read them again when next asked."""
+    if has_app_context():
+        forget_cards()
+
+
+def studied_now(question_ids: list[str]) -> set[str]:
+    """Those of ``question_ids`` the review page serves now (``open_to_learners``' rule, from memory)."""
+    questions = snapshot().questions
+    holds = held_back()
+    return {ident for ident in question_ids if (q := questions.get(ident)) is not None
+            and not q.retired and q.bank == "course" and ident not in holds}
+
+
 def review_status(owner: str | None, now: datetime | None = None) -> ReviewStatus:
     """The learner's review counts at ``now`` (default: this moment) in their own zone and within their daily limit.
 
@@ -58,7 +108,9 @@ def review_status(owner: str | None, now: datetime | None = None) -> ReviewStatu
     now = now or datetime.now(timezone.utc)
     tz = learner_zone()
     _, limit = review_settings()
-    status = due_status(live_due_dates(owner), now, tz, served_today(owner, now, tz), limit)
+    served, cards = owner_cards(owner, start_of_local_day(now, tz))
+    studied = studied_now([question_id for question_id, _ in cards])
+    status = due_status([due for question_id, due in cards if question_id in studied], now, tz, served, limit)
     g.review_status = (owner, now, status)
     return status
 

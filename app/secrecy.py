@@ -25,9 +25,10 @@ from flask_login import current_user
 
 from app.course.grading import may_review
 from app.course.quiz import AnswerForm, answer_form
+from app import versions
 from app.course.scheduling import aware
 from app.extensions import db
-from app.models import Assignment, Attempt, Classroom, ClassroomInstructor, Question
+from app.models import Assignment, AssignmentOverride, Attempt, Classroom, ClassroomInstructor, Question
 from app.timezones import local_time
 
 
@@ -60,6 +61,35 @@ def _viewer_id() -> int | None:
     return user.id if user is not None and user.role in ("instructor", "admin") else None
 
 
+def _holding_rows() -> tuple[tuple, ...]:
+    """Every assignment that may hold questions back: (classroom, question ids, option, due date, latest override due),
+    kept per process until the "holds" signal moves on (an assignment, override or teaching change was committed)."""
+    token = versions.token("holds")
+    cache = current_app.extensions.setdefault("backchannel.holds", {})
+    known = cache.get("rows")
+    if known is not None and known[0] == token:
+        return known[1]
+    # A student given a later due date (an override) is still answering: the key stays back until theirs passes too.
+    latest = sa.select(sa.func.max(AssignmentOverride.due_at)).where(
+        AssignmentOverride.assignment_id == Assignment.id).scalar_subquery()
+    rows = tuple(tuple(row) for row in db.session.execute(
+        sa.select(Assignment.classroom_id, Assignment.question_ids, Assignment.review_option, Assignment.due_at, latest)
+        .where(Assignment.review_option.in_(("never", "after_due")))))
+    cache["rows"] = (token, rows)
+    return rows
+
+
+def _taught_classes(viewer: int) -> frozenset[int]:
+    """The classes a teaching viewer owns or co-teaches (once per request)."""
+    taught = g.get("taught_classes")
+    if taught is None or taught[0] != viewer:
+        ids = frozenset(db.session.scalars(sa.union(
+            sa.select(Classroom.id).where(Classroom.instructor_id == viewer),
+            sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == viewer))))
+        g.taught_classes = taught = (viewer, ids)
+    return taught[1]
+
+
 def held_back(now: datetime | None = None) -> dict[str, datetime | None]:
     """The questions whose key an assignment still keeps from the current viewer, each with the moment it
     comes back (None: no date will bring it back, the review option is "never" or there is no due date).
@@ -67,20 +97,18 @@ def held_back(now: datetime | None = None) -> dict[str, datetime | None]:
     An assignment holds its questions back while its review option is "never", or "after_due"
     and the due date has not passed (no due date: never passes); its class's instructors and
     co-instructors still see them. A question several assignments hold comes back with the last of
-    them. Assignments keep question ids as a JSON list, so the union is made here rather than in SQL.
+    them. The assignments come from memory (:func:`_holding_rows`); the rule runs here, at ``now``.
     """
     now = now or datetime.now(timezone.utc)
-    query = sa.select(Assignment.question_ids, Assignment.review_option, Assignment.due_at).where(sa.or_(
-        Assignment.review_option == "never",
-        sa.and_(Assignment.review_option == "after_due", sa.or_(Assignment.due_at.is_(None), Assignment.due_at > now))))
     viewer = _viewer_id()
-    if viewer is not None:
-        taught = sa.union(sa.select(Classroom.id).where(Classroom.instructor_id == viewer),
-                          sa.select(ClassroomInstructor.classroom_id).where(ClassroomInstructor.user_id == viewer))
-        query = query.where(Assignment.classroom_id.not_in(taught))
+    taught = _taught_classes(viewer) if viewer is not None else frozenset()
     until: dict[str, datetime | None] = {}
-    for question_ids, option, due_at in db.session.execute(query):
-        release = aware(due_at) if option == "after_due" and due_at else None
+    for classroom_id, question_ids, option, due_at, extended in _holding_rows():
+        if classroom_id in taught:
+            continue
+        if option == "after_due" and due_at is not None and aware(due_at) <= now and (extended is None or aware(extended) <= now):
+            continue
+        release = max(aware(due_at), aware(extended) if extended else aware(due_at)) if option == "after_due" and due_at else None
         for question_id in question_ids:
             known = until.get(question_id, release)
             until[question_id] = None if known is None or release is None else max(known, release)
@@ -137,4 +165,9 @@ def answers_shown(attempt: Attempt, now: datetime | None = None) -> bool:
     if assignment is None:
         return True
     due_at = aware(assignment.due_at) if assignment.due_at else None
+    if due_at is not None and assignment.review_option == "after_due":
+        # Not while anyone given a later due date (an override) may still be answering.
+        extended = db.session.scalar(sa.select(sa.func.max(AssignmentOverride.due_at)).where(
+            AssignmentOverride.assignment_id == assignment.id))
+        due_at = max(due_at, aware(extended)) if extended else due_at
     return may_review(assignment.review_option, due_at, now or datetime.now(timezone.utc))

@@ -49,11 +49,18 @@ def add_batch(owner: str, entries: list[tuple[int, int]], moment: datetime | Non
             left -= given
 
 
-def reading_seconds(owner: str) -> dict[int, int]:
-    """Seconds of reading per lesson id, all days together."""
-    return {lesson_id: int(total) for lesson_id, total in db.session.execute(
-        sa.select(StudyTime.lesson_id, sa.func.sum(StudyTime.seconds))
-        .where(StudyTime.owner_key == owner).group_by(StudyTime.lesson_id))}
+def reading_days(owner: str) -> list[tuple[int, date, int]]:
+    """(lesson id, UTC day, seconds) of every day the learner read a lesson: per lesson and per day from one query."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(StudyTime.lesson_id, StudyTime.day, StudyTime.seconds).where(StudyTime.owner_key == owner))]
+
+
+def reading_seconds(owner: str, days: list[tuple[int, date, int]] | None = None) -> dict[int, int]:
+    """Seconds of reading per lesson id, all days together (from ``days`` if the caller has read them)."""
+    spent: dict[int, int] = {}
+    for lesson_id, _day, seconds in reading_days(owner) if days is None else days:
+        spent[lesson_id] = spent.get(lesson_id, 0) + int(seconds)
+    return spent
 
 
 def seconds_on(owner: str, day_start: datetime, day_end: datetime) -> int:

@@ -31,7 +31,13 @@ def from_now(moment: datetime | None) -> str:
     return "–" if moment is None else clock.relative(moment, datetime.now(timezone.utc), learner_zone())
 
 
+def day_from_now(moment: datetime | None) -> str:
+    """Jinja filter ``dayfromnow``: "tomorrow", "on Thursday", "on 8 Dec 2026" (a review card's due day)."""
+    return "–" if moment is None else clock.relative_day(moment, datetime.now(timezone.utc), learner_zone())
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(day_from_now, "dayfromnow")
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(from_now, "fromnow")
     app.add_template_global(learner_zone)

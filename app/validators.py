@@ -11,3 +11,12 @@ def visible_text(_form, field) -> None:
     problem = name_problem(field.data or "")
     if problem:
         raise ValidationError(problem)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
+def sensible_year(_form, field) -> None:
+    """WTForms validator: a date of a course, not the calendar's ends (year 1 or 9999 read in a zone off UTC overflows)."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")

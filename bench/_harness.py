@@ -84,21 +84,26 @@ def database_url(kind: str, folder: Path, server: str | None) -> str:
     return f"{server}/{name}"
 
 
-def prepare(url: str, instance: Path) -> dict:
-    """Migrate and load the course into ``url``; return the environment a server needs."""
+RATE_LIMITS = ("LOGIN", "LOGIN_ACCOUNT", "REGISTER", "GUEST_START", "LEARNER_START", "JOIN", "ANKI", "API", "STUDY_TIME")
+
+
+def prepare(url: str, instance: Path, root: Path = ROOT) -> dict:
+    """Migrate and load the course into ``url`` with the code in ``root`` (a baseline extracted with
+    `git archive`, or this tree); return the environment a server needs."""
     # Simulated students all come from 127.0.0.1: the benchmarks measure throughput, not the limits.
-    limits = ("LOGIN", "LOGIN_ACCOUNT", "REGISTER", "GUEST_START", "LEARNER_START", "JOIN", "ANKI", "API")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-           **{f"{name}_RATE_LIMIT": "100000 per minute" for name in limits}}
+           **{f"{name}_RATE_LIMIT": "100000 per minute" for name in RATE_LIMITS}}
+    if root != ROOT:  # the baseline's own code and course, with this virtualenv's packages
+        env |= {"PYTHONPATH": str(root), "BACKCHANNEL_COURSE_DIR": str(root)}
     for command in (["db", "upgrade"], ["course", "load"]):
-        subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=env, check=True,
+        subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return env
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = None):
-    """gunicorn with gunicorn.conf.py on a free loopback port; yields (base URL, process)."""
+def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = None, root: Path = ROOT):
+    """gunicorn with ``root``'s gunicorn.conf.py on a free loopback port; yields (base URL, process)."""
     port = free_port()
     server_env = {**env, "BIND": f"127.0.0.1:{port}"}
     if workers:
@@ -106,9 +111,9 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
     # The server's log goes to a file: an undrained pipe fills up and blocks every worker that logs.
     log = open(Path(tempfile.gettempdir()) / f"backchannel-gunicorn-{port}.log", "w+b")  # noqa: SIM115
     process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--pythonpath", "bench", app],
-                               cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=log)
+                               cwd=root, env=server_env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # importing the app takes seconds; minutes when the shared cores are busy
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
@@ -151,3 +156,59 @@ def check_database(url: str, acknowledged: list[str]) -> tuple[int, int]:
             "(SELECT COUNT(*) FROM answer an WHERE an.attempt_id = a.id) <> 10")).scalar()
     engine.dispose()
     return sum(1 for pid in acknowledged if pid not in complete), half
+
+
+def machine() -> str:
+    """The first line of a result: date, cores (and how busy they were), Python, SQLite and PostgreSQL."""
+    import platform
+    import sqlite3
+    from datetime import datetime, timezone
+
+    postgres_version = subprocess.run(["bash", "-c", "pg_config --version 2>/dev/null || echo none"],
+                                      capture_output=True, text=True).stdout.strip()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores (shared with other engineers' work: "
+            f"load average {load} at the start); Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+            f"PostgreSQL {postgres_version.removeprefix('PostgreSQL ')}")
+
+
+@contextlib.contextmanager
+def baseline_tree(rev: str):
+    """The tree at ``rev`` in a temporary folder (`git archive`, so .git and the working tree are left alone)."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="backchannel-baseline-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_locust(host: str, students: int, spawn_rate: float, seconds: float, prefix: Path, env: dict | None = None) -> int:
+    """bench/locustfile.py headless in its own process against ``host``; CSV files and a log under ``prefix``.
+
+    Returns Locust's exit code (1 when any request failed). Acknowledged hand-ins go to ``prefix``_acknowledged.txt,
+    every request to ``prefix``_requests.txt."""
+    command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", host,
+               "-u", str(students), "-r", f"{spawn_rate:g}", "-t", f"{seconds:g}s", "--csv", str(prefix),
+               "--only-summary", "--loglevel", "WARNING"]
+    env = {**os.environ, "BENCH_ACK_FILE": f"{prefix}_acknowledged.txt", "BENCH_REQUEST_LOG": f"{prefix}_requests.txt",
+           **(env or {})}
+    with open(f"{prefix}.log", "wb") as log:
+        return subprocess.run(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+
+
+def locust_stats(prefix: Path) -> list[dict]:
+    """The rows of Locust's ``prefix``_stats.csv: one per step, then "Aggregated"."""
+    import csv
+
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_acknowledged(path: Path | str) -> list[str]:
+    """The public ids of the hand-ins a Locust run saw acknowledged (lines "<public id> <answers sent>")."""
+    path = Path(path)
+    return [line.split()[0] for line in path.read_text().splitlines() if line.strip()] if path.exists() else []

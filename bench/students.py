@@ -2,7 +2,8 @@
 
 Runs in its own process (the load comes from outside the server). Each student is a thread with
 its own cookies. Returns what happened: acknowledged attempts (the server answered the submit
-with a redirect to the result), latencies and every status code.
+with a redirect to the result), latencies and every status code. bench/faults.py uses it (it kills
+workers mid-run and counts dropped connections itself); bench/load.py uses Locust (bench/locustfile.py).
 """
 
 import http.cookiejar

@@ -11,6 +11,9 @@ import itertools
 import os
 import re
 import shutil
+import socket
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +40,7 @@ def make_config(database_uri: str, **overrides) -> type:
         # Tests make many requests from one address; the limits' own tests set small ones.
         **{name: "10000 per minute" for name in ("LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT", "REGISTER_RATE_LIMIT",
                                                 "GUEST_START_RATE_LIMIT", "LEARNER_START_RATE_LIMIT", "JOIN_RATE_LIMIT",
-                                                "ANKI_RATE_LIMIT", "API_RATE_LIMIT")},
+                                                "ANKI_RATE_LIMIT", "API_RATE_LIMIT", "STUDY_TIME_RATE_LIMIT")},
         **overrides,
     }
     return type("TestConfig", (Config,), settings)
@@ -232,3 +235,26 @@ def inbox():
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A throw-away redis-server on a free loopback port (skipped where Redis is not installed)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)

@@ -69,19 +69,20 @@ def test_every_type_can_be_written_in_its_form(app, teacher, shipped_course, qty
 def single_choice(lesson_anchor="mfn-1996", **changes):
     return {"id": "trade-new-q", "prompt": "In which year did India grant MFN status?", "explanation": "In **1996**.",
             "lesson_anchor": lesson_anchor, "tags": "trade, mfn", "difficulty": "easy",
-            "options": "a | 1996 | Right.\nb | 2006 | That is SAFTA.", "answer": "a", **changes}
+            "options-0-text": "1996", "options-0-feedback": "Right.", "options-1-text": "2006",
+            "options-1-feedback": "That is SAFTA.", "answer": "a", **changes}
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"answer": "zz"}, "answer 'zz' is not among the options (a, b)"),
-    ({"id": "trade-mfn-year"}, "id 'trade-mfn-year' is already used by another question"),
-    ({"lesson_anchor": "nowhere"}, "lesson_anchor '#nowhere' is not a heading or paragraph anchor of the lesson"),
-    ({"explanation": ""}, "question 'trade-new-q': 'explanation' must not be empty"),
-    ({"options": "a | 1996\nb | 2006 | That is SAFTA."}, "question 'trade-new-q', option 1 is missing 'feedback'"),
-    ({"options": "a | 1996 | Right."}, "question 'trade-new-q': 'options' must be a list of at least 2"),
-    ({"difficulty": "brutal"}, "difficulty must be one of easy, medium, hard"),
+    ({"answer": "zz"}, "Mark the right option: choose its “Right answer” button."),
+    ({"id": "trade-mfn-year"}, "Another question already has the id “trade-mfn-year”"),
+    ({"lesson_anchor": "nowhere"}, "Choose a part of this lesson: “nowhere” is not one of its headings."),
+    ({"explanation": ""}, "Explain why the right answer is right."),
+    ({"options-0-feedback": ""}, "Option 1 is empty: fill in its feedback."),
+    ({"options-1-text": "", "options-1-feedback": ""}, "Give at least 2 options."),
+    ({"difficulty": "brutal"}, "Choose easy, medium or hard."),
 ])
-def test_a_bad_question_is_refused_with_the_bank_files_message(app, teacher, changes, message):
+def test_a_bad_question_is_refused_with_the_checkers_message_in_plain_words(app, teacher, changes, message):
     lesson = lesson_row(app, "trade")
     response = post_question(teacher, "single_choice", {**single_choice(**changes), "lesson": lesson.id})
     assert response.status_code == 400
@@ -95,7 +96,7 @@ def test_preview_renders_sanitised_markdown_and_saves_nothing(app, teacher):
     data = single_choice(prompt="Which **year**? <script>alert(1)</script><a href=x onclick=alert(1)>x</a>")
     response = post_question(teacher, "single_choice", {**data, "lesson": lesson.id}, button="preview")
     html = response.get_data(as_text=True)
-    preview = re.search(r'<section class="preview".*?</section>', html, re.S).group(0)
+    preview = re.search(r'<section class="preview.*?</section>', html, re.S).group(0)
     assert response.status_code == 200 and "<strong>year</strong>" in preview
     assert "<script" not in preview and "onclick" not in preview  # an <img> from elsewhere is refused (tests/test_media.py)
     with app.app_context():
@@ -135,7 +136,7 @@ def test_an_over_long_hint_is_refused_and_saves_nothing(app, teacher):
     response = post_question(teacher, "single_choice", {**single_choice(hint="x" * 301), "lesson": lesson.id})
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert response.status_code == 400
-    assert "'hint' is 301 characters; a hint holds at most 300" in html and "x" * 301 in html  # kept in the box to shorten
+    assert "The hint is 301 characters long; keep it to 300" in html and "x" * 301 in html  # kept in the box to shorten
     with app.app_context():
         assert db.session.get(Question, "trade-new-q") is None
 
@@ -178,7 +179,7 @@ def marked_under_older_rules(app, teacher) -> str:
     (today's rules give it 1); the attempt's public id."""
     lesson = lesson_row(app, "trade")
     data = {"id": "trade-border-q", "prompt": "Where do the flag ceremonies take place?", "explanation": "At Wagah.",
-            "lesson_anchor": "", "tags": "trade", "difficulty": "easy", "answers": "Wagah", "lesson": lesson.id}
+            "lesson_anchor": "", "tags": "trade", "difficulty": "easy", "answers-0-text": "Wagah", "lesson": lesson.id}
     with app.app_context():
         data["lesson_anchor"] = next(iter(sorted(anchors_of(db.session.get(Lesson, lesson.id).body_html))))
     assert post_question(teacher, "short_answer", data).status_code == 302

@@ -49,7 +49,7 @@ PAIRS = [
     ("--text", "--warning-bg", TEXT, "a notice (flash message), a highlighted paragraph, a flagged row"),
     ("--success", "--track", LARGE_OR_UI, "the mastered bar's fill"),
 ]
-LEVELS = ["not_started", "attempted", "familiar", "proficient", "mastered"]
+LEVELS = ["not_started", "attempted", "familiar", "proficient", "mastered", "needs_review"]
 # A mastery badge's text (icon and name) on every surface it sits on; a level's bar fill against the track.
 PAIRS += [(f"--level-{level}", background, TEXT, f"the {level} badge on {background}")
           for level in LEVELS for background in ("--bg", "--surface", "--surface-2")]

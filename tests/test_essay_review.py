@@ -131,7 +131,7 @@ def test_an_essay_left_unwritten_in_a_test_is_no_review_card_and_never_comes_up_
         owner = db.session.scalar(sa.select(Attempt.owner_key).where(Attempt.public_id == public_id))
         db.session.execute(sa.update(ReviewCard).values(due=datetime.now(timezone.utc) - timedelta(days=1)))
         db.session.commit()
-        queue = review_queue(owner, datetime.now(timezone.utc) + timedelta(days=3650))
+        queue = [card.id for card in review_queue(owner, datetime.now(timezone.utc) + timedelta(days=3650))]
         questions = set(db.session.scalars(sa.select(ReviewCard.question_id).where(ReviewCard.id.in_(queue))))
     assert len(questions) == 9 and ESSAY not in questions  # the nine other questions, each due
     page = client.get("/review").get_data(as_text=True)

@@ -150,11 +150,12 @@ def test_course_pages_are_built_from_the_lessons_tables(app, client, tmp_path):
 
 
 def test_visitor_pages_are_served_from_memory_until_the_course_changes(app, client, tmp_path):
-    from app.learning import routes
+    from app import http_cache
 
-    routes._pages.clear()
     first = client.get("/lessons/trade").get_data(as_text=True)
-    assert any(key[0] == "/lessons/trade" for key in routes._pages)
+    with app.app_context():
+        pages, _ = http_cache.caches()
+    assert any(key[1] == "/lessons/trade" for key in pages._pages)
     assert client.get("/lessons/trade").get_data(as_text=True) == first
     shutil.copytree(PROJECT_ROOT / "lessons", tmp_path / "lessons")
     trade = tmp_path / "lessons" / "trade.md"
@@ -171,3 +172,13 @@ def test_a_visitor_with_a_session_gets_a_fresh_page(app, client):
         session["guest"] = "someone"
     own = client.get("/lessons/trade").get_data(as_text=True)
     assert 'action="/lessons/trade/read"' in own and "tick off lessons as you finish them" not in own
+
+
+def test_a_refused_form_offers_the_way_back_to_its_page_and_never_to_another_site(client):
+    """A 4xx after a form (here an unknown page reached from the course index) links back to where the user was."""
+    html = client.get("/nowhere", headers={"Referer": "http://localhost/lessons"}).get_data(as_text=True)
+    assert '<a class="button" href="http://localhost/lessons">Back to the page you were on</a>' in html
+    assert "Back to the course index" in html
+    for elsewhere in ("https://evil.example/", "javascript:alert(1)", "http://localhost/nowhere"):
+        assert "Back to the page you were on" not in client.get(
+            "/nowhere", headers={"Referer": elsewhere}).get_data(as_text=True)

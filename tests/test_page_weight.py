@@ -82,8 +82,8 @@ def test_a_learners_pages_are_under_the_budget(app, client, auth):
 
 
 def test_an_instructors_pages_are_under_the_budget(app):
-    """The instructor's heaviest pages (the question list, the gradebook, item analysis, import) and the stylesheet
-    only they load."""
+    """The instructor's pages (the question list and editor, the class, its roster and deletion, an assignment's page,
+    edit, questions, overrides and preview, the gradebook, item analysis, import) and the stylesheet only they load."""
     teacher = person(app, "ines", "instructor")
     classroom_id, code = create_class(teacher)
     assignment_id = create_assignment(app, teacher, classroom_id)
@@ -91,7 +91,11 @@ def test_an_instructors_pages_are_under_the_budget(app):
     join(student, code)
     take(app, student, assignment_id, right=False)
     for path in ("/teach/questions", f"/teach/classes/{classroom_id}/gradebook", f"/teach/assignments/{assignment_id}/analysis",
-                 "/teach/import"):
+                 "/teach/import", f"/teach/classes/{classroom_id}", f"/teach/classes/{classroom_id}/students",
+                 f"/teach/classes/{classroom_id}/delete", f"/teach/assignments/{assignment_id}",
+                 f"/teach/assignments/{assignment_id}/edit", f"/teach/assignments/{assignment_id}/questions",
+                 f"/teach/assignments/{assignment_id}/overrides", f"/teach/assignments/{assignment_id}/preview",
+                 "/teach/questions/new/matching", "/teach/questions/new/cloze"):
         response = teacher.get(path)
         assert response.status_code == 200, path
         size, files = weight(teacher, response.get_data(as_text=True))

@@ -247,8 +247,11 @@ def test_pages_work_for_a_visitor_with_no_history(client, path):
 
 def test_the_review_log_replays_to_the_stored_card(app, client, auth, shipped_course):
     """Reviews are logged so the schedule can be replayed (or re-optimised) later: replaying a
-    card's whole log from a new card gives exactly the stored state."""
+    card's whole log from a new card gives exactly the stored memory state; the due day also depends on
+    how full the learner's days were (load balancing), so it is within the range FSRS allows."""
     from fsrs import Rating
+
+    from dataclasses import replace
 
     from app.course.scheduling import aware, new_card, review
     from app.progress import card_state
@@ -272,6 +275,8 @@ def test_the_review_log_replays_to_the_stored_card(app, client, auth, shipped_co
             state = new_card(aware(logs[0].reviewed_at))
             for log in logs:
                 state = review(state, Rating(log.rating), aware(log.reviewed_at))
-            assert state == card_state(card)
+            stored = card_state(card)
+            assert replace(state, due=stored.due) == stored
+            assert abs((state.due - stored.due).days) <= 1 and stored.due > stored.last_review
             replayed_twice += len(logs) == 2
     assert len(cards) == len(shipped_course.bank("trade").questions) and replayed_twice == 10

@@ -382,11 +382,12 @@ def test_the_authoring_form_gives_the_question_back(data):
     assert checked(fields_to_data(canonical["type"], common, fields)) == canonical
 
 
-def test_a_blank_line_reads_as_the_hint_says():
-    fields = {"text": "In [[city]] in [[year]] at [[kind]].", "blanks": (
-        "city | choice | vertical | shuffle | weight=3 | a=Lahore*1#Yes; b=Delhi\n"
-        "year | numeric | other=No: think of 1999 | 1999#Right; 1998±1*0.5\n"
-        "kind | short | case=sensitive | Track two; Track II*0.5#Say two")}
+def test_a_blank_row_reads_as_the_hint_says():
+    blanks = [("city", "choice", "vertical | shuffle | weight=3", "a=Lahore*1#Yes; b=Delhi"),
+              ("year", "numeric", "other=No: think of 1999", "1999#Right; 1998±1*0.5"),
+              ("kind", "short", "case=sensitive", "Track two; Track II*0.5#Say two")]
+    fields = {"text": "In [[city]] in [[year]] at [[kind]].", **{f"blanks-{n}-{column}": value for n, blank in enumerate(blanks)
+                                                                 for column, value in zip(("id", "kind", "settings", "answers"), blank)}}
     data = checked({**question("lines", "cloze"), **qtypes.get("cloze").from_fields(fields)})
     assert data["blanks"] == [
         {"id": "city", "kind": "choice", "display": "vertical", "shuffle": True, "weight": 3,

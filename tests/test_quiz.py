@@ -70,12 +70,14 @@ def key_form(app, public_id) -> dict[str, list[str]]:
 
 
 def wrong_response(data):
-    """A response that is not fully right, whatever the question (an essay: none, as anything written waits for a grade)."""
+    """A response worth nothing, whatever the question (an essay: none, as anything written waits for a grade).
+
+    A choice with partial credit (a "very nearly" option) is passed over: callers count it as a miss."""
     kind = data["type"]
     if kind == "essay":
         return None
     if kind == "single_choice":
-        return next(o["id"] for o in data["options"] if o["id"] != data["answer"])
+        return next(o["id"] for o in data["options"] if o["id"] != data["answer"] and not o.get("credit"))
     if kind == "multiple_response":
         return [o["id"] for o in data["options"] if o["id"] not in data["answer"]]
     if kind == "true_false":
@@ -93,9 +95,9 @@ def wrong_response(data):
 
 
 def wrong_blank(blank: dict):
-    """A cloze blank's response that is not fully right: a typed text, an option short of full credit, wrong picks."""
+    """A cloze blank's response worth nothing: a typed text, an option without credit, wrong picks."""
     if blank.get("kind") == "choice":
-        return next(option["id"] for option in blank["options"] if option["credit"] < 1)
+        return next(option["id"] for option in blank["options"] if option["credit"] <= 0)
     if blank.get("kind") == "multi":
         return [option["id"] for option in blank["options"] if option["credit"] <= 0]
     return "certainly not this"

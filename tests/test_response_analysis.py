@@ -29,9 +29,10 @@ def common(ident: str, app) -> dict:
 
 
 QUESTIONS = {
-    "resp-sa": ("short_answer", {"prompt": "Which city did the 1999 bus from Delhi reach?", "answers": "Lahore"}),
+    "resp-sa": ("short_answer", {"prompt": "Which city did the 1999 bus from Delhi reach?", "answers-0-text": "Lahore"}),
     "resp-cloze": ("cloze", {"prompt": "Fill in the blanks.", "text": "The bus left [[start]] for [[end]] in 1999.",
-                             "blanks": "start | Delhi\nend | Lahore"}),
+                             "blanks-0-id": "start", "blanks-0-answers": "Delhi",
+                             "blanks-1-id": "end", "blanks-1-answers": "Lahore"}),
     "resp-num": ("numeric", {"prompt": "In which year did the bus reach Lahore?", "answer": "1999"}),
 }
 
@@ -270,7 +271,7 @@ def test_a_response_the_current_version_already_credits_says_so_and_changes_noth
     app, c, ids = world["app"], world["clients"], world["ids"]
     answer(app, c["sana"], ids["assignA"], {"resp-sa": "Karachi"})
     path = "/teach/questions/resp-sa/edit"
-    edited = c["teacher"].post(path, data={**common("resp-sa", app), **QUESTIONS["resp-sa"][1], "answers": "Lahore\nKarachi",
+    edited = c["teacher"].post(path, data={**common("resp-sa", app), **QUESTIONS["resp-sa"][1], "answers-1-text": "Karachi",
                                            "csrf_token": csrf_token(c["teacher"], path)})
     assert edited.status_code == 302
     html = page(c["teacher"], "/teach/questions/resp-sa/responses")

@@ -168,7 +168,7 @@ def test_nothing_due_says_when_the_next_card_comes_in_local_time(app, client, le
     assert "Your next card is due today at 15:00 (2 cards tomorrow)." in " ".join(page.split())
     assert "UTC" not in page.split("<main", 1)[1]
     assert "/review/anki.apkg" in page and "Download today's 2 cards for Anki" in page
-    assert "Why do cards come back so soon?" in page
+    assert "When do cards come back?" in page and "Never within minutes" in page
 
 
 def test_a_visitor_with_no_cards_is_told_what_review_is(client):

@@ -90,7 +90,8 @@ def grade_essays_as_instructor(app, public_id) -> None:
             save_grade(answer, data, {c["id"]: c["levels"][-1]["points"] for c in data["rubric"]}, {},
                        grader_id=attempt.assignment.classroom.instructor_id)
         db.session.commit()
-        assert attempt.score == marked + len(waiting)
+        # Each essay graded at the top levels adds its question's points (1 unless the assignment says otherwise).
+        assert attempt.score == marked + sum(attempt.layout[answer.position].get("points", 1) for answer in waiting)
 
 
 @pytest.fixture
@@ -129,7 +130,9 @@ def test_a_student_takes_an_assignment_and_the_gradebook_shows_it(app, course):
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/csv" and text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["Student", "Trade check (%)", "Attempts", "Essays to grade"] and rows[1] == ["sana", "100.0", "1", "0"]
+    assert rows[0] == ["Student", "Group", "In the class", "Trade check: points (out of 5)", "Trade check: %",
+                       "Trade check: attempts", "Trade check: late", "Essays to grade"]
+    assert rows[1] == ["sana", "", "yes", "5.0", "100.0", "1", "", "0"]
 
 
 @pytest.mark.parametrize(("method", "expected"), [("highest", 100.0), ("average", 50.0), ("first", 0.0), ("last", 100.0)])
@@ -255,7 +258,7 @@ def test_item_analysis_shows_the_statistics_of_first_attempts(app, course):
         join(student, course["code"])
         take(app, student, course["assignment"], right=right)
     html = course["teacher"].get(f"/teach/assignments/{course['assignment']}/analysis").get_data(as_text=True)
-    assert "3 attempts, 5 questions" in html
+    assert "3 students, 5 questions" in html
     assert "Cronbach" in html and 'role="img"' in html
     assert html.count("67 %") >= 5  # every question answered right by 2 of the 3 first attempts
 

@@ -16,6 +16,7 @@ from app.course.passages import passage_caption
 from app.course import qtypes
 from app.course.quiz import AnswerForm, ForgedResponse, choice_order, form_values_from_json, parse_response
 from app.course.scheduling import build_queue
+from app.review_plan import learner_plan
 from app.extensions import db
 from app.learning.quiz_routes import live_versions
 from app.models import Attempt, Classroom, Lesson, QuestionVersion
@@ -133,7 +134,7 @@ def submit_attempt(slug: str):
     except ForgedResponse as forged:
         db.session.rollback()
         abort(400, description=f"{forged} Nothing was saved.")
-    close_test(attempt, items, parsed, g.api_user.desired_retention)
+    close_test(attempt, items, parsed)
     return jsonify(attempt_json(attempt, result_rows(attempt))), 201
 
 
@@ -153,7 +154,7 @@ def my_progress():
     from app.learning.progress_routes import lesson_rows
 
     rows = lesson_rows(g.api_user.owner_key)
-    return jsonify(course_mastery=course_mastery([r["mastery"].level for r in rows]), lessons=[{
+    return jsonify(course_mastery=course_mastery([r["mastery"].shown for r in rows]), lessons=[{
         "slug": r["lesson"].slug, "mastery": r["mastery"].level, "coverage": round(r["mastery"].coverage, 4),
         "accuracy": round(r["mastery"].accuracy, 4), "attempts": r["attempts"], "best": r["best"], "latest": r["latest"],
         "read": r["read"], "minutes": r["minutes"]} for r in rows])
@@ -170,7 +171,7 @@ def my_reviews():
     owner, user = g.api_user.owner_key, g.api_user
     due = live_cards(owner, due_by=now)
     order = build_queue([(c.id, card_state(c)) for c in due], now, served_today(owner, now, zone(user.time_zone)),
-                        user.daily_review_limit, user.desired_retention)
+                        user.daily_review_limit, learner_plan(owner, now, balanced=False))
     by_id = {card.id: card for card in due}
     return jsonify(due_now=len(order), waiting=len(due) - len(order), cards=[
         {"question_id": by_id[i].question_id, "due": card_state(by_id[i]).due.isoformat(),
@@ -189,8 +190,8 @@ def class_results(classroom_id: int):
         abort(404, description=f"There is no class {classroom_id}.")
     if not teaches(g.api_user, classroom):
         abort(403, description="Only the class's instructors (or an admin) can read its results.")
-    students, assignments, cells = gradebook_data(classroom)
+    book = gradebook_data(classroom)
     return jsonify(**{"class": {"id": classroom.id, "name": classroom.name},
-                      "assignments": [{"id": a.id, "title": a.title, "grading_method": a.grading_method} for a in assignments],
-                      "students": [{"username": s.username, "grades": {str(a.id): (cells.get((s.id, a.id)) or {}).get("grade")
-                                                                       for a in assignments}} for s in students]})
+                      "assignments": [{"id": a.id, "title": a.title, "grading_method": a.grading_method} for a in book.assignments],
+                      "students": [{"username": row.name, "grades": {str(a.id): row.cells[a.id].percent for a in book.assignments}}
+                                   for row in book.rows]})

@@ -68,10 +68,11 @@ def teaches(user: User, classroom: Classroom) -> bool:
         ClassroomInstructor.classroom_id == classroom.id, ClassroomInstructor.user_id == user.id)) is not None
 
 
-def classroom_or_abort(classroom_id: int, owner_only: bool = False) -> Classroom:
+def classroom_or_abort(classroom_id: int, owner_only: bool = False, writable: bool = False) -> Classroom:
     """A class the current instructor teaches (admins see every class): 404 if unknown, 403 if another's.
 
     ``owner_only``: only its owner (or an admin) gets through, for what co-instructors may not do.
+    ``writable``: the view changes the class or its assignments, which an archived class refuses (409).
     """
     classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
     if classroom is None:
@@ -80,6 +81,8 @@ def classroom_or_abort(classroom_id: int, owner_only: bool = False) -> Classroom
         abort(403, description="This class belongs to another instructor.")
     if owner_only and classroom.instructor_id != current_user.id and current_user.role != "admin":
         abort(403, description="Only the class's owner can do this; co-instructors teach the class but do not manage it.")
+    if writable and classroom.archived_at is not None:
+        abort(409, description="This class is archived; unarchive it to change it.")
     return classroom
 
 

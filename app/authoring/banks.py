@@ -1,8 +1,8 @@
-"""Whose question is it, in the browser: a lesson's question list, a question's own page, where new questions
+"""Whose question is it, in the browser: the question list and its filters, a question's own page, where new questions
 go, sharing and moving a question into a class bank. The rules themselves are ``app.course.ownership``."""
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,11 +13,17 @@ from app.authoring import bp
 from app.authoring.access import (current_actor, instructor_named, instructor_required, listed_questions, may_question,
                                   question_facts, question_or_abort, taught_classroom_ids)
 from app.authoring.forms import TYPE_LABELS, ConfirmForm, MoveForm, UsernameForm
+from app.authoring.question_list_forms import STATUSES, QuestionListForm
+from app.course.catalogue import plain_text
+from app.course.limits import MAX_TAG_CHARS
 from app.course.ownership import Actor, QuestionFacts, may
 from app.course.quiz import choice_order
 from app.extensions import db
 from app.models import Classroom, Lesson, PublishRequest, Question, QuestionShare, QuestionVersion, User
 from app.secrecy import with_answer_form
+
+FILTERS = ("lesson", "type", "tag", "status", "owner")
+PAGE_SIZE = 40  # a page of rows stays well under the 100 KB page budget; the filters narrow the rest
 
 
 def taught_classes() -> list[Classroom]:
@@ -29,7 +35,8 @@ def taught_classes() -> list[Classroom]:
 def bank_choices() -> list[SelectChoice]:
     """Where the current user may put a new or imported question: their own bank or a class they teach."""
     return [SelectChoice("mine", "My questions (drafts only I see)")] + [
-        SelectChoice(f"class-{classroom.id}", f"Class bank: {classroom.name}") for classroom in taught_classes()]
+        SelectChoice(f"class-{classroom.id}", f"Class bank: {classroom.name}") for classroom in taught_classes()
+        if classroom.archived_at is None]  # an archived class is read-only, its bank included
 
 
 def chosen_bank(value: str | None) -> tuple[str, int | None] | None:
@@ -37,7 +44,8 @@ def chosen_bank(value: str | None) -> tuple[str, int | None] | None:
     if value in (None, "", "mine"):
         return "instructor", None
     prefix, _, number = value.partition("-")
-    if prefix == "class" and number.isdigit() and int(number) in taught_classroom_ids(current_user):
+    if prefix == "class" and number.isdigit() and int(number) in taught_classroom_ids(current_user) and \
+            db.session.scalar(sa.select(Classroom.archived_at).where(Classroom.id == int(number))) is None:
         return "class", int(number)
     return None
 
@@ -70,14 +78,34 @@ def live_lessons() -> list[Lesson]:
     return list(db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position)))
 
 
-def question_rows(lesson: Lesson) -> list[dict]:
-    """The lesson's questions the current instructor sees (course bank, own, shared, their classes'), each with
-    where it lives, whether they may edit it, and its latest request to publish."""
+def question_status(question: Question) -> str:
+    """Where a question stands: "retired", "published" (in the course bank, so learners get it) or "draft"."""
+    if question.retired:
+        return "retired"
+    return "published" if question.bank == "course" else "draft"
+
+
+def question_owner(question: Question, actor: Actor) -> str:
+    """Whose it is, as the list's filter names it: "course", "mine", "class-<id>" or "shared" (with me)."""
+    if question.bank == "course":
+        return "course"
+    if question.bank == "class" and question.classroom_id in actor.taught_classes:
+        return f"class-{question.classroom_id}"
+    return "mine" if question.bank == "instructor" and question.author_id == actor.user_id else "shared"
+
+
+def question_rows(lessons: list[Lesson]) -> list[dict]:
+    """The questions of ``lessons`` the current instructor sees (course bank, own, shared, their classes'), in
+    course order, each with its plain prompt, where it lives, its status and owner, whether they may edit it,
+    and its latest request to publish."""
     actor = current_actor()
+    by_id = {lesson.id: lesson for lesson in lessons}
     found = db.session.execute(
         sa.select(Question, QuestionVersion).join(QuestionVersion, sa.and_(
             QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.version))
-        .where(Question.lesson_id == lesson.id, listed_questions(actor)).order_by(Question.retired, Question.position)).all()
+        .join(Lesson, Lesson.id == Question.lesson_id)
+        .where(Question.lesson_id.in_(list(by_id)), listed_questions(actor))
+        .order_by(Question.retired, Lesson.position, Question.position)).all()
     ids = [question.id for question, _ in found]
     shares = defaultdict(set)
     for question_id, user_id in db.session.execute(sa.select(QuestionShare.question_id, QuestionShare.user_id)
@@ -88,24 +116,102 @@ def question_rows(lesson: Lesson) -> list[dict]:
     classes = dict(db.session.execute(sa.select(Classroom.id, Classroom.name).where(Classroom.id.in_(actor.taught_classes))).all())
     authors = dict(db.session.execute(sa.select(User.id, User.username).where(
         User.id.in_({question.author_id for question, _ in found if question.author_id is not None}))).all())
-    return [{"question": question, "version": version, "where": bank_label(question, classes, authors),
-             "editable": may("edit", QuestionFacts(question.bank, question.author_id, question.classroom_id,
-                                                   frozenset(shares[question.id])), actor),
-             "request": latest.get(question.id)}
-            for question, version in found]
+    rows = []
+    for question, version in found:
+        prompt = plain_text(version.html.get("prompt", ""))
+        tags = [str(tag) for tag in version.data.get("tags") or []]
+        rows.append({"question": question, "version": version, "lesson": by_id[question.lesson_id], "prompt": prompt,
+                     "tags": tags, "where": bank_label(question, classes, authors), "status": question_status(question),
+                     "owner": question_owner(question, actor), "search": " ".join([prompt, question.id, *tags]).casefold(),
+                     "editable": may("edit", QuestionFacts(question.bank, question.author_id, question.classroom_id,
+                                                           frozenset(shares[question.id])), actor),
+                     "request": latest.get(question.id)})
+    return rows
+
+
+def row_facets(row: dict) -> dict[str, set[str]]:
+    """The values a row answers to in each filter (a question has several tags; "In use" and "All" are statuses too)."""
+    status = {row["status"], "all"} | ({""} if row["status"] != "retired" else set())
+    return {"lesson": {"", row["lesson"].slug}, "type": {"", row["question"].type}, "tag": {"", *row["tags"]},
+            "status": status, "owner": {"", row["owner"]}}
+
+
+def filtered(rows: list[dict], chosen: dict[str, str], words: str, skip: str | None = None) -> list[dict]:
+    """The rows that pass every chosen filter but ``skip`` (so a filter's counts say what each choice would show)."""
+    needles = words.casefold().split()
+    return [row for row in rows
+            if all(value in row_facets(row)[name] for name, value in chosen.items() if name != skip)
+            and all(needle in row["search"] for needle in needles)]
+
+
+def counted(rows: list[dict], chosen: dict[str, str], words: str, name: str) -> Counter:
+    """How many questions each choice of one filter would show, the other filters as they are."""
+    counts: Counter = Counter()
+    for row in filtered(rows, chosen, words, skip=name):
+        counts.update(row_facets(row)[name])
+    return counts
+
+
+def fill_choices(form: QuestionListForm, rows: list[dict], lessons: list[Lesson], classes: dict[int, str]) -> None:
+    """Each filter's choices, with how many questions each would show."""
+    chosen = {name: getattr(form, name).data or "" for name in FILTERS}
+    words = form.words.data or ""
+    counted_by = {name: counted(rows, chosen, words, name) for name in FILTERS}
+
+    def label(name: str, value: str, text: str) -> SelectChoice:
+        """A choice that says how many questions it would show."""
+        return SelectChoice(value, f"{text} ({counted_by[name][value]})")
+
+    form.lesson.choices = [label("lesson", "", "All lessons")] + [label("lesson", lesson.slug, lesson.title) for lesson in lessons]
+    form.type.choices = [label("type", "", "Any type")] + [label("type", key, text) for key, text in TYPE_LABELS.items()]
+    # A tag no question now has (a bookmark from before) stays a choice, showing none, rather than an error.
+    kept = {chosen["tag"]} if 0 < len(chosen["tag"]) <= MAX_TAG_CHARS else set()
+    tags = sorted({tag for tag in counted_by["tag"] if tag} | kept, key=str.casefold)
+    form.tag.choices = [label("tag", "", "Any tag")] + [label("tag", tag, tag) for tag in tags]
+    form.status.choices = [label("status", key, text) for key, text in STATUSES.items()]
+    form.owner.choices = [label("owner", "", "Anyone's"), label("owner", "mine", "My own bank"),
+                          label("owner", "shared", "Shared with me"), label("owner", "course", "Course bank")] + [
+        label("owner", f"class-{ident}", f"Class bank: {name}") for ident, name in sorted(classes.items(), key=lambda c: c[1])]
+
+
+def refusal(form: QuestionListForm) -> str:
+    """Why a filter was refused, in plain words (only a hand-made address gets here: the page offers valid choices)."""
+    problems = []
+    for field in form:
+        for error in field.errors:
+            problems.append(f"{field.label.text}: “{field.data}” is not one of its choices." if error == "Not a valid choice."
+                            else f"{field.label.text or 'Page'}: {error}")
+    return " ".join(problems) + " Nothing was filtered; go back to the list and choose again."
 
 
 @bp.route("/questions")
 @instructor_required
 def questions():
-    """A lesson's questions: the course bank and the drafts and class questions this instructor may see."""
+    """The questions this instructor may see (course bank, own, shared, their classes'), filtered by lesson, type,
+    tag, status and whose they are, and by words: a GET form, each choice saying how many questions it shows."""
     lessons = live_lessons()
-    slug = request.args.get("lesson") or (lessons[0].slug if lessons else None)
-    lesson = next((item for item in lessons if item.slug == slug), None)
-    if lesson is None:
+    form = QuestionListForm(request.args)
+    slug = request.args.get("lesson", "")
+    if slug and slug not in {lesson.slug for lesson in lessons}:
         abort(404, description=f"There is no lesson “{slug}”.")
-    return render_template("authoring/questions.html", lessons=lessons, lesson=lesson, rows=question_rows(lesson),
-                           types=TYPE_LABELS, confirm=ConfirmForm())
+    rows = question_rows(lessons)
+    actor = current_actor()
+    classes = dict(db.session.execute(sa.select(Classroom.id, Classroom.name).where(Classroom.id.in_(actor.taught_classes))).all())
+    fill_choices(form, rows, lessons, classes)
+    if not form.validate():
+        abort(400, description=refusal(form))
+    chosen = {name: getattr(form, name).data or "" for name in FILTERS}
+    shown = filtered(rows, chosen, form.words.data or "")
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = form.page.data or 1
+    if page > pages:
+        abort(404, description=f"There is no page {page}: these questions fill {pages}.")
+    lesson = next((item for item in lessons if item.slug == slug), None)
+    filtering = any(chosen.values()) or bool(form.words.data)
+    return render_template("authoring/questions.html", form=form, lesson=lesson, total=len(rows), count=len(shown),
+                           rows=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], first=(page - 1) * PAGE_SIZE + 1,
+                           page=page, pages=pages, filtering=filtering, types=TYPE_LABELS, confirm=ConfirmForm(),
+                           page_args={key: value for key, value in request.args.items() if key != "page"})
 
 
 @bp.route("/questions/<question_id>")
@@ -192,6 +298,8 @@ def move_question(question_id: str):
     if not form.validate_on_submit():
         abort(400, description="Choose one of the classes you teach. Nothing changed.")
     target = classes[form.classroom.data]
+    if target.archived_at is not None:
+        abort(409, description=f"{target.name} is archived; unarchive it to add to its bank. Nothing changed.")
     question.bank, question.classroom_id = "class", target.id
     db.session.commit()
     flash(f"{question.id} is now in the bank of {target.name}: its instructors can use and edit it.", "success")

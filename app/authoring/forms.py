@@ -2,79 +2,30 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
 
 from app.course import qtypes
 from app.course.interop.qti import MAX_PACKAGE_BYTES
 from app.course.qtypes.base import HINT_MAX_CHARS, FormRow, QuestionType
-from app.models import Assignment
 from app.validators import visible_text
-
-
-class ClassroomForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired(), Length(max=120), visible_text])
-    submit = SubmitField("Create class")
-
-
-class AssignmentForm(FlaskForm):
-    """Choose the questions (lessons, optional tag, how many) and the rules of a class assignment."""
-
-    title = StringField("Title", validators=[DataRequired(), Length(max=160), visible_text])
-    lessons = SelectMultipleField("Draw questions from these lessons", coerce=int, validators=[DataRequired(message="Choose at least one lesson.")])
-    tag = StringField("Only questions tagged (optional)", validators=[Optional(), Length(max=40), visible_text])
-    question_count = IntegerField("Number of questions", default=10, validators=[DataRequired(), NumberRange(min=1, max=100)])
-    opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    due_at = DateTimeLocalField("Due (UTC, optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    attempt_limit = IntegerField("Attempts allowed (blank: unlimited)", validators=[Optional(), NumberRange(min=1, max=50)])
-    time_limit_minutes = IntegerField("Time limit in minutes (blank: none)", validators=[Optional(), NumberRange(min=1, max=600)])
-    grading_method = SelectField("Grade", choices=[
-        SelectChoice("highest", "Highest attempt"), SelectChoice("average", "Average of attempts"),
-        SelectChoice("first", "First attempt"), SelectChoice("last", "Last attempt")])
-    shuffle = BooleanField("Shuffle the order of questions for each student (choices are always shuffled)", default=True)
-    review_option = SelectField("Students see the correct answers", choices=[
-        SelectChoice("immediately", "As soon as they submit"), SelectChoice("after_due", "After the due date"),
-        SelectChoice("never", "Never")])
-    submit = SubmitField("Create assignment")
-
-    def validate_due_at(self, field) -> None:
-        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
-            raise ValidationError("The due date must come after the opening date.")
-
-    def validate_review_option(self, field) -> None:
-        if field.data == "after_due" and not self.due_at.data:
-            raise ValidationError("Showing answers after the due date needs a due date.")
-        if field.data not in Assignment.REVIEW_OPTIONS:
-            raise ValidationError("Choose when students see the answers.")
-        if field.data != "immediately" and not self.attempt_limit.data:
-            # Each attempt's total says how many answers were right: tried often enough, one answer
-            # changed at a time, the totals spell out the key the option is meant to keep hidden.
-            raise ValidationError("Keeping the answers hidden needs an attempt limit: with unlimited attempts, the "
-                                  "totals of attempts that change one answer at a time give the key away.")
-
-
-class JoinForm(FlaskForm):
-    code = StringField("Class code", validators=[DataRequired(), Length(max=16)])
-    submit = SubmitField("Join the class")
-
-
-class StartAssignmentForm(FlaskForm):
-    submit = SubmitField("Start an attempt")
 
 
 class QuestionForm(FlaskForm):
     """Fields every question has. Each type's form adds its own; the bank checker judges them all."""
 
     # No WTForms validators on the content: the bank checker judges it, with the bank files' messages.
-    id = StringField("Question id")
+    id = StringField("Question id (optional)", description="Left empty, it is made from the prompt. Lowercase letters, digits "
+                     "and hyphens; unique in the whole course; it never changes once saved.")
     lesson = SelectField("Lesson", coerce=int)
     prompt = TextAreaField("Prompt (Markdown)")
     explanation = TextAreaField("Explanation: why the right answer is right (Markdown)")
     hint = TextAreaField("Hint (optional)", description=f"A nudge of at most {HINT_MAX_CHARS} characters that helps recall without "
                          "giving the answer away. Shown in practice and review, never in a test.")
-    lesson_anchor = StringField("Lesson anchor (a heading or paragraph id)")
+    # Choices are the chosen lesson's headings (``questions.anchor_choices``); a paragraph anchor already stored stays offered.
+    lesson_anchor = SelectField("Part of the lesson it tests", validate_choice=False,
+                                description="Learners who miss the question are sent to this part of the lesson.")
     tags = StringField("Tags, comma-separated", validators=[visible_text])
     difficulty = SelectField("Difficulty", choices=[SelectChoice(d, d.capitalize()) for d in ("easy", "medium", "hard")])
     excludes = StringField("Never in one test with (optional)", description="Question ids, comma-separated: questions "
@@ -86,7 +37,10 @@ class QuestionForm(FlaskForm):
 
 
 def _field(row: FormRow):
-    """The WTForms field of one row a question type declares."""
+    """The WTForms field of one single field a question type declares (rows are read by ``rows.read_rows``)."""
+    if row.widget == "radio":
+        return RadioField(row.label, choices=[SelectChoice(value, label) for value, label in row.choices], description=row.description,
+                          validate_choice=False)
     if row.widget == "select":
         return SelectField(row.label, choices=[SelectChoice(value, label) for value, label in row.choices], description=row.description)
     return (StringField if row.widget == "line" else TextAreaField)(row.label, description=row.description)
@@ -94,7 +48,8 @@ def _field(row: FormRow):
 
 def _type_form(qtype: QuestionType) -> type[QuestionForm]:
     """The authoring form of one type: the common fields and the rows the type declares."""
-    return type(f"{qtype.name.title().replace('_', '')}Form", (QuestionForm,), {row.name: _field(row) for row in qtype.form_rows()})
+    return type(f"{qtype.name.title().replace('_', '')}Form", (QuestionForm,), {row.name: _field(row) for row in qtype.form_rows()
+                                                                                                if row.widget != "rows"})
 
 
 TYPE_LABELS = {name: qtype.label for name, qtype in qtypes.REGISTRY.items()}

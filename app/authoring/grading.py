@@ -18,6 +18,7 @@ from app.course import qtypes
 from app.essays import GradeRefused, read_comments, read_levels, save_grade, words_note
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, EssayGrade, Question, QuestionVersion, User
+from app.progress import owner_id
 
 
 class GradeForm(FlaskForm):
@@ -50,15 +51,14 @@ def essay_answers(assignment: Assignment) -> list[tuple[Answer, QuestionVersion,
 
 def submissions(assignment: Assignment, anonymous: bool) -> list[Submission]:
     rows = essay_answers(assignment)
-    owners = {int(attempt.owner_key.split(":")[1]) for _, _, attempt in rows if attempt.owner_key.startswith("user:")}
+    owners = {owner_id(attempt.owner_key) for _, _, attempt in rows} - {None}
     names = {row.id: row.username for row in db.session.execute(sa.select(User.id, User.username).where(User.id.in_(owners)))}
     graders = {row.answer_id: row.username for row in db.session.execute(
         sa.select(EssayGrade.answer_id, User.username).join(User, User.id == EssayGrade.grader_id)
         .where(EssayGrade.answer_id.in_([answer.id for answer, _, _ in rows])))}
     found = []
     for number, (answer, version, attempt) in enumerate(rows, start=1):
-        owner = attempt.owner_key.split(":")[1]
-        label = f"Essay {number}" if anonymous else names.get(int(owner) if owner.isdigit() else -1, "a former student")
+        label = f"Essay {number}" if anonymous else names.get(owner_id(attempt.owner_key), "a former student")
         found.append(Submission(answer.id, label, answer.question_id, answer.status,
                                 words_note(version.data, answer.response or ""), graders.get(answer.id)))
     return found
@@ -107,6 +107,8 @@ def grade_essay(answer_id: int):
     anonymous = anonymous_flag()
     form = GradeForm()
     if request.method == "POST":
+        if assignment.classroom.archived_at is not None:  # an archived class is read-only, its marks included
+            abort(409, description="This class is archived; unarchive it to grade. Nothing was saved.")
         if not form.validate_on_submit():
             abort(400, description="This grade came without its form token; reload the page and grade again.")
         try:
@@ -128,7 +130,7 @@ def grade_essay(answer_id: int):
         return redirect(url_for("authoring.grading_queue", assignment_id=assignment.id, anonymous="1" if anonymous else None))
     grade = db.session.scalar(sa.select(EssayGrade).where(EssayGrade.answer_id == answer.id))
     place = next((index for index, s in enumerate(submissions(assignment, True), start=1) if s.answer_id == answer.id), 0)
-    student = None if anonymous else db.session.get(User, int(attempt.owner_key.split(":")[1]))
+    student = None if anonymous else db.session.get(User, owner_id(attempt.owner_key) or 0)
     return render_template("authoring/grade_essay.html", assignment=assignment, answer=answer, data=version.data, html=version.html,
                            student=student, place=place, grade=grade, form=form, anonymous=anonymous,
                            words=words_note(version.data, answer.response or ""))

@@ -6,14 +6,14 @@ question is saved until they save it; a refused image (no alt text, not an image
 big) stores nothing and says why. An image already stored (the same bytes) is reused.
 """
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
 
 from app.authoring import bp
 from app.authoring.access import instructor_required
-from app.authoring.forms import TYPE_LABELS
-from app.authoring.questions import editable_or_abort, question_form
+from app.authoring.questions import editable_or_abort, editor_page, question_form
 from app.course.bank import QUESTION_TYPES
+from app.course.plain_errors import PlainError
 from app.course.media import MAX_IMAGE_BYTES, ImageRefused
 from app.extensions import db
 from app.media.store import store_image
@@ -66,5 +66,6 @@ def add_image():
                   "belongs. The question is saved when you save it.", "success")
     back = (url_for("authoring.edit_question", question_id=existing.id) if existing is not None
             else url_for("authoring.new_question", qtype=qtype, copy=request.args.get("copy") or None))
-    return render_template("authoring/question_form.html", form=form, qtype=qtype, types=TYPE_LABELS, existing=existing,
-                           messages=messages, preview=None, form_action=back), 400 if messages else 200
+    form.problems = [PlainError("image", message) for message in messages]
+    form.field_errors = {"image": messages} if messages else {}
+    return editor_page(form, qtype, existing, None, 400 if messages else 200, form_action=back)

@@ -27,6 +27,7 @@ from app.course.responses_report import (ANALYSED_TYPES, FULL, PARTIAL_CREDITS, 
 from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, Lesson, Question, QuestionVersion, User
+from app.progress import owner_id
 
 CREDIT_CHOICES = [SelectChoice("1", "full credit")] + [
     SelectChoice(f"{credit:g}", f"{credit:g} of the mark") for credit in PARTIAL_CREDITS]
@@ -68,7 +69,7 @@ def learner_labels(owners: list[tuple[str, int]], names: dict[str, str]) -> list
 
 def usernames(owners: set[str]) -> dict[str, str]:
     """{owner key: username} for the accounts among ``owners``."""
-    ids = {int(owner.split(":", 1)[1]) for owner in owners if owner.startswith("user:")}
+    ids = {owner_id(owner) for owner in owners} - {None}
     return {f"user:{user_id}": name for user_id, name in db.session.execute(
         sa.select(User.id, User.username).where(User.id.in_(ids)))} if ids else {}
 

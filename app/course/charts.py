@@ -68,3 +68,61 @@ def lesson_sparkline(points: list[tuple[str, float, str]], width: int = 300, hei
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(shapes))
     return {"points": shapes, "path": path, "width": width, "height": height, "left": left, "right": width - right,
             "top": top, "base": top + plot_h, "date_y": height - 6}
+
+
+ITEM_FACILITY_X, ITEM_DISCRIMINATION_X, ITEM_PANEL = 34, 206, 150  # two panels of a 364-wide viewBox
+ITEM_TOP, ITEM_ROW = 36, 22
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One question's row of the item-analysis chart: its label, bar and marker, as the template draws them."""
+
+    label: str  # "Q3": the same number as the table's row
+    name: str  # the question's id, for the tooltip
+    y: float
+    facility: int | None  # per cent; None when nobody answered
+    bar_width: float | None  # facility bar from ITEM_FACILITY_X
+    facility_settled: bool
+    discrimination: float | None  # None when it could not be computed (no spread, or under 2 answers)
+    marker_x: float | None
+    discrimination_settled: bool
+
+    @property
+    def negative(self) -> bool:
+        """Weaker students did better on it: drawn as a diamond, not a dot."""
+        return self.discrimination is not None and self.discrimination < 0
+
+
+def _facility_x(share: float) -> float:
+    """Where a facility share sits on its panel."""
+    return round(ITEM_FACILITY_X + ITEM_PANEL * share, 1)
+
+
+def _discrimination_x(value: float) -> float:
+    """Where a discrimination index (−1 to 1) sits on its panel."""
+    return round(ITEM_DISCRIMINATION_X + ITEM_PANEL * (value + 1) / 2, 1)
+
+
+def item_chart(items: list, too_hard: float, too_easy: float, weak: float) -> dict:
+    """Facility and discrimination per question, side by side on their own scales (0–100 % and −1 to 1).
+
+    ``items`` are ``statistics.ItemStats``. Two panels, not one shared axis, so a negative discrimination
+    never runs into the labels; rows are numbered Q1… like the table, so the chart stays narrow enough to
+    read on a phone. The dashed lines are the thresholds a question is flagged at.
+    """
+    rows = [ItemRow(f"Q{index}", item.item, ITEM_TOP + ITEM_ROW * (index - 1),
+                    None if item.facility is None else round(100 * item.facility),
+                    None if item.facility is None else max(1.0, round(ITEM_PANEL * item.facility, 1)), item.facility_settled,
+                    item.discrimination, None if item.discrimination is None else _discrimination_x(item.discrimination),
+                    item.discrimination_settled)
+            for index, item in enumerate(items, start=1)]
+    bottom = ITEM_TOP + ITEM_ROW * len(rows) - 4
+    return {
+        "rows": rows, "width": ITEM_DISCRIMINATION_X + ITEM_PANEL + 8, "height": bottom + 6,
+        "top": ITEM_TOP - 6, "bottom": bottom, "facility_x": ITEM_FACILITY_X, "discrimination_x": ITEM_DISCRIMINATION_X,
+        "panel": ITEM_PANEL, "zero_x": _discrimination_x(0),
+        "facility_ticks": [(_facility_x(share), f"{round(100 * share)} %") for share in (0, 0.5, 1)],
+        "discrimination_ticks": [(_discrimination_x(value), label) for value, label in ((-1, "−1"), (0, "0"), (1, "1"))],
+        "thresholds": [_facility_x(too_hard), _facility_x(too_easy), _discrimination_x(weak)],
+    }

@@ -56,6 +56,10 @@ class _SuffixFacts:
             return True
         return False
 
+    def forget(self) -> None:
+        """Hold no facts: the next text is scanned afresh."""
+        self.text, self.valid = "", 0
+
 
 class _Partners(_SuffixFacts):
     """Where each opening bracket of a text closes; each bracket is scanned once."""
@@ -250,17 +254,33 @@ class _ShowUnclosableInBlocks(Postprocessor):
         return text.replace(LESS_THAN, "<")
 
 
+class _Forget(Preprocessor):
+    """Before anything else, forget the last text's facts: one renderer may convert many texts, each on its own."""
+
+    def __init__(self, md: Markdown, facts: list[_SuffixFacts]):
+        super().__init__(md)
+        self.facts = facts
+
+    def run(self, lines: list[str]) -> list[str]:
+        for facts in self.facts:
+            facts.forget()
+        return lines
+
+
 class LinearMarkdown(Extension):
     """Register the linear link processors and the ``<`` guard in place of Python-Markdown's own."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.inlinePatterns.register(_CodeSpans(BACKTICK_RE), "backtick", 190)
-        md.inlinePatterns.register(_Reference(REFERENCE_RE, md), "reference", 170)
-        md.inlinePatterns.register(_Link(LINK_RE, md), "link", 160)
-        md.inlinePatterns.register(_Image(IMAGE_LINK_RE, md), "image_link", 150)
-        md.inlinePatterns.register(_ImageReference(IMAGE_REFERENCE_RE, md), "image_reference", 140)
-        md.inlinePatterns.register(_ShortReference(REFERENCE_RE, md), "short_reference", 130)
-        md.inlinePatterns.register(_ShortImageReference(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+        code_spans = _CodeSpans(BACKTICK_RE)
+        links = [_Reference(REFERENCE_RE, md), _Link(LINK_RE, md), _Image(IMAGE_LINK_RE, md),
+                 _ImageReference(IMAGE_REFERENCE_RE, md), _ShortReference(REFERENCE_RE, md),
+                 _ShortImageReference(IMAGE_REFERENCE_RE, md)]
+        md.inlinePatterns.register(code_spans, "backtick", 190)
+        for processor, name, priority in zip(links, ("reference", "link", "image_link", "image_reference", "short_reference",
+                                                     "short_image_ref"), (170, 160, 150, 140, 130, 125)):
+            md.inlinePatterns.register(processor, name, priority)
+        facts = [code_spans.runs, *(partners for link in links for partners in (link.square, link.round))]
+        md.preprocessors.register(_Forget(md, facts), "forget_suffix_facts", 40)  # normalize_whitespace is 30
         md.preprocessors.register(_HideUnclosable(md), "hide_unclosable", 25)  # html_block is 20
         md.preprocessors.register(_ShowUnclosable(md), "show_unclosable", 15)
         md.postprocessors.register(_ShowUnclosableInBlocks(md), "show_unclosable_in_blocks", 10)

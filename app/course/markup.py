@@ -14,6 +14,7 @@ hash is not among them, is removed. :func:`image_problems` says why the bank che
 """
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape, unescape
@@ -121,14 +122,29 @@ def sanitise(html: str, anchors: bool = False, media: Mapping[str, str] | None =
     return _without_unshown_images(cleaned) if "<img" in cleaned else cleaned
 
 
+_RENDERERS = threading.local()
+
+
+def _markdown(text: str, block: bool = True) -> str:
+    """``text`` through this thread's Markdown renderer for a passage or a line, reset for it.
+
+    A renderer is kept, not built per text: building one costs more than converting most texts.
+    """
+    renderer = getattr(_RENDERERS, "block" if block else "inline", None)
+    if renderer is None:
+        renderer = markdown.Markdown(extensions=["sane_lists", LinearMarkdown()] if block else [LinearMarkdown()])
+        setattr(_RENDERERS, "block" if block else "inline", renderer)
+    return renderer.reset().convert(text)
+
+
 def render_block(text: str, media: Mapping[str, str] | None = None) -> str:
     """Render a passage of Markdown (paragraphs, lists) to sanitised HTML, showing the stored images in ``media``."""
-    return sanitise(markdown.markdown(text, extensions=["sane_lists", LinearMarkdown()]), media=media)
+    return sanitise(_markdown(text), media=media)
 
 
 def render_inline(text: str, media: Mapping[str, str] | None = None) -> str:
     """Render one line of Markdown (a table cell, an option) to sanitised HTML without a <p>."""
-    html = markdown.markdown(text, extensions=[LinearMarkdown()])
+    html = _markdown(text, block=False)
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return sanitise(html, media=media)
@@ -159,7 +175,7 @@ def image_problems(text: str, media: Mapping[str, str] | None = None) -> list[st
     if not _MAY_SHOW_IMAGE.search(text):
         return []
     finder = _ImageFinder()
-    finder.feed(markdown.markdown(text, extensions=["sane_lists", LinearMarkdown()]))
+    finder.feed(_markdown(text))
     finder.close()
     problems = []
     for image in finder.images:

@@ -21,19 +21,38 @@ Levels, each requiring the one before:
 - **Mastered**: Proficient, and at least max(3, 30 % of the bank) questions confirmed in spaced
   review.
 
-Course mastery rolls lessons up with Khan's points per level (0, 0, 50, 80, 100), averaged.
+Mastery fades. Each card of the lesson (a question the learner has answered that is still live) has a
+predicted recall now: FSRS's retrievability under the learner's own parameters. A Mastered lesson whose
+cards' **mean** recall is below the learner's **desired retention** (90 % unless they changed it) shows as
+**Needs review**. That threshold is the recall the scheduler is told to keep each card at: FSRS brings a
+card back just as its recall falls to it, so a lesson averaging below it has, on the whole, reviews
+waiting. **Cards to bring it back** is the fewest cards whose review lifts the mean to the threshold
+again: the lowest-recall ones first (FSRS puts a card at recall 1 just after any review; a wrong answer
+lowers the lesson's accuracy instead, and the card's low new stability soon fades it again), which is the
+smallest such set because each review gains 1 minus that card's recall. Once they are reviewed the lesson
+is Mastered again. Only Mastered fades: lower levels already say what to do next.
+
+Course mastery rolls lessons up with Khan's points per level (0, 0, 50, 80, 100), averaged. A lesson that
+needs review counts Proficient's 80: everything that made it Proficient still holds, it is only the spaced
+confirmation that has worn off (as a Khan Academy skill drops from Mastered to Proficient when a later check-up
+misses it), and one short review earns the 20 back.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from app.course.scheduling import DEFAULT_RETENTION
+
 LEVELS = ("not_started", "attempted", "familiar", "proficient", "mastered")
+NEEDS_REVIEW = "needs_review"  # what a fading Mastered lesson shows; not a rung of LEVELS, its level stays "mastered"
 LEVEL_NAMES = {"not_started": "Not started", "attempted": "Attempted", "familiar": "Familiar",
-               "proficient": "Proficient", "mastered": "Mastered"}
-LEVEL_POINTS = {"not_started": 0, "attempted": 0, "familiar": 50, "proficient": 80, "mastered": 100}
+               "proficient": "Proficient", "mastered": "Mastered", NEEDS_REVIEW: "Needs review"}
+LEVEL_POINTS = {"not_started": 0, "attempted": 0, "familiar": 50, "proficient": 80, "mastered": 100, NEEDS_REVIEW: 80}
+RECALLED = 1.0  # a card's predicted recall just after a review (FSRS: no time elapsed, nothing forgotten)
 FAMILIAR = (0.5, 0.7)
 PROFICIENT = (0.8, 0.9)
 SPACING = timedelta(days=1)
@@ -54,18 +73,31 @@ class Mastery:
     accuracy: float
     confirmed: int
     confirmations_needed: int
+    recall: float | None = None  # mean predicted recall of the lesson's cards now; None when not worked out
+    to_review: int = 0  # cards whose review brings a fading Mastered lesson back; 0 when nothing fades
+
+    @property
+    def needs_review(self) -> bool:
+        return self.to_review > 0
+
+    @property
+    def shown(self) -> str:
+        """What the badge shows: the level, or "needs_review" for a Mastered lesson that fades."""
+        return NEEDS_REVIEW if self.needs_review else self.level
 
     @property
     def name(self) -> str:
-        return LEVEL_NAMES[self.level]
+        return LEVEL_NAMES[self.shown]
 
 
 def confirmations_needed(bank_size: int) -> int:
     return max(3, math.ceil(0.3 * bank_size))
 
 
-def lesson_mastery(bank_size: int, retrievals: list[Retrieval]) -> Mastery:
-    """The level of one lesson from its retrievals (any order) and the size of its bank."""
+def lesson_mastery(bank_size: int, retrievals: list[Retrieval], recall: Sequence[float] | None = None,
+                   retention: float = DEFAULT_RETENTION) -> Mastery:
+    """The level of one lesson from its retrievals (any order) and the size of its bank; given its cards' predicted
+    recall now and the learner's desired retention, whether Mastered fades (see :func:`fade`)."""
     needed = confirmations_needed(bank_size)
     by_question: dict[str, list[Retrieval]] = {}
     for item in sorted(retrievals, key=lambda r: r.when):
@@ -82,7 +114,29 @@ def lesson_mastery(bank_size: int, retrievals: list[Retrieval]) -> Mastery:
         level = "proficient"
         if confirmed >= needed:
             level = "mastered"
-    return Mastery(level, coverage, accuracy, confirmed, needed)
+    mastery = Mastery(level, coverage, accuracy, confirmed, needed)
+    return mastery if recall is None else fade(mastery, recall, retention)
+
+
+def fade(mastery: Mastery, recall: Sequence[float], retention: float = DEFAULT_RETENTION) -> Mastery:
+    """The mastery with its cards' mean recall and, if it is Mastered and that mean is below ``retention``,
+    the number of cards to review to bring it back."""
+    if not recall:
+        return mastery
+    mean = sum(recall) / len(recall)
+    return replace(mastery, recall=mean, to_review=cards_to_review(recall, retention) if mastery.level == "mastered" else 0)
+
+
+def cards_to_review(recall: Sequence[float], threshold: float) -> int:
+    """The fewest cards whose review (recall back to 1) lifts the mean recall to ``threshold``: lowest first."""
+    target = threshold * len(recall) - 1e-9  # a mean exactly at the threshold is not below it, whatever the rounding
+    total, count = sum(recall), 0
+    for value in sorted(recall):
+        if total >= target:
+            break
+        total += RECALLED - value
+        count += 1
+    return count
 
 
 def _confirmed(history: list[Retrieval]) -> bool:
@@ -93,7 +147,7 @@ def _confirmed(history: list[Retrieval]) -> bool:
 
 
 def course_mastery(levels: list[str]) -> int:
-    """Course mastery in percent: Khan's points per lesson level, averaged over the lessons."""
+    """Course mastery in percent: Khan's points per lesson level (``Mastery.shown``), averaged over the lessons."""
     if not levels:
         return 0
     return round(sum(LEVEL_POINTS[level] for level in levels) / len(levels))

@@ -1,8 +1,14 @@
 """Spaced review with FSRS (the ``fsrs`` package, major version 6): pure scheduling functions.
 
 A card's scheduler state is plain data (:class:`CardState`) that the database stores as it is;
-nothing is recomputed from history at request time. Fuzzing is off, so a review log replays to
-exactly the stored state.
+nothing is recomputed from history at request time. There is no randomness: py-fsrs's fuzz is off,
+and the day a card comes back is chosen by :mod:`app.course.review_calendar` (the least-loaded day in
+the same fuzz range, light weekdays, holidays), so a review log replays to exactly the stored state
+given the same load.
+
+Steps that fit a course rather than a vocabulary deck: there are no learning or relearning steps of
+minutes. Every answer, first sight or lapse, sends the card to a day (at least tomorrow), and it is due
+from the start of that day in the learner's zone, so "due Thursday" means all of Thursday.
 
 How answers become ratings: a fully correct answer is Good (or the learner's own Hard/Good/Easy
 after a correct review answer), a partly correct one Hard, a wrong or blank one Again.
@@ -14,16 +20,20 @@ learner is most likely to have forgotten (lowest retrievability) first; the rest
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS as FSRS_DEFAULTS
 
 from app.course.clock import UTC, day_bounds, local_day
+from app.course.review_calendar import Calendar, Load, choose_day
 
 DEFAULT_RETENTION = 0.9
 RETENTION_RANGE = (0.70, 0.97)
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(FSRS_DEFAULTS)
 RATING_FOR_STATUS = {"correct": Rating.Good, "partial": Rating.Hard, "wrong": Rating.Again, "unanswered": Rating.Again}
 SELF_RATINGS = {"hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
@@ -40,10 +50,9 @@ class CardState:
     last_review: datetime | None
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["due"] = self.due.isoformat()
-        data["last_review"] = self.last_review.isoformat() if self.last_review else None
-        return data
+        # Field by field: ``asdict`` deep-copies each value first, and every review logs one of these.
+        return {"state": self.state, "step": self.step, "stability": self.stability, "difficulty": self.difficulty,
+                "due": self.due.isoformat(), "last_review": self.last_review.isoformat() if self.last_review else None}
 
     @classmethod
     def from_dict(cls, data: dict) -> "CardState":
@@ -63,9 +72,28 @@ def aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def scheduler(retention: float = DEFAULT_RETENTION) -> Scheduler:
+@lru_cache(maxsize=256)
+def scheduler(retention: float = DEFAULT_RETENTION, parameters: tuple[float, ...] = DEFAULT_PARAMETERS) -> Scheduler:
+    """py-fsrs with the learner's retention (kept within ``RETENTION_RANGE``) and parameters, day steps only."""
     low, high = RETENTION_RANGE
-    return Scheduler(desired_retention=min(high, max(low, retention)), enable_fuzzing=False)
+    return Scheduler(parameters=tuple(parameters), desired_retention=min(high, max(low, retention)),
+                     learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+@dataclass
+class Plan:
+    """Everything that decides a learner's next review day: FSRS retention and parameters, the learner's zone and
+    calendar, and how many cards each coming day already holds (``load``; None turns balancing off)."""
+
+    retention: float = DEFAULT_RETENTION
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+    tz: ZoneInfo = field(default=UTC)
+    calendar: Calendar = field(default_factory=Calendar)
+    load: Load | None = None
+
+    @property
+    def model(self) -> Scheduler:
+        return scheduler(self.retention, tuple(self.parameters))
 
 
 def new_card(now: datetime) -> CardState:
@@ -73,15 +101,25 @@ def new_card(now: datetime) -> CardState:
     return CardState(state=State.Learning.value, step=0, stability=None, difficulty=None, due=aware(now), last_review=None)
 
 
-def _to_fsrs(card: CardState) -> Card:
+def day_start(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The start (UTC) of the learner's local day that ``moment`` falls on."""
+    return day_bounds(local_day(aware(moment), tz), tz)[0]
+
+
+def _to_fsrs(card: CardState, tz: ZoneInfo = UTC) -> Card:
+    """The card as py-fsrs takes it, its last review moved to the start of the learner's day: py-fsrs counts whole
+    24-hour periods, so with both ends on day starts the days elapsed are calendar days, as fsrs-rs (which fits the
+    parameters) and Anki count them. Reviewed at 20:00 and again at 09:00 the next day is one day, not zero."""
     return Card(card_id=1, state=State(card.state), step=card.step, stability=card.stability,
                 difficulty=card.difficulty, due=aware(card.due),
-                last_review=aware(card.last_review) if card.last_review else None)
+                last_review=day_start(card.last_review, tz) if card.last_review else None)
 
 
-def _from_fsrs(card: Card) -> CardState:
-    return CardState(state=card.state.value, step=card.step, stability=card.stability,
-                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
+def exact_interval(stability: float, plan: "Plan") -> float:
+    """FSRS's interval in days before rounding: where recall falls to the desired retention (FSRS-6's curve)."""
+    decay = -plan.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return stability / factor * (plan.model.desired_retention ** (1 / decay) - 1)
 
 
 def rating_for(status: str, self_rating: str | None = None) -> Rating:
@@ -91,31 +129,54 @@ def rating_for(status: str, self_rating: str | None = None) -> Rating:
     return RATING_FOR_STATUS[status]
 
 
-def review(card: CardState, rating: Rating, when: datetime, retention: float = DEFAULT_RETENTION) -> CardState:
-    """The card after one review at ``when``; its new due date is never before ``when``."""
-    updated, _log = scheduler(retention).review_card(_to_fsrs(card), rating, review_datetime=aware(when))
-    return _from_fsrs(updated)
+def review(card: CardState, rating: Rating, when: datetime, plan: Plan | None = None) -> CardState:
+    """The card after one review at ``when``: FSRS's memory state, and a due date at the start of the learner's day
+    that :func:`~app.course.review_calendar.choose_day` picks (never before tomorrow). The plan's load is updated."""
+    plan = plan or Plan()
+    moment = aware(when)
+    started = day_start(moment, plan.tz)
+    updated, _log = plan.model.review_card(_to_fsrs(card, plan.tz), rating, review_datetime=started)
+    today = local_day(moment, plan.tz)
+    day = choose_day(today, round((updated.due - started) / timedelta(days=1)), plan.calendar, plan.load,
+                     exact_interval(updated.stability, plan))
+    if plan.load is not None:
+        if local_day(aware(card.due), plan.tz) > today:
+            plan.load.remove(local_day(aware(card.due), plan.tz))
+        plan.load.add(day)
+    return CardState(state=updated.state.value, step=updated.step, stability=updated.stability,
+                     difficulty=updated.difficulty, due=day_bounds(day, plan.tz)[0], last_review=moment)
 
 
-def retrievability(card: CardState, when: datetime, retention: float = DEFAULT_RETENTION) -> float:
-    """Probability, by the FSRS model, that the learner still recalls the card at ``when``."""
-    return scheduler(retention).get_card_retrievability(_to_fsrs(card), aware(when))
+def retrievability(card: CardState, when: datetime, plan: Plan | None = None) -> float:
+    """Probability, by the FSRS model, that the learner still recalls the card on ``when``'s day (whole days, as
+    FSRS counts them)."""
+    plan = plan or Plan()
+    return plan.model.get_card_retrievability(_to_fsrs(card, plan.tz), day_start(when, plan.tz))
 
 
 def build_queue(cards: list[tuple[int, CardState]], now: datetime, served_today: int, daily_limit: int,
-                retention: float = DEFAULT_RETENTION) -> list[int]:
+                plan: Plan | None = None) -> list[int]:
     """Ids of the cards to review now: those due, most-forgotten first, within today's allowance."""
     allowance = max(0, daily_limit - served_today)
-    model, moment = scheduler(retention), aware(now)
-    due = [(model.get_card_retrievability(_to_fsrs(card), moment), aware(card.due), ident)
-           for ident, card in cards if aware(card.due) <= moment]
+    plan = plan or Plan()
+    moment = aware(now)
+    due = [(retrievability(card, moment, plan), aware(card.due), ident) for ident, card in cards if aware(card.due) <= moment]
     due.sort()
     return [ident for _, _, ident in due[:allowance]]
 
 
-def next_intervals(card: CardState, when: datetime, retention: float = DEFAULT_RETENTION) -> dict[str, timedelta]:
-    """How long until the card comes back if a review at ``when`` is rated each of Hard, Good and Easy."""
-    return {name: review(card, rating, when, retention).due - aware(when) for name, rating in SELF_RATINGS.items()}
+def next_intervals(card: CardState, when: datetime, plan: Plan | None = None) -> dict[str, timedelta]:
+    """In how many days the card comes back if a review at ``when`` is rated each of Hard, Good and Easy (the plan's
+    load is not changed: only one of them will happen)."""
+    plan = plan or Plan()
+    trial = Plan(plan.retention, plan.parameters, plan.tz, plan.calendar,
+                 None if plan.load is None else Load(plan.load.cap, plan.load.counts.copy()))
+    today, gaps = local_day(aware(when), plan.tz), {}
+    for name, rating in SELF_RATINGS.items():
+        gaps[name] = local_day(review(card, rating, when, trial).due, plan.tz) - today
+        if trial.load is not None:
+            trial.load = Load(plan.load.cap, plan.load.counts.copy())
+    return gaps
 
 
 def interval_label(interval: timedelta) -> str:

@@ -1,7 +1,8 @@
 """Item analysis and test statistics, as Moodle's quiz statistics report computes them.
 
-Pure module: plain numbers in, plain numbers out. Every item is worth 1 mark; a score matrix
-row is one attempt, a column one question (None = the question was not in that attempt).
+Pure module: plain numbers in, plain numbers out. A score matrix row is one attempt, a column one
+question (None = the question was not in that attempt); each score is a share of the question's
+marks (0–1), and a question is worth its points (1 unless said) in totals, rest scores and alpha.
 
 Per question
 - **facility index**: mean score on the item, as a share of its mark (0–1). Very high means too
@@ -18,6 +19,9 @@ Per test
 - **Cronbach's alpha**: k/(k−1) · (1 − Σ item variances / total variance); for right/wrong items
   it is exactly **KR-20**;
 - **standard error of measurement**: SD · √(1 − alpha).
+
+How many answers a figure needs before it means much (``MINIMUMS``); below that the figures are
+still computed, but marked as not settled and their flags as tentative.
 """
 
 from __future__ import annotations
@@ -27,10 +31,40 @@ import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
 
+from app.course.charts import item_chart
+
 TOO_EASY = 0.90
 TOO_HARD = 0.20
 WEAK_DISCRIMINATION = 0.20
 GROUP_SHARE = 0.27
+
+
+@dataclass(frozen=True)
+class Minimums:
+    """How many first attempts each statistic needs before it is worth acting on.
+
+    - Facility, 10 answers to the question: a share is read through the normal approximation to the
+      binomial, which the textbooks allow once n·p ≥ 5 and n·(1 − p) ≥ 5, i.e. n ≥ 10 at p = 0.5
+      (e.g. Moore, McCabe & Craig, *Introduction to the Practice of Statistics*, ch. 5). Even then its
+      standard error √(p(1 − p)/n) is up to 0.16, so "too easy" at 90 % is a hint, not a verdict.
+    - Discrimination (item–rest correlation) and the upper–lower 27 % difference, 30 answers: a
+      correlation's standard error is about 1/√(n − 1), 0.19 at n = 30, as wide as the 0.2 line between
+      a weak and a working question; Kelley's 27 % groups (Kelley 1939, *J. Educ. Psychol.* 30, 17–24)
+      then hold 8 students each. Kromrey & Bacon (1992, *Item analysis of achievement tests based on
+      small numbers of examinees*, ERIC ED348378) measure by simulation how far difficulty, discrimination,
+      the item–total correlation and alpha wander in samples of 5 to 160 examinees.
+    - Cronbach's alpha (and the SEM built on it), 30 students who answered every question: Yurdugül
+      (2008, *Hacettepe Univ. J. Educ.* 35, 397–405) found alpha unbiased and stable from n = 30 when
+      the items hang together well, and worse below; Bonett (2002, *J. Educ. Behav. Stat.* 27, 335–340)
+      gives sample sizes of that order for a useful interval around alpha.
+    """
+
+    facility: int = 10
+    discrimination: int = 30
+    alpha: int = 30
+
+
+MINIMUMS = Minimums()
 
 
 @dataclass(frozen=True)
@@ -42,6 +76,17 @@ class ItemStats:
     discrimination: float | None
     upper_lower: float | None
     flags: tuple[str, ...] = ()
+    tentative: tuple[str, ...] = ()  # the flags raised on a figure from too few answers
+
+    @property
+    def facility_settled(self) -> bool:
+        """Enough answers for the facility (and the item's SD) to be worth acting on."""
+        return self.attempts >= MINIMUMS.facility
+
+    @property
+    def discrimination_settled(self) -> bool:
+        """Enough answers for the discrimination and the upper–lower difference to be worth acting on."""
+        return self.attempts >= MINIMUMS.discrimination
 
 
 @dataclass(frozen=True)
@@ -54,12 +99,24 @@ class TestStats:
     alpha: float | None
     sem: float | None
     max_score: float
+    complete: int = 0  # attempts that had every question: alpha and the SEM come from these alone
+
+    @property
+    def alpha_settled(self) -> bool:
+        """Enough complete attempts for alpha (and the SEM) to be worth acting on."""
+        return self.complete >= MINIMUMS.alpha
 
 
 @dataclass
 class Analysis:
     test: TestStats
     items: list[ItemStats] = field(default_factory=list)
+    minimums: Minimums = MINIMUMS
+
+    @property
+    def chart(self) -> dict:
+        """The geometry of the facility and discrimination chart, with the lines questions are flagged at."""
+        return item_chart(self.items, TOO_HARD, TOO_EASY, WEAK_DISCRIMINATION)
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -92,22 +149,27 @@ def cronbach_alpha(matrix: list[list[float]]) -> float | None:
     return k / (k - 1) * (1 - item_variance / total_variance)
 
 
-def _flags(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
-    flags = []
-    if facility is not None and facility >= TOO_EASY:
-        flags.append("too easy")
-    if facility is not None and facility <= TOO_HARD:
-        flags.append("too hard")
-    if discrimination is not None and discrimination < 0:
-        flags.append("negative discrimination")
-    elif discrimination is not None and discrimination < WEAK_DISCRIMINATION:
-        flags.append("weak discrimination")
-    return tuple(flags)
+def _flags(facility: float | None, discrimination: float | None, answers: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's flags, and those of them that rest on a figure from too few answers."""
+    flags, tentative = [], []
+    for flag, raised, needs in (
+            ("too easy", facility is not None and facility >= TOO_EASY, MINIMUMS.facility),
+            ("too hard", facility is not None and facility <= TOO_HARD, MINIMUMS.facility),
+            ("negative discrimination", discrimination is not None and discrimination < 0, MINIMUMS.discrimination),
+            ("weak discrimination", discrimination is not None and 0 <= discrimination < WEAK_DISCRIMINATION,
+             MINIMUMS.discrimination)):
+        if raised:
+            flags.append(flag)
+            if answers < needs:
+                tentative.append(flag)
+    return tuple(flags), tuple(tentative)
 
 
-def analyse(item_ids: list[str], rows: list[dict[str, float | None]]) -> Analysis:
-    """Item and test statistics for attempts ``rows`` (item id → score in [0, 1], or None if absent)."""
-    totals = [sum(score for score in row.values() if score is not None) for row in rows]
+def analyse(item_ids: list[str], rows: list[dict[str, float | None]], points: dict[str, float] | None = None) -> Analysis:
+    """Item and test statistics for attempts ``rows`` (item id → score in [0, 1], or None if absent), each
+    question weighing its ``points`` (1 where not given) in the totals, as the attempts' own totals do."""
+    weight = {item: float((points or {}).get(item, 1)) for item in item_ids}
+    totals = [sum(score * weight.get(item, 1.0) for item, score in row.items() if score is not None) for row in rows]
     order = sorted(range(len(rows)), key=lambda i: totals[i])
     group = max(1, round(GROUP_SHARE * len(rows))) if rows else 0
     lower, upper = set(order[:group]), set(order[-group:]) if group else set()
@@ -115,15 +177,15 @@ def analyse(item_ids: list[str], rows: list[dict[str, float | None]]) -> Analysi
     for item in item_ids:
         present = [i for i, row in enumerate(rows) if row.get(item) is not None]
         scores = [rows[i][item] for i in present]
-        rest = [totals[i] - rows[i][item] for i in present]
+        rest = [totals[i] - rows[i][item] * weight[item] for i in present]
         facility = sum(scores) / len(scores) if scores else None
         discrimination = pearson(scores, rest)
         up = [rows[i][item] for i in present if i in upper]
         low = [rows[i][item] for i in present if i in lower]
         upper_lower = (sum(up) / len(up) - sum(low) / len(low)) if up and low else None
         items.append(ItemStats(item, len(scores), facility, sample_sd(scores), discrimination, upper_lower,
-                               _flags(facility, discrimination)))
-    complete = [[row[item] for item in item_ids] for row in rows
+                               *_flags(facility, discrimination, len(scores))))
+    complete = [[row[item] * weight[item] for item in item_ids] for row in rows
                 if all(row.get(item) is not None for item in item_ids)]
     alpha = cronbach_alpha(complete)
     sd = sample_sd(totals)
@@ -132,7 +194,7 @@ def analyse(item_ids: list[str], rows: list[dict[str, float | None]]) -> Analysi
         mean=sum(totals) / len(totals) if totals else None,
         median=stats.median(totals) if totals else None, sd=sd, alpha=alpha,
         sem=sd * math.sqrt(1 - alpha) if sd is not None and alpha is not None and alpha <= 1 else None,
-        max_score=float(len(item_ids)),
+        max_score=sum(weight.values()), complete=len(complete),
     )
     return Analysis(test, items)
 

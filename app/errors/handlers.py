@@ -1,5 +1,7 @@
 """One handler for every HTTP error, answering in the format the client asked for."""
 
+from urllib.parse import urlsplit
+
 from flask import jsonify, render_template, request
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
@@ -39,4 +41,17 @@ def handle_http_error(error: HTTPException):
         if status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="backchannel"'
         return jsonify(error=error.name, status=status, reason=reason), status, headers
-    return render_template("errors/error.html", error=error, reason=reason, status=status), status, headers
+    return render_template("errors/error.html", error=error, reason=reason, status=status,
+                           back=page_came_from() if status < 500 else None), status, headers
+
+
+def page_came_from() -> str | None:
+    """This site's page the request came from (a form refused with 4xx): the way back to it, rather than only to
+    the course index. None for another site's page, or this same address."""
+    referrer = request.referrer
+    if not referrer or referrer == request.url:
+        return None
+    parts = urlsplit(referrer)
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
+        return None
+    return referrer

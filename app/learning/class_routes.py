@@ -1,23 +1,48 @@
-"""Students' side of classes: join with a code, see assignments, start an attempt within the rules."""
+"""Students' side of classes: join with a code, see assignments, start an attempt within the rules.
+
+Students see only published assignments that are not deleted (``class_rules.visible_to_students``), each under their
+own rules (``class_rules.rules_for``: overrides applied), with dates in their own zone. An archived class takes no
+joins and starts no attempts.
+"""
 
 import random
 import secrets
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.authoring.forms import JoinForm, StartAssignmentForm
+from app.authoring.class_forms import JoinForm, StartAssignmentForm
+from app.class_rules import released, rules_for, visible_to_students
+from app.course.assignment_rules import Rules, points_of
+from app.course.clock import as_utc, attempt_deadline, format_local, relative
 from app.course.grading import grade
 from app.course.quiz import choice_order
-from app.course.scheduling import aware
 from app.extensions import db
 from app.learning import bp
 from app.models import (Assignment, Attempt, ClassOverride, Classroom, ClassroomInstructor, Enrollment, Question,
                         QuestionVersion)
 from app.ratelimits import wrong_join_codes, wrong_join_codes_per_address
-from app.timezones import local_time
+from app.timezones import learner_zone
+
+ARCHIVED = "This class is archived, so it takes no new attempts."
+
+
+@bp.app_template_filter("soon")
+def soon(moment: datetime | None, zone: ZoneInfo) -> str:
+    """Jinja filter ``soon``: a moment within the coming week in words ("tomorrow at 17:00"), else nothing."""
+    if moment is None:
+        return ""
+    now = datetime.now(timezone.utc)
+    return relative(moment, now, zone) if now < as_utc(moment) < now + timedelta(days=7) else ""
+
+
+@bp.app_template_filter("inzone")
+def in_zone(moment: datetime | None, zone: ZoneInfo) -> str:
+    """Jinja filter ``inzone``: a stored UTC moment in a given zone (a preview's chosen one), as ``localtime`` does."""
+    return "–" if moment is None else format_local(moment, zone)
 
 
 @bp.route("/classes/join", methods=["GET", "POST"])
@@ -30,17 +55,20 @@ def join_class(code: str | None = None):
     form = JoinForm(code=code)
     if form.validate_on_submit():
         classroom = db.session.scalar(sa.select(Classroom).where(Classroom.join_code == form.code.data.strip().upper()))
+        exists = classroom is not None and db.session.scalar(sa.select(Enrollment.id).where(
+            Enrollment.classroom_id == classroom.id, Enrollment.user_id == current_user.id)) is not None
         if classroom is None:
             form.code.errors.append("No class has this code. Check it with your instructor.")
+        elif exists:
+            flash(f"You are already in {classroom.name}.", "info")
+            return redirect(url_for("learning.assignments"))
+        elif classroom.archived_at is not None:
+            form.code.errors.append(f"{classroom.name} is archived: its course has ended, so it takes no new students. "
+                                    "Ask your instructor for the code of their current class.")
         else:
-            exists = db.session.scalar(sa.select(Enrollment.id).where(
-                Enrollment.classroom_id == classroom.id, Enrollment.user_id == current_user.id))
-            if exists is None:
-                db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
-                db.session.commit()
-                flash(f"You joined {classroom.name}.", "success")
-            else:
-                flash(f"You are already in {classroom.name}.", "info")
+            db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
+            db.session.commit()
+            flash(f"You joined {classroom.name}.", "success")
             return redirect(url_for("learning.assignments"))
     return render_template("learning/join.html", form=form), 400 if form.errors else 200
 
@@ -54,41 +82,65 @@ def my_attempts(assignment: Assignment) -> list[Attempt]:
         Attempt.assignment_id == assignment.id, Attempt.owner_key == current_user.owner_key).order_by(Attempt.started_at)))
 
 
-def why_closed(assignment: Assignment, attempts: list[Attempt], now: datetime) -> str | None:
-    """Why a new attempt cannot start now, or None if it can."""
-    if aware(assignment.opens_at) > now:
-        return f"This assignment opens on {local_time(assignment.opens_at)}."
-    if assignment.due_at and aware(assignment.due_at) <= now:
-        return f"This assignment was due on {local_time(assignment.due_at)}; it is closed."
-    if assignment.attempt_limit and len(attempts) >= assignment.attempt_limit:
-        return f"You have used all {assignment.attempt_limit} attempts allowed for this assignment."
+def why_closed(assignment: Assignment, rules: Rules, attempts: list[Attempt], now: datetime, zone: ZoneInfo) -> str | None:
+    """Why this student cannot start a new attempt now (under their own rules), or None if they can."""
+    if assignment.classroom.archived_at is not None:
+        return ARCHIVED
+    if rules.opens_at > now:
+        return f"This assignment opens on {format_local(rules.opens_at, zone)}."
+    if rules.due_at and rules.due_at <= now:
+        return f"This assignment was due on {format_local(rules.due_at, zone)}; it is closed."
+    if rules.attempt_limit and len(attempts) >= rules.attempt_limit:
+        return f"You have used all {rules.attempt_limit} attempts allowed for this assignment."
     return None
+
+
+def marks_note(assignment: Assignment, now: datetime, zone: ZoneInfo) -> str | None:
+    """What the grade column says while the marks are not out ("Marks out 3 Dec 2026, 09:00"), or None once they are."""
+    if released(assignment, now):
+        return None
+    if assignment.release_mode == "at_time" and assignment.release_at is not None:
+        return f"Marks out {format_local(assignment.release_at, zone)}"
+    return "Marks not released yet"
+
+
+def student_row(assignment: Assignment, rules: Rules, attempts: list[Attempt], now: datetime, zone: ZoneInfo) -> dict:
+    """One row of a student's assignments: their rules, attempts, grade (or why it is not shown yet) and what they can do."""
+    done = [a for a in attempts if a.is_submitted]
+    note = marks_note(assignment, now, zone) if done else None
+    return {"assignment": assignment, "rules": rules, "attempts": attempts,
+            "in_progress": next((a for a in attempts if not a.is_submitted), None),
+            "grade": None if note else grade(assignment.grading_method, [100 * a.score / a.max_score for a in done if a.max_score]),
+            "marks": note, "closed": why_closed(assignment, rules, attempts, now, zone)}
 
 
 @bp.route("/assignments")
 @login_required
 def assignments():
-    """The assignments of every class I am in: what is open, what is due, my attempts and grade."""
+    """The assignments of every class I am in, class by class in the order the instructor set: what is open, what is
+    due (my own due date and limits if I was given more), my attempts and grade."""
     now = datetime.now(timezone.utc)
-    rows = []
-    for assignment in db.session.scalars(
-            sa.select(Assignment).join(Enrollment, Enrollment.classroom_id == Assignment.classroom_id)
-            .where(Enrollment.user_id == current_user.id).order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)):
-        attempts = my_attempts(assignment)
-        done = [a for a in attempts if a.is_submitted]
-        rows.append({"assignment": assignment, "attempts": attempts, "in_progress": next((a for a in attempts if not a.is_submitted), None),
-                     "grade": grade(assignment.grading_method, [100 * a.score / a.max_score for a in done]),
-                     "closed": why_closed(assignment, attempts, now)})
+    zone = learner_zone()
     classes = db.session.scalars(sa.select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-                                 .where(Enrollment.user_id == current_user.id)).all()
-    return render_template("learning/assignments.html", rows=rows, classes=classes, start_form=StartAssignmentForm())
+                                 .where(Enrollment.user_id == current_user.id).order_by(Classroom.name, Classroom.id)).all()
+    sections = []
+    for classroom in classes:
+        rows = []
+        for assignment in db.session.scalars(sa.select(Assignment).where(
+                Assignment.classroom_id == classroom.id, visible_to_students())
+                .order_by(Assignment.position, Assignment.created_at, Assignment.id)):
+            rows.append(student_row(assignment, rules_for(assignment, current_user.id), my_attempts(assignment), now, zone))
+        sections.append({"classroom": classroom, "rows": rows})
+    return render_template("learning/assignments.html", sections=sections, classes=classes, zone=zone,
+                           start_form=StartAssignmentForm())
 
 
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
 @login_required
 def start_assignment(assignment_id: int):
-    """Start an attempt if the class, the dates and the attempt limit allow it."""
-    assignment = db.session.get(Assignment, assignment_id)
+    """Start an attempt if the class, the dates and the attempt limit (the student's own, overrides applied) allow it."""
+    assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == assignment_id, visible_to_students())) \
+        if 0 < assignment_id < 2**31 else None
     if assignment is None:
         abort(404, description="There is no assignment with this number.")
     enrolled = db.session.scalar(sa.select(Enrollment.id).where(
@@ -98,27 +150,16 @@ def start_assignment(assignment_id: int):
     if not StartAssignmentForm().validate_on_submit():
         abort(400, description="The start request was incomplete; reload the page and try again.")
     now = datetime.now(timezone.utc)
+    rules = rules_for(assignment, current_user.id)
     attempts = my_attempts(assignment)
-    if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
+    if (resumed := resume_or_refuse(assignment, rules, attempts, now)) is not None:
         return resumed
-    rng = random.Random(secrets.randbits(64))
-    versions = versions_for(assignment)
-    order = [qid for qid in assignment.question_ids if qid in versions]
-    if assignment.shuffle:
-        rng.shuffle(order)
-    # Choices are shuffled whatever "shuffle" says (it orders questions only): an authored order
-    # would put the key wherever the author habitually writes it (F-02).
-    layout = [{"question": qid, "version_id": versions[qid].id, "order": choice_order(versions[qid].data, rng)}
-              for qid in order]
-    deadline = None
-    if assignment.time_limit_minutes:
-        deadline = now + timedelta(minutes=assignment.time_limit_minutes)
-    if assignment.due_at:
-        deadline = min(deadline or aware(assignment.due_at), aware(assignment.due_at))
+    layout = build_layout(assignment, versions_for(assignment), random.Random(secrets.randbits(64)))
     for _ in range(START_TRIES):
         attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=assignment.lesson_id, mode="test",
-                          owner_key=current_user.owner_key, layout=layout, max_score=float(len(layout)),
-                          assignment_id=assignment.id, deadline=deadline,
+                          owner_key=current_user.owner_key, layout=layout,
+                          max_score=float(sum(entry["points"] for entry in layout)),
+                          assignment_id=assignment.id, deadline=attempt_deadline(now, rules),
                           attempt_number=1 + max((a.attempt_number or 0 for a in attempts), default=0))
         db.session.add(attempt)
         try:
@@ -129,9 +170,21 @@ def start_assignment(assignment_id: int):
             # look again, so the loser resumes the winner's attempt or is told no attempts are left.
             db.session.rollback()
         attempts = my_attempts(assignment)
-        if (resumed := resume_or_refuse(assignment, attempts, now)) is not None:
+        if (resumed := resume_or_refuse(assignment, rules, attempts, now)) is not None:
             return resumed
     abort(409, description="Several starts of this assignment arrived at once; open your assignments and try again.")
+
+
+def build_layout(assignment: Assignment, versions: dict[str, QuestionVersion], rng: random.Random) -> list[dict]:
+    """A new attempt's draw: each question's version, its choices' order and its points, questions shuffled if set."""
+    order = [qid for qid in assignment.question_ids if qid in versions]
+    if assignment.shuffle:
+        rng.shuffle(order)
+    # Choices are shuffled whatever "shuffle" says (it orders questions only): an authored order
+    # would put the key wherever the author habitually writes it (F-02).
+    worth = dict(zip(order, points_of(order, assignment.points), strict=True))
+    return [{"question": qid, "version_id": versions[qid].id, "order": choice_order(versions[qid].data, rng), "points": worth[qid]}
+            for qid in order]
 
 
 def class_own_question_ids(assignment: Assignment) -> set[str]:
@@ -169,12 +222,12 @@ def versions_for(assignment: Assignment) -> dict[str, QuestionVersion]:
     return versions
 
 
-def resume_or_refuse(assignment: Assignment, attempts: list[Attempt], now: datetime):
+def resume_or_refuse(assignment: Assignment, rules: Rules, attempts: list[Attempt], now: datetime):
     """A redirect to the learner's unfinished attempt, a 403 if no attempt may start, or None to start one."""
     unfinished = next((a for a in attempts if not a.is_submitted), None)
     if unfinished is not None:
         return redirect(url_for("learning.attempt", public_id=unfinished.public_id))
-    reason = why_closed(assignment, attempts, now)
+    reason = why_closed(assignment, rules, attempts, now, learner_zone())
     if reason:
         abort(403, description=reason)
     return None

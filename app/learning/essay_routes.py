@@ -21,7 +21,7 @@ from app.learning.forms import SelfGradeForm
 from app.learning.quiz_routes import attempt_items, attempt_or_abort, retrieval
 from app.learning.review_routes import ReviewGradeForm, due_and_open, own_card, rate_card, read_card_response, review_item, review_stamp
 from app.models import Answer
-from app.progress import record_retrievals, review_settings
+from app.progress import record_retrievals
 
 
 @bp.route("/attempts/<public_id>/self-grade", methods=["POST"])
@@ -56,7 +56,7 @@ def self_grade(public_id: str):
         return redirect(back)
     outcome = save_grade(answer, item["data"], chosen, comments, grader_id=None)
     record_retrievals(current.owner_key, [retrieval(item, answer.response, outcome, answer.seconds_taken)], "self-grade",
-                      datetime.now(timezone.utc), review_settings()[0])
+                      datetime.now(timezone.utc))
     db.session.commit()
     flash("Your grade is saved.", "success")
     return redirect(back)
@@ -101,4 +101,4 @@ def grade_review(card_id: int):
     if log is None:
         flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
-    return redirect(url_for("learning.review_feedback", log_id=log.id))
+    return redirect(url_for("learning.review_feedback", log_id=log))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.learning import bp
 from app.learning.routes import cached_for_visitors
-from app.next_steps import day_progress, standings, up_next
+from app.next_steps import day_progress, learner_record, standings, up_next
 from app.progress import owner_key
 from app.timezones import learner_zone
 
@@ -17,13 +17,14 @@ from app.timezones import learner_zone
 def index():
     """The course map; a learner's has "Up next", a mastery bar per lesson and (if they asked) goal and streak."""
     owner = owner_key(create=False)
-    lessons = standings(owner)
+    record = learner_record(owner) if owner is not None else None
+    lessons = standings(owner, record=record)
     learner = owner is not None and any(standing.started for standing in lessons)
     today = None
     if current_user.is_authenticated:
-        today = day_progress(current_user, learner_zone(), datetime.now(timezone.utc))
+        today = day_progress(current_user, learner_zone(), datetime.now(timezone.utc), record)
     return render_template(
-        "learning/index.html", lessons=lessons, learner=learner, steps=up_next(owner, lessons) if learner else [],
+        "learning/index.html", lessons=lessons, learner=learner, steps=up_next(owner, lessons, record) if learner else [],
         total_minutes=sum(standing.lesson.reading_minutes for standing in lessons),
         question_total=sum(standing.bank_size for standing in lessons) if learner else None, today=today,
     )

@@ -1,5 +1,7 @@
 """A lesson page, its "Check yourself" questions and the reading time the page reports."""
 
+from datetime import datetime, timezone
+
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -7,17 +9,19 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from app import check_yourself
-from app.course.mastery import Mastery, Retrieval, lesson_mastery
+from app.course.mastery import Mastery, Retrieval, fade, lesson_mastery
 from app.course.paper import BACKGROUND_NOTE_ID, mark_background, section_of
 from app.course.scheduling import aware
+from app.course_cache import snapshot
 from app.extensions import csrf, db
 from app.learning import bp
 from app.learning.forms import MarkReadForm
-from app.learning.routes import cached_for_visitors, lesson_or_404, live_lessons
-from app.models import Lesson, Question, ReviewLog
-from app.progress import owner_key, record_visit
-from app.secrecy import open_to_learners
-from app.study_time import MAX_ENTRIES_PER_POST, add_batch
+from app.learning.routes import cached_for_visitors, lesson_or_404
+from app.models import LessonProgress, ReviewCard, ReviewLog
+from app.next_steps import CARD_COLUMNS, card_from_row, card_recall, course_bank_sizes, recall_plan
+from app.progress import owner_key
+from app.ratelimits import study_time_posts
+from app.study_time import MAX_ENTRIES_PER_POST, UPSERTS, add_batch
 
 EMPTY_ANSWER = "check_yourself_empty"  # the place of a question checked with no answer: the page asks for one
 
@@ -27,12 +31,12 @@ EMPTY_ANSWER = "check_yourself_empty"  # the place of a question checked with no
 def lesson(slug: str):
     """One lesson: contents, text, "Check yourself", the next step, and links to its neighbours."""
     current = lesson_or_404(slug)
-    previous = db.session.scalar(
-        live_lessons().where(Lesson.position < current.position).order_by(Lesson.position.desc()).limit(1))
-    following = db.session.scalar(
-        live_lessons().where(Lesson.position > current.position).order_by(Lesson.position).limit(1))
-    progress = record_visit(current.id)
+    lessons = snapshot().lessons
+    place = lessons.index(current)
+    previous = lessons[place - 1] if place else None
+    following = lessons[place + 1] if place + 1 < len(lessons) else None
     owner = owner_key(create=False)
+    read_at = visit(owner, current.id) if owner else None
     # A form means a CSRF token in the session: a first-time visitor (whose page is cached) gets a button that
     # asks for the questions instead, so reading alone never starts a session.
     known = current_user.is_authenticated or bool(session.get("guest"))
@@ -40,27 +44,54 @@ def lesson(slug: str):
     if has_check and (current_user.is_authenticated or session or request.args.get("check")):
         draw = check_yourself.current_draw(current.id) or check_yourself.new_draw(current.id)
     body_html, background_marks = mark_background(current.body_html)
-    return render_template(
-        "learning/lesson.html", lesson=current, previous=previous, following=following, progress=progress,
+    page = render_template(
+        "learning/lesson.html", lesson=current, previous=previous, following=following, read_at=read_at,
         read_form=MarkReadForm() if known else None, body_html=body_html, background_marks=background_marks,
         background_note_id=BACKGROUND_NOTE_ID, paper_section=section_of(current.source_first_line, current.source_last_line),
         mastery=lesson_standing(owner, current.id) if owner else None, draw=draw,
         has_check=has_check, check_items=check_yourself.items(draw) if draw else [],
         signed_draw=check_yourself.signed(draw) if draw else "", study_token=known,
         check_empty=session.pop(EMPTY_ANSWER, None) if EMPTY_ANSWER in session else None)
+    if owner:
+        db.session.commit()  # after rendering: a commit expires the signed-in user, and the page would read them again
+    return page
+
+
+def visit(owner: str, lesson_id: int) -> datetime | None:
+    """Note a visit to a lesson by a known learner (never creates a guest just for reading) in one upsert, two first
+    visits at once counting both; when they marked it read, if they did. The caller commits."""
+    table, now = LessonProgress.__table__, datetime.now(timezone.utc)
+    statement = UPSERTS[db.session.get_bind().dialect.name](table).values(
+        owner_key=owner, lesson_id=lesson_id, first_visit_at=now, last_visit_at=now, visits=1)
+    return db.session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.owner_key, table.c.lesson_id],
+        set_={"last_visit_at": now, "visits": table.c.visits + 1}).returning(table.c.read_at)).scalar_one()
 
 
 def lesson_standing(owner: str, lesson_id: int) -> tuple[Mastery, int, int] | None:
-    """(mastery, questions answered, bank size) of one lesson for the learner; None before any answer."""
-    size = db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.lesson_id == lesson_id, open_to_learners()))
-    retrievals = [Retrieval(question_id, aware(when), log_score, source) for question_id, when, log_score, source in
-                  db.session.execute(sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source)
-                                     .join(Question, Question.id == ReviewLog.question_id)
-                                     .where(ReviewLog.owner_key == owner, Question.lesson_id == lesson_id,
-                                            Question.bank == "course"))]
-    if not retrievals or not size:
+    """(mastery now, questions answered, bank size) of one lesson for the learner; None before any answer. One
+    statement (the lesson's questions come from memory), and one more for FSRS parameters when it is Mastered."""
+    course = snapshot()
+    size = course_bank_sizes().get(lesson_id, 0)
+    bank = {q.id: q for q in course.questions.values() if q.lesson_id == lesson_id and q.bank == "course"}
+    if not size or not bank:
         return None
-    return lesson_mastery(size, retrievals), min(len({r.question_id for r in retrievals}), size), size
+    retrievals, cards = [], {}
+    for question_id, when, log_score, source, *card in db.session.execute(
+            sa.select(ReviewLog.question_id, ReviewLog.reviewed_at, ReviewLog.score, ReviewLog.source, *CARD_COLUMNS)
+            .join(ReviewCard, ReviewCard.id == ReviewLog.card_id)
+            .where(ReviewLog.owner_key == owner, ReviewLog.question_id.in_(list(bank)))):
+        retrievals.append(Retrieval(question_id, aware(when), log_score, source))
+        # As next_steps.standings: only cards the review page still serves can bring the lesson back (one per question).
+        if not bank[question_id].retired and question_id not in cards:
+            cards[question_id] = card_from_row(*card)
+    if not retrievals:
+        return None
+    mastery = lesson_mastery(size, retrievals)
+    if mastery.level == "mastered":
+        plan = recall_plan(owner)
+        mastery = fade(mastery, card_recall(list(cards.values()), datetime.now(timezone.utc), plan), plan.retention)
+    return mastery, min(len({r.question_id for r in retrievals}), size), size
 
 
 @bp.route("/lessons/<slug>/check-yourself", methods=["POST"])
@@ -85,6 +116,7 @@ def check_again(slug: str):
 
 
 @bp.route("/study-time", methods=["POST"])
+@study_time_posts
 @csrf.exempt  # checked below: navigator.sendBeacon cannot set the X-CSRFToken header, so the token may come in the body
 def study_time():
     """Add reading time the browser counted: {"lesson": slug, "seconds": n}, or a list of them.
@@ -101,7 +133,8 @@ def study_time():
     slugs = [entry.get("lesson") for entry in entries]
     if not all(isinstance(value, str) for value in slugs):
         abort(400, description="lesson must be a lesson's slug.")
-    lessons = {lesson.slug: lesson.id for lesson in db.session.scalars(live_lessons().where(Lesson.slug.in_(set(slugs))))}
+    live = snapshot().by_slug
+    lessons = {slug: live[slug].id for slug in set(slugs) if slug in live}
     unknown = sorted(set(slugs) - set(lessons))
     if unknown:
         abort(400, description=f"There is no lesson called “{unknown[0][:80]}”. Nothing was recorded.")

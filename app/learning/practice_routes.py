@@ -13,7 +13,7 @@ from app.learning.forms import CheckForm
 from app.learning.quiz_routes import (answers_by_position, attempt_items, attempt_or_abort, is_finished, read_responses,
                                       record_answer, retrieval)
 from app.models import Answer, Attempt
-from app.progress import record_retrievals, review_settings
+from app.progress import record_retrievals
 
 
 @bp.route("/attempts/<public_id>/check", methods=["POST"])
@@ -35,19 +35,20 @@ def check(public_id: str):
     if hold and not hold.answerable:
         abort(403, description=f"{hold.reason} Checking it waits until then; nothing was saved.")
     back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
-    earlier = answers_by_position(current).get(position, [])
+    tries = answers_by_position(current)
+    earlier = tries.get(position, [])
     done = is_finished(items[position]["data"], earlier)
     if form.try_number.data != len(earlier) + 1 or done:
         return back  # already checked (double click, back button, second tab): nothing changes
     item = items[position]
     response = read_responses([item])[0]
-    previous_moment = aware(earlier[-1].answered_at) if earlier else _latest_moment(current)
+    previous_moment = aware(earlier[-1].answered_at) if earlier else _latest_moment(current, tries)
     now = datetime.now(timezone.utc)
     seconds = int((now - previous_moment).total_seconds())
     outcome = record_answer(current, item, response, len(earlier) + 1, now, seconds)
     # Later tries follow feedback: only a first try says what the learner remembered. An essay is rated when graded.
     if not earlier and not qtypes.of(item["data"]).graded_by_person:
-        record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now, review_settings()[0])
+        record_retrievals(current.owner_key, [retrieval(item, response, outcome, seconds)], "practice", now)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
@@ -55,6 +56,7 @@ def check(public_id: str):
     return back
 
 
-def _latest_moment(current: Attempt) -> datetime:
-    latest = db.session.scalar(sa.select(sa.func.max(Answer.answered_at)).where(Answer.attempt_id == current.id))
-    return aware(latest or current.started_at)
+def _latest_moment(current: Attempt, tries: dict[int, list[Answer]]) -> datetime:
+    """The attempt's last answer, else its start: the try's time is counted from there."""
+    moments = [aware(answer.answered_at) for answers in tries.values() for answer in answers]
+    return max(moments, default=aware(current.started_at))

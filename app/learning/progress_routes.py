@@ -1,7 +1,7 @@
 """Progress: lesson visits and "I've read this", and the learner's dashboard."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
@@ -9,17 +9,19 @@ from flask_login import current_user
 
 from app.course.charts import heatmap, lesson_sparkline
 from app.course.clock import format_local, local_day
-from app.course.mastery import LEVELS, LEVEL_NAMES
+from app.course.mastery import LEVEL_NAMES, LEVELS, NEEDS_REVIEW
 from app.course.scheduling import aware, forecast
+from app.course_cache import snapshot
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import MarkReadForm
 from app.learning.routes import lesson_or_404
-from app.models import Answer, Attempt, LessonProgress, Question, ReviewLog
-from app.next_steps import STREAK_HORIZON, Standing, daily_activity, day_progress, standings, up_next
+from app.models import LessonProgress
+from app.next_steps import (STREAK_HORIZON, Record, Standing, daily_activity, day_progress, learner_record, standings,
+                            up_next)
 from app.progress import owner_key, review_settings
-from app.review_status import live_due_dates, review_status, served_today
-from app.study_time import reading_seconds
+from app.review_status import owner_cards, review_status, start_of_local_day, studied_now
+from app.study_time import reading_days, reading_seconds
 from app.timezones import learner_zone
 
 FORECAST_DAYS = 14
@@ -44,32 +46,31 @@ def mark_read(slug: str):
     return redirect(url_for("learning.lesson", slug=slug) + "#read")
 
 
-def seconds_per_lesson(owner: str) -> dict[int, int]:
-    """Time actually spent per lesson id: reading, practice and review answers, and tests from start to submit."""
+def seconds_per_lesson(owner: str, record: Record, days: list[tuple[int, date, int]]) -> dict[int, int]:
+    """Time actually spent per lesson id: reading (``days``: ``reading_days``), practice and review answers, and tests
+    from start to submit, from the learner's ``record`` (no query of its own)."""
     spent: dict[int, int] = defaultdict(int)
-    for lesson_id, seconds in reading_seconds(owner).items():
+    for lesson_id, seconds in reading_seconds(owner, days).items():
         spent[lesson_id] += seconds
-    for lesson_id, seconds in db.session.execute(
-            sa.select(Attempt.lesson_id, sa.func.sum(Answer.seconds_taken)).join(Answer, Answer.attempt_id == Attempt.id)
-            .where(Attempt.owner_key == owner, Attempt.mode == "practice").group_by(Attempt.lesson_id)):
-        spent[lesson_id] += seconds or 0
-    for lesson_id, started, submitted in db.session.execute(
-            sa.select(Attempt.lesson_id, Attempt.started_at, Attempt.submitted_at)
-            .where(Attempt.owner_key == owner, Attempt.mode == "test", Attempt.submitted_at.is_not(None))):
-        spent[lesson_id] += int(min(aware(submitted) - aware(started), LONGEST_TEST).total_seconds())
-    for lesson_id, seconds in db.session.execute(
-            sa.select(Question.lesson_id, sa.func.sum(ReviewLog.seconds_taken)).join(Question, Question.id == ReviewLog.question_id)
-            .where(ReviewLog.owner_key == owner, ReviewLog.source == "review").group_by(Question.lesson_id)):
-        spent[lesson_id] += seconds or 0
+    for attempt in record.attempts:
+        if attempt.mode == "practice":
+            spent[attempt.lesson_id] += attempt.seconds or 0
+        elif attempt.mode == "test" and attempt.submitted_at is not None:
+            spent[attempt.lesson_id] += int(min(aware(attempt.submitted_at) - aware(attempt.started_at), LONGEST_TEST).total_seconds())
+    questions = snapshot().questions
+    for log in record.logs:
+        if log.source == "review" and log.question_id in questions:
+            spent[questions[log.question_id].lesson_id] += log.seconds_taken or 0
     return dict(spent)
 
 
 def lesson_rows(owner: str) -> list[dict]:
     """Per lesson, for the API: mastery, finished attempts, best and latest score, read, minutes spent."""
-    spent = seconds_per_lesson(owner)
+    record = learner_record(owner)
+    spent = seconds_per_lesson(owner, record, reading_days(owner))
     return [{"lesson": s.lesson, "mastery": s.mastery, "attempts": len(s.scores), "best": s.best,
              "latest": s.scores[-1].percent if s.scores else None, "read": s.read,
-             "minutes": round(spent.get(s.lesson.id, 0) / 60)} for s in standings(owner)]
+             "minutes": round(spent.get(s.lesson.id, 0) / 60)} for s in standings(owner, record=record)]
 
 
 def minutes_label(seconds: int) -> str:
@@ -81,10 +82,10 @@ def minutes_label(seconds: int) -> str:
 
 
 def headline(lessons: list[Standing]) -> str:
-    """The course in one line that the first answer already moves: "3 of 11 lessons started · 1 familiar"."""
+    """The course in one line that the first answer already moves: "3 of 11 lessons started · 1 needs review · 1 familiar"."""
     parts = [f"{sum(1 for s in lessons if s.started)} of {len(lessons)} lessons started"]
-    for level in reversed(LEVELS[2:]):
-        count = sum(1 for s in lessons if s.mastery.level == level)
+    for level in ("mastered", NEEDS_REVIEW, *reversed(LEVELS[2:-1])):
+        count = sum(1 for s in lessons if s.mastery.shown == level)
         if count:
             parts.append(f"{count} {LEVEL_NAMES[level].lower()}")
     return " · ".join(parts)
@@ -94,25 +95,30 @@ def headline(lessons: list[Standing]) -> str:
 def dashboard():
     """The learner's own page: up next, mastery per lesson, scores per lesson, reviews ahead, time and activity."""
     owner = owner_key(create=False)
-    lessons = standings(owner)
+    record = learner_record(owner) if owner is not None else None
+    lessons = standings(owner, record=record)
     if owner is None or not any(standing.started for standing in lessons):
         return render_template("learning/dashboard.html", lessons=None, first=lessons[0].lesson if lessons else None)
     now, tz = datetime.now(timezone.utc), learner_zone()
-    activity = daily_activity(owner, tz, now - STREAK_HORIZON)
-    spent = seconds_per_lesson(owner)
+    days = reading_days(owner)
+    activity = daily_activity(owner, tz, now - STREAK_HORIZON, record, days)
+    spent = seconds_per_lesson(owner, record, days)
     charts = {s.lesson.id: lesson_sparkline([(format_local(score.when, tz, False), score.percent, score.mode)
                                               for score in s.scores[-SPARKLINE_POINTS:]])
               for s in lessons if s.scores}
     _, limit = review_settings()
-    loads = forecast(live_due_dates(owner), now, FORECAST_DAYS, limit, served_today(owner, now, tz), tz)
+    status = review_status(owner, now)
+    served, cards = owner_cards(owner, start_of_local_day(now, tz))  # what the status just read: no query
+    studied = studied_now([question_id for question_id, _ in cards])
+    loads = forecast([due for question_id, due in cards if question_id in studied], now, FORECAST_DAYS, limit, served, tz)
     answers, reading = activity
     today = local_day(now, tz)
     busy = {day: answers.get(day, 0) + (1 if reading.get(day, 0) >= 300 else 0) for day in answers.keys() | reading.keys()}
     return render_template(
-        "learning/dashboard.html", lessons=lessons, steps=up_next(owner, lessons), headline=headline(lessons),
+        "learning/dashboard.html", lessons=lessons, steps=up_next(owner, lessons, record), headline=headline(lessons),
         spent={lesson_id: minutes_label(seconds) for lesson_id, seconds in spent.items() if seconds},
         total_spent=minutes_label(sum(spent.values())), charts=charts,
-        status=review_status(owner, now), loads=loads, peak=max([load.served for load in loads] + [1]), limit=limit,
+        status=status, loads=loads, peak=max([load.served for load in loads] + [1]), limit=limit,
         heat=heatmap(busy, today), today=today,
-        day=day_progress(current_user, tz, now, activity) if current_user.is_authenticated else None,
+        day=day_progress(current_user, tz, now, record, activity) if current_user.is_authenticated else None,
     )

@@ -10,45 +10,87 @@ import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.class_rules import released
 from app.course import qtypes
+from app.course.assignment_rules import weighted_total
 from app.course.grading import is_late
 from app.course.leaks import cached_leak_graph, feedback_before_finishing
 from app.course.quiz import ForgedResponse, draw_layout, form_values, parse_response
 from app.course.scheduling import aware
 from app.course.scoring import PRACTICE_MAX_TRIES, Outcome, practice_mark, score
+from app.course_cache import snapshot, version_contents
 from app.extensions import db
 from app.learning import bp
 from app.learning.forms import CheckForm, FinishForm, SelfGradeForm, StartQuizForm, SubmitAttemptForm
 from app.learning.routes import lesson_or_404
 from app.ratelimits import quiz_starts
 from app.essays import answer_outcome, can_self_grade
-from app.models import Answer, Attempt, Lesson, Question, QuestionVersion
-from app.progress import owner_key, record_retrievals, review_settings
-from app.secrecy import open_to_learners, with_answer_form, withheld
+from app.models import Answer, Attempt, Question, QuestionVersion, ReviewCard
+from app.progress import CARD_COLUMNS, owner_key, record_retrievals
+from app.secrecy import held_back, open_to_learners, with_answer_form, withheld
+
+
+# Built once with bound parameters: a statement built per request costs more to build and key than to run.
+WITH_ANSWERS = (sa.select(Attempt, Answer).outerjoin(Answer, Answer.attempt_id == Attempt.id)
+                .where(Attempt.public_id == sa.bindparam("public_id")).order_by(Answer.position, Answer.try_number))
+WITH_CARDS = (sa.select(Attempt, *CARD_COLUMNS).outerjoin(ReviewCard, ReviewCard.owner_key == Attempt.owner_key)
+              .where(Attempt.public_id == sa.bindparam("public_id")))
+MINE = (sa.select(Attempt).where(Attempt.lesson_id == sa.bindparam("lesson_id"), Attempt.owner_key == sa.bindparam("owner"))
+        .order_by(Attempt.started_at.desc()).limit(20))
+CLAIM = (sa.update(Attempt).where(Attempt.id == sa.bindparam("attempt_id"), Attempt.submitted_at.is_(None))
+         .execution_options(synchronize_session=False))
+CLAIM_WITH_SCORE = CLAIM.values(submitted_at=sa.bindparam("claimed_at"), score=sa.bindparam("total"))
+CLAIM = CLAIM.values(submitted_at=sa.bindparam("claimed_at"))
 
 
 def attempt_or_abort(public_id: str) -> Attempt:
-    """The attempt with this id if it is the current learner's; 404 if unknown or someone else's."""
-    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
-    if attempt is None:
-        abort(404, description="There is no quiz attempt with this address.")
-    if attempt.owner_key != owner_key():
+    """The attempt with this id if it is the current learner's; 404 if unknown or someone else's.
+
+    Its answers come in the same statement (an open test has none: one row), kept for this request by
+    :func:`answers_by_position`.
+    """
+    rows = db.session.execute(WITH_ANSWERS, {"public_id": public_id}).all()
+    attempt = owned(rows[0][0] if rows else None)
+    grouped: dict[int, list[Answer]] = {}
+    for _, answer in rows:
+        if answer is not None:
+            grouped.setdefault(answer.position, []).append(answer)
+    g.attempt_answers = (attempt.id, grouped)
+    return attempt
+
+
+def attempt_with_cards(public_id: str) -> tuple[Attempt, list]:
+    """The current learner's attempt (as :func:`attempt_or_abort`) with every review card of its owner, in one
+    statement: handing a test in schedules its cards by them (``record_retrievals``' ``cards``)."""
+    rows = db.session.execute(WITH_CARDS, {"public_id": public_id}).all()
+    attempt = owned(rows[0][0] if rows else None)
+    return attempt, [row for row in rows if row.id is not None]
+
+
+def owned(attempt: Attempt | None) -> Attempt:
+    """``attempt`` if it is the current learner's; else a 404."""
+    if attempt is None or attempt.owner_key != owner_key():
         # Someone else's attempt is as unknown as a made-up one: its address says nothing about it.
         abort(404, description="There is no quiz attempt with this address.")
     return attempt
 
 
+def open_question_ids(lesson_id: int) -> list[str]:
+    """The lesson's questions learners study now (``open_to_learners``' rule, from memory), in bank order."""
+    holds = held_back()
+    return [q.id for q in snapshot().course_questions(lesson_id) if q.id not in holds and q.version_id is not None]
+
+
 def live_questions(lesson_id: int) -> list[tuple[str, int, dict]]:
-    """(question id, current version id, data) for the lesson's bank, in bank order."""
-    rows = db.session.execute(
-        sa.select(Question.id, QuestionVersion.id, QuestionVersion.data)
-        .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
-                                       QuestionVersion.version == Question.version))
-        .where(Question.lesson_id == lesson_id, open_to_learners())
-        .order_by(Question.position))
-    return [tuple(row) for row in rows]
+    """(question id, current version id, data) for the lesson's bank, in bank order (from memory: the data is shared,
+    never to be changed)."""
+    questions = snapshot().questions
+    wanted = [(ident, questions[ident].version_id) for ident in open_question_ids(lesson_id)]
+    contents = version_contents(version_id for _, version_id in wanted)
+    return [(ident, version_id, contents[version_id].data) for ident, version_id in wanted]
 
 
 def live_versions(lesson_id: int) -> list[QuestionVersion]:
@@ -62,43 +104,62 @@ def attempt_items(attempt: Attempt) -> list[dict]:
     """The attempt's layout joined with the exact question versions it showed, their lessons, the
     opaque answer form of each (values scoped to this attempt) and, if its key is kept from the learner
     now, why (``withheld``: checked when shown, since an exam may have been set after the draw)."""
-    version_ids = [entry["version_id"] for entry in attempt.layout]
-    versions = {v.id: v for v in db.session.scalars(sa.select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
-    slugs = dict(db.session.execute(
-        sa.select(Question.id, Lesson.slug).join(Lesson, Lesson.id == Question.lesson_id)
-        .where(Question.id.in_([entry["question"] for entry in attempt.layout]))).all())
+    versions = version_contents(entry["version_id"] for entry in attempt.layout)
+    course = snapshot()
+    slugs = {entry["question"]: course.lessons_by_id[course.questions[entry["question"]].lesson_id].slug
+             for entry in attempt.layout}
     hidden = withheld(attempt, [entry["question"] for entry in attempt.layout])
     return [
         with_answer_form({"position": position, "field": f"q{position}", "order": entry["order"],
                           "version": versions[entry["version_id"]], "data": versions[entry["version_id"]].data,
                           "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]],
-                          "withheld": hidden.get(entry["question"])},
+                          "withheld": hidden.get(entry["question"]), "points": float(entry.get("points", 1)),
+                          # An assignment's question worth other than 1 says so where it is numbered, as Moodle's "Marked out of 2".
+                          **({"label": f"Question {position + 1} · {points_words(entry['points'])}"}
+                             if entry.get("points", 1) != 1 else {})},
                          f"attempt:{attempt.public_id}")
         for position, entry in enumerate(attempt.layout)
     ]
 
 
+@bp.app_template_global()
+def lesson_of(attempt: Attempt):
+    """The attempt's lesson, from the worker's course in memory (retired ones too: old attempts keep theirs)."""
+    return snapshot().lessons_by_id[attempt.lesson_id]
+
+
+def points_words(points: float) -> str:
+    """ "2 points", "0.5 points", "1.5 points" for a question's worth."""
+    return f"{points:g} points"
+
+
 def answers_by_position(attempt: Attempt) -> dict[int, list[Answer]]:
-    """Every stored answer of the attempt, grouped by position, tries in order."""
+    """Every stored answer of the attempt, grouped by position, tries in order (as :func:`attempt_or_abort` read them
+    if it did in this request and nothing was added since)."""
+    known = g.get("attempt_answers")
+    if known is not None and known[0] == attempt.id:
+        return known[1]
     grouped: dict[int, list[Answer]] = {}
     for answer in db.session.scalars(attempt.answers.select().order_by(Answer.position, Answer.try_number)):
         grouped.setdefault(answer.position, []).append(answer)
     return grouped
 
 
-def claim_submission(attempt: Attempt) -> bool:
-    """Mark the attempt submitted unless it already is; True only for the one request that did it.
+def claim_submission(attempt: Attempt, total: float | None = None) -> bool:
+    """Mark the attempt submitted (with its score ``total`` if given) unless it already is; True only for the one
+    request that did it.
 
     A conditional UPDATE, so two tabs or a double click racing each other cannot both score.
     """
     now = datetime.now(timezone.utc)
-    result = db.session.execute(
-        sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now).execution_options(synchronize_session=False))
+    values = {"submitted_at": now} if total is None else {"submitted_at": now, "score": total}
+    result = db.session.execute(CLAIM if total is None else CLAIM_WITH_SCORE,
+                                {"attempt_id": attempt.id, "claimed_at": now, "total": total})
     if result.rowcount != 1:
         db.session.rollback()
         return False
-    attempt.submitted_at = now
+    for name, value in values.items():  # as stored, so the session has nothing left to write
+        set_committed_value(attempt, name, value)
     return True
 
 
@@ -106,12 +167,10 @@ def claim_submission(attempt: Attempt) -> bool:
 def quiz(slug: str):
     """The quiz home of a lesson: start a test or practice, and see your earlier attempts."""
     lesson = lesson_or_404(slug)
-    questions = live_questions(lesson.id)
+    questions = open_question_ids(lesson.id)
     mine = []
     if owner_key(create=False):
-        mine = list(db.session.scalars(
-            sa.select(Attempt).where(Attempt.lesson_id == lesson.id, Attempt.owner_key == owner_key())
-            .order_by(Attempt.started_at.desc()).limit(20)))
+        mine = list(db.session.scalars(MINE, {"lesson_id": lesson.id, "owner": owner_key()}))
     return render_template(
         "learning/quiz_home.html", lesson=lesson, question_count=len(questions), attempts=mine,
         test_form=StartQuizForm(mode="test"), practice_form=StartQuizForm(mode="practice"),
@@ -135,11 +194,11 @@ def start_quiz(slug: str):
     # versions drawn from, so authored questions and new versions are covered.
     apart = cached_leak_graph([data for _, _, data in questions]).pairs if form.mode.data == "test" else ()
     layout = draw_layout(questions, size, random.Random(secrets.randbits(64)), apart)
-    attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=lesson.id, mode=form.mode.data,
-                      owner_key=owner_key(), layout=layout, max_score=float(len(layout)))
-    db.session.add(attempt)
+    public_id = secrets.token_urlsafe(12)
+    db.session.add(Attempt(public_id=public_id, lesson_id=lesson.id, mode=form.mode.data,
+                           owner_key=owner_key(), layout=layout, max_score=float(len(layout))))
     db.session.commit()
-    return redirect(url_for("learning.attempt", public_id=attempt.public_id))
+    return redirect(url_for("learning.attempt", public_id=public_id))
 
 
 @bp.route("/attempts/<public_id>")
@@ -241,37 +300,49 @@ def read_responses(items: list[dict]) -> list:
         abort(400, description=f"{forged} Nothing was saved.")
 
 
-def close_test(current: Attempt, items: list[dict], responses: list, retention: float | None = None) -> bool:
+def close_test(current: Attempt, items: list[dict], responses: list, cards: list | None = None) -> bool:
     """Score a test attempt with ``responses`` and store everything, once; False if already closed.
 
     A question an exam now holds back is not answered outside that exam: it is stored unanswered
     (a mark for it, even in the total, would tell right from wrong) and kept out of spaced review.
+    ``cards``: the owner's review cards if already read (:func:`attempt_with_cards`).
+    Scored first, then claimed with its score in one statement; the answers go in as one executemany.
     """
-    if not claim_submission(current):
-        return False
     responses = [None if item["withheld"] and not item["withheld"].answerable else response
                  for item, response in zip(items, responses, strict=True)]
-    outcomes = [record_answer(current, item, response, 1, current.submitted_at, None)
-                for item, response in zip(items, responses, strict=True)]
-    current.score = sum(outcome.score for outcome in outcomes)
-    if current.assignment is None or current.assignment.review_option == "immediately":
-        # Spaced review shows the answer key, so answers whose key is still hidden stay out of it.
+    outcomes = [score(item["data"], response) for item, response in zip(items, responses, strict=True)]
+    if not claim_submission(current, weighted_total([outcome.score for outcome in outcomes],
+                                                    [item["points"] for item in items])):
+        return False
+    db.session.execute(sa.insert(Answer), [  # render_nulls: one executemany, a blank answer's NULL included
+        answer_row(current, item, response, outcome, 1, current.submitted_at, None)
+        for item, response, outcome in zip(items, responses, outcomes, strict=True)], execution_options={"render_nulls": True})
+    g.pop("attempt_answers", None)
+    if current.assignment is None or current.assignment.review_option == "immediately" and released(current.assignment):
+        # Spaced review shows the answer key, so answers whose key is still hidden stay out of it; so do answers whose
+        # marks are not released yet (a card's next date, and mastery, would tell right from wrong).
         record_retrievals(current.owner_key, [
             retrieval(item, response, outcome, None) for item, response, outcome in zip(items, responses, outcomes, strict=True)
             # An essay is rated when it is graded, so one left unwritten (never graded) is no card either.
             if not item["withheld"] and not qtypes.of(item["data"]).graded_by_person
-        ], "test", current.submitted_at, retention if retention is not None else review_settings()[0])
+        ], "test", current.submitted_at, cards=cards)
     db.session.commit()
     return True
+
+
+def answer_row(current: Attempt, item: dict, response, outcome: Outcome, try_number: int, moment: datetime,
+               seconds: int | None) -> dict:
+    """One scored response as an Answer row's values."""
+    return {"attempt_id": current.id, "position": item["position"], "try_number": try_number,
+            "question_id": item["data"]["id"], "question_version_id": item["version"].id, "response": response,
+            "score": outcome.score, "status": outcome.status, "answered_at": moment, "seconds_taken": seconds}
 
 
 def record_answer(current: Attempt, item: dict, response, try_number: int, moment: datetime, seconds: int | None) -> Outcome:
     """Score one response and add its Answer row to the session; return the outcome."""
     outcome = score(item["data"], response)
-    db.session.add(Answer(attempt_id=current.id, position=item["position"], try_number=try_number,
-                          question_id=item["data"]["id"], question_version_id=item["version"].id,
-                          response=response, score=outcome.score, status=outcome.status,
-                          answered_at=moment, seconds_taken=seconds))
+    db.session.add(Answer(**answer_row(current, item, response, outcome, try_number, moment, seconds)))
+    g.pop("attempt_answers", None)
     return outcome
 
 

@@ -1,16 +1,21 @@
 """A submitted attempt's result: the score and what was missed first, then every question with the answer given,
 the key, the feedback, and a waiting essay's rubric for the learner to grade it (outside assignments); and a
-practice of exactly the questions missed."""
+practice of exactly the questions missed; and on which of the learner's days its questions come back for review
+(:mod:`app.comeback`). An assignment's attempt shows none of its marks until they are released
+(``app.class_rules.released``): only that it was handed in, when the marks come out, and the learner's own answers."""
 
 import math
 import random
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 
+from app.class_rules import released
+from app.comeback import comes_back, comes_back_sentence
 from app.course import qtypes
+from app.course.clock import local_day
 from app.course.quiz import choice_order
 from app.course.scheduling import aware
 from app.course.scoring import practice_mark
@@ -23,7 +28,8 @@ from app.learning.routes import course_lessons
 from app.models import Attempt, Question, QuestionVersion
 from app.progress import owner_key
 from app.ratelimits import quiz_starts
-from app.secrecy import answers_shown, open_to_learners
+from app.secrecy import Withheld, answers_shown, open_to_learners
+from app.timezones import learner_zone, local_time
 
 
 def result_rows(current: Attempt) -> list[dict]:
@@ -93,6 +99,57 @@ def next_lesson(current: Attempt):
     return lessons[place + 1] if place + 1 < len(lessons) else None
 
 
+@bp.app_template_global()
+def marks_out(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether the learner sees this attempt's marks and feedback: always outside assignments, in one once its
+    instructor releases them (every page that shows an attempt's score asks this first)."""
+    return attempt.assignment is None or released(attempt.assignment, now)
+
+
+def marks_come_out(assignment) -> str:
+    """When an assignment's hidden marks come out, in words that follow "Your marks and feedback come out"."""
+    if assignment.release_mode == "at_time" and assignment.release_at is not None:
+        return f"on {local_time(assignment.release_at)}"
+    return "when your instructor releases them"
+
+
+def fed_review(current: Attempt) -> bool:
+    """Whether handing the attempt in rated its review cards: always outside assignments; in one only when its answers
+    show at once and its marks were out by then (``close_test``'s rule, asked at the moment it was handed in)."""
+    assignment = current.assignment
+    return assignment is None or assignment.review_option == "immediately" and released(assignment, aware(current.submitted_at))
+
+
+def rated_questions(current: Attempt, rows: list[dict]) -> list[str]:
+    """The questions whose card this attempt rated: every question of a test, the ones a practice checked; never one an
+    exam holds back; an essay only once its learner graded it (an assignment's essays, graded by the instructor, and
+    blank ones make no card)."""
+    return [row["data"]["id"] for row in rows
+            if not row["withheld"] and (current.mode == "test" or row["tries"])
+            and (not row["graded_by_person"]
+                 or current.assignment is None and row["outcome"].status not in ("pending", "unanswered"))]
+
+
+def coming_back(current: Attempt, rows: list[dict], now: datetime) -> dict | None:
+    """What the result page says about when the attempt's questions come back for review, or None to say nothing.
+
+    A due day tells a right answer (days away) from a wrong one (tomorrow), so nothing is said unless the learner
+    sees the marks and keys now and the attempt fed spaced review at all. The days are the cards' current due dates.
+    """
+    if not (marks_out(current, now) and answers_shown(current, now) and fed_review(current)):
+        return None
+    tz = learner_zone()
+    days = comes_back(current.owner_key, rated_questions(current, rows), tz)
+    essays = sum(1 for row in rows if row["graded_by_person"] and row["outcome"].status == "pending"
+                 and not row["withheld"] and current.assignment is None)
+    if not days and not essays:
+        return None
+    # The review settings page (light days, holidays) is another slice's: linked once its route exists.
+    settings = url_for("learning.review_plan") if "learning.review_plan" in current_app.view_functions else None
+    return {"sentence": comes_back_sentence(days, local_day(now, tz)), "essays": 0 if days else essays,
+            "zone": tz.key, "settings": settings}
+
+
 @bp.route("/attempts/<public_id>/result")
 def result(public_id: str):
     """The scored attempt: the score and what you missed first, then every question with your answer, the
@@ -101,14 +158,22 @@ def result(public_id: str):
     if not current.is_submitted:
         return redirect(url_for("learning.attempt", public_id=public_id))
     rows = result_rows(current)
-    reviewable = answers_shown(current)
+    now = datetime.now(timezone.utc)
+    out = marks_out(current, now)
+    if not out:
+        # Nothing that tells right from wrong: every question is shown as the learner answered it, nothing more.
+        hidden = Withheld("Your marks and feedback are not out yet.", True)
+        rows = [{**row, "withheld": hidden, "self_grade": None} for row in rows]
+    reviewable = out and answers_shown(current, now)
     to_practise = practisable(rows) if reviewable and current.assignment is None else []
     return render_template(
         "learning/result.html", attempt=current, rows=rows, reviewable=reviewable,
         missed_rows=missed(rows) if reviewable else [], practise_count=len(to_practise),
         practise_form=PractiseMissedForm() if to_practise else None,
         time_taken=duration(current.started_at, current.submitted_at), ran_out=time_ran_out(current),
-        answered=sum(1 for row in rows if row["last"] is not None), next_lesson=next_lesson(current))
+        answered=sum(1 for row in rows if row["last"] is not None), next_lesson=next_lesson(current),
+        marks_out=out, comes_out=None if out else marks_come_out(current.assignment),
+        coming_back=coming_back(current, rows, now))
 
 
 def own_submitted_attempt(public_id: str) -> Attempt:

@@ -7,15 +7,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.course import qtypes
-from app.course.scheduling import SELF_RATINGS, CardState, aware, interval_label, next_intervals, rating_for, review
+from app.course.clock import local_day
+from app.course.scheduling import SELF_RATINGS, CardState, Plan, aware, interval_label, next_intervals, rating_for, review
 from app.course.scoring import outcome as marked, score
 from app.extensions import db
 from app.learning import bp
 from app.learning.review_routes import card_lesson
-from app.models import QuestionVersion, ReviewCard, ReviewLog
-from app.progress import apply_state, owner_key, review_settings
+from app.course_cache import version_contents
+from app.models import ReviewCard, ReviewLog
+from app.progress import apply_state, owner_key
+from app.review_plan import learner_plan
 from app.secrecy import withheld
-from app.timezones import from_now
+from app.timezones import day_from_now
 
 SELF_RATING_WINDOW = timedelta(hours=1)
 
@@ -38,20 +41,27 @@ def review_feedback(log_id: int):
     """Feedback on one review: right or wrong, the answer, why, and a self-rating if it was right; none of it
     while an exam holds the question back (the review may be older than the exam)."""
     log = own_log(log_id)
-    version = db.session.get(QuestionVersion, log.question_version_id)
+    version = version_contents([log.question_version_id])[log.question_version_id]
     lesson = card_lesson(log.question_id)
     hold = withheld(None, [log.question_id]).get(log.question_id)
     outcome = score(version.data, log.response)
     if outcome.status == "pending":  # an essay: the learner's grade, logged with the review, is its mark
         outcome = marked(log.score, True)
     can_rate = not hold and _may_rate(log, version.data)
-    retention, _ = review_settings()
+    card = db.session.get(ReviewCard, log.card_id)
     intervals = ({name: interval_label(gap) for name, gap in
-                  next_intervals(CardState.from_dict(log.card_before), aware(log.reviewed_at), retention).items()}
+                  next_intervals(CardState.from_dict(log.card_before), aware(log.reviewed_at), rerating_plan(card, log)).items()}
                  if can_rate else {})
     return render_template("learning/review_feedback.html", log=log, data=version.data, html=version.html, withheld=hold,
                            outcome=outcome, lesson=lesson, can_rate=can_rate, intervals=intervals,
-                           rating_form=SelfRatingForm(), card=db.session.get(ReviewCard, log.card_id))
+                           rating_form=SelfRatingForm(), card=card)
+
+
+def rerating_plan(card: ReviewCard, log: ReviewLog) -> Plan:
+    """The plan a self-rating reschedules the card by: as at the review, without the day the review booked for it."""
+    plan = learner_plan(card.owner_key, aware(log.reviewed_at))
+    plan.load.remove(local_day(aware(card.due), plan.tz))
+    return plan
 
 
 def _is_latest(log: ReviewLog) -> bool:
@@ -76,14 +86,13 @@ def rate_review(log_id: int):
     hold = withheld(None, [log.question_id]).get(log.question_id)
     if hold:  # whether a rating is accepted would tell a right answer from a wrong one
         abort(403, description=f"{hold.reason} Nothing was saved.")
-    if not _may_rate(log, db.session.get(QuestionVersion, log.question_version_id).data):
+    if not _may_rate(log, version_contents([log.question_version_id])[log.question_version_id].data):
         abort(400, description="Only the latest review of a card answered correctly (not an essay: its grade is its rating), "
                                "within the hour, can be rated.")
     card = db.session.get(ReviewCard, log.card_id)
-    retention, _ = review_settings()
     rating = rating_for("correct", choice)
-    apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), retention))
+    apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), rerating_plan(card, log)))
     log.rating = int(rating)
     db.session.commit()
-    flash(f"Rated {choice}. That card comes back {from_now(card.due)}.", "success")
+    flash(f"Rated {choice}. That card comes back {day_from_now(card.due)}.", "success")
     return redirect(url_for("learning.review"))

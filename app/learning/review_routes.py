@@ -1,6 +1,6 @@
 """Spaced review: the cards due now, one at a time, most-forgotten first, within the daily limit."""
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -11,15 +11,18 @@ from wtforms import HiddenField, SubmitField
 
 from app.course import qtypes
 from app.course.quiz import ForgedResponse, choice_order, parse_response
-from app.course.scheduling import CardState, build_queue, rating_for, review
+from app.course.scheduling import CardState, aware, build_queue, rating_for, review
 from app.course.scoring import Outcome, score
+from app.course_cache import LessonInfo, VersionInfo, snapshot, version_contents
 from app.extensions import db
 from app.learning import bp
 from app.learning.routes import course_lessons
-from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
+from app.models import Question, ReviewCard, ReviewLog
 from app.next_steps import up_next
-from app.progress import card_state, owner_key, review_settings
-from app.review_status import end_of_local_day, inject_review, review_status, served_today
+from app.progress import CARD_COLUMNS, LONGEST_DAY, card_state, owner_key, review_settings
+from app.review_plan import learner_plan
+from app.review_status import (end_of_local_day, inject_review, owner_cards, review_status, served_today,  # noqa: F401
+                               start_of_local_day, studied_now)  # served_today: app.api.routes imports it from here
 from app.secrecy import held_back, open_to_learners, secret_rng, with_answer_form
 from app.timezones import learner_zone
 
@@ -37,6 +40,22 @@ class ReviewGradeForm(FlaskForm):
     reviewing = HiddenField()  # the card's last review when the essay was written: a grade for that review only
 
 
+@dataclass(frozen=True)
+class Card:
+    """A learner's review card as read for one page or one answer: plain values, so a commit has nothing to reload."""
+
+    id: int
+    owner_key: str
+    question_id: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    dues: tuple[datetime, ...] | None = None  # when read for an answer: the owner's due dates its day's load needs
+
+
 def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
     """The learner's cards whose question is still in a bank and not held back by an assignment,
     optionally only those due by a time."""
@@ -47,23 +66,34 @@ def live_cards(owner: str, due_by: datetime | None = None) -> list[ReviewCard]:
     return list(db.session.scalars(query))
 
 
-def review_queue(owner: str, now: datetime) -> list[int]:
-    """Card ids to review now, in order: the cards ``review_status`` counts as due now, most-forgotten first."""
-    retention, limit = review_settings()
-    cards = live_cards(owner)  # all of them: build_queue alone decides which are due, as due_status counts them
-    return build_queue([(card.id, card_state(card)) for card in cards], now, served_today(owner, now), limit, retention)
+def review_queue(owner: str, now: datetime) -> list[Card]:
+    """The cards to review now, in order: those ``review_status`` counts as due now, most-forgotten first. One
+    statement: every card of the learner with the reviews done today (which cards are live comes from memory)."""
+    _, limit = review_settings()
+    served = (sa.select(sa.func.count(ReviewLog.id).label("served"))
+              .where(ReviewLog.owner_key == owner, ReviewLog.source == "review",
+                     ReviewLog.reviewed_at >= start_of_local_day(now, learner_zone())).subquery())
+    # The one-row count on the left keeps it when the learner has no card yet.
+    rows = db.session.execute(sa.select(served.c.served, *CARD_COLUMNS).select_from(served)
+                              .outerjoin(ReviewCard, ReviewCard.owner_key == owner)).all()
+    studied = studied_now([row.question_id for row in rows if row.id is not None])
+    cards = {row.id: Card(row.id, owner, *row[2:]) for row in rows if row.question_id in studied}
+    # all of them: build_queue alone decides which are due, as due_status counts them
+    order = build_queue([(card.id, card_state(card)) for card in cards.values()], now, rows[0].served or 0, limit,
+                        learner_plan(owner, now, balanced=False))
+    return [cards[ident] for ident in order]
 
 
 bp.app_context_processor(inject_review)
 
 
-def current_version(question_id: str) -> QuestionVersion:
-    return db.session.scalar(sa.select(QuestionVersion).join(Question, sa.and_(
-        Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
-        .where(Question.id == question_id))
+def current_version(question_id: str) -> VersionInfo:
+    """The question's current version, from memory."""
+    version_id = snapshot().questions[question_id].version_id
+    return version_contents([version_id])[version_id]
 
 
-def review_item(card: ReviewCard) -> dict:
+def review_item(card: Card | ReviewCard) -> dict:
     """The card's question as the quiz templates expect it, choices in an order and with opaque
     values fixed for this review (the next review of the card gets new ones)."""
     version = current_version(card.question_id)
@@ -72,17 +102,24 @@ def review_item(card: ReviewCard) -> dict:
                              "version": version, "data": version.data, "html": version.html}, scope)
 
 
-def own_card(card_id: int) -> ReviewCard:
-    card = db.session.get(ReviewCard, card_id)
+def own_card(card_id: int) -> Card:
+    """The signed-in learner's card, read with the due dates of their cards from the start of today on (the day's load
+    its answer is scheduled by) in one statement; 404 if there is no such card, 403 if it is someone else's."""
+    owner = owner_key()
+    rows = db.session.execute(sa.select(*CARD_COLUMNS).where(ReviewCard.owner_key == owner, sa.or_(
+        ReviewCard.id == card_id, ReviewCard.due >= datetime.now(timezone.utc) - LONGEST_DAY))).all()
+    card = next((row for row in rows if row.id == card_id), None)
     if card is None:
-        abort(404, description="There is no review card with this number.")
-    if card.owner_key != owner_key():
+        if db.session.get(ReviewCard, card_id) is None:
+            abort(404, description="There is no review card with this number.")
         abort(403, description="This review card belongs to another learner.")
-    return card
+    return Card(card.id, owner, *card[1:], dues=tuple(row.due for row in rows))
 
 
-def card_lesson(question_id: str) -> Lesson:
-    return db.session.scalar(sa.select(Lesson).join(Question, Question.lesson_id == Lesson.id).where(Question.id == question_id))
+def card_lesson(question_id: str) -> LessonInfo:
+    """The lesson of a question (retired ones too), from memory."""
+    course = snapshot()
+    return course.lessons_by_id[course.questions[question_id].lesson_id]
 
 
 @bp.route("/review", endpoint="review")
@@ -94,7 +131,7 @@ def review_page():
     queue = review_queue(owner, now) if owner else []
     if not queue:
         return render_template("learning/review_empty.html", **meanwhile(owner, now))
-    card = db.session.get(ReviewCard, queue[0])
+    card = queue[0]
     lesson = card_lesson(card.question_id)
     item = review_item(card)
     return render_template("learning/review.html", card=card, item={**item, "label": lesson.title}, lesson=lesson,
@@ -107,8 +144,11 @@ def meanwhile(owner: str | None, now: datetime) -> dict:
     if owner is None or not review_status(owner, now).total:
         lessons = course_lessons()
         return {"first_lesson": lessons[0] if lessons else None, "steps": [], "deck_cards": 0}
+    tz = learner_zone()
+    _, cards = owner_cards(owner, start_of_local_day(now, tz))  # what the counts above just read: no query
+    studied, end = studied_now([question_id for question_id, _ in cards]), end_of_local_day(now, tz)
     return {"first_lesson": None, "steps": [step for step in up_next(owner) if step.kind != "reviews"],
-            "deck_cards": len(live_cards(owner, due_by=end_of_local_day(now, learner_zone())))}
+            "deck_cards": sum(1 for question_id, due in cards if question_id in studied and aware(due) <= end)}
 
 
 @bp.route("/review/<int:card_id>", methods=["POST"])
@@ -132,21 +172,21 @@ def answer_card(card_id: int):
         lesson = card_lesson(card.question_id)
         form = ReviewGradeForm(formdata=None, shown_at=request.form.get("shown_at", ""), reviewing=review_stamp(card))
         return render_template("learning/review_grade.html", card=card, item=item, response=response, lesson=lesson, form=form)
-    log = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
-    if log is None:
+    log_id = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
+    if log_id is None:
         flash("That card was already reviewed; here is the next one.", "info")
         return redirect(url_for("learning.review"))
-    return redirect(url_for("learning.review_feedback", log_id=log.id))
+    return redirect(url_for("learning.review_feedback", log_id=log_id))
 
 
-def due_and_open(card: ReviewCard, now: datetime) -> bool:
+def due_and_open(card: Card, now: datetime) -> bool:
     """Whether the card is due now (False: already reviewed); 403 or 404 when its question is not reviewed here."""
     if card_state(card).due > now:
         return False
     if card.question_id in held_back(now):
         abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
                                "it comes back to your reviews when they are. Nothing was saved.")
-    if db.session.scalar(sa.select(Question.bank).where(Question.id == card.question_id)) != "course":
+    if snapshot().questions[card.question_id].bank != "course":
         abort(404, description="This card's question is not in the course bank (it came from a class assignment), "
                                "so it is not reviewed here. Nothing was saved.")
     return True
@@ -160,33 +200,32 @@ def read_card_response(item: dict) -> Any:
         abort(400, description=f"{forged} Nothing was saved.")
 
 
-def review_stamp(card: ReviewCard) -> str:
+def review_stamp(card: Card) -> str:
     """The card's last review as text: which review of the card a grade posted later belongs to."""
     last = card_state(card).last_review
     return last.isoformat() if last else ""
 
 
-def rate_card(card: ReviewCard, item: dict, response, outcome: Outcome, now: datetime, shown_at: float | None) -> ReviewLog | None:
-    """Reschedule the card by the outcome's rating and log the review, committed; None if another answer got there first.
+def rate_card(card: Card, item: dict, response, outcome: Outcome, now: datetime, shown_at: float | None) -> int | None:
+    """Reschedule the card by the outcome's rating and log the review, committed: the log's id; None if another answer
+    got there first.
 
     ``outcome`` is scored or graded, never ``pending``: a rating needs a mark.
     """
     before = card_state(card)
-    retention, _ = review_settings()
     rating = rating_for(outcome.status)
-    if not claim_card(card, review(before, rating, now, retention)):
+    if not claim_card(card, review(before, rating, now, learner_plan(card.owner_key, now, dues=card.dues))):
         return None
     seconds = int(now.timestamp() - shown_at) if shown_at and 0 < now.timestamp() - shown_at < 86400 else None
-    log = ReviewLog(owner_key=card.owner_key, card_id=card.id, question_id=card.question_id,
-                    question_version_id=item["version"].id, source="review", rating=int(rating),
-                    score=outcome.score, response=response, reviewed_at=now, seconds_taken=seconds,
-                    card_before=before.to_dict())
-    db.session.add(log)
+    log_id = db.session.execute(sa.insert(ReviewLog).values(
+        owner_key=card.owner_key, card_id=card.id, question_id=card.question_id, question_version_id=item["version"].id,
+        source="review", rating=int(rating), score=outcome.score, response=response, reviewed_at=now,
+        seconds_taken=seconds, card_before=before.to_dict()).returning(ReviewLog.id)).scalar_one()
     db.session.commit()
-    return log
+    return log_id
 
 
-def claim_card(card: ReviewCard, after: CardState) -> bool:
+def claim_card(card: Card, after: CardState) -> bool:
     """Reschedule the card unless another answer to it got there first; True only for the one request that did.
 
     A conditional UPDATE on the schedule this request read (like ``claim_submission``), so answers

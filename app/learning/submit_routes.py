@@ -17,7 +17,8 @@ from app.extensions import db
 from app.learning import bp
 from app.learning.forms import FinishForm, SubmitAttemptForm
 from app.learning.quiz_routes import (answerable, answered_positions, answers_by_position, attempt_items, attempt_or_abort,
-                                      claim_submission, close_test, deadline_of, practice_states, read_responses)
+                                      attempt_with_cards, claim_submission, close_test, deadline_of, practice_states,
+                                      read_responses)
 from app.models import Attempt
 
 ALREADY_SUBMITTED = "This attempt was already handed in, so this copy of your answers was not saved."
@@ -47,10 +48,13 @@ def submit(public_id: str):
     Past a time limit (and a short grace) the posted answers are ignored and the answers saved
     before the deadline are scored: the attempt is closed as it stood.
     """
-    current = attempt_or_abort(public_id)
+    form = SubmitAttemptForm()
+    if form.save.data or form.submit.data:  # a save (the autosave, every few seconds of an exam) reads no card
+        current, cards = attempt_or_abort(public_id), None
+    else:  # a hand-in schedules the cards: they come with the attempt (an open test has no answers to read)
+        current, cards = attempt_with_cards(public_id)
     if current.mode != "test":
         abort(400, description="Practice attempts are checked one question at a time.")
-    form = SubmitAttemptForm()
     items = attempt_items(current)
     responses = read_responses(items)
     if current.is_submitted:
@@ -59,7 +63,7 @@ def submit(public_id: str):
         flash("This quiz was already submitted; here is its result.", "info")
         return redirect(url_for("learning.result", public_id=public_id))
     if is_late(deadline_of(current), datetime.now(timezone.utc)):
-        close_test(current, items, current.draft or [None] * len(items))
+        close_test(current, items, current.draft or [None] * len(items), cards)
         if wants_json():
             return refused(TIME_RAN_OUT, current)
         flash(TIME_RAN_OUT, "warning")
@@ -80,7 +84,7 @@ def submit(public_id: str):
     # must not wipe what another copy saved, so a question this post leaves blank keeps its saved answer.
     saved = current.draft or [None] * len(items)
     responses = [given if given is not None else kept for given, kept in zip(responses, saved, strict=True)]
-    if not close_test(current, items, responses):
+    if not close_test(current, items, responses, cards):
         flash("This quiz was already submitted; here is its result.", "info")
     return redirect(url_for("learning.result", public_id=public_id))
 
@@ -129,7 +133,6 @@ def finish(public_id: str):
     tries = answers_by_position(current)
     if len(practice_states(items, tries)) < sum(map(answerable, items)) and request.form.get("confirmed") != "yes":
         return redirect(url_for("learning.summary", public_id=public_id))
-    if claim_submission(current):
-        current.score = sum(practice_mark([t.score for t in answers]) for answers in tries.values())
+    if claim_submission(current, sum(practice_mark([t.score for t in answers]) for answers in tries.values())):
         db.session.commit()
     return redirect(url_for("learning.result", public_id=public_id))

@@ -1,10 +1,15 @@
-"""The search page: ``/search?q=…``, results grouped by kind, each linking to its paragraph, term, person or event."""
+"""The search page: ``/search?q=…``, results grouped by kind, each linking to its paragraph, term, person or event.
+
+A visitor's results are the same for everyone who asks the same question of the same course, so they are kept
+rendered per worker like the lessons (``cached_for_visitors``): a repeated search runs no statement.
+"""
 
 from flask import abort, render_template, request, url_for
 from markupsafe import Markup
 
 from app.course.paper import background_words
 from app.course.search_text import KINDS, MAX_QUERY_CHARS, Hit, grouped, highlighted, query_terms
+from app.http_cache import cached_for_visitors
 from app.search import bp
 from app.search.index import find
 
@@ -25,6 +30,7 @@ def hit_url(hit: Hit) -> str:
 
 
 @bp.route("/search")
+@cached_for_visitors
 def search():
     """Search the course: lessons by heading and paragraph, the glossary, people and the timeline."""
     query = request.args.get("q", "")

@@ -3,7 +3,9 @@
 import json
 import re
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +16,16 @@ from app.extensions import db
 from app.models import Attempt, QuestionVersion, ReviewCard, User
 from tests.conftest import PASSWORD, PROJECT_ROOT
 from tests.test_quiz import shown
+
+KARACHI = ZoneInfo("Asia/Karachi")
+VIEWS = [("phone", "light"), ("phone", "dark"), ("desktop", "light"), ("desktop", "dark")]
+
+
+def nine_in_karachi() -> datetime:
+    """The next 09:00 in Karachi from the real clock: near enough to now that the browser keeps its cookies."""
+    local = datetime.now(timezone.utc).astimezone(KARACHI)
+    nine = local.replace(hour=9, minute=0, second=0, microsecond=0)
+    return (nine if nine > local else nine + timedelta(days=1)).astimezone(timezone.utc)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = PROJECT_ROOT / "test-output"
@@ -191,6 +203,38 @@ CONTROLS_OUTSIDE = """() => {
 def controls_outside(page) -> list[str]:
     """Visible controls that stick out of the window sideways, described for a failure message."""
     return page.evaluate(CONTROLS_OUTSIDE)
+
+
+# The focused element as a keyboard user meets it: a field by its name, a button or link by its words.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e) return '';
+  const field = e.tagName === 'SELECT' || e.tagName === 'TEXTAREA' || (e.tagName === 'INPUT' && !['submit', 'button'].includes(e.type));
+  return field ? e.name : (e.innerText || e.value || '').trim();
+}"""
+
+
+def focused(page) -> str:
+    """A focused field's name, or a button's or link's words."""
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, wanted: str, limit: int = 60) -> None:
+    """Press Tab until the focused element's name or words are ``wanted``; its focus must be visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page).strip() == wanted:
+            assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", f"no visible focus on {wanted}"
+            return
+    raise AssertionError(f"Tab never reached {wanted!r}")
+
+
+def check_layout(page, label: str) -> None:
+    """No sideways scroll, no control off-screen, axe clean; a screenshot for the record."""
+    assert no_horizontal_scroll(page), f"{label}: the page scrolls sideways"
+    assert not controls_outside(page), f"{label}: {controls_outside(page)}"
+    assert_accessible(page, label)
+    screenshot(page, label)
 
 
 def write_axe_report() -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot
+from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot, tab_to
 from tests.mail_server import mail_settings
 
 pytestmark = BROWSER_MARKS
@@ -84,21 +84,6 @@ def test_every_account_page_fits_and_passes_axe(new_page, site, inbox, width, sc
     page.goto(inbox.link_in(inbox.to("amina@example.org")[-1]))
     assert page.get_by_role("heading", name="Choose a new password").is_visible()
     check(page, f"account-reset-{label}")
-
-
-def focused(page) -> str:
-    return page.evaluate("document.activeElement ? (document.activeElement.innerText || document.activeElement.name || '') : ''")
-
-
-def tab_to(page, wanted: str, limit: int = 40) -> None:
-    """Press Tab until the focused element's text or name is ``wanted``; its focus must be visible."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if focused(page).strip() == wanted:
-            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-            assert outline != "none", f"no visible focus on {wanted}"
-            return
-    raise AssertionError(f"Tab never reached {wanted!r}")
 
 
 def press_enter_and_wait(page) -> None:

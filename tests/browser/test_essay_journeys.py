@@ -11,13 +11,11 @@ pytestmark = BROWSER_MARKS
 ESSAY = ("Trade stayed small because politics governed it. India granted MFN status in 1996, yet by 2004 hardly "
          "any goods crossed the border.\n\nExports grew only when relations were normalised, which suggests that "
          "peace drives trade more than trade drives peace.")
-RUBRIC = """thesis | Thesis
-- 0 = No position, or one that does not answer the question
-- 2 = A clear position that answers it
-evidence | Evidence from the lesson
-- 0 = No evidence
-- 1 = A fact or two, loosely used
-- 3 = The lesson's figures, each used to make a point"""
+RUBRIC = [("Thesis", "0", "No position, or one that does not answer the question"),
+          ("Thesis", "2", "A clear position that answers it"),
+          ("Evidence from the lesson", "0", "No evidence"),
+          ("Evidence from the lesson", "1", "A fact or two, loosely used"),
+          ("Evidence from the lesson", "3", "The lesson's figures, each used to make a point")]
 
 
 def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyboard(app, serve, new_page):
@@ -33,15 +31,19 @@ def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyb
 
     # The instructor writes the question in the browser, into the class's bank.
     teacher.goto(base + "/teach/questions/new/essay?lesson=trade")
-    teacher.get_by_label("Question id").fill("trade-essay-class")
+    teacher.get_by_label("Question id (optional)").fill("trade-essay-class")
     teacher.get_by_label("Save into").select_option(label="Class bank: Essays 2026")
     teacher.get_by_label("Prompt (Markdown)").fill("Why did trade do so little to bring the two countries together?")
     teacher.get_by_label("Fewest words (optional)").fill("20")
     teacher.get_by_label("Most words (optional)").fill("300")
     teacher.get_by_label("Model answer (Markdown), shown after submitting").fill("Hostility kept trade small: MFN in 1996, little by 2004.")
-    teacher.get_by_label("Rubric").fill(RUBRIC)
+    teacher.get_by_role("button", name="+ Add a level").click()  # four rows to start; this rubric has five levels
+    for number, (criterion, points, description) in enumerate(RUBRIC, start=1):
+        teacher.get_by_label(f"Criterion, level {number}", exact=True).fill(criterion)
+        teacher.get_by_label(f"Points, level {number}", exact=True).fill(points)
+        teacher.get_by_label(f"What an answer at this level does, level {number}", exact=True).fill(description)
     teacher.get_by_label("Explanation: why the right answer is right (Markdown)").fill("Politics came first.")
-    teacher.get_by_label("Lesson anchor (a heading or paragraph id)").fill("mfn-1996")
+    teacher.get_by_label("Part of the lesson it tests").select_option("figures")
     teacher.get_by_label("Tags, comma-separated").fill("trade, class-essay")
     teacher.get_by_role("button", name="Save").click()
     teacher.wait_for_url(re.compile(r".*/teach/questions/trade-essay-class.*"))
@@ -59,8 +61,8 @@ def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyb
     teacher.get_by_label("Draw questions from these lessons").select_option(label="Trade")
     teacher.get_by_label("Only questions tagged (optional)").fill("class-essay")
     teacher.get_by_label("Number of questions").fill("1")
-    teacher.get_by_role("button", name="Create assignment").click()
-    assert "set with 1 question" in teacher.get_by_role("status").inner_text()
+    teacher.get_by_role("button", name="Publish").click()
+    assert "published with 1 question" in teacher.locator(".flash").inner_text()
 
     # The student writes on a phone: the count follows the words, and the essay waits for its grade.
     open_menu(student)
@@ -80,7 +82,7 @@ def test_an_instructor_sets_an_essay_and_grades_it_with_the_rubric_from_the_keyb
     # The instructor grades anonymously, choosing levels with the digit keys, and saves with the keyboard.
     teacher.goto(base + "/teach/")
     teacher.get_by_role("link", name="Essays 2026").first.click()
-    teacher.get_by_role("link", name="Essays", exact=True).first.click()
+    teacher.get_by_role("link", name="1 essay to grade").click()
     assert "1 of 1 essay waiting" in teacher.locator("main").inner_text()
     teacher.get_by_role("link", name="Grade anonymously").click()
     assert "omar" not in teacher.locator("main").inner_text()

@@ -10,6 +10,7 @@ row is compared); allowed writes are checked for their stored effect.
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,7 +54,8 @@ def question_form(world: World, ident: str, marker: str, bank: str = "mine", **c
     """The form of a single-choice question of the trade lesson whose prompt carries ``marker``."""
     return {"id": ident, "lesson": world.ids["trade"], "bank": bank, "prompt": f"{marker}: in which year did India grant MFN status?",
             "explanation": "In 1996.", "lesson_anchor": "mfn-1996", "tags": "trade, drafttag", "difficulty": "easy",
-            "options": "a | 1996 | Right.\nb | 2006 | That is SAFTA.", "answer": "a", "save": "1", **changes}
+            "options-0-text": "1996", "options-0-feedback": "Right.", "options-1-text": "2006",
+            "options-1-feedback": "That is SAFTA.", "answer": "a", "save": "1", **changes}
 
 
 def write(world: World, author: str, ident: str, marker: str, bank: str = "mine") -> None:
@@ -128,6 +130,15 @@ NO_ROUTE = teach(404, 404, 404, 404, student=404, visitor=404)
 CLASS_A = teach(200, 200, 403, 200)
 CLASS_B = teach(403, 403, 200, 200)
 
+# Every page of one class and of one of its assignments ({C}, {assign}, {attempt} filled in per class).
+CLASS_PAGES = (
+    "/teach/classes/{C}", "/teach/classes/{C}/gradebook", "/teach/classes/{C}/gradebook.csv",
+    "/teach/classes/{C}/gradebook.xlsx", "/teach/classes/{C}/edit", "/teach/classes/{C}/students",
+    "/teach/classes/{C}/groups", "/teach/classes/{C}/assignments/new", "/teach/assignments/{assign}",
+    "/teach/assignments/{assign}/edit", "/teach/assignments/{assign}/questions", "/teach/assignments/{assign}/overrides",
+    "/teach/assignments/{assign}/release", "/teach/assignments/{assign}/preview", "/teach/assignments/{assign}/duplicate",
+    "/teach/assignments/{assign}/delete", "/teach/assignments/{assign}/analysis", "/teach/attempts/{attempt}")
+
 GETS = [
     ("/teach/", EVERY_TEACHER),
     ("/teach/questions?lesson=trade", EVERY_TEACHER),
@@ -135,12 +146,14 @@ GETS = [
     ("/teach/responses", EVERY_TEACHER),
     ("/teach/lessons/new", teach(403, 403, 403, 200)),
     ("/teach/publish", teach(403, 403, 403, 200)),
-    *[(path, CLASS_A) for path in (
-        "/teach/classes/{A}", "/teach/classes/{A}/gradebook", "/teach/classes/{A}/gradebook.csv",
-        "/teach/classes/{A}/assignments/new", "/teach/assignments/{assignA}/analysis", "/teach/attempts/{attemptA}")],
-    *[(path, CLASS_B) for path in (
-        "/teach/classes/{B}", "/teach/classes/{B}/gradebook", "/teach/classes/{B}/gradebook.csv",
-        "/teach/classes/{B}/assignments/new", "/teach/assignments/{assignB}/analysis", "/teach/attempts/{attemptB}")],
+    *[(path.format(C="{A}", assign="{assignA}", attempt="{attemptA}"), CLASS_A) for path in CLASS_PAGES],
+    *[(path.format(C="{B}", assign="{assignB}", attempt="{attemptB}"), CLASS_B) for path in CLASS_PAGES],
+    # Deleting a class is its owner's (or an admin's) alone; its co-instructor teachC is refused.
+    ("/teach/classes/{A}/delete", teach(200, 403, 403, 200)),
+    ("/teach/classes/{B}/delete", teach(403, 403, 200, 200)),
+    *[(path, teach(404, 404, 404, 404)) for path in (
+        "/teach/classes/999999/students", "/teach/assignments/999999", "/teach/assignments/999999/questions",
+        "/teach/assignments/999999/overrides")],
     ("/teach/classes/999999", teach(404, 404, 404, 404)),
     ("/teach/classes/99999999999/gradebook", NO_ROUTE),
     ("/teach/assignments/999999/analysis", teach(404, 404, 404, 404)),
@@ -187,6 +200,15 @@ API_GETS = [
 ]
 
 
+def readable(response) -> str:
+    """A response's text: a workbook's (a zip of XML parts) unpacked, so a leak in an export is found as in a page."""
+    data = response.get_data()
+    if data.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    return data.decode("utf-8")
+
+
 def test_every_get_answers_each_actor_as_the_matrix_says_and_leaks_nothing(app):
     world = build_world(app)
     wrong = []
@@ -199,7 +221,7 @@ def test_every_get_answers_each_actor_as_the_matrix_says_and_leaks_nothing(app):
                 response = world.clients[actor].get(path)
             if response.status_code != expected[actor]:
                 wrong.append(f"GET {path} as {actor}: {response.status_code}, expected {expected[actor]}")
-            body = response.get_data(as_text=True)
+            body = readable(response)
             wrong.extend(f"GET {path} as {actor} shows {marker}" for marker, readers in READERS.items()
                          if marker in body and actor not in readers)
     assert not wrong, "\n".join(wrong)

@@ -510,7 +510,8 @@ def test_a_nul_character_anywhere_is_a_400_that_changes_nothing(app):
 
 def test_every_free_text_name_field_uses_the_rule():
     from app.accounts.forms import TokenForm
-    from app.authoring.forms import AssignmentForm, ClassroomForm, LessonForm, QuestionForm
+    from app.authoring.class_forms import AssignmentForm, ClassroomForm
+    from app.authoring.forms import LessonForm, QuestionForm
     from app.validators import visible_text
 
     fields = [(ClassroomForm, "name"), (AssignmentForm, "title"), (AssignmentForm, "tag"), (TokenForm, "name"),

@@ -307,7 +307,8 @@ def post_question(client, qtype: str, data: dict, button: str = "preview"):
 def form(app, **fields) -> dict:
     return {"id": "hostile-form", "lesson": trade_id(app), "prompt": "Which?", "explanation": "Because.",
             "lesson_anchor": "mfn-1996", "tags": "t", "difficulty": "easy",
-            "options": "a | A | Yes.\nb | B | No.", "answer": "a", **fields}
+            "options-0-text": "A", "options-0-feedback": "Yes.", "options-1-text": "B",
+            "options-1-feedback": "No.", "answer": "a", **fields}
 
 
 @pytest.mark.parametrize("button", ["preview", "save"])
@@ -322,7 +323,7 @@ def test_a_preview_past_its_budget_stops_and_saves_nothing(make_app, button):
 def test_the_web_form_names_a_field_over_the_cap_and_previews_one_at_it(app):
     teacher = person(app, "teacher", "instructor")
     refused = post_question(teacher, "single_choice", form(app, prompt="[" * 20_001))
-    assert refused.status_code == 400 and "&#39;prompt&#39; is 20,001 characters; the most it may hold is 20,000" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "The prompt is 20,001 characters long; the most it may hold is 20,000." in refused.get_data(as_text=True)
     assert post_question(teacher, "single_choice", form(app, prompt="[" * 20_000)).status_code == 200
 
 
@@ -409,11 +410,12 @@ def test_a_stored_question_with_a_blank_in_an_attribute_never_puts_markup_there(
 
 def test_the_preview_refuses_the_audits_cloze(app):
     teacher = person(app, "teacher", "instructor")
-    fields = {**form(app), "text": AUDIT_CLOZE, "blanks": "b | x\nc | y\nd | z"}
-    del fields["options"], fields["answer"]
+    fields = {key: value for key, value in form(app).items() if not key.startswith("options-") and key != "answer"}
+    fields |= {"text": AUDIT_CLOZE, **{f"blanks-{n}-{column}": value for n, blank in enumerate("bcd")
+                                       for column, value in (("id", blank), ("answers", "xyz"[n]))}}
     response = post_question(teacher, "cloze", fields)
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "blank [[b]] is inside a tag" in html and "blank [[c]] is inside a tag" in html
+    assert response.status_code == 400 and "Blank [[b]] is inside a tag" in html and "Blank [[c]] is inside a tag" in html
 
 
 # --- F-16: CSV injection -------------------------------------------------------------------
@@ -440,7 +442,8 @@ def test_the_gradebook_csv_neutralises_names_and_titles_and_keeps_grades_numbers
     take(app, student, assignment_id)
     text = teacher.get(f"/teach/classes/{classroom_id}/gradebook.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows == [["Student", f"'{title} (%)", "Attempts", "Essays to grade"], ["'-2-3", "100.0", "1", "0"]]
+    assert rows == [["Student", "Group", "In the class", f"'{title}: points (out of 5)", f"'{title}: %", f"'{title}: attempts",
+                     f"'{title}: late", "Essays to grade"], ["'-2-3", "", "yes", "5.0", "100.0", "1", "", "0"]]
 
 
 # --- F-26: authored markup cannot dress up as the page ------------------------------------

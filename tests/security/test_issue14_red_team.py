@@ -75,7 +75,7 @@ def test_practice_keeps_a_feedback_that_names_the_key_until_the_question_is_fini
 def write_short(client, app, ident: str, slug: str = "trade", **fields):
     path = f"/teach/questions/new/short_answer?lesson={slug}"
     return client.post(path, data={"id": ident, "lesson": lesson_id(app, slug), "bank": "mine", "prompt": "Which crossing?",
-                                   "answers": "Wagah border", "explanation": "Wagah.", "lesson_anchor": "key-facts",
+                                   "answers-0-text": "Wagah border", "explanation": "Wagah.", "lesson_anchor": "key-facts",
                                    "tags": "trade", "difficulty": "easy", "save": "1", **fields,
                                    "csrf_token": csrf_token(client, path)})
 
@@ -90,7 +90,7 @@ def test_the_editor_refuses_excludes_naming_a_question_of_another_lesson_or_some
     assert write_short(rival, app, "rivals-draft").status_code == 302
     for ident, other in (("x-none", "no-such-question"), ("x-lesson", "saarc-founded-year"), ("x-rival", "rivals-draft")):
         refused = write_short(teacher, app, ident, excludes=other)
-        assert refused.status_code == 400 and f"excludes '{other}', which is not a question of this lesson you can see" in unescape(
+        assert refused.status_code == 400 and f"“{other}” is not a question of this lesson that you can see" in unescape(
             refused.get_data(as_text=True)), other
         assert not saved(app, ident)
     assert write_short(teacher, app, "x-course", excludes="trade-mfn-year").status_code == 302  # a course question of the lesson
@@ -129,7 +129,7 @@ def test_an_import_skips_excludes_it_cannot_place_and_follows_the_ids_it_renames
 
 def test_an_assignment_over_two_lessons_keeps_apart_a_pair_that_leaks_across_them(app):
     teacher = person(app, "teacher", "instructor")
-    assert write_short(teacher, app, "xl-key", answers="Zorbatown", tags="xl").status_code == 302
+    assert write_short(teacher, app, "xl-key", **{"answers-0-text": "Zorbatown"}, tags="xl").status_code == 302
     assert write_short(teacher, app, "xl-shows", slug="saarc", prompt="Why did the envoys meet in Zorbatown?", tags="xl").status_code == 302
     assert write_short(teacher, app, "xl-other", slug="saarc", prompt="Which crossing, again?", tags="xl").status_code == 302
     classroom_id, _ = create_class(teacher)

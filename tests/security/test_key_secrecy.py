@@ -804,13 +804,16 @@ def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_
     join(student, code)
     practice, test = open_attempt(student, "practice"), open_attempt(student, "test")
     practice_items, test_items = attempt_layout(app, practice), attempt_layout(app, test)
-    # Before the exam: one wrong try in practice (its card then reviewed once, wrongly).
+    # Before the exam: one wrong try in practice (its card then reviewed once, wrongly). An essay makes no card,
+    # so the try goes to the first question of another type the draw gave.
     token = csrf_token(student, f"/attempts/{practice}")
-    first = shown(app, practice, {**form_values(practice_items[0]["data"], "q0", wrong_response(practice_items[0]["data"])),
-                                  "position": 0, "try_number": 1, "csrf_token": token})
+    tried = next(n for n, item in enumerate(practice_items) if item["data"]["type"] != "essay")
+    first = shown(app, practice, {**form_values(practice_items[tried]["data"], f"q{tried}",
+                                                wrong_response(practice_items[tried]["data"])),
+                                  "position": tried, "try_number": 1, "csrf_token": token})
     assert student.post(f"/attempts/{practice}/check", data=first).status_code == 302
     with app.app_context():
-        card = db.session.scalar(sa.select(ReviewCard).where(ReviewCard.question_id == practice_items[0]["data"]["id"]))
+        card = db.session.scalar(sa.select(ReviewCard).where(ReviewCard.question_id == practice_items[tried]["data"]["id"]))
         card.due = datetime.now(timezone.utc) - timedelta(days=1)
         db.session.commit()
         card_id = card.id
@@ -831,7 +834,7 @@ def test_an_attempt_opened_before_the_exam_was_set_shows_and_checks_none_of_its_
         assert "part of an exam whose answers are not shown yet" in page and comes_back in page
         for response in (wrong_response(item["data"]), key_response(item["data"])):
             values = shown(app, practice, {**form_values(item["data"], f"q{position}", response), "position": position,
-                                           "try_number": 2 if position == 0 else 1, "csrf_token": token})
+                                           "try_number": 2 if position == tried else 1, "csrf_token": token})
             refused = student.post(f"/attempts/{practice}/check", data=values)
             text = refused.get_data(as_text=True)
             assert refused.status_code == 403 and "part of an exam whose answers are not shown yet" in text

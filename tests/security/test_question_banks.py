@@ -88,7 +88,8 @@ def lesson_id(app, slug="trade") -> int:
 def draft_form(app, ident, marker, tag="drafts", bank="mine", prompt=None) -> dict:
     return {"id": ident, "lesson": lesson_id(app), "bank": bank, "prompt": prompt or f"{marker}: in which year did India grant MFN status?",
             "explanation": "In 1996.", "lesson_anchor": "mfn-1996", "tags": f"trade, {tag}", "difficulty": "easy",
-            "options": "a | 1996 | Right.\nb | 2006 | That is SAFTA.", "answer": "a", "save": "1"}
+            "options-0-text": "1996", "options-0-feedback": "Right.", "options-1-text": "2006",
+            "options-1-feedback": "That is SAFTA.", "answer": "a", "save": "1"}
 
 
 def write(app, client, ident, marker="DRAFT", **options):

@@ -1,11 +1,7 @@
 """The database storage for rate limits (F-08): exact counts across connections, windows that end,
 old rows purged; and Redis instead when configured. On SQLite and on PostgreSQL."""
 
-import shutil
-import socket
-import subprocess
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -129,29 +125,6 @@ def test_increments_from_many_threads_are_counted_exactly(engine):
     assert not errors, errors
     assert sorted(seen) == list(range(1, 321))
     assert storage.get("contended") == 320
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """A throw-away redis-server on a free loopback port (skipped where Redis is not installed)."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_redis_is_used_when_configured(make_app, redis_url):

@@ -5,13 +5,13 @@ Retry-After. The same limits against a real gunicorn with 5 workers: test_races_
 """
 
 import re
+from dataclasses import replace
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.learning import class_routes, review_routes
-from app.models import Attempt, ReviewCard, ReviewLog, User, username_key
+from app.models import Attempt, ReviewCard, ReviewLog, StudyTime, User, username_key
 from tests.conftest import PASSWORD, AuthActions, csrf_token
 from tests.test_progress import make_due, owner_of, shown_card, submit_test_with_key
 from tests.test_teaching import course, create_assignment, start, take  # noqa: F401  (course is a fixture)
@@ -225,11 +225,8 @@ def test_a_review_answered_twice_at_once_is_scheduled_and_logged_once(app, clien
         scheduled = db.session.get(ReviewCard, card_id).due
     real = review_routes.own_card
 
-    def as_read_before_the_first_answer(ident: int) -> ReviewCard:
-        card = real(ident)
-        set_committed_value(card, "due", stale[0])
-        set_committed_value(card, "last_review", stale[1])
-        return card
+    def as_read_before_the_first_answer(ident: int) -> review_routes.Card:
+        return replace(real(ident), due=stale[0], last_review=stale[1])
 
     monkeypatch.setattr(review_routes, "own_card", as_read_before_the_first_answer)
     late = client.post(f"/review/{card_id}", data={"csrf_token": token}, follow_redirects=True)
@@ -237,3 +234,15 @@ def test_a_review_answered_twice_at_once_is_scheduled_and_logged_once(app, clien
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.card_id == card_id)) == logs_before + 1
         assert db.session.get(ReviewCard, card_id).due == scheduled
+
+
+def test_reading_time_posts_are_limited_per_learner_and_the_refused_one_records_nothing(make_app):
+    app = make_app(STUDY_TIME_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    token = csrf_token(client, "/lessons/trade/quiz")
+    assert client.post("/lessons/trade/quiz/start", data={"mode": "practice", "csrf_token": token}).status_code == 302
+    post = lambda: client.post("/study-time", json={"lesson": "trade", "seconds": 10}, headers={"X-CSRFToken": token})
+    assert [post().status_code for _ in range(3)] == [204] * 3
+    assert_told_when(post(), "Reading time is arriving faster than anyone reads")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.sum(StudyTime.seconds))) == 30

@@ -72,9 +72,13 @@ class FormRow:
 
     name: str
     label: str
-    widget: str = "text"  # "line" (one line), "text" (a text area) or "select"
+    widget: str = "text"  # "line" (one line), "text" (a text area), "select", "radio" or "rows"
     description: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    columns: tuple[Any, ...] = ()  # "rows": each row's fields (``rows.Column``), posted as ``<name>-<n>-<column>``
+    noun: str = ""  # "rows": what one row is ("option"), for its buttons and messages
+    at_least: int = 0  # "rows": rows shown even when empty, so a new question starts with room to type
+    key: str = ""  # "rows": "one" puts a radio named ``answer`` (valued with the row's id) on each row
 
 
 class QuestionType:

@@ -12,7 +12,6 @@ from app.course.qtypes.forms import AnswerForm
 from app.course.qtypes.typed import number_text
 
 OPTION_FIELDS = ("text", "feedback")
-CREDIT_MARK = "*"  # an authoring line's id may end in *credit: "b*0.5 | Delhi | Partly right..."
 
 
 def credit_value(check: Checker, mapping: LineDict, where: str, lowest: float) -> float | None:
@@ -93,27 +92,35 @@ class ChoiceType(QuestionType):
         return {**html, "feedback": {option["id"]: notice if option["id"] not in keyed and names_key(option["feedback"])
                                      else html["feedback"][option["id"]] for option in data["options"]}}
 
-    answer_label = "Correct option id"
-    options_hint = (rows.LINE_HINT + "id | text | feedback. An option that earns part of the mark has its credit after its id "
-                    "(b*0.5), from -1 to 1; the answer earns 1, the others 0 unless given.")
+    option_columns = (rows.Column("id", "Id", "hidden"),
+                      rows.Column("text", "Option"),
+                      rows.Column("feedback", "Feedback when chosen"),
+                      rows.Column("credit", "Part marks (optional)", "number", "From -1 to 1, for an option that is partly right"))
+    option_key = "one"  # a radio per row names the answer
+    options_hint = "One row per option. Mark the right one; feedback says why each option is right or wrong."
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("options", "Options", "text", self.options_hint),
-                FormRow("answer", self.answer_label, "line"),
+        return (FormRow("options", "Options", "rows", self.options_hint, columns=self.option_columns, noun="option",
+                        at_least=4, key=self.option_key),
                 FormRow("passage_lines", "Quoted passage: the paper's lines (optional)", "line", "first-last, e.g. 712-714"),
                 FormRow("passage_quote", "Quoted passage: the paper's words (optional)", "text", "Under 40 words; mark a cut with …"))
 
+    def option_rows(self, fields: dict[str, str]) -> list[dict]:
+        """The options' rows, each with an id (a new row gets the next free letter)."""
+        return rows.with_ids(rows.read_rows(fields, "options", self.option_columns), set())
+
     def from_fields(self, fields: dict[str, str]) -> dict:
-        data: dict = {"options": [option_of_row(row) for row in rows.labelled(fields.get("options"), ("id", "text", "feedback"))]}
+        data: dict = {"options": [{"id": row["id"], "text": row["text"], "feedback": row["feedback"],
+                                   **({"credit": rows.number(row["credit"])} if row["credit"] else {})}
+                                  for row in self.option_rows(fields)]}
         if (fields.get("passage_lines") or "").strip() or (fields.get("passage_quote") or "").strip():
             first, _, last = (fields.get("passage_lines") or "").partition("-")
             data["passage"] = {"lines": [rows.number(first), rows.number(last or first)], "quote": (fields.get("passage_quote") or "").strip()}
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        written = [{**option, "id": f"{option['id']}{CREDIT_MARK}{number_text(option['credit'])}"} if "credit" in option else option
-                   for option in data["options"]]
-        fields = {"options": rows.labelled_lines(written, ("id", "text", "feedback"))}
+        fields = rows.write_rows("options", [{"id": o["id"], "text": o["text"], "feedback": o["feedback"],
+                                               "credit": number_text(o["credit"]) if "credit" in o else ""} for o in data["options"]])
         if "passage" in data:
             first, last = data["passage"]["lines"]
             fields["passage_lines"] = f"{first}-{last}"
@@ -123,12 +130,6 @@ class ChoiceType(QuestionType):
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return (list_html([html["options"][ident] for ident in order]),
                 list_html([html["options"][option["id"]] for option in data["options"] if option["id"] in self.keyed(data)]))
-
-
-def option_of_row(row: dict) -> dict:
-    """An option from its authoring line: an id written ``b*0.5`` carries its credit."""
-    ident, mark, credit = row.get("id", "").partition(CREDIT_MARK)
-    return {**row, "id": ident.strip(), "credit": rows.number(credit)} if mark else row
 
 
 def list_html(items: list[str], ordered: bool = False) -> str:

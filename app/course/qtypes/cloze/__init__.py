@@ -524,30 +524,31 @@ class Cloze(QuestionType):
 
     # --- authoring -----------------------------------------------------------------------
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("text", "Passage with blanks written [[id]] (Markdown)", "text"),
-                FormRow("blanks", "Blanks", "text", BLANK_LINES_HINT),
-                FormRow("wrong_answers", "Known wrong answers of short blanks (optional)", "text",
-                        rows.LINE_HINT + "blank id | answer | feedback"),
+        return (FormRow("text", "Passage with blanks written [[name]] (Markdown)", "text",
+                        "Write [[city]] where a learner fills in the blank named city; give each blank a row below."),
+                FormRow("blanks", "Blanks", "rows", BLANK_ROWS_HINT, columns=BLANK_COLUMNS, noun="blank", at_least=2),
+                FormRow("wrong_answers", "Known wrong answers of short blanks (optional)", "rows",
+                        "A wrong answer learners often type in a blank, with feedback", columns=WRONG_COLUMNS,
+                        noun="wrong answer", at_least=1),
                 FormRow("spelling", "Spelling", "select", choices=rows.SPELLING_CHOICES))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
-        data: dict = {"text": fields.get("text", ""), "blanks": [blank_of_line(line) for line in rows.lines(fields.get("blanks"))]}
-        for line in rows.lines(fields.get("wrong_answers")):  # blank id | wrong answer | feedback
-            ident, answer, feedback = rows.parts(line, 3)
-            blank = next((b for b in data["blanks"] if b["id"] == ident), None)
+        data: dict = {"text": fields.get("text", ""),
+                      "blanks": [blank_of_line(line_of_row(row)) for row in rows.read_rows(fields, "blanks", BLANK_COLUMNS)]}
+        for row in rows.read_rows(fields, "wrong_answers", WRONG_COLUMNS):
+            blank = next((b for b in data["blanks"] if b["id"] == row["blank"]), None)
             if blank is None:  # the checker names it: a blank the text does not have
-                blank = {"id": ident, "accept": []}
+                blank = {"id": row["blank"], "accept": []}
                 data["blanks"].append(blank)
-            blank.setdefault("wrong_answers", []).append({"text": answer, **({"feedback": feedback} if feedback else {})})
+            blank.setdefault("wrong_answers", []).append({"text": row["text"], **({"feedback": row["feedback"]} if row["feedback"] else {})})
         if (fields.get("spelling") or "").strip():
             data["spelling"] = fields["spelling"].strip()
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        return {"text": data["text"],
-                "blanks": "\n".join(line_of_blank(b) for b in data["blanks"]),
-                "wrong_answers": "\n".join(rows.SEPARATOR.join([b["id"], w["text"]] + ([w["feedback"]] if w.get("feedback") else []))
-                                           for b in data["blanks"] for w in b.get("wrong_answers", [])),
+        return {"text": data["text"], **rows.write_rows("blanks", [row_of_line(line_of_blank(b)) for b in data["blanks"]]),
+                **rows.write_rows("wrong_answers", [{"blank": b["id"], "text": w["text"], "feedback": w.get("feedback", "")}
+                                                    for b in data["blanks"] for w in b.get("wrong_answers", [])]),
                 "spelling": data.get("spelling", "")}
 
     # --- other formats -------------------------------------------------------------------
@@ -630,13 +631,35 @@ def blank_mark(data: dict, blank: dict, given: Any, context: tuple[Any, str]) ->
 
 # --- Authoring lines -----------------------------------------------------------------------
 
-BLANK_LINES_HINT = (
-    "One blank per line. A short blank: id | answer; another answer. Any other blank: id | kind | settings | answers, "
-    "where kind is short, numeric, choice or multi; settings (each between bars, all optional) are dropdown, vertical "
-    "or horizontal (choice, multi), shuffle, weight=2, case=sensitive (short) and other=feedback for any other answer "
-    "(short, numeric); answers are separated by ; and each may end in *credit and #feedback: short: Isl*0.5#Write it "
-    "in full; numeric: 2000±1*0.5#Close; choice and multi: a=Lahore*1#Yes; b=Delhi. Write \\ before a | ; # * = that "
-    "is part of a text.")
+BLANK_ROWS_HINT = (
+    "One row per blank. Answers are separated by ; and each may end in *part marks and #feedback: a short blank: "
+    "Islamabad; Isl*0.5#Write it in full; a numeric one: 2000±1*0.5#Close; a choice or multi one: a=Lahore*1#Yes; b=Delhi. "
+    "Settings, separated by bars, all optional: dropdown, vertical or horizontal (choice, multi), shuffle, weight=2, "
+    "case=sensitive (short), other=feedback for any other answer (short, numeric). Write \\ before a | ; # * = that is "
+    "part of a text.")
+BLANK_COLUMNS = (rows.Column("id", "Blank name", hint="As written [[name]] in the passage"),
+                 rows.Column("kind", "Kind", "select", choices=(("short", "Short: typed words"), ("numeric", "Numeric: a typed number"),
+                                                                ("choice", "Choice: pick one"), ("multi", "Multi: tick several"))),
+                 rows.Column("answers", "Answers"), rows.Column("settings", "Settings (optional)"))
+WRONG_COLUMNS = (rows.Column("blank", "Blank name"), rows.Column("text", "Wrong answer"), rows.Column("feedback", "Feedback (optional)"))
+
+
+def line_of_row(row: dict[str, str]) -> str:
+    """A blank's authoring line (:func:`blank_of_line` reads it) from its row."""
+    kind, settings = row["kind"] or "short", row["settings"]
+    if kind == "short" and not settings:
+        return rows.SEPARATOR.join([row["id"], row["answers"]])
+    return rows.SEPARATOR.join([row["id"], kind, *([settings] if settings else []), row["answers"]])
+
+
+def row_of_line(line: str) -> dict[str, str]:
+    """A blank's row from its authoring line (:func:`line_of_blank` writes it)."""
+    parts = [part.strip() for part in _split(line, "|")]
+    if len(parts) == 2:
+        return {"id": parts[0], "kind": "short", "answers": parts[1], "settings": ""}
+    return {"id": parts[0], "kind": parts[1], "answers": parts[-1], "settings": rows.SEPARATOR.join(parts[2:-1])}
+
+
 _SPECIAL = "\\|;#*="
 
 

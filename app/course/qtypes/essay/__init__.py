@@ -21,6 +21,15 @@ MAX_ESSAY_CHARS = 20_000  # 2,000 words of long ones
 MAX_CRITERIA, MIN_LEVELS, MAX_LEVELS = 8, 2, 6
 _WORD = re.compile(r"\S+")
 
+RUBRIC_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("criterion", "Criterion"),
+                  rows.Column("points", "Points", "number"), rows.Column("description", "What an answer at this level does", "text"))
+
+
+def criterion_id(title: str, taken: set[str]) -> str:
+    """An id for a new criterion: its title in lowercase words joined by hyphens, or the next free letter."""
+    ident = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40].strip("-")
+    return ident if ident and ident not in taken else rows.fresh_id(taken)
+
 
 def word_count(text: str) -> int:
     """Words as a reader counts them: runs of non-space characters (the page's counter counts the same)."""
@@ -164,29 +173,28 @@ class Essay(QuestionType):
         return (FormRow("min_words", "Fewest words (optional)", "line"),
                 FormRow("max_words", "Most words (optional)", "line"),
                 FormRow("model_answer", "Model answer (Markdown), shown after submitting", "text"),
-                FormRow("rubric", "Rubric", "text", "A line per criterion, id | title, then a line per level, lowest "
-                        "first: - points = what an answer at this level does"))
+                FormRow("rubric", "Rubric", "rows", "One row per level of a criterion, lowest first; rows with the same "
+                        "criterion name make one criterion. Points rise from level to level.",
+                        columns=RUBRIC_COLUMNS, noun="level", at_least=4))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"model_answer": fields.get("model_answer", ""), "rubric": []}
         for key in ("min_words", "max_words"):
             if (fields.get(key) or "").strip():
                 data[key] = rows.number(fields[key])
-        for line in rows.lines(fields.get("rubric")):
-            if line.startswith("-") and data["rubric"]:
-                points, _, description = line[1:].partition("=")
-                data["rubric"][-1]["levels"].append({"points": rows.number(points), "description": description.strip()})
-            else:
-                ident, title = rows.parts(line, 2)
-                data["rubric"].append({"id": ident, "title": title, "levels": []})
+        taken: set[str] = set()
+        for row in rows.read_rows(fields, "rubric", RUBRIC_COLUMNS):
+            if not data["rubric"] or data["rubric"][-1]["title"] != row["criterion"]:
+                ident = row["id"] if row["id"] and row["id"] not in taken else criterion_id(row["criterion"], taken)
+                taken.add(ident)
+                data["rubric"].append({"id": ident, "title": row["criterion"], "levels": []})
+            data["rubric"][-1]["levels"].append({"points": rows.number(row["points"]), "description": row["description"]})
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        lines = []
-        for criterion in data["rubric"]:
-            lines.append(f"{criterion['id']}{rows.SEPARATOR}{criterion['title']}")
-            lines += [f"- {rows.fmt(level['points'])} = {level['description']}" for level in criterion["levels"]]
-        return {"model_answer": data["model_answer"], "rubric": "\n".join(lines),
+        levels = [{"id": criterion["id"], "criterion": criterion["title"], "points": rows.fmt(level["points"]),
+                   "description": level["description"]} for criterion in data["rubric"] for level in criterion["levels"]]
+        return {"model_answer": data["model_answer"], **rows.write_rows("rubric", levels),
                 "min_words": rows.fmt(data["min_words"]) if "min_words" in data else "",
                 "max_words": rows.fmt(data["max_words"]) if "max_words" in data else ""}
 

@@ -15,6 +15,10 @@ from app.course.qtypes.fields import Checker, LineDict, labelled_items
 from app.course.qtypes.forms import AnswerForm, ForgedResponse, chosen, one
 
 
+PAIR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("left", "Left"), rows.Column("right", "Matches"))
+DISTRACTOR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", "Extra answer"))
+
+
 class Matching(QuestionType):
     name = "matching"
     label = "Matching"
@@ -103,18 +107,22 @@ class Matching(QuestionType):
                 + [(f"distractor {item['id']}", CANDIDATE, item["text"]) for item in data["distractors"]])
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("pairs", "Pairs", "text", rows.LINE_HINT + "id | left | right"),
-                FormRow("distractors", "Extra right-hand answers (optional)", "text", rows.LINE_HINT + "id | text"))
+        return (FormRow("pairs", "Pairs", "rows", "One row per pair: learners match each left-hand text to its right-hand one.",
+                        columns=PAIR_COLUMNS, noun="pair", at_least=3),
+                FormRow("distractors", "Extra right-hand answers (optional)", "rows", "Right-hand answers that match nothing",
+                        columns=DISTRACTOR_COLUMNS, noun="extra answer", at_least=1))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
-        data: dict = {"pairs": rows.labelled(fields.get("pairs"), ("id", "left", "right"))}
-        if distractors := rows.labelled(fields.get("distractors"), ("id", "text")):
-            data["distractors"] = distractors
+        taken: set[str] = set()  # pairs and extra answers share one set of ids
+        data: dict = {"pairs": [{"id": row["id"], "left": row["left"], "right": row["right"]}
+                                for row in rows.with_ids(rows.read_rows(fields, "pairs", PAIR_COLUMNS), taken)]}
+        if distractors := rows.with_ids(rows.read_rows(fields, "distractors", DISTRACTOR_COLUMNS), taken):
+            data["distractors"] = [{"id": row["id"], "text": row["text"]} for row in distractors]
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        return {"pairs": rows.labelled_lines(data["pairs"], ("id", "left", "right")),
-                "distractors": rows.labelled_lines(data["distractors"], ("id", "text"))}
+        return {**rows.write_rows("pairs", [{"id": p["id"], "left": p["left"], "right": p["right"]} for p in data["pairs"]]),
+                **rows.write_rows("distractors", [{"id": d["id"], "text": d["text"]} for d in data["distractors"]])}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return (list_html([html["left"][p["id"]] for p in data["pairs"]]),

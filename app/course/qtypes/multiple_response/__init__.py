@@ -29,9 +29,14 @@ class MultipleResponse(ChoiceType):
     fields = ChoiceType.fields | {"scoring"}
     json_type = list
     json_help = "a list of option ids"
-    answer_label = "Correct option ids, comma-separated"
-    options_hint = (rows.LINE_HINT + "id | text | feedback. With weights scoring, every option has its credit after its id, "
-                    "from -1 to 1 (a*0.5, c*-1); the right options' credits add up to 1.")
+    option_columns = (rows.Column("id", "Id", "hidden"),
+                      rows.Column("correct", "Correct", "check"),
+                      rows.Column("text", "Option"),
+                      rows.Column("feedback", "Feedback when chosen"),
+                      rows.Column("credit", "Weight (weights scoring only)", "number",
+                                  "From -1 to 1; the right options' weights add up to 1"))
+    option_key = ""  # a tick box per row (the "correct" column) names the answers
+    options_hint = "One row per option. Tick every right one; feedback says why each option is right or wrong."
 
     def keyed(self, data: dict) -> set[str]:
         return set(data["answer"])
@@ -112,17 +117,21 @@ class MultipleResponse(ChoiceType):
     def form_rows(self) -> tuple[FormRow, ...]:
         scoring = FormRow("scoring", "Scoring", "select", choices=(
             ("", "Per pick (the default): each right pick earns 1/k of the mark, each wrong pick costs 1/k"),
-            ("weights", "Weights: the sum of the picked options' credits (Moodle's fractions)")))
-        return (*super().form_rows()[:2], scoring, *super().form_rows()[2:])
+            ("weights", "Weights: the sum of the picked options' weights (Moodle's fractions)")))
+        first, *rest = super().form_rows()
+        return (first, scoring, *rest)
 
     def from_fields(self, fields: dict[str, str]) -> dict:
-        data = {**super().from_fields(fields), "answer": [a.strip() for a in (fields.get("answer") or "").split(",") if a.strip()]}
+        data = {**super().from_fields(fields), "answer": [row["id"] for row in self.option_rows(fields) if row["correct"]]}
         if (fields.get("scoring") or "").strip():
             data["scoring"] = fields["scoring"].strip()
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        return {**super().to_fields(data), "answer": ", ".join(data["answer"]), "scoring": data.get("scoring", "")}
+        fields = {**super().to_fields(data), "scoring": data.get("scoring", "")}
+        fields.update({rows.row_name("options", index, "correct"): "y" if option["id"] in data["answer"] else ""
+                       for index, option in enumerate(data["options"])})
+        return fields
 
 
 TYPE = MultipleResponse()

@@ -18,12 +18,17 @@ from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, known_answers, number_field
 from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, number_text, other_feedback
 
-TOLERANCE_MARK = "±"  # an other answer's authoring line: "400 ± 5 | 0.5 | Close"
 
 
 def number_frame(data: dict) -> NumberFrame:
     """What a numeric question tells the number reader."""
     return NumberFrame(data.get("unit") or "", data.get("units", {}), data.get("prompt", ""))
+
+
+UNIT_COLUMNS = (rows.Column("name", "Unit"), rows.Column("factor", "Worth (in the unit above)", "number"))
+WRONG_COLUMNS = (rows.Column("text", "Wrong number"), rows.Column("feedback", "Feedback (optional)"))
+OTHER_COLUMNS = (rows.Column("text", "Number"), rows.Column("tolerance", "Tolerance (optional)", "number"),
+                 rows.Column("credit", "Part marks", "number"), rows.Column("feedback", "Feedback (optional)"))
 
 
 class Numeric(TypedType):
@@ -138,12 +143,15 @@ class Numeric(TypedType):
 
     def form_rows(self) -> tuple[FormRow, ...]:
         return (FormRow("answer", "Answer (a number)", "line"),
-                FormRow("tolerance", "Tolerance (±, optional)", "line"),
+                FormRow("tolerance", "Tolerance (±, optional)", "line", "How far off an answer may be and still be right"),
                 FormRow("unit", "Unit a bare number is read in (optional)", "line"),
-                FormRow("units", "Other accepted units", "text", "One per line: name = multiplier into the unit"),
-                FormRow("wrong_answers", "Known wrong answers (optional)", "text", rows.LINE_HINT + "number | feedback"),
-                FormRow("other_answers", "Other answers with credit (optional)", "text",
-                        rows.LINE_HINT + "number | credit | feedback; a number may carry its own tolerance: 400 ± 5 | 0.5 | Close"),
+                FormRow("units", "Other accepted units (optional)", "rows", "Each with how many of the unit above it makes",
+                        columns=UNIT_COLUMNS, noun="unit", at_least=1),
+                FormRow("wrong_answers", "Known wrong answers (optional)", "rows", "Numbers learners often give, with feedback",
+                        columns=WRONG_COLUMNS, noun="wrong answer", at_least=1),
+                FormRow("other_answers", "Other answers with part marks (optional)", "rows",
+                        "A near miss worth part of the mark, with its own tolerance if it needs one",
+                        columns=OTHER_COLUMNS, noun="answer", at_least=1),
                 OTHER_FEEDBACK_ROW)
 
     def from_fields(self, fields: dict[str, str]) -> dict:
@@ -152,25 +160,25 @@ class Numeric(TypedType):
             data["tolerance"] = rows.number(fields.get("tolerance"))
         if (fields.get("unit") or "").strip():
             data["unit"] = fields["unit"].strip()
-        units = {}
-        for line in rows.lines(fields.get("units")):
-            name, _, factor = line.partition("=")
-            units[name.strip()] = rows.number(factor)
-        if units:
+        if units := {row["name"]: rows.number(row["factor"]) for row in rows.read_rows(fields, "units", UNIT_COLUMNS)}:
             data["units"] = units
-        if wrong := rows.known(fields.get("wrong_answers"), with_credit=False):
+        if wrong := rows.known(rows.read_rows(fields, "wrong_answers", WRONG_COLUMNS), with_credit=False):
             data["wrong_answers"] = wrong
-        if other := rows.known(fields.get("other_answers"), with_credit=True):
-            data["other_answers"] = [with_own_tolerance(entry) for entry in other]
+        other_rows = rows.read_rows(fields, "other_answers", OTHER_COLUMNS)
+        if other := rows.known(other_rows, with_credit=True):
+            data["other_answers"] = [{**entry, "tolerance": rows.number(row["tolerance"])} if row["tolerance"] else entry
+                                     for entry, row in zip(other, other_rows, strict=True)]
         if (fields.get("other_feedback") or "").strip():
             data["other_feedback"] = fields["other_feedback"].strip()
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
+        other = [{**row, "tolerance": number_text(entry["tolerance"]) if "tolerance" in entry else ""}
+                 for row, entry in zip(rows.known_rows(data.get("other_answers", []), True), data.get("other_answers", []), strict=True)]
         return {"answer": rows.fmt(data["answer"]), "tolerance": rows.fmt(data["tolerance"]), "unit": data.get("unit") or "",
-                "units": "\n".join(f"{name} = {rows.fmt(factor)}" for name, factor in data.get("units", {}).items()),
-                "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
-                "other_answers": rows.known_lines([tolerance_shown(entry) for entry in data.get("other_answers", [])], with_credit=True),
+                **rows.write_rows("units", [{"name": name, "factor": rows.fmt(factor)} for name, factor in data.get("units", {}).items()]),
+                **rows.write_rows("wrong_answers", rows.known_rows(data.get("wrong_answers", []), with_credit=False)),
+                **rows.write_rows("other_answers", other),
                 "other_feedback": data.get("other_feedback", "")}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
@@ -209,14 +217,3 @@ def without_tolerances(q: LineDict) -> LineDict:
     if isinstance(q.get("other_answers"), list):
         holder["other_answers"] = [bare(entry) for entry in q["other_answers"]]
     return holder
-
-
-def tolerance_shown(entry: dict) -> dict:
-    """An other answer as its authoring line writes it: its own tolerance after its number ("400 ± 5")."""
-    return {**entry, "text": f"{entry['text']} {TOLERANCE_MARK} {number_text(entry['tolerance'])}"} if "tolerance" in entry else entry
-
-
-def with_own_tolerance(entry: dict) -> dict:
-    """An other answer from its authoring line: "400 ± 5" is 400 with a tolerance of 5."""
-    text, mark, tolerance = entry["text"].partition(TOLERANCE_MARK)
-    return {**entry, "text": text.strip(), "tolerance": rows.number(tolerance)} if mark else entry

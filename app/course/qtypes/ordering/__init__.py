@@ -15,6 +15,9 @@ from app.course.qtypes.fields import Checker, LineDict, labelled_items
 from app.course.qtypes.forms import AnswerForm, ForgedResponse, chosen, one
 
 
+ITEM_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", "Item"))
+
+
 class Ordering(QuestionType):
     name = "ordering"
     label = "Ordering"
@@ -79,13 +82,15 @@ class Ordering(QuestionType):
         return [(f"item {item['id']}", STATEMENT, item["text"]) for item in data["items"]]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("items", "Items in the correct order", "text", rows.LINE_HINT + "id | text"),)
+        return (FormRow("items", "Items in the right order", "rows", "One row per item, first to last; learners see them shuffled.",
+                        columns=ITEM_COLUMNS, noun="item", at_least=4),)
 
     def from_fields(self, fields: dict[str, str]) -> dict:
-        return {"items": rows.labelled(fields.get("items"), ("id", "text"))}
+        return {"items": [{"id": row["id"], "text": row["text"]}
+                          for row in rows.with_ids(rows.read_rows(fields, "items", ITEM_COLUMNS), set())]}
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        return {"items": rows.labelled_lines(data["items"], ("id", "text"))}
+        return rows.write_rows("items", [{"id": item["id"], "text": item["text"]} for item in data["items"]])
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:
         return ("<p>Put in order:</p>" + list_html([html["items"][ident] for ident in order]),

@@ -20,6 +20,11 @@ from app.course.qtypes.fields import Checker, LineDict, credit_field, wrong_and_
 from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, other_feedback, text_answers
 
 
+ACCEPTED_COLUMNS = (rows.Column("text", "Answer"), rows.Column("credit", "Part marks (optional)", "number"),
+                    rows.Column("feedback", "Feedback (optional)"))
+WRONG_COLUMNS = (rows.Column("text", "Wrong answer"), rows.Column("feedback", "Feedback (optional)"))
+
+
 class ShortAnswer(TypedType):
     name = "short_answer"
     label = "Short answer"
@@ -88,24 +93,17 @@ class ShortAnswer(TypedType):
         return [key for answer in data["answers"] if answer["credit"] == 1.0 for key in keys.text(answer["text"], among_candidates=True)]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("answers", "Accepted answers", "text", rows.LINE_HINT + "answer, or answer | credit | feedback"),
-                FormRow("wrong_answers", "Known wrong answers (optional)", "text", rows.LINE_HINT + "answer | feedback"),
+        return (FormRow("answers", "Accepted answers", "rows", "One row per answer a learner may type. Part marks: from above 0 "
+                        "to 1 (empty is full marks); at least one answer earns full marks.",
+                        columns=ACCEPTED_COLUMNS, noun="answer", at_least=2),
+                FormRow("wrong_answers", "Known wrong answers (optional)", "rows", "Answers learners often give, with feedback "
+                        "that helps them.", columns=WRONG_COLUMNS, noun="wrong answer", at_least=1),
                 OTHER_FEEDBACK_ROW,
                 FormRow("spelling", "Spelling", "select", choices=rows.SPELLING_CHOICES))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
-        answers: list = []
-        for line in rows.lines(fields.get("answers")):
-            text, credit, feedback = rows.parts(line, 3)
-            if not credit and not feedback:
-                answers.append(text)
-                continue
-            entry = {"text": text, "credit": rows.number(credit) if credit else 1}
-            if feedback:
-                entry["feedback"] = feedback
-            answers.append(entry)
-        data: dict = {"answers": answers}
-        if wrong := rows.known(fields.get("wrong_answers"), with_credit=False):
+        data: dict = {"answers": rows.known(rows.read_rows(fields, "answers", ACCEPTED_COLUMNS), with_credit=True)}
+        if wrong := rows.known(rows.read_rows(fields, "wrong_answers", WRONG_COLUMNS), with_credit=False):
             data["wrong_answers"] = wrong
         if (fields.get("spelling") or "").strip():
             data["spelling"] = fields["spelling"].strip()
@@ -114,11 +112,9 @@ class ShortAnswer(TypedType):
         return data
 
     def to_fields(self, data: dict) -> dict[str, str]:
-        return {"answers": "\n".join(
-                    a["text"] if a["credit"] == 1.0 and not a.get("feedback")
-                    else rows.SEPARATOR.join([a["text"], rows.fmt(a["credit"])] + ([a["feedback"]] if a.get("feedback") else []))
-                    for a in data["answers"]),
-                "wrong_answers": rows.known_lines(data.get("wrong_answers", []), with_credit=False),
+        accepted = [{**row, "credit": "" if row["credit"] == "1" else row["credit"]} for row in rows.known_rows(data["answers"], True)]
+        return {**rows.write_rows("answers", accepted),
+                **rows.write_rows("wrong_answers", rows.known_rows(data.get("wrong_answers", []), with_credit=False)),
                 "spelling": data.get("spelling", ""), "other_feedback": data.get("other_feedback", "")}
 
     def anki_card(self, data: dict, html: dict, order: list[str]) -> tuple[str, str]:

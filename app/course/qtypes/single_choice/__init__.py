@@ -61,6 +61,7 @@ class SingleChoice(ChoiceType):
         return data["answer"]
 
     def from_fields(self, fields: dict[str, str]) -> dict:
+        """The options and the id of the row whose radio is on (empty: none, which the checker refuses)."""
         return {**super().from_fields(fields), "answer": (fields.get("answer") or "").strip()}
 
     def to_fields(self, data: dict) -> dict[str, str]:

@@ -58,7 +58,7 @@ class TrueFalse(QuestionType):
         return data["answer"]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("answer", "The statement is", "select", choices=(("true", "True"), ("false", "False"))),
+        return (FormRow("answer", "The statement is", "radio", choices=(("true", "True"), ("false", "False"))),
                 FormRow("feedback_true", "Feedback for “True” (optional)", "text"),
                 FormRow("feedback_false", "Feedback for “False” (optional)", "text"))
 

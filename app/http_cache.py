@@ -1,0 +1,173 @@
+"""HTTP caching for pages that are the same for every visitor without a session.
+
+The course text and its indexes (a lesson, the course index, timeline, people, glossary, and a search's
+results) depend only on the course and the address. For a visitor with no session (no cookie to carry a
+form token or a learner's data) a worker keeps each rendered page in memory, keyed by the course signal's
+token, and sends it with:
+
+- ``ETag``: a hash of the page's bytes, so every worker and server that renders the same course with the
+  same code gives the same tag, and a deploy that changes a template changes it (a tag made from the
+  course token alone would keep answering 304 with the old page after such a deploy);
+- ``Last-Modified``: when the course was last loaded (the snapshot's ``stamp``);
+- ``304 Not Modified`` for ``If-None-Match`` (which wins, RFC 9110 13.2.2) or ``If-Modified-Since``;
+- ``Cache-Control: public`` with ``max-age``/``stale-while-revalidate`` so a reverse proxy or CDN may
+  hold the page, and ``Vary: Cookie`` so a response kept for a visitor is never reused for a request
+  that carries a session.
+
+Every other HTML response keeps ``Cache-Control: no-store`` (``app.ops``): a page made for a signed-in
+learner, or one holding a form's CSRF token, is never stored by anyone.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from flask import Response, current_app, make_response, request, session
+from flask_login.config import COOKIE_NAME
+from werkzeug.http import http_date
+
+from app import versions
+from app.course_cache import snapshot
+from app.extensions import limiter
+
+# A proxy may serve a page for a minute without asking: an instructor's correction reaches every
+# visitor within a minute, and at any load the app renders each page at most once a minute per proxy.
+MAX_AGE = 60
+# After that minute a proxy may answer once more from its copy while it asks the app (a 304, with no
+# rendering when nothing changed) in the background, so no visitor waits for a revalidation; five
+# minutes covers a quiet spell between visitors without keeping an old page for long.
+STALE_WHILE_REVALIDATE = 300
+PUBLIC = f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+# Per worker. Pages at a bare address (a lesson, an index: a few dozen) and pages for a query (a search, a
+# filter: as many as visitors can type) are kept apart, so a flood of queries never evicts a lesson.
+PAGE_BYTES = 32 * 1024 * 1024
+QUERY_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered page as sent: its bytes, their tag, and every header it goes with (made once, not per request)."""
+
+    body: bytes
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """Least recently used pages, bounded by their total size (search results for a common word are large)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: Page) -> None:
+        if len(page.body) > self.limit:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self._pages[key] = page
+            self.size += len(page.body)
+            while self.size > self.limit:
+                _, dropped = self._pages.popitem(last=False)
+                self.size -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+
+def caches() -> tuple[PageCache, PageCache]:
+    """This application's two caches (per app: two apps in one process, as in tests, share nothing)."""
+    found = current_app.extensions.get("backchannel.pages")
+    if found is None:
+        found = current_app.extensions.setdefault("backchannel.pages", (PageCache(PAGE_BYTES), PageCache(QUERY_BYTES)))
+    return found
+
+
+def page_key(token: str) -> tuple:
+    """The cache key: the course token, the path, and the query in a fixed order (``?b=1&a=2`` is ``?a=2&b=1``)."""
+    query = tuple(sorted(request.args.items(multi=True))) if request.query_string else ()
+    return token, request.path, query
+
+
+def page_of(body: bytes, stamp: datetime | None) -> Page:
+    """The page with its strong tag (the same bytes give the same tag on every worker and server) and headers."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", etag), ("Cache-Control", PUBLIC),
+               ("Vary", "Cookie")]
+    if stamp is not None:
+        headers.append(("Last-Modified", http_date(stamp)))
+    return Page(body, etag, tuple(headers))
+
+
+def public_response(page: Page) -> Response:
+    """The page (or a 304 when the request's validators match) with the headers that let anyone cache it."""
+    response = Response(page.body, headers=page.headers)
+    if "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ:
+        response.make_conditional(request)
+    return response
+
+
+def visitor() -> bool:
+    """A request with no session and no "remember me" cookie: nobody is signed in and nothing on the page is theirs.
+
+    (Flask-Login signs a user in only from the session or that cookie; asking ``current_user`` would cost
+    more than the whole cached page.)"""
+    return not session and current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in request.cookies
+
+
+def cached_for_visitors(view):
+    """Serve the rendered page from memory to visitors without a session (nothing on it is theirs), with the
+    headers that let browsers and proxies keep it."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not visitor():
+            return view(*args, **kwargs)
+        return visitor_page(lambda: view(*args, **kwargs), versions.token("course"))
+    wrapped.cached_for_visitors = True
+    return wrapped
+
+
+@limiter.request_filter
+def served_from_memory() -> bool:
+    """No rate limit counts a visitor's cached page: none applies to these views, and checking costs more than serving."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "cached_for_visitors", False) and visitor()
+
+
+def visitor_page(render: Callable[[], object], token: str) -> Response:
+    """Serve a visitor's page from memory (rendering it first if needed), cacheable by anyone.
+
+    Call only for a visitor (``visitor()``). ``token`` is the course token read before rendering, so a page is
+    never kept under a newer token than its text. A render that puts anything in the session (a form's CSRF
+    token, a quiz draw) or answers other than 200 is sent as it is, uncached and with ``no-store``
+    (``app.ops``): it is that visitor's own.
+    """
+    key = page_key(token)
+    pages, queried = caches()
+    store = queried if key[2] else pages
+    page = store.get(key)
+    if page is None:
+        response = make_response(render())
+        if response.status_code != 200 or session or response.mimetype != "text/html":
+            return response
+        page = page_of(response.get_data(), snapshot().stamp)
+        store.put(key, page)
+    return public_response(page)
