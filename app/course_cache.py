@@ -127,6 +127,8 @@ def _build(token: str) -> CourseSnapshot:
 def snapshot() -> CourseSnapshot:
     """This process's course, rebuilt first if the course signal moved on since it was built."""
     token = versions.token("course")
+    if versions.unsaved(db.session, "course"):
+        return _build(token)  # this transaction's own uncommitted changes: read, keep nothing
     cache = current_app.extensions.setdefault("backchannel.course", {})
     known = cache.get("snapshot")
     if known is not None and known.token == token:

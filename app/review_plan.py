@@ -46,7 +46,10 @@ PLAN_CACHE_SIZE = 20_000
 
 def remembered(key: tuple, read: Callable[[], object]):
     """``read()``, kept per process until the "plan" signal moves on (a fit or a break was committed: ``app.versions``).
-    Fitted parameters and breaks change a few times a term, yet every hand-in schedules with them."""
+    Fitted parameters and breaks change a few times a term, yet every hand-in schedules with them. A transaction that
+    has itself written a break or a fit reads the database, and keeps nothing: its rows are not committed yet."""
+    if versions.unsaved(db.session, "plan"):
+        return read()
     token = versions.token("plan")
     known = current_app.extensions.get("backchannel.plan")
     if known is None or known[0] != token:

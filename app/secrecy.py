@@ -67,7 +67,8 @@ def _holding_rows() -> tuple[tuple, ...]:
     token = versions.token("holds")
     cache = current_app.extensions.setdefault("backchannel.holds", {})
     known = cache.get("rows")
-    if known is not None and known[0] == token:
+    unsaved = versions.unsaved(db.session, "holds")  # this transaction's own writes: read them, keep nothing
+    if known is not None and known[0] == token and not unsaved:
         return known[1]
     # A student given a later due date (an override) is still answering: the key stays back until theirs passes too.
     latest = sa.select(sa.func.max(AssignmentOverride.due_at)).where(
@@ -75,7 +76,8 @@ def _holding_rows() -> tuple[tuple, ...]:
     rows = tuple(tuple(row) for row in db.session.execute(
         sa.select(Assignment.classroom_id, Assignment.question_ids, Assignment.review_option, Assignment.due_at, latest)
         .where(Assignment.review_option.in_(("never", "after_due")))))
-    cache["rows"] = (token, rows)
+    if not unsaved:
+        cache["rows"] = (token, rows)
     return rows
 
 

@@ -113,6 +113,14 @@ def _tables_of(session: so.Session) -> set[str]:
     return session.info.setdefault("backchannel.written", set())
 
 
+def unsaved(session: so.Session, name: str) -> bool:
+    """Whether ``session``'s open transaction wrote (or holds unflushed) rows that signal ``name`` watches. What a
+    process keeps for the signal is then stale for this transaction: its own writes are not committed, so the token
+    has not moved, yet the request that made them must read them back (a break just added, before the commit)."""
+    pending = (getattr(instance, "__tablename__", None) for instance in (*session.new, *session.dirty, *session.deleted))
+    return any(WATCHED.get(table) == name for table in (*session.info.get("backchannel.written", ()), *pending))
+
+
 @sa.event.listens_for(so.Session, "before_flush")
 def _flushed(session: so.Session, _context, _instances) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):

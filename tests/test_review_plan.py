@@ -133,6 +133,17 @@ def test_a_break_moves_the_cards_due_in_it_to_the_days_after_and_says_where(app,
     assert breaks_of(app, user.id) == [(date(2026, 12, 1), date(2026, 12, 7))]
 
 
+def test_a_break_added_after_the_review_page_was_seen_still_moves_the_cards_in_it(app, client, auth, clock):
+    """The review page keeps the learner's breaks in memory; the post that adds one must schedule with it, not with
+    what was kept (its row is not committed yet, so the kept copy has not been replaced)."""
+    user = learner(app, auth)
+    ids = give_cards(app, user.owner_key, [2, 3, 4])
+    assert client.get("/review").status_code == 200
+    add_break(client, "2026-12-03", "2026-12-05")
+    assert "3 cards that would have come up during it moved" in flashed(client.get(PAGE).get_data(as_text=True))
+    assert all(day > date(2026, 12, 5) for day in (due_days(app, user.owner_key)[i] for i in ids))
+
+
 def test_during_a_break_the_review_page_says_so(app, client, auth, clock):
     user = learner(app, auth)
     give_cards(app, user.owner_key, [-1, 5])
