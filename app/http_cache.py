@@ -16,6 +16,11 @@ token, and sends it with:
 
 Every other HTML response keeps ``Cache-Control: no-store`` (``app.ops``): a page made for a signed-in
 learner, or one holding a form's CSRF token, is never stored by anyone.
+
+``VisitorFront`` (a WSGI layer in front of Flask) then answers a visitor's later GET or HEAD of that address
+itself, with the bytes and headers Flask sent the first time (security headers included), without routing,
+sessions or the login manager: what a visitor page costs is a file read for the course token and a dictionary
+lookup, less than Flask spends on a view that returns "hello".
 """
 
 import hashlib
@@ -25,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from urllib.parse import parse_qsl
 
-from flask import Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, session
 from flask_login.config import COOKIE_NAME
-from werkzeug.http import http_date
+from werkzeug.http import http_date, is_resource_modified, parse_cookie
 
 from app import versions
 from app.course_cache import snapshot
@@ -117,8 +123,10 @@ def page_of(body: bytes, stamp: datetime | None) -> Page:
     return Page(body, etag, tuple(headers))
 
 
-def public_response(page: Page) -> Response:
-    """The page (or a 304 when the request's validators match) with the headers that let anyone cache it."""
+def public_response(page: Page, token: str) -> Response:
+    """The page (or a 304 when the request's validators match) with the headers that let anyone cache it.
+    The front (``VisitorFront``) is told it may keep what is sent, under ``token``."""
+    request.environ[FRONT_MARK] = (token, page)
     response = Response(page.body, headers=page.headers)
     if "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ:
         response.make_conditional(request)
@@ -170,4 +178,88 @@ def visitor_page(render: Callable[[], object], token: str) -> Response:
             return response
         page = page_of(response.get_data(), snapshot().stamp)
         store.put(key, page)
-    return public_response(page)
+    return public_response(page, token)
+
+
+FRONT_MARK = "backchannel.public_page"  # set in the WSGI environ by a response the front may keep
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A visitor page exactly as Flask sent it: status, every header (security headers included), body, and the
+    headers of its 304 (no body, so no Content-Length or Content-Type)."""
+
+    body: bytes
+    etag: str
+    last_modified: str | None
+    status: str
+    headers: list[tuple[str, str]]
+    not_modified: list[tuple[str, str]]
+
+
+class VisitorFront:
+    """WSGI middleware: a visitor's GET or HEAD of a page Flask already sent to a visitor is answered from memory.
+
+    A visitor here is a request with no session cookie and no "remember me" cookie (one that carries either goes to
+    Flask, which decides; a page is kept only when Flask's ``visitor_page`` says so, never one that set a cookie).
+    Pages are keyed by the course token, scheme, host, path and query (in a fixed order), so a course change, another
+    host name (a Host outside TRUSTED_HOSTS gets a 400 from Flask, never kept) or another query is a miss."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.pages = PageCache(PAGE_BYTES)
+        self.queried = PageCache(QUERY_BYTES)
+
+    def cookies_say_visitor(self, environ) -> bool:
+        header = environ.get("HTTP_COOKIE")
+        if not header:
+            return True
+        names = parse_cookie(header)
+        return (self.app.config["SESSION_COOKIE_NAME"] not in names
+                and self.app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in names)
+
+    def key(self, environ, token: str) -> tuple:
+        query = environ.get("QUERY_STRING", "")
+        return (token, environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""),
+                tuple(sorted(parse_qsl(query, keep_blank_values=True))) if query else ())
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        if method not in ("GET", "HEAD") or not self.cookies_say_visitor(environ):
+            return self.wsgi_app(environ, start_response)
+        key = self.key(environ, self.app.extensions["backchannel.versions"].token("course"))
+        store = self.queried if key[4] else self.pages
+        sent = store.get(key)
+        if sent is not None:
+            return self.answer(sent, environ, start_response, method)
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, capture)
+        marked = environ.get(FRONT_MARK)
+        if (method == "GET" and marked is not None and marked[0] == key[0] and captured.get("status") == "200 OK"
+                and not any(name.lower() == "set-cookie" for name, _ in captured["headers"])):
+            page = marked[1]
+            store.put(key, Sent(page.body, page.etag, dict(page.headers).get("Last-Modified"), captured["status"],
+                                list(captured["headers"]),
+                                [(name, value) for name, value in captured["headers"]
+                                 if name.lower() not in ("content-length", "content-type")]))
+        return body
+
+    @staticmethod
+    def answer(sent: Sent, environ, start_response, method: str):
+        if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and not is_resource_modified(
+                environ, etag=sent.etag, last_modified=sent.last_modified):
+            start_response("304 Not Modified", sent.not_modified)
+            return []
+        start_response(sent.status, sent.headers)
+        return [] if method == "HEAD" else [sent.body]
+
+
+def init_app(app: Flask) -> None:
+    """Put the front before Flask (call before the layers that fix the host and scheme, so they run first)."""
+    app.wsgi_app = VisitorFront(app, app.wsgi_app)

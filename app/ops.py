@@ -6,6 +6,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, SecurityError, ServiceUnavailable
 from werkzeug.routing import IntegerConverter
 
+from app import http_cache
 from app.extensions import db, rollback_quietly
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -143,6 +144,7 @@ def init_app(app: Flask) -> None:
     """Register the headers, the health check, the database-outage handler, a safe teardown and the JSON reader."""
     if app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = [host.lower() for host in app.config["TRUSTED_HOSTS"]]
+    http_cache.init_app(app)  # inside the host and scheme fix (and ProxyFix, added later): they run before it
     app.wsgi_app = canonical_host_and_scheme(app.wsgi_app, app.config["HTTPS"])
     app.json = RequestJSONProvider(app)
     app.teardown_appcontext(end_session_quietly)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# What the benchmarks compare with: the last landed commit before issue 19, the code its figures were measured on.
+BASELINE = "f78cc11"
 
 
 def free_port() -> int:
@@ -120,8 +122,10 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
                 if response.status == 200:
                     break
         except OSError:
+            if process.poll() is not None:
+                break
             time.sleep(0.2)
-    else:
+    if time.time() >= deadline or process.poll() is not None:
         process.kill()
         log.seek(0)
         raise RuntimeError("gunicorn did not start: " + log.read().decode(errors="replace")[-2000:])

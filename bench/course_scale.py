@@ -31,8 +31,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "4d53a6c"  # the last commit before issue 19 (see the issue's contract)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import BASELINE, ROOT, baseline_tree, database_url, postgres  # noqa: E402
 
 
 def build(folder: Path, copies: int) -> None:
@@ -129,9 +129,6 @@ def run_tree(tree: Path, course: Path, server: str | None) -> dict:
     """``measure`` in a fresh process on ``tree``'s code, with a new SQLite and (where there is a server) PostgreSQL database."""
     databases = {"sqlite": f"sqlite:///{course / 'bench.sqlite3'}"}
     if server:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from _harness import database_url
-
         databases["postgresql"] = database_url("postgresql", course, server)
     for leftover in course.glob("bench.sqlite3*"):
         leftover.unlink()
@@ -190,19 +187,13 @@ def main() -> None:
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     baseline_sizes = set() if options.no_baseline else {int(size) for size in options.baseline_sizes.split(",")}
-    sys.path.insert(0, str(ROOT / "bench"))
-    from _harness import postgres
-
     scratch = Path(tempfile.mkdtemp(prefix="backchannel-scale-"))
     try:
         trees = [("after", ROOT)]
-        if baseline_sizes:
-            before = scratch / "baseline"
-            before.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", options.baseline], capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
-            trees.insert(0, (f"before {options.baseline}", before))
-        with (contextlib.nullcontext() if options.no_postgres else postgres()) as server:
+        with contextlib.ExitStack() as stack:
+            if baseline_sizes:
+                trees.insert(0, (f"before {options.baseline}", stack.enter_context(baseline_tree(options.baseline))))
+            server = None if options.no_postgres else stack.enter_context(postgres())
             url = server.url if server else None
             kinds = ["sqlite"] + (["postgresql"] if url else [])
             print(machine(url))

@@ -7,7 +7,7 @@ failures and requests/s from Locust's CSV (and again for the requests after the 
 profile's request log), then every acknowledged hand-in looked up in the database (none may be missing or
 half-stored). Goal: p99 of every quiz-round step ≤ 300 ms, 0 failures, 0 lost answers.
 
-    .venv/bin/python bench/load.py                      # 300 students, think 5–20 s, 5 min, SQLite, vs 4d53a6c
+    .venv/bin/python bench/load.py                      # 300 students, think 5–20 s, 5 min, SQLite, vs f78cc11
     .venv/bin/python bench/load.py --students 50 --minutes 1 --think 0-2 --database both --no-baseline
 """
 
@@ -22,10 +22,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import (BIN, RATE_LIMITS, ROOT, baseline_tree, check_database, database_url, gunicorn, locust_stats,  # noqa: E402
+from _harness import (BASELINE, BIN, RATE_LIMITS, ROOT, baseline_tree, check_database, database_url, gunicorn, locust_stats,  # noqa: E402
                       machine, postgres, prepare, read_acknowledged, run_locust, temp_folder)
 
-BASELINE = "4d53a6c"  # the last commit before issue 19's code
 GOAL_P99_MS = 300
 
 

@@ -15,26 +15,22 @@ figure that other work on a shared machine moves least. Prints numbers; asserts 
 """
 
 import argparse
-import json
 import contextlib
+import json
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-from datetime import datetime, timezone
 from pathlib import Path
 from statistics import median
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import BASELINE, BIN, ROOT, baseline_tree, gunicorn, machine  # noqa: E402
 PAGES = ("/lessons/kashmir-non-paper", "/", "/timeline", "/people", "/glossary", "/search?q=Kashmir",
          "/timeline?q=summit")
 HELLO = "/hello"
@@ -55,23 +51,8 @@ NO_RECYCLING = {"GUNICORN_CMD_ARGS": "--max-requests 0"}
 LIMITS = ("LOGIN", "LOGIN_ACCOUNT", "REGISTER", "GUEST_START", "LEARNER_START", "JOIN", "ANKI", "API")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def machine() -> str:
-    """Cores, Python, SQLite, PostgreSQL, wrk, and the date: the first lines of every result."""
-    postgres = subprocess.run(["bash", "-c", "pg_config --version 2>/dev/null || echo none"], capture_output=True,
-                              text=True).stdout.strip()
-    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0].split(" Copyright")[0]
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores (shared with other engineers' "
-            f"work: load average {load} before the run); Python {platform.python_version()}; SQLite "
-            f"{sqlite3.sqlite_version}; PostgreSQL {postgres}; {wrk}")
+def wrk_version() -> str:
+    return subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0].split(" Copyright")[0]
 
 
 def wrk(url: str, seconds: float, connections: int, headers: tuple[str, ...] = (), script: str | None = None) -> dict:
@@ -144,37 +125,6 @@ def prepare(tree: Path, folder: Path) -> dict:
     return env
 
 
-@contextlib.contextmanager
-def gunicorn(tree: Path, env: dict, log_folder: Path):
-    """gunicorn with ``tree``'s gunicorn.conf.py and hello_app on a free loopback port; yields its base URL."""
-    port = free_port()
-    log = open(log_folder / f"gunicorn-{port}.log", "w+b")  # noqa: SIM115  (a pipe left undrained blocks workers)
-    process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--pythonpath", "bench",
-                                "hello_app:app"], cwd=tree, env={**env, "BIND": f"127.0.0.1:{port}", **NO_RECYCLING},
-                               stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                log.seek(0)
-                raise RuntimeError("gunicorn did not start: " + log.read().decode(errors="replace")[-2000:]) from None
-            time.sleep(0.2)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
 def fetch(url: str) -> tuple[int, dict, int]:
     """(status, headers, body size) of one GET with no cookie."""
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -207,7 +157,7 @@ def report(label: str, rounds: list[dict[str, dict]], sizes: dict[str, int], has
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", default="4d53a6c", help="the commit to compare with (default 4d53a6c)")
+    parser.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
     parser.add_argument("--no-baseline", action="store_true", help="measure the working tree alone")
     parser.add_argument("--seconds", type=float, default=5, help="seconds per measurement (default 5)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement (default 3)")
@@ -217,26 +167,23 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out (the finally blocks)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
-    print(machine())
+    print(f"{machine()}; {wrk_version()}")
     print(f"wrk -t2 -c{args.connections}, {args.seconds:g} s per measurement, {args.rounds} rounds, 2 s warm-up per path; "
           f"gunicorn.conf.py (workers = 2 x cores + 1, gthread x 4) but --max-requests 0; wrk and the servers share the "
           f"same cores")
     scratch = Path(tempfile.mkdtemp(prefix="backchannel-pages-"))
     try:
-        trees = {"after": ROOT}
-        if not args.no_baseline:
-            baseline = scratch / "baseline"
-            baseline.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline], capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(baseline)], input=archive.stdout, check=True)
-            trees = {f"before ({args.baseline})": baseline, **trees}
         with contextlib.ExitStack() as stack:
+            trees = {"after": ROOT}
+            if not args.no_baseline:
+                trees = {f"before ({args.baseline})": stack.enter_context(baseline_tree(args.baseline)), **trees}
             bases, envs = {}, {}
             for label, tree in trees.items():
                 folder = scratch / label.split()[0]
                 folder.mkdir()
                 envs[label] = prepare(tree, folder)
-                bases[label] = stack.enter_context(gunicorn(tree, envs[label], scratch))
+                bases[label] = stack.enter_context(gunicorn({**envs[label], **NO_RECYCLING}, "hello_app:app",
+                                                            root=tree))[0]
             paths = (HELLO, *PAGES)
             sizes = {label: {path: fetch(base + path)[2] for path in paths} for label, base in bases.items()}
             for path in paths:  # every worker renders every page before anything is measured
@@ -259,16 +206,16 @@ def main() -> None:
                                                     (f"If-None-Match: {etags[label]}",))
                     measured[HELLO_AGAIN] = wrk(base + HELLO, args.seconds, args.connections)
                     rounds[label].append(measured)
-        for label in bases:
-            report(label, rounds[label], sizes[label], bool(etags[label]))
-        if args.cpu_rounds:
-            print(f"\nCPU per request inside the app (no network; {args.cpu_rounds} rounds of 200 requests per path, "
-                  f"paths interleaved; median), and /hello's CPU over the page's: the throughput ratio when CPU is the limit")
-            for label, tree in trees.items():
-                cpu = cpu_per_request(tree, envs[label], args.cpu_rounds)
-                hello = median(cpu[HELLO])
-                print(f"   {label}: " + "   ".join(f"{path} {median(values):.0f} µs ({hello / median(values):.2f})"
-                                                  for path, values in cpu.items()))
+            for label in bases:
+                report(label, rounds[label], sizes[label], bool(etags[label]))
+            if args.cpu_rounds:
+                print(f"\nCPU per request inside the app (no network; {args.cpu_rounds} rounds of 200 requests per path, "
+                      f"paths interleaved; median), and /hello's CPU over the page's: the throughput ratio when CPU is the limit")
+                for label, tree in trees.items():
+                    cpu = cpu_per_request(tree, envs[label], args.cpu_rounds)
+                    hello = median(cpu[HELLO])
+                    print(f"   {label}: " + "   ".join(f"{path} {median(values):.0f} µs ({hello / median(values):.2f})"
+                                                      for path, values in cpu.items()))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

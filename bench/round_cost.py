@@ -20,12 +20,11 @@ card <= 4, dashboard <= 8.
 """
 
 import argparse
+import contextlib
 import json
 import os
-import platform
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import BASELINE, ROOT, baseline_tree, machine  # noqa: E402
 STEPS = ("quiz page", "start", "attempt", "submit", "result")
 PAGES = ("lesson", "home", "dashboard", "review card", "review answer")
 GOALS = {"round": 15.0, "submit": 5.0}
@@ -191,30 +191,12 @@ def summary(tree: Tree) -> dict[str, tuple[float, float, float]]:
     return out
 
 
-def machine() -> str:
-    import sqlalchemy  # noqa: F401  (the project's own environment)
-    try:
-        postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        postgres = "not installed"
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores (shared; figures are noisy) · "
-            f"Python {platform.python_version()} · SQLite {sqlite3.sqlite_version} · PostgreSQL client: {postgres} "
-            f"(not used: this bench runs on SQLite)")
-
-
-def extract(revision: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="round-cost-baseline-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--batch", type=int, default=20, help="rounds per turn when the two trees alternate")
-    parser.add_argument("--baseline", default="4d53a6c")
+    parser.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--profile", choices=STEPS + PAGES, help="profile this step in this tree (cProfile, on stderr)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -224,23 +206,20 @@ def main() -> None:
         return
     print(f"# bench/round_cost.py · {machine()}")
     print(f"# {args.rounds} rounds after {args.warmup} warm-up rounds; one signed-in learner; lesson 'trade' (10-question test)")
-    trees = [Tree("after", ROOT, args.profile)]
-    baseline = None
-    if not (args.no_baseline or args.profile):
-        baseline = extract(args.baseline)
-        trees.insert(0, Tree(f"before ({args.baseline})", baseline))
-    for tree in trees:
-        tree.run(args.warmup, keep=False)
-    done = 0
-    while done < args.rounds:
-        batch = min(args.batch, args.rounds - done)
+    with contextlib.ExitStack() as stack:
+        trees = [Tree("after", ROOT, args.profile)]
+        if not (args.no_baseline or args.profile):
+            trees.insert(0, Tree(f"before ({args.baseline})", stack.enter_context(baseline_tree(args.baseline))))
         for tree in trees:
-            tree.run(batch)
-        done += batch
-    for tree in trees:
-        tree.close()
-    if baseline is not None:
-        shutil.rmtree(baseline, ignore_errors=True)
+            tree.run(args.warmup, keep=False)
+        done = 0
+        while done < args.rounds:
+            batch = min(args.batch, args.rounds - done)
+            for tree in trees:
+                tree.run(batch)
+            done += batch
+        for tree in trees:
+            tree.close()
     results = {tree.label: summary(tree) for tree in trees}
     print(f"\n{'step':10s}" + "".join(f" | {label:>34s}" for label in results) + " | goal")
     print(f"{'':10s}" + " | median ms   p95 ms   statements    " * len(results))

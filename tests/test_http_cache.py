@@ -183,3 +183,75 @@ def test_the_page_cache_drops_the_least_recently_used_page_past_its_size():
     assert pages.get(("c",)) is None and pages.get(("b",)) is not None
     pages.put(("huge",), Page(b"x" * 26, "huge", ()))  # bigger than the whole cache: not kept, nothing evicted
     assert pages.get(("huge",)) is None and pages.size == 20
+
+
+# The front: a visitor's repeat visit answered before Flask runs.
+
+def flask_requests(app) -> list[str]:
+    """The paths Flask itself handles from now on (a before_request hook sees every request that reaches Flask)."""
+    seen: list[str] = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(request_path()))
+    return seen
+
+
+def request_path() -> str:
+    from flask import request
+
+    return request.full_path.rstrip("?")
+
+
+def without_date(response) -> list[tuple[str, str]]:
+    return sorted((name, value) for name, value in response.headers.items() if name != "Date")
+
+
+@pytest.mark.parametrize("path", ["/lessons/trade", "/search?q=Kashmir"])
+def test_a_repeat_visit_is_answered_before_flask_with_the_same_bytes_and_headers(app, path):
+    client, seen = app.test_client(), flask_requests(app)
+    first = client.get(path)
+    again = client.get(path)
+    head = client.head(path)
+    assert seen == [path]  # only the first visit reached Flask
+    assert again.get_data() == first.get_data() and without_date(again) == without_date(first)
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["ETag"] == first.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert seen == [path]
+
+
+def test_a_request_with_a_session_or_remember_cookie_after_a_kept_page_goes_to_flask(app, client, auth):
+    seen = flask_requests(app)
+    assert is_public(client.get("/lessons/trade")) and is_public(client.get("/lessons/trade"))
+    assert seen == ["/lessons/trade"]
+    auth.register()  # now with a session cookie
+    mine = client.get("/lessons/trade")
+    assert "Log out" in mine.get_data(as_text=True) and not is_public(mine) and "ETag" not in mine.headers
+    stranger = app.test_client()
+    stranger.set_cookie("remember_token", "1|forged")
+    assert not is_public(stranger.get("/lessons/trade"))
+    assert seen.count("/lessons/trade") == 3
+
+
+def test_another_host_scheme_or_query_is_not_answered_with_a_kept_page(app):
+    client, seen = app.test_client(), flask_requests(app)
+    client.get("/lessons/trade", base_url="http://a.example")
+    client.get("/lessons/trade", base_url="http://a.example")
+    client.get("/lessons/trade", base_url="http://b.example")
+    client.get("/lessons/trade", base_url="https://a.example")
+    client.get("/lessons/trade?x=1", base_url="http://a.example")
+    assert seen == ["/lessons/trade"] * 3 + ["/lessons/trade?x=1"]  # the second a.example visit alone was kept
+
+
+def test_a_host_outside_trusted_hosts_gets_its_400_even_once_the_page_is_kept(database_templates, tmp_path):
+    url = database_templates.copy("loaded", tmp_path, 0)
+    app = create_app(make_config(url, TRUSTED_HOSTS=["bc.example"]), instance_path=str(tmp_path / "instance"))
+    client = app.test_client()
+    assert client.get("/lessons/trade", base_url="http://bc.example").status_code == 200
+    assert client.get("/lessons/trade", base_url="http://bc.example").status_code == 200
+    assert client.get("/lessons/trade", base_url="http://evil.example").status_code == 400
+
+
+def test_a_nul_in_the_query_or_a_post_still_reaches_flask(app):
+    client = app.test_client()
+    client.get("/search?q=Kashmir")
+    assert client.get("/search?q=Kash%00mir").status_code == 400
+    assert client.post("/search?q=Kashmir").status_code in (400, 405)
