@@ -103,6 +103,16 @@ def prepare(url: str, instance: Path, root: Path = ROOT) -> dict:
     return env
 
 
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = None, root: Path = ROOT):
     """gunicorn with ``root``'s gunicorn.conf.py on a free loopback port; yields (base URL, process)."""
@@ -132,11 +142,7 @@ def gunicorn(env: dict, app: str = "app:create_app()", workers: int | None = Non
     try:
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
         if not os.environ.get("BENCH_KEEP_LOGS"):
             os.unlink(log.name)

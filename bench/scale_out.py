@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import BIN, ROOT, check_database, database_url, free_port, gunicorn, postgres, prepare  # noqa: E402
+from _harness import BIN, ROOT, check_database, database_url, free_port, gunicorn, postgres, prepare, stop  # noqa: E402
 
 DEPLOY = ROOT / "deploy"
 # The user PostgreSQL runs as when we are root (.ci/postgres-up); PgBouncer refuses to run as root.
@@ -84,12 +84,7 @@ def running(command: list[str], port: int, name: str, log: Path):
         wait_for_port(port, process, name, log)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
 
 
 @contextlib.contextmanager

@@ -255,3 +255,16 @@ def test_a_nul_in_the_query_or_a_post_still_reaches_flask(app):
     client.get("/search?q=Kashmir")
     assert client.get("/search?q=Kash%00mir").status_code == 400
     assert client.post("/search?q=Kashmir").status_code in (400, 405)
+
+
+@pytest.mark.parametrize("path", VISITOR_PAGES)
+def test_a_visitor_page_is_the_same_whatever_the_time_zone_cookie(app, path):
+    """The front and a proxy keep one copy per address for every visitor (nginx ignores Vary: Cookie, see
+    deploy/nginx-cache.conf): a visitor page must not show anything from the browser's ``tz`` cookie."""
+    plain = app.test_client().get(path)
+    karachi = app.test_client()
+    karachi.set_cookie("tz", "Asia/Karachi")
+    other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]), instance_path=app.instance_path + "-2")
+    fresh = other.test_client()  # nothing kept yet: this one renders the page with the cookie
+    fresh.set_cookie("tz", "Pacific/Kiritimati")
+    assert karachi.get(path).get_data() == plain.get_data() == fresh.get(path).get_data()

@@ -80,7 +80,7 @@ def test_delete_a_class_by_typing_its_name(app, full_class, live_server, new_pag
     log_in(page, live_server, "ines")
     page.goto(f"{live_server}/teach/classes/{full_class['classroom']}")
     page.get_by_role("link", name="Delete the class…").click()
-    assert page.get_by_text("3 students taken out of the class").is_visible()
+    page.get_by_text("3 students taken out of the class").wait_for()  # the link's page has loaded
     assert page.get_by_role("link", name="Download the gradebook (CSV)").is_visible()
     field = page.get_by_label("Type the class's name to confirm")
     field.fill("Informal diplomacy")
