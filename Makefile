@@ -40,12 +40,15 @@ load: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(FLASK) course check
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.dev-installed  # Locust and the test helpers round_cost.py reuses
 	$(BIN)/python bench/course_load.py
 	$(BIN)/python bench/review_queue.py
 	$(BIN)/python bench/item_analysis.py
 	$(BIN)/python bench/course_scale.py
+	$(BIN)/python bench/round_cost.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/scale_out.py
 	$(BIN)/python bench/faults.py
 	$(BIN)/python bench/rate_limits.py
 	$(BIN)/python bench/password_strength.py

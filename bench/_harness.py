@@ -196,14 +196,15 @@ def baseline_tree(rev: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_locust(host: str, students: int, spawn_rate: float, seconds: float, prefix: Path, env: dict | None = None) -> int:
+def run_locust(host: str, students: int, spawn_rate: float, seconds: float, prefix: Path, env: dict | None = None,
+               extra: tuple[str, ...] = ()) -> int:
     """bench/locustfile.py headless in its own process against ``host``; CSV files and a log under ``prefix``.
 
     Returns Locust's exit code (1 when any request failed). Acknowledged hand-ins go to ``prefix``_acknowledged.txt,
     every request to ``prefix``_requests.txt."""
     command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", host,
                "-u", str(students), "-r", f"{spawn_rate:g}", "-t", f"{seconds:g}s", "--csv", str(prefix),
-               "--only-summary", "--loglevel", "WARNING"]
+               "--only-summary", "--loglevel", "WARNING", *extra]
     env = {**os.environ, "BENCH_ACK_FILE": f"{prefix}_acknowledged.txt", "BENCH_REQUEST_LOG": f"{prefix}_requests.txt",
            **(env or {})}
     with open(f"{prefix}.log", "wb") as log:
@@ -216,6 +217,18 @@ def locust_stats(prefix: Path) -> list[dict]:
 
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def keep_csv(prefix: Path, name: str) -> Path:
+    """Copy a Locust run's CSV files (``prefix``_stats.csv, _stats_history.csv, _failures.csv) to
+    test-output/bench/``name``_*.csv, where they outlive the run's temporary folder; returns that prefix."""
+    import shutil
+
+    kept = ROOT / "test-output" / "bench" / name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    for found in Path(prefix).parent.glob(f"{Path(prefix).name}_*.csv"):
+        shutil.copyfile(found, f"{kept}{found.name.removeprefix(Path(prefix).name)}")
+    return kept
 
 
 def read_acknowledged(path: Path | str) -> list[str]:

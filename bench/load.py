@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import (BASELINE, BIN, RATE_LIMITS, ROOT, baseline_tree, check_database, database_url, gunicorn, locust_stats,  # noqa: E402
-                      machine, postgres, prepare, read_acknowledged, run_locust, temp_folder)
+from _harness import (BASELINE, BIN, RATE_LIMITS, ROOT, baseline_tree, check_database, database_url, gunicorn, keep_csv,  # noqa: E402
+                      locust_stats, machine, postgres, prepare, read_acknowledged, run_locust, temp_folder)
 
 GOAL_P99_MS = 300
 
@@ -58,6 +58,7 @@ def students(label: str, root: Path, kind: str, server: str | None, args: argpar
             load = os.getloadavg()
         if not Path(f"{prefix}_stats.csv").exists():
             sys.exit(f"Locust wrote no statistics for {label}:\n" + Path(f"{prefix}.log").read_text()[-3000:])
+        keep_csv(prefix, f"load-{label.split()[0]}-{kind}")
         acknowledged = read_acknowledged(f"{prefix}_acknowledged.txt")
         lost, half = check_database(url, acknowledged)
         return Run(label, locust_stats(prefix), read_csv(f"{prefix}_stats_history.csv"), read_csv(f"{prefix}_failures.csv"),

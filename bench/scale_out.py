@@ -34,7 +34,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import BIN, ROOT, check_database, database_url, free_port, gunicorn, postgres, prepare, stop  # noqa: E402
+from _harness import (BIN, ROOT, check_database, database_url, free_port, gunicorn, keep_csv, locust_stats,  # noqa: E402
+                      postgres, prepare, read_acknowledged, run_locust, stop)
 
 DEPLOY = ROOT / "deploy"
 # The user PostgreSQL runs as when we are root (.ci/postgres-up); PgBouncer refuses to run as root.
@@ -278,31 +279,11 @@ def steady_cost(samples: list[tuple[float, dict]], history: list[tuple[float, in
     return {name: last[1][name] - first[1][name] for name in last[1]}, requests_at(last[0]) - requests_at(first[0])
 
 
-def locust(host: str, students: int, seconds: int, csv_prefix: Path, env: dict) -> None:
-    """The Locust profile (bench/locustfile.py), headless, from a separate process."""
-    spawn_rate = max(1.0, students / (seconds / 4))  # everyone is in within the first quarter: a login is 100+ ms of scrypt
-    command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", host,
-               "-u", str(students), "-r", f"{spawn_rate:.2f}", "-t", f"{seconds}s", "--csv", str(csv_prefix),
-               "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING"]
-    subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
-                   stderr=open(f"{csv_prefix}.log", "wb"))  # noqa: SIM115
-
-
-def read_stats(csv_prefix: Path) -> list[dict]:
-    with open(f"{csv_prefix}_stats.csv", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def read_failures(csv_prefix: Path) -> list[tuple[int, str]]:
     """(occurrences, "step: error") from Locust's failures CSV, most frequent first."""
     with open(f"{csv_prefix}_failures.csv", newline="") as handle:
         rows = [(int(row["Occurrences"]), f"{row['Name']}: {row['Error']}") for row in csv.DictReader(handle)]
     return sorted(rows, reverse=True)
-
-
-def acknowledged_attempts(path: Path) -> list[str]:
-    """The attempts the server acknowledged, as the locustfile writes them ("<public id> <answers sent>" a line)."""
-    return [line.split()[0] for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
 
 
 @dataclasses.dataclass
@@ -338,15 +319,18 @@ def run_once(shared: Services, count: int, students: int, seconds: int, think: t
         load_env = {**os.environ, "BENCH_ACK_FILE": str(acknowledged_file),
                     "BENCH_THINK_MIN": str(think[0]), "BENCH_THINK_MAX": str(think[1])}
         try:
-            locust(proxy, students, seconds, csv_prefix, load_env)
+            # everyone is in within the first quarter: a login is 100+ ms of scrypt
+            run_locust(proxy, students, max(1.0, students / (seconds / 4)), seconds, csv_prefix, load_env,
+                       ("--stop-timeout", "30"))
+            keep_csv(csv_prefix, f"scale-out-{count}")
         finally:
             sampler.stop()
     cpu = {name: sampler.samples[-1][1][name] - sampler.samples[0][1][name] for name in components}
     # Steady state: from a third of the way in (everyone has registered by then) to the end.
     steady, steady_requests = steady_cost(sampler.samples, requests_by_time(csv_prefix), started + seconds / 3)
-    acknowledged = acknowledged_attempts(acknowledged_file)
+    acknowledged = read_acknowledged(acknowledged_file)
     lost, half = check_database(database.direct_url, acknowledged)
-    return Run(count, students, seconds, read_stats(csv_prefix), read_failures(csv_prefix), cpu, steady, steady_requests, len(acknowledged), lost, half)
+    return Run(count, students, seconds, locust_stats(csv_prefix), read_failures(csv_prefix), cpu, steady, steady_requests, len(acknowledged), lost, half)
 
 
 def failures(run: Run) -> int:
