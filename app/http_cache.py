@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
-from urllib.parse import parse_qsl
 
 from flask import Flask, Response, current_app, make_response, request, session
 from flask_login.config import COOKIE_NAME
@@ -108,9 +107,18 @@ def caches() -> tuple[PageCache, PageCache]:
 
 
 def page_key(token: str) -> tuple:
-    """The cache key: the course token, the path, and the query in a fixed order (``?b=1&a=2`` is ``?a=2&b=1``)."""
-    query = tuple(sorted(request.args.items(multi=True))) if request.query_string else ()
+    """The cache key: the tokens, the path, and the query's fields in a fixed order (``?b=1&a=2`` is ``?a=2&b=1``;
+    a field's repeated values keep theirs, as the view reads the first)."""
+    query = tuple(sorted(request.args.items(multi=True), key=lambda item: item[0])) if request.query_string else ()
     return token, request.path, query
+
+
+def tokens(store=None) -> str:
+    """What a visitor page is made from: the course, and the assignments holding questions back (a lesson offers
+    "Check yourself" only while one of its quick questions is open). ``store``: the app's signals, where there is
+    no application context."""
+    store = store or versions.signals()
+    return f"{store.token('course')}/{store.token('holds')}"
 
 
 def page_of(body: bytes, stamp: datetime | None) -> Page:
@@ -148,7 +156,7 @@ def cached_for_visitors(view):
     def wrapped(*args, **kwargs):
         if not visitor():
             return view(*args, **kwargs)
-        return visitor_page(lambda: view(*args, **kwargs), versions.token("course"))
+        return visitor_page(lambda: view(*args, **kwargs), tokens())
     wrapped.cached_for_visitors = True
     return wrapped
 
@@ -163,7 +171,7 @@ def served_from_memory() -> bool:
 def visitor_page(render: Callable[[], object], token: str) -> Response:
     """Serve a visitor's page from memory (rendering it first if needed), cacheable by anyone.
 
-    Call only for a visitor (``visitor()``). ``token`` is the course token read before rendering, so a page is
+    Call only for a visitor (``visitor()``). ``token`` is ``tokens()`` read before rendering, so a page is
     never kept under a newer token than its text. A render that puts anything in the session (a form's CSRF
     token, a quiz draw) or answers other than 200 is sent as it is, uncached and with ``no-store``
     (``app.ops``): it is that visitor's own.
@@ -202,14 +210,17 @@ class VisitorFront:
 
     A visitor here is a request with no session cookie and no "remember me" cookie (one that carries either goes to
     Flask, which decides; a page is kept only when Flask's ``visitor_page`` says so, never one that set a cookie).
-    Pages are keyed by the course token, scheme, host, path and query (in a fixed order), so a course change, another
-    host name (a Host outside TRUSTED_HOSTS gets a 400 from Flask, never kept) or another query is a miss."""
+    Only paths Flask has marked are looked up, so static files, the health check and every other page never read a
+    token. Pages are keyed by the tokens the view read, scheme, host (without a port: TRUSTED_HOSTS ignores it too),
+    path and the query string as sent, so a course change, another host name (a Host outside TRUSTED_HOSTS gets its
+    400 from Flask and is never kept) or another query is a miss."""
 
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
         self.pages = PageCache(PAGE_BYTES)
         self.queried = PageCache(QUERY_BYTES)
+        self.paths: set[str] = set()  # paths that have had a page kept (lessons, indexes: a few dozen)
 
     def cookies_say_visitor(self, environ) -> bool:
         header = environ.get("HTTP_COOKIE")
@@ -219,20 +230,24 @@ class VisitorFront:
         return (self.app.config["SESSION_COOKIE_NAME"] not in names
                 and self.app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in names)
 
-    def key(self, environ, token: str) -> tuple:
-        query = environ.get("QUERY_STRING", "")
-        return (token, environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""),
-                tuple(sorted(parse_qsl(query, keep_blank_values=True))) if query else ())
+    @staticmethod
+    def key(environ, token: str) -> tuple:
+        return (token, environ["wsgi.url_scheme"], environ.get("HTTP_HOST", "").rsplit(":", 1)[0],
+                environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD") or not self.cookies_say_visitor(environ):
             return self.wsgi_app(environ, start_response)
-        key = self.key(environ, self.app.extensions["backchannel.versions"].token("course"))
-        store = self.queried if key[4] else self.pages
-        sent = store.get(key)
-        if sent is not None:
-            return self.answer(sent, environ, start_response, method)
+        if environ.get("PATH_INFO", "") in self.paths:
+            try:
+                token = tokens(self.app.extensions["backchannel.versions"])
+            except Exception:  # noqa: BLE001  (a signal store that is down: Flask answers, and says so)
+                return self.wsgi_app(environ, start_response)
+            key = self.key(environ, token)
+            sent = (self.queried if key[4] else self.pages).get(key)
+            if sent is not None:
+                return self.answer(sent, environ, start_response, method)
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -241,22 +256,26 @@ class VisitorFront:
 
         body = self.wsgi_app(environ, capture)
         marked = environ.get(FRONT_MARK)
-        if (method == "GET" and marked is not None and marked[0] == key[0] and captured.get("status") == "200 OK"
+        if (method == "GET" and marked is not None and captured.get("status") == "200 OK"
                 and not any(name.lower() == "set-cookie" for name, _ in captured["headers"])):
-            page = marked[1]
-            store.put(key, Sent(page.body, page.etag, dict(page.headers).get("Last-Modified"), captured["status"],
-                                list(captured["headers"]),
-                                [(name, value) for name, value in captured["headers"]
-                                 if name.lower() not in ("content-length", "content-type")]))
+            self.keep(self.key(environ, marked[0]), marked[1], captured["status"], captured["headers"])
         return body
+
+    def keep(self, key: tuple, page: Page, status: str, headers: list[tuple[str, str]]) -> None:
+        # Date is the moment of each answer (gunicorn adds its own): a kept one would be wrong, and twice over.
+        headers = [(name, value) for name, value in headers if name.lower() != "date"]
+        (self.queried if key[4] else self.pages).put(key, Sent(
+            page.body, page.etag, dict(page.headers).get("Last-Modified"), status, headers,
+            [(name, value) for name, value in headers if name.lower() not in ("content-length", "content-type")]))
+        self.paths.add(key[3])
 
     @staticmethod
     def answer(sent: Sent, environ, start_response, method: str):
         if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and not is_resource_modified(
                 environ, etag=sent.etag, last_modified=sent.last_modified):
-            start_response("304 Not Modified", sent.not_modified)
+            start_response("304 Not Modified", list(sent.not_modified))
             return []
-        start_response(sent.status, sent.headers)
+        start_response(sent.status, list(sent.headers))
         return [] if method == "HEAD" else [sent.body]
 
 

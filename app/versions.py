@@ -36,6 +36,10 @@ WATCHED = {
     "assignment": "holds", "assignment_override": "holds", "classroom": "holds", "classroom_instructor": "holds",
     "review_parameters": "plan", "review_holiday": "plan",
 }
+# Deleting from these tables changes watched ones in the database itself (ON DELETE CASCADE / SET NULL), out of the
+# session's sight: a deleted account takes its breaks, overrides and co-teaching with it, and leaves its questions
+# without an author.
+CASCADES = {"user": ("review_holiday", "assignment_override", "classroom_instructor", "question")}
 
 
 class FileSignals:
@@ -127,6 +131,8 @@ def _flushed(session: so.Session, _context, _instances) -> None:
         table = getattr(instance, "__tablename__", None)
         if table in WATCHED:
             _tables_of(session).add(table)
+    for instance in session.deleted:
+        _tables_of(session).update(CASCADES.get(getattr(instance, "__tablename__", None), ()))
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
@@ -135,11 +141,16 @@ def _executed(state: so.ORMExecuteState) -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name in WATCHED:
             _tables_of(state.session).add(table.name)
+        if table is not None and state.is_delete:
+            _tables_of(state.session).update(CASCADES.get(table.name, ()))
 
 
 @sa.event.listens_for(so.Session, "after_commit")
 def _committed(session: so.Session) -> None:
-    """After, never before, the commit: another process must not rebuild from the old rows under the new token."""
+    """After, never before, the commit: another process must not rebuild from the old rows under the new token.
+    A savepoint's release fires this too: its writes are not committed yet, so they wait for the outer commit."""
+    if session.in_nested_transaction():
+        return
     written = session.info.pop("backchannel.written", set())
     if written and has_app_context() and "backchannel.versions" in current_app.extensions:
         for name in sorted({WATCHED[table] for table in written}):
@@ -148,6 +159,8 @@ def _committed(session: so.Session) -> None:
 
 @sa.event.listens_for(so.Session, "after_rollback")
 def _rolled_back(session: so.Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: what the outer transaction wrote before it still counts
     session.info.pop("backchannel.written", None)
 
 

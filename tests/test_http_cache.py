@@ -268,3 +268,30 @@ def test_a_visitor_page_is_the_same_whatever_the_time_zone_cookie(app, path):
     fresh = other.test_client()  # nothing kept yet: this one renders the page with the cookie
     fresh.set_cookie("tz", "Pacific/Kiritimati")
     assert karachi.get(path).get_data() == plain.get_data() == fresh.get(path).get_data()
+
+
+def test_a_kept_page_is_sent_without_the_date_of_its_first_answer(app):
+    client = app.test_client()
+    first = client.get("/glossary", headers={"If-None-Match": '"old"'})  # Werkzeug dates a conditional answer
+    assert first.status_code == 200 and "Date" in first.headers
+    assert "Date" not in client.get("/glossary").headers  # the server adds the date of each answer
+
+
+def test_queries_that_read_differently_are_kept_apart(app):
+    client, seen = app.test_client(), flask_requests(app)
+    for path in ("/search?q=%FF", "/search?q=%FE", "/search?q=%EF%BF%BD", "/timeline?q=a&q=summit",
+                 "/timeline?q=summit&q=a"):
+        client.get(path)
+    assert len(seen) == 5  # none answered with another's page
+
+
+def test_a_signal_store_that_is_down_leaves_static_files_and_the_health_check_alone(app, monkeypatch):
+    client = app.test_client()
+    client.get("/lessons/trade")
+    client.get("/lessons/trade")
+
+    def down(name):
+        raise ConnectionError("the signal store is not answering")
+    monkeypatch.setattr(app.extensions["backchannel.versions"], "token", down)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/static/style.css").status_code == 200

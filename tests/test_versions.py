@@ -71,6 +71,35 @@ def test_a_bulk_statement_through_the_session_moves_the_signal_on(app):
         assert snapshot().lesson("trade").summary == "bulk"
 
 
+def test_a_savepoint_moves_nothing_on_until_the_transaction_commits(app):
+    """A savepoint's release fires the session's commit event too: the token must wait for the real commit, or another
+    worker would rebuild from the old rows under the new token and keep them."""
+    with app.app_context():
+        before = versions.token("course")
+        with db.session.begin_nested():
+            db.session.execute(sa.update(Lesson).where(Lesson.slug == "trade").values(summary="in a savepoint"))
+        assert versions.token("course") == before
+        assert versions.unsaved(db.session, "course")  # this transaction still reads its own change
+        assert snapshot().lesson("trade").summary == "in a savepoint"
+        with db.session.begin_nested() as savepoint:
+            db.session.execute(sa.update(Lesson).where(Lesson.slug == "peace").values(summary="rolled back"))
+            savepoint.rollback()
+        db.session.commit()
+        assert versions.token("course") != before
+
+
+def test_deleting_an_account_moves_on_what_its_rows_cascade_into(app):
+    """The database deletes a student's overrides and breaks with their account (ON DELETE CASCADE), which the
+    session never sees: the held-back keys and plans kept in memory must not outlive them."""
+    with app.app_context():
+        db.session.add(User(username="zara", username_key="zara", username_skeleton="zara", password_hash="x"))
+        db.session.commit()
+        holds, plan = versions.token("holds"), versions.token("plan")
+        db.session.execute(sa.delete(User).where(User.username == "zara"))
+        db.session.commit()
+        assert versions.token("holds") != holds and versions.token("plan") != plan
+
+
 def test_an_exam_set_by_one_worker_holds_its_questions_back_on_another(make_app):
     first = make_app("loaded")
     second = twin(first)

@@ -3,6 +3,7 @@ this" now one upsert), home, the dashboard and a review card, at phone and deskt
 nothing sideways; the read mark on every later visit, and a review answered by keyboard alone."""
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 from browsing import BROWSER_MARKS, check_layout, register, tab_to
 
@@ -34,10 +35,10 @@ def test_the_learner_pages_fit_read_well_and_pass_axe(app, live_server, new_page
     assert page.get_by_role("button", name="I've read this").is_visible()
     check_layout(page, f"l2-lesson-{width}-{theme}")
     page.goto(live_server + "/")
-    assert page.locator(".up-next").is_visible()
+    expect(page.locator(".up-next")).to_be_visible()
     check_layout(page, f"l2-home-{width}-{theme}")
     page.goto(live_server + "/me")
-    assert page.get_by_text("1 review ready now").first.is_visible()
+    expect(page.get_by_text("1 review ready now").first).to_be_visible()
     check_layout(page, f"l2-dashboard-{width}-{theme}")
     page.goto(live_server + "/review")
     assert page.get_by_role("button", name="Check").is_visible()
@@ -51,7 +52,7 @@ def test_the_read_mark_shows_after_each_visit_and_a_review_is_answered_by_keyboa
     client.post("/lessons/trade/read", data={"csrf_token": csrf_token(client, "/lessons/trade")})
     for _ in range(2):  # each visit's upsert hands the read date back: it shows every time
         page.goto(live_server + "/lessons/trade")
-        assert page.get_by_text("You marked this lesson as read on").is_visible()
+        expect(page.get_by_text("You marked this lesson as read on")).to_be_visible()
     with app.app_context():
         visits = db.session.scalar(sa.select(LessonProgress.visits).where(LessonProgress.owner_key == owner))
     assert visits >= 2

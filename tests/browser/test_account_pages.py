@@ -5,6 +5,7 @@ axe clean, nothing off-screen; and the whole way back in from "Forgot your passw
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from browsing import BROWSER_MARKS, PASSWORD, assert_accessible, controls_outside, no_horizontal_scroll, register, screenshot, tab_to
 from tests.mail_server import mail_settings
@@ -64,7 +65,7 @@ def test_every_account_page_fits_and_passes_axe(new_page, site, inbox, width, sc
     assert page.locator("ol.recovery-codes li").count() == 10
     check(page, f"account-codes-{label}")
     page.goto(inbox.link_in(inbox.to("amina@example.org")[-1]))
-    assert page.get_by_text("amina@example.org is confirmed").is_visible()
+    expect(page.get_by_text("amina@example.org is confirmed")).to_be_visible()
     check(page, f"account-settings-{label}")
     log_out(page)
     for name, path in (("login", "/account/login"), ("forgot", "/account/forgot"), ("recover", "/account/recover")):
@@ -75,7 +76,7 @@ def test_every_account_page_fits_and_passes_axe(new_page, site, inbox, width, sc
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set my new password").click()
-    assert page.get_by_text("do not match an unused code").is_visible()
+    expect(page.get_by_text("do not match an unused code")).to_be_visible()
     check(page, f"account-recover-error-{label}")
     page.goto(site + "/account/forgot")
     page.get_by_label("Username or e-mail address").fill("amina")
@@ -115,7 +116,7 @@ def test_forgot_to_reset_with_the_keyboard_alone(new_page, site, inbox):
     tab_to(page, "password2", limit=3)  # past the "Show password" button
     page.keyboard.type(NEW_PASSWORD)
     press_enter_and_wait(page)
-    assert page.get_by_text("Your new password is set").is_visible()
+    expect(page.get_by_text("Your new password is set")).to_be_visible()
 
     tab_to(page, "username")
     page.keyboard.type("bilal")
@@ -158,6 +159,6 @@ def test_a_development_site_without_a_mail_server_says_where_its_e_mail_goes(new
     site = serve(make_app(MAIL_SERVER=None, PRODUCTION=False))
     page = new_page(width, color_scheme=scheme)
     page.goto(site + "/account/forgot")
-    assert page.get_by_text("e-mails are saved in instance/outbox/").is_visible()
+    expect(page.get_by_text("e-mails are saved in instance/outbox/")).to_be_visible()
     assert page.get_by_role("button", name="Send me a reset link").is_visible()  # the e-mail features show
     check(page, f"account-forgot-outbox-{width}-{scheme}")

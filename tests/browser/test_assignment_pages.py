@@ -6,6 +6,7 @@ axe clean, nothing off-screen or sideways."""
 from datetime import datetime, timezone
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.course.clock import as_utc
@@ -38,7 +39,7 @@ def test_an_instructor_runs_an_assignment_from_draft_to_restore(app, term, live_
     page = new_page(width, color_scheme=scheme)
     log_in(page, live_server, "farah")
     page.goto(f"{live_server}/teach/classes/{term['classroom']}/assignments/new")
-    assert page.get_by_label("Due (Asia/Karachi time; optional)").is_visible()
+    expect(page.get_by_label("Due (Asia/Karachi time; optional)")).to_be_visible()
     check_layout(page, f"assignment-new-{scheme}")
     # With the keyboard: a title, one lesson, a due date typed in Karachi time, then "Save as draft".
     tab_to(page, "title")
@@ -49,7 +50,7 @@ def test_an_instructor_runs_an_assignment_from_draft_to_restore(app, term, live_
     tab_to(page, "Save as draft")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Draft: students cannot see it").is_visible()
+    expect(page.get_by_text("Draft: students cannot see it")).to_be_visible()
     assert page.get_by_text("8 Dec 2031, 17:00").is_visible()
     check_layout(page, f"assignment-hub-{scheme}")
     with app.app_context():
@@ -59,7 +60,7 @@ def test_an_instructor_runs_an_assignment_from_draft_to_restore(app, term, live_
         draft_id = draft.id
     page.get_by_role("button", name="Publish").click()
     page.wait_for_load_state()
-    assert page.get_by_text("is published").is_visible()
+    expect(page.get_by_text("is published")).to_be_visible()
 
     # The class page: the new one is last; "Up" moves it first, without JavaScript's help.
     page.goto(f"{live_server}/teach/classes/{term['classroom']}")
@@ -101,7 +102,7 @@ def test_an_instructor_runs_an_assignment_from_draft_to_restore(app, term, live_
     check_layout(page, f"assignment-deleted-fold-{scheme}")
     page.locator("#deleted-assignments").get_by_role("button", name="Restore").click()
     page.wait_for_load_state()
-    assert page.get_by_text("restored: students see it again").is_visible()
+    expect(page.get_by_text("restored: students see it again")).to_be_visible()
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])

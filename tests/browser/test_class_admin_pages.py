@@ -2,6 +2,7 @@
 student, at 375 and 1280 px, light and dark, axe clean, nothing off-screen; groups and deletion done with the keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -67,8 +68,8 @@ def test_put_students_in_a_group_with_the_keyboard(app, full_class, live_server,
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("2 students now in Evening.").is_visible()
-    assert page.get_by_role("row").filter(has_text="noor").get_by_text("Evening").is_visible()
+    expect(page.get_by_text("2 students now in Evening.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="noor").get_by_text("Evening")).to_be_visible()
     with app.app_context():
         grouped = set(db.session.scalars(sa.select(User.username).join(Enrollment, Enrollment.user_id == User.id)
                                          .where(Enrollment.group_id.is_not(None))))
@@ -86,13 +87,13 @@ def test_delete_a_class_by_typing_its_name(app, full_class, live_server, new_pag
     field.fill("Informal diplomacy")
     with page.expect_navigation():
         field.press("Enter")
-    assert page.get_by_text("That is not the class's name.").is_visible()
+    expect(page.get_by_text("That is not the class's name.")).to_be_visible()
     field = page.get_by_label("Type the class's name to confirm")
     field.fill("Informal diplomacy between Pakistan and India, autumn seminar")
     with page.expect_navigation():
         field.press("Enter")
     assert page.get_by_role("heading", name="Your classes").is_visible()
-    assert page.get_by_text("is deleted").is_visible()
+    expect(page.get_by_text("is deleted")).to_be_visible()
     with app.app_context():
         assert db.session.get(Classroom, full_class["classroom"]) is None
 
@@ -108,10 +109,10 @@ def test_a_new_join_code_and_archiving_from_the_class_page(app, full_class, live
     new = page.locator(".join-card .code").inner_text()
     assert new != old and page.get_by_text(f"The old code {old} no longer works").is_visible()
     page.get_by_role("button", name="Archive the class").click()
-    assert page.get_by_text("This class is read-only").is_visible()
+    expect(page.get_by_text("This class is read-only")).to_be_visible()
     assert not page.get_by_role("link", name="Set an assignment").count()
     assert not page.get_by_text("Make a new code…").count()
     check_layout(page, "class-archived-dark")
     page.get_by_role("button", name="Unarchive the class").first.click()
-    assert page.get_by_text("is open again").is_visible()
+    expect(page.get_by_text("is open again")).to_be_visible()
     assert page.get_by_role("link", name="Set an assignment").is_visible()

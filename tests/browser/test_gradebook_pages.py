@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -82,7 +83,7 @@ def test_the_gradebook_fits_reads_and_passes_axe(new_page, live_server, small, w
     assert "Override: group Evening, +1 attempt" in page.locator('tr[data-name="omar"]').inner_text()
     assert "1 of 3 attempts" in page.locator('tr[data-name="omar"]').inner_text()  # the override's extra attempt
     assert "Late" in page.locator('tr[data-name="omar"]').inner_text() and "Late" not in sana.inner_text()
-    assert page.locator("#gradebook-former").get_by_text("No longer in the class").is_visible()
+    expect(page.locator("#gradebook-former").get_by_text("No longer in the class")).to_be_visible()
     assert "2 of 3 students graded" in page.locator("tfoot").inner_text()
     assert no_horizontal_scroll(page), "the page scrolls sideways"
     assert controls_outside(page) == []

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 
@@ -130,7 +131,7 @@ def test_an_instructor_runs_a_class_from_start_to_finish(app, serve, new_page, s
     amna.keyboard.type("farid")
     with amna.expect_navigation():
         amna.keyboard.press("Enter")
-    assert amna.get_by_text("farid now teaches").is_visible()
+    expect(amna.get_by_text("farid now teaches")).to_be_visible()
     look(amna, "class")
     farid = new_page()
     log_in(farid, base, "farid")
@@ -217,11 +218,11 @@ def test_an_instructor_runs_a_class_from_start_to_finish(app, serve, new_page, s
             look(student, "join")
         student.get_by_role("button", name="Join the class").click()
         student.wait_for_load_state()
-        assert student.get_by_text(CLASS).first.is_visible()
+        expect(student.get_by_text(CLASS).first).to_be_visible()
         student.goto(base + "/assignments")
-    assert asha.get_by_text("Dates are in Asia/Kolkata time").is_visible()
+    expect(asha.get_by_text("Dates are in Asia/Kolkata time")).to_be_visible()
     assert row_of(asha, TITLE).locator("td[data-label=Due]").inner_text() == "15 Mar 2027, 17:30"
-    assert bilal.get_by_text("Dates are in UTC time").is_visible()
+    expect(bilal.get_by_text("Dates are in UTC time")).to_be_visible()
     assert row_of(bilal, TITLE).locator("td[data-label=Due]").inner_text() == "15 Mar 2027, 12:00 UTC"
     look(asha, "student-assignments")
 
@@ -231,7 +232,7 @@ def test_an_instructor_runs_a_class_from_start_to_finish(app, serve, new_page, s
     amna.get_by_label("Student or group").select_option(label="asha")
     amna.get_by_label("Extra minutes on the time limit").fill("15")
     amna.get_by_role("button", name="Save override").click()
-    assert amna.get_by_text("Saved the override for asha").first.is_visible()
+    expect(amna.get_by_text("Saved the override for asha").first).to_be_visible()
     override_row = amna.get_by_role("row").filter(has_text="asha")
     assert "45 minutes" in override_row.inner_text() and "(+15)" in override_row.inner_text()
     look(amna, "overrides")
@@ -244,7 +245,7 @@ def test_an_instructor_runs_a_class_from_start_to_finish(app, serve, new_page, s
     bilal.reload()
     row_of(bilal, TITLE).get_by_role("button", name="Start an attempt").click()
     bilal.wait_for_url("**/attempts/**")
-    assert bilal.get_by_role("timer").is_visible()
+    expect(bilal.get_by_role("timer")).to_be_visible()
     look(bilal, "test")
     amna.goto(hub)
     assert "1 student has started: 1 attempt in progress, 0 submitted." in " ".join(amna.locator("main").inner_text().split())
@@ -290,7 +291,7 @@ def test_an_instructor_runs_a_class_from_start_to_finish(app, serve, new_page, s
         amna.keyboard.press("Enter")
     assert "Marks out. You released them on" in amna.locator("#release").inner_text()
     bilal.goto(f"{base}/attempts/{attempt_id}/result")
-    assert bilal.get_by_text("You scored").is_visible()
+    expect(bilal.get_by_text("You scored")).to_be_visible()
     percent = round(100 * points / 11)
     assert f"({percent} %)" in bilal.locator(".score").inner_text()
     look(bilal, "result-released")

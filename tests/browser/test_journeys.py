@@ -7,6 +7,7 @@ from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 import time_machine
 
 from app.course.quiz import form_values
@@ -57,7 +58,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     page.get_by_role("link", name="Role of sports").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Role of sports"
     page.get_by_role("button", name="I've read this").click()
-    assert page.get_by_text("You marked this lesson as read").is_visible()
+    expect(page.get_by_text("You marked this lesson as read")).to_be_visible()
 
     # Test mode: everything right; the result explains each answer and links back into the lesson.
     page.get_by_role("link", name="Take the quiz").click()
@@ -80,7 +81,7 @@ def test_a_new_student_reads_takes_a_test_practises_and_returns_to_review(app, l
     anchor = questions[0]["lesson_anchor"]
     items.first.get_by_role("link", name="Read this in the lesson").click()
     page.wait_for_url(f"**/lessons/role-of-sports#{anchor}")
-    assert page.locator(f"#{anchor}").is_visible()
+    expect(page.locator(f"#{anchor}")).to_be_visible()
 
     # Practice mode: a wrong answer, then the right one, checked without the page reloading (app.js).
     page.goto(base + "/lessons/role-of-sports/quiz")
@@ -190,7 +191,7 @@ def test_a_self_learner_writes_an_essay_grades_it_and_reviews_it_days_later(app,
             last = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.question_id == essay["id"]).order_by(ReviewLog.id.desc()))
             assert (last.source, last.rating, last.score) == ("review", 3, 1.0) and last.response.startswith("Trade followed politics")
         page.get_by_role("link", name="Next card →").click()
-        assert page.get_by_text("Nothing to review right now").is_visible()
+        expect(page.get_by_text("Nothing to review right now")).to_be_visible()
 
 
 WEEK_START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -297,10 +298,10 @@ def test_an_instructor_runs_a_timed_assignment_and_reads_the_results(app, serve,
     student.goto(base + "/classes/join")
     student.get_by_label("Class code").fill(code.lower())  # codes are not case-sensitive
     student.get_by_role("button", name="Join the class").click()
-    assert student.get_by_text("Peace processes 2026").first.is_visible()
+    expect(student.get_by_text("Peace processes 2026").first).to_be_visible()
 
     teacher.reload()
-    assert teacher.get_by_text("omar").is_visible()
+    expect(teacher.get_by_text("omar")).to_be_visible()
     teacher.get_by_role("link", name="Set an assignment").click()
     teacher.get_by_label("Title").fill("Kashmir, timed")
     teacher.get_by_label("Draw questions from these lessons").select_option(label='Kashmir "non-paper" diplomacy')
@@ -364,5 +365,5 @@ def test_an_instructor_imports_a_moodle_file_and_sees_its_questions(app, live_se
     assert re.match(r"[1-9]\d* imported into Trade", report.get_by_role("heading", level=2).inner_text())
     assert_accessible(page, "import-report")
     page.get_by_role("link", name="See the lesson's questions").click()
-    assert page.get_by_text("Find the capital cities in Europe").first.is_visible()
+    expect(page.get_by_text("Find the capital cities in Europe").first).to_be_visible()
 

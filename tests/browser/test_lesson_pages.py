@@ -2,6 +2,7 @@
 reading time sent while the page is in view, and the offer to continue where you left off."""
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -22,7 +23,7 @@ def test_the_lesson_fits_passes_axe_and_shows_its_questions_in_both_themes(live_
     assert controls_outside(page) == []
     assert page.get_by_role("heading", name="Check yourself").is_visible()
     assert page.locator("#check-yourself .check-item").count() == 3
-    assert page.get_by_text("Based on section 10 of 11").is_visible()
+    expect(page.get_by_text("Based on section 10 of 11")).to_be_visible()
     assert_accessible(page, f"lesson ({scheme}, {width})")
     screenshot(page, f"lesson-{scheme}")
 
@@ -58,7 +59,7 @@ def test_on_a_phone_the_contents_is_a_list_at_the_top_that_folds(live_server, ne
     page.keyboard.press("Enter")
     assert not toc.locator("ol").is_visible()
     page.keyboard.press("Enter")
-    assert toc.locator("ol").is_visible()
+    expect(toc.locator("ol")).to_be_visible()
 
 
 def test_check_yourself_is_answered_in_place_with_the_keyboard_and_counts_as_practice(app, live_server, new_page):
@@ -84,7 +85,7 @@ def test_check_yourself_is_answered_in_place_with_the_keyboard_and_counts_as_pra
     assert page.evaluate("window.stillThisPage === true"), "the answer should come back without reloading the page"
     assert page.evaluate("document.activeElement.classList.contains('verdict-title')")
     assert any(word in verdict.inner_text() for word in ("Correct", "Incorrect", "Partly correct"))
-    assert page.locator("#check-1").get_by_text("Your answer").is_visible()
+    expect(page.locator("#check-1").get_by_text("Your answer")).to_be_visible()
     assert page.locator("#check-2").get_by_role("button", name="Check").is_visible()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.source == "practice")) == 1
@@ -125,7 +126,7 @@ def test_coming_back_offers_to_continue_where_you_left_off(live_server, new_page
     page.goto(live_server + "/")
     page.goto(live_server + LONG_LESSON)
     offer = page.get_by_role("link", name=f"Continue where you left off: {title}")
-    assert offer.is_visible()
+    expect(offer).to_be_visible()
     assert page.evaluate("window.scrollY") == 0, "coming back never jumps on its own"
     offer.click()
     page.wait_for_function(f"() => location.hash === '{anchor}'")

@@ -2,6 +2,7 @@
 nothing off-screen, and done with the keyboard alone (Tab, arrows, typing, Enter)."""
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -35,7 +36,7 @@ def test_an_override_given_with_the_keyboard(app, lesson_class, live_server, new
     page = new_page(width, color_scheme=scheme)
     log_in(page, live_server, "ines")
     page.goto(f"{live_server}/teach/assignments/{lesson_class['assignment']}/overrides")
-    assert page.get_by_label("Their due date (Asia/Karachi time)").is_visible()
+    expect(page.get_by_label("Their due date (Asia/Karachi time)")).to_be_visible()
     check_layout(page, f"overrides-{scheme}")
     tab_to(page, "who")
     for _ in range(2):  # nobody is chosen at first; then the students by name: noor, sami
@@ -94,6 +95,6 @@ def test_marks_held_back_then_released(app, lesson_class, live_server, new_page,
     assert teacher.get_by_role("button", name="Hide the marks again").is_visible()
 
     student.reload()
-    assert student.get_by_text("You scored").is_visible()
+    expect(student.get_by_text("You scored")).to_be_visible()
     with app.app_context():
         assert db.session.scalar(sa.select(Attempt.score).where(Attempt.public_id == public_id)) > 0

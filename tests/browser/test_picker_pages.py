@@ -57,7 +57,7 @@ def test_ticking_a_question_adds_it_at_once(app, picker, live_server, new_page, 
     box.check()
     page.locator(f"#chosen-{added}").wait_for()
     assert page.get_by_role("heading", name=re.compile(r"Chosen: 6 questions, 6 points in all")).is_visible()
-    assert page.locator(f"#bank-{added} .chosen-mark").is_visible()
+    expect(page.locator(f"#bank-{added} .chosen-mark")).to_be_visible()
     expect(page.locator("#announcer")).to_contain_text("Added 1. Now 6 questions")
     assert question_ids(app, picker["assignment"])[-1] == added
     # points, then a move and a remove, in place and saved
@@ -107,16 +107,16 @@ def test_a_change_after_a_start_is_confirmed(app, picker, live_server, new_page)
     page = new_page("phone")
     log_in(page, live_server, "ines")
     page.goto(live_server + picker["path"])
-    assert page.get_by_text("1 student has started.").is_visible()
+    expect(page.get_by_text("1 student has started.")).to_be_visible()
     first = question_ids(app, picker["assignment"])[0]
     page.locator(f"#points-{first}").fill("4")
     page.get_by_role("button", name="Save points").first.click()
-    assert page.get_by_text("goes from 1 to 4 points").is_visible()
-    assert page.get_by_text("The new points re-mark every attempt: 1 submitted attempt gets a new total").is_visible()
+    expect(page.get_by_text("goes from 1 to 4 points")).to_be_visible()
+    expect(page.get_by_text("The new points re-mark every attempt: 1 submitted attempt gets a new total")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, "picker-confirm-phone")
     page.get_by_role("button", name="Yes, make this change").click()
-    assert page.get_by_text("1 attempt re-marked").is_visible()
+    expect(page.get_by_text("1 attempt re-marked")).to_be_visible()
     with app.app_context():
         attempt = db.session.scalar(sa.select(Attempt).where(Attempt.assignment_id == picker["assignment"]))
         assert attempt.max_score == 8 and attempt.score == 8

@@ -2,6 +2,7 @@
 off-screen, axe clean; the list is filtered from the keyboard alone; the analysis chart has its legend."""
 
 import pytest
+from playwright.sync_api import expect
 
 from browsing import BROWSER_MARKS, assert_accessible, controls_outside, log_in, no_horizontal_scroll, screenshot
 from tests.test_question_list import add_question, user_id
@@ -92,9 +93,9 @@ def test_the_analysis_chart_has_a_legend_and_warns_of_few_answers(app, world, li
     legend = page.get_by_role("list", name="How to read the chart")
     assert legend.is_visible() and legend.locator("li").count() == 5
     assert page.get_by_role("img", name="Facility and discrimination per question").is_visible()
-    assert page.get_by_text("Not yet: 0 of 5 questions have enough").first.is_visible()
+    expect(page.get_by_text("Not yet: 0 of 5 questions have enough").first).to_be_visible()
     assert page.locator(".items .few").first.is_visible()  # a greyed figure carries words too
     chart = page.locator("svg.chart").bounding_box()
     assert chart["width"] <= 375 and chart["height"] > 100
     page.get_by_text("Why these numbers?").click()
-    assert page.get_by_text("Kelley 1939").is_visible()
+    expect(page.get_by_text("Kelley 1939")).to_be_visible()

@@ -1,5 +1,7 @@
 """A real browser (Debian's chromium through Playwright) opens the index and follows a lesson."""
 
+from playwright.sync_api import expect
+
 from browsing import BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
@@ -15,4 +17,4 @@ def test_reader_opens_the_index_and_follows_a_lesson(live_server, page):
     assert "Kashmir" in heading.inner_text()
     page.get_by_role("link", name="Key facts").click()
     assert page.url.endswith("#key-facts")
-    assert page.locator("#key-facts").is_visible()
+    expect(page.locator("#key-facts")).to_be_visible()

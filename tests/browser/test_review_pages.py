@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 import time_machine
 
@@ -104,7 +105,7 @@ def test_a_learner_in_karachi_reviews_everything_due_and_sees_her_own_times(app,
 def test_a_visitor_learns_what_review_is_and_where_to_start(live_server, new_page, width, scheme):
     page = new_page(width, color_scheme=scheme)
     page.goto(live_server + "/review")
-    assert page.get_by_text("Nothing to review yet.").is_visible()
+    expect(page.get_by_text("Nothing to review yet.")).to_be_visible()
     page.get_by_role("link", name="Start the first lesson").click()
     page.wait_for_url("**/lessons/abstract")
     page.go_back()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 import time_machine
 
@@ -64,7 +65,7 @@ def test_a_learner_sets_light_days_and_a_break_and_postpones_her_backlog(app, li
         page.goto(base + "/review")
         page.get_by_role("link", name="Plan your reviews").click()
         page.wait_for_url("**/review/plan")
-        assert page.get_by_text("Dates here are days in Asia/Karachi time").is_visible()
+        expect(page.get_by_text("Dates here are days in Asia/Karachi time")).to_be_visible()
         check_layout(page, f"{tag}-page")
 
         # Light days, by keyboard only: tick Saturday and Sunday, then save.
@@ -94,7 +95,7 @@ def test_a_learner_sets_light_days_and_a_break_and_postpones_her_backlog(app, li
         press_tab_until(page, "e.value === 'Preview the postponement'")
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="Postpone 3 cards?").wait_for()
-        assert page.get_by_text("Average recall now").is_visible()
+        expect(page.get_by_text("Average recall now")).to_be_visible()
         assert page.locator("table.move-days tbody tr").count() >= 1
         check_layout(page, f"{tag}-preview")
         press_tab_until(page, "e.value === 'Move these 3 cards'")
@@ -117,7 +118,7 @@ def test_a_learner_on_a_break_is_told_so_on_the_review_page(app, live_server, ne
     assert "2 cards that would have come up during it moved" in page.locator(".flash").inner_text()
     open_menu(page)
     page.get_by_role("link", name="Review", exact=True).click()
-    assert page.get_by_text(re.compile(r"You're on a break until \w{3} \d+ \w{3}\.")).is_visible()
+    expect(page.get_by_text(re.compile(r"You're on a break until \w{3} \d+ \w{3}\."))).to_be_visible()
     check_layout(page, f"review-plan-on-break-{width}-{scheme}")
 
 
@@ -125,7 +126,7 @@ def test_a_learner_on_a_break_is_told_so_on_the_review_page(app, live_server, ne
 def test_a_visitor_is_told_why_and_where_to_sign_up(live_server, new_page, width, scheme):
     page = new_page(width, color_scheme=scheme)
     page.goto(live_server + "/review/plan")
-    assert page.get_by_text("Review settings are kept with an account.").is_visible()
+    expect(page.get_by_text("Review settings are kept with an account.")).to_be_visible()
     check_layout(page, f"review-plan-guest-{width}-{scheme}")
     page.get_by_role("link", name="Sign up (it is free)").click()
     page.wait_for_url(re.compile(r"/account/register\?next=(/|%2F)review(/|%2F)plan$"))
@@ -155,6 +156,6 @@ def test_a_learner_previews_cards_for_an_exam_and_a_stale_preview_moves_nothing(
     press_tab_until(page, "e.value && e.value.startsWith('Move these')")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="The preview is out of date").wait_for()
-    assert page.get_by_text("Nothing was moved.").is_visible()
+    expect(page.get_by_text("Nothing was moved.")).to_be_visible()
     check_layout(page, f"{tag}-stale")
     assert due_days(app, "sana") == before

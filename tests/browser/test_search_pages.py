@@ -40,7 +40,7 @@ def test_the_filter_hides_entries_as_you_type_and_keeps_the_address(live_server,
     box = page.get_by_label("Filter by name or role")
     box.press_sequentially("pervez musharraf", delay=20)
     expect(page.locator("[data-filter-item]:visible")).to_have_count(1)
-    assert page.locator("#person-pervez-musharraf").is_visible()
+    expect(page.locator("#person-pervez-musharraf")).to_be_visible()
     assert not page.locator("#person-nawaz-sharif").is_visible()
     assert re.search(r"Showing 1 of \d+\.", page.locator("[data-filter-count]").inner_text())
     assert "q=pervez+musharraf" in page.url
@@ -73,7 +73,7 @@ def test_without_javascript_the_filter_form_asks_the_server(app, serve, new_page
     page.goto(base + "/search")
     page.get_by_label("Lessons, glossary, people and timeline").fill("partit")
     page.locator("main").get_by_role("button", name="Search").click()
-    assert page.locator("a.result-title[href='/glossary#term-partition']").is_visible()
+    expect(page.locator("a.result-title[href='/glossary#term-partition']")).to_be_visible()
 
 
 def test_by_keyboard_a_result_lands_on_its_paragraph(live_server, page):
@@ -97,7 +97,7 @@ def test_by_keyboard_the_people_filter_works(live_server, page):
     page.keyboard.type("sharif")
     page.keyboard.press("Enter")  # the page already filters as you type: Enter keeps you in place
     expect(page.locator("#person-pervez-musharraf")).to_be_hidden()
-    assert page.locator("#person-nawaz-sharif").is_visible()
+    expect(page.locator("#person-nawaz-sharif")).to_be_visible()
     assert focused(page)["name"] == "q"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "filter-side"
