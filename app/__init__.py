@@ -84,6 +84,12 @@ def register_question_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader({"qtypes": FileSystemLoader(qtypes_dir)})])
     app.jinja_env.globals["qtype"] = qtypes.get  # what a type can do, for a page that offers it (response analysis)
 
+    def qtype_macros(kind: str):
+        """A type's question.html as a module of macros, made once (``{% import %}`` of a name built at run time
+        makes the module again on every call: a millisecond a page of ten questions)."""
+        return app.jinja_env.get_template(f"qtypes/{kind}/question.html").module
+    app.jinja_env.globals["qtype_macros"] = qtype_macros
+
 
 def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
     """WAL lets readers work while a writer commits; SQLite leaves foreign keys off unless asked."""

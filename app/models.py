@@ -360,7 +360,9 @@ class ReviewCard(db.Model):
 class ReviewLog(db.Model):
     """One rated retrieval of a card: from a test, a practice question's first try, or a review."""
 
-    __table_args__ = (sa.Index("ix_review_log_owner_time", "owner_key", "reviewed_at"), NEVER_REUSE_IDS)
+    __table_args__ = (sa.Index("ix_review_log_owner_time", "owner_key", "reviewed_at"),
+                      # the badge on every page counts today's reviews on the Review page alone
+                      sa.Index("ix_review_log_owner_source_time", "owner_key", "source", "reviewed_at"), NEVER_REUSE_IDS)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     owner_key: so.Mapped[str] = so.mapped_column(sa.String(80))

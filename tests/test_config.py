@@ -49,7 +49,8 @@ def test_migrations_upgrade_an_empty_database_and_step_back(tmp_path):
 
     def schema():
         inspector = sa.inspect(db.engine)
-        return {table: {c["name"] for c in inspector.get_columns(table)} for table in inspector.get_table_names()}
+        return {table: ({c["name"] for c in inspector.get_columns(table)}, {i["name"] for i in inspector.get_indexes(table)})
+                for table in inspector.get_table_names()}
 
     def revision():
         with db.engine.connect() as connection:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import random
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -286,13 +288,33 @@ def leak_graph(questions: Sequence[Mapping], rules: Rules | None = None) -> Leak
     return LeakGraph(tuple(sorted(leaks.values(), key=lambda leak: (leak.source, leak.target))), excluded)
 
 
+_DIGESTS: OrderedDict[int, tuple[dict, str]] = OrderedDict()
+_DIGESTS_SIZE = 4096  # a course's worth of versions; callers that build new dicts each time only cycle through it
+_DIGESTS_LOCK = threading.Lock()
+
+
+def _digest(data: dict) -> str:
+    """``version_of(data)``, remembered for the dict itself: a test start hashes the same shared versions (from
+    ``course_cache``) every time. The entry holds the dict, so its id cannot pass to another while it is kept."""
+    with _DIGESTS_LOCK:
+        known = _DIGESTS.get(id(data))
+    if known is not None and known[0] is data:
+        return known[1]
+    digest = version_of(data)
+    with _DIGESTS_LOCK:
+        _DIGESTS[id(data)] = (data, digest)
+        while len(_DIGESTS) > _DIGESTS_SIZE:
+            _DIGESTS.popitem(last=False)
+    return digest
+
+
 class _Versions:
     """Questions keyed by their content hashes and the rules they are read with: equal keys, equal graphs."""
 
     def __init__(self, questions: Sequence[dict], rules: Rules):
         self.questions, self.rules = questions, rules
         # The rules object itself is held (by the cache, through this key), so its id is never reused.
-        self.key = (tuple(version_of(data) for data in questions), id(rules))
+        self.key = (tuple(_digest(data) for data in questions), id(rules))
 
     def __hash__(self) -> int:
         return hash(self.key)

@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -38,7 +39,9 @@ WITH_ANSWERS = (sa.select(Attempt, Answer).outerjoin(Answer, Answer.attempt_id =
                 .where(Attempt.public_id == sa.bindparam("public_id")).order_by(Answer.position, Answer.try_number))
 WITH_CARDS = (sa.select(Attempt, *CARD_COLUMNS).outerjoin(ReviewCard, ReviewCard.owner_key == Attempt.owner_key)
               .where(Attempt.public_id == sa.bindparam("public_id")))
+# The list shows neither the draw nor the draft: twenty layouts' JSON left unread is a tenth of the page's time.
 MINE = (sa.select(Attempt).where(Attempt.lesson_id == sa.bindparam("lesson_id"), Attempt.owner_key == sa.bindparam("owner"))
+        .options(so.defer(Attempt.layout, raiseload=True), so.defer(Attempt.draft, raiseload=True))
         .order_by(Attempt.started_at.desc()).limit(20))
 CLAIM = (sa.update(Attempt).where(Attempt.id == sa.bindparam("attempt_id"), Attempt.submitted_at.is_(None))
          .execution_options(synchronize_session=False))
