@@ -169,6 +169,25 @@ def make_app(database_templates, tmp_path):
 
 
 @pytest.fixture
+def twin(make_app):
+    """Factory: another application on ``app``'s database (another gunicorn worker; ``instance_path`` of its own for
+    another machine), closed after the test with the test's own apps. Its connections are closed in a fresh
+    application context, after every request has handed its own back: on PostgreSQL one left open is a warning."""
+    made = []
+
+    def factory(app, instance_path: str | None = None, **overrides):
+        other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], **overrides),
+                           instance_path=instance_path or app.instance_path)
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def empty_app(make_app):
     """An app on a migrated database with no course loaded."""
     return make_app("empty")

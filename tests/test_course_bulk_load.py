@@ -5,13 +5,11 @@ import dataclasses
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.course.bank import Question as QuestionDoc
 from app.course_cache import snapshot
 from app.course_loader import store_course
 from app.extensions import db
 from app.models import Lesson, Question, QuestionVersion
-from tests.conftest import make_config
 from tests.statements import count_statements
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -146,8 +144,8 @@ def test_a_retired_lesson_comes_back_and_counts_as_changed(app, shipped_course):
     assert not any(retired for _, _, _, retired, origin in questions.values() if origin == "bank")
 
 
-def test_another_app_on_the_same_database_sees_a_loaded_lesson(app, shipped_course):
-    other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]), instance_path=app.instance_path)
+def test_another_app_on_the_same_database_sees_a_loaded_lesson(app, shipped_course, twin):
+    other = twin(app)
     with other.app_context():
         assert snapshot().lesson("trade-again") is None
     trade = next(lesson for lesson in shipped_course.lessons if lesson.slug == "trade")
@@ -161,4 +159,3 @@ def test_another_app_on_the_same_database_sees_a_loaded_lesson(app, shipped_cour
         assert lesson is not None and lesson.title == trade.title
         assert course.questions["trade-again-first"].lesson_id == lesson.id
         assert course.questions["trade-again-first"].version_id is not None
-        db.engine.dispose()

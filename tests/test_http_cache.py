@@ -6,23 +6,17 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.config import PROJECT_ROOT
 from app.course.lessons import read_course
 from app.course_loader import store_course
 from app.extensions import db
 from app.http_cache import Page, PageCache
 from app.models import Lesson
-from tests.conftest import make_config
 from tests.statements import count_statements
 
 VISITOR_PAGES = ("/lessons/trade", "/", "/timeline", "/people", "/glossary", "/search?q=Kashmir",
                  "/timeline?q=summit", "/glossary?q=track", "/people?q=Musharraf", "/search")
 
-
-def twin(app):
-    """A second application on the same database and instance folder: another gunicorn worker."""
-    return create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]), instance_path=app.instance_path)
 
 
 def is_public(response) -> bool:
@@ -67,7 +61,7 @@ def test_if_none_match_wins_over_if_modified_since(client):
     assert stale.status_code == 200 and stale.get_data() == first.get_data()
 
 
-def test_every_worker_gives_the_same_page_the_same_tag(app):
+def test_every_worker_gives_the_same_page_the_same_tag(app, twin):
     other = twin(app)
     for path in ("/lessons/trade", "/timeline?q=summit", "/search?q=Kashmir"):
         mine, theirs = app.test_client().get(path), other.test_client().get(path)
@@ -118,7 +112,7 @@ def test_an_error_page_is_not_public(client):
     assert too_long.status_code == 400 and not is_public(too_long)
 
 
-def test_a_course_reload_by_another_worker_changes_the_tag_and_the_text(app, tmp_path):
+def test_a_course_reload_by_another_worker_changes_the_tag_and_the_text(app, tmp_path, twin):
     reader = app.test_client()
     before = reader.get("/lessons/trade")
     shutil.copytree(PROJECT_ROOT / "lessons", tmp_path / "lessons")
@@ -134,7 +128,7 @@ def test_a_course_reload_by_another_worker_changes_the_tag_and_the_text(app, tmp
     assert reader.get("/lessons/trade", headers={"If-None-Match": after.headers["ETag"]}).status_code == 304
 
 
-def test_a_search_follows_a_course_reload_by_another_worker(app, tmp_path):
+def test_a_search_follows_a_course_reload_by_another_worker(app, tmp_path, twin):
     reader = app.test_client()
     before = reader.get("/search?q=Zanzibarish")
     assert "Trade" not in before.get_data(as_text=True)
@@ -149,7 +143,7 @@ def test_a_search_follows_a_course_reload_by_another_worker(app, tmp_path):
     assert after.headers["ETag"] != before.headers["ETag"]
 
 
-def test_a_change_that_leaves_a_page_as_it_was_keeps_its_tag(app):
+def test_a_change_that_leaves_a_page_as_it_was_keeps_its_tag(app, twin):
     """The tag is the page's bytes: retitling a lesson moves the course on, but the search index (and so a search's
     results) stays as it was until the course is next loaded."""
     reader = app.test_client()
@@ -241,9 +235,8 @@ def test_another_host_scheme_or_query_is_not_answered_with_a_kept_page(app):
     assert seen == ["/lessons/trade"] * 3 + ["/lessons/trade?x=1"]  # the second a.example visit alone was kept
 
 
-def test_a_host_outside_trusted_hosts_gets_its_400_even_once_the_page_is_kept(database_templates, tmp_path):
-    url = database_templates.copy("loaded", tmp_path, 0)
-    app = create_app(make_config(url, TRUSTED_HOSTS=["bc.example"]), instance_path=str(tmp_path / "instance"))
+def test_a_host_outside_trusted_hosts_gets_its_400_even_once_the_page_is_kept(make_app):
+    app = make_app("loaded", TRUSTED_HOSTS=["bc.example"])
     client = app.test_client()
     assert client.get("/lessons/trade", base_url="http://bc.example").status_code == 200
     assert client.get("/lessons/trade", base_url="http://bc.example").status_code == 200
@@ -258,14 +251,13 @@ def test_a_nul_in_the_query_or_a_post_still_reaches_flask(app):
 
 
 @pytest.mark.parametrize("path", VISITOR_PAGES)
-def test_a_visitor_page_is_the_same_whatever_the_time_zone_cookie(app, path):
+def test_a_visitor_page_is_the_same_whatever_the_time_zone_cookie(app, path, twin):
     """The front and a proxy keep one copy per address for every visitor (nginx ignores Vary: Cookie, see
     deploy/nginx-cache.conf): a visitor page must not show anything from the browser's ``tz`` cookie."""
     plain = app.test_client().get(path)
     karachi = app.test_client()
     karachi.set_cookie("tz", "Asia/Karachi")
-    other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]), instance_path=app.instance_path + "-2")
-    fresh = other.test_client()  # nothing kept yet: this one renders the page with the cookie
+    fresh = twin(app).test_client()  # nothing kept yet: this one renders the page with the cookie
     fresh.set_cookie("tz", "Pacific/Kiritimati")
     assert karachi.get(path).get_data() == plain.get_data() == fresh.get(path).get_data()
 

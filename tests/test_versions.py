@@ -3,24 +3,18 @@ nothing else moves a signal on."""
 
 import time
 
-import pytest
 import sqlalchemy as sa
 
-from app import create_app, versions
+from app import versions
 from app.course_cache import snapshot, version_contents
 from app.extensions import db
 from app.models import Assignment, Classroom, Lesson, QuestionVersion, User
 from app.secrecy import held_back
-from tests.conftest import make_config
 from tests.statements import count_statements
 
 
-def twin(app):
-    """A second application on the same database and instance folder: another gunicorn worker."""
-    return create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"]), instance_path=app.instance_path)
 
-
-def test_a_lesson_title_changed_by_one_worker_is_shown_by_another(make_app):
+def test_a_lesson_title_changed_by_one_worker_is_shown_by_another(make_app, twin):
     first = make_app("loaded")
     second = twin(first)
     reader = second.test_client()
@@ -100,7 +94,7 @@ def test_deleting_an_account_moves_on_what_its_rows_cascade_into(app):
         assert versions.token("holds") != holds and versions.token("plan") != plan
 
 
-def test_an_exam_set_by_one_worker_holds_its_questions_back_on_another(make_app):
+def test_an_exam_set_by_one_worker_holds_its_questions_back_on_another(make_app, twin):
     first = make_app("loaded")
     second = twin(first)
     with second.test_request_context():
@@ -138,11 +132,10 @@ def test_refresh_caches_moves_every_signal_on(app):
         assert all(versions.token(name) != before[name] for name in versions.SIGNALS)
 
 
-def test_with_redis_a_change_reaches_another_server_within_the_poll_interval(make_app, redis_url, tmp_path):
+def test_with_redis_a_change_reaches_another_server_within_the_poll_interval(make_app, redis_url, tmp_path, twin):
     first = make_app("loaded", VERSION_SIGNAL_URL=redis_url, VERSION_POLL_SECONDS=0.2)
     # Another machine: its own instance folder, so only Redis can tell it.
-    second = create_app(make_config(first.config["SQLALCHEMY_DATABASE_URI"], VERSION_SIGNAL_URL=redis_url,
-                                    VERSION_POLL_SECONDS=0.2), instance_path=str(tmp_path / "elsewhere"))
+    second = twin(first, str(tmp_path / "elsewhere"), VERSION_SIGNAL_URL=redis_url, VERSION_POLL_SECONDS=0.2)
     reader = second.test_client()
     reader.get("/lessons/trade")
     with first.app_context():
