@@ -4,7 +4,6 @@ regrade's dry run. Also the pure grouping and accepting rules of ``app.course.re
 
 import re
 import threading
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from html import unescape
 
@@ -17,6 +16,7 @@ from app.course.responses_report import Given, credit_now, file_snippet, group_r
 from app.extensions import db
 from app.models import Assignment, Attempt, Lesson, Question, QuestionVersion
 from tests.conftest import AuthActions, csrf_token
+from tests.statements import count_statements
 from tests.test_quiz import check, layout_data, shown
 from tests.test_quiz import start as start_quiz
 from tests.test_teaching import create_assignment, create_class, join, lesson_id, person, start
@@ -346,23 +346,6 @@ def test_learners_visitors_other_instructors_and_forged_ids_are_refused(world):
     assert versions_of(app, "resp-sa") == 1 and versions_of(app, "resp-cloze") == 1
 
 
-@contextmanager
-def statements(app):
-    """Every SQL statement the app runs inside the block."""
-    seen: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-
-
 def test_the_pages_run_the_same_statements_for_two_learners_or_six(app):
     teacher = person(app, "teacher", "instructor")
     write(app, teacher, "resp-sa")
@@ -378,7 +361,7 @@ def test_the_pages_run_the_same_statements_for_two_learners_or_six(app):
             answer(app, learner, assignment_id, {"resp-sa": "Karachi"})
         seen = []
         for path in ("/teach/questions/resp-sa/responses", "/teach/responses"):
-            with statements(app) as ran:
+            with count_statements(app) as ran:
                 assert teacher.get(path).status_code == 200
             seen.append(len(ran))
         counts.append(seen)
