@@ -19,7 +19,7 @@ from app.models import Lesson, Question, QuestionVersion, ReviewCard, ReviewLog
 from tests.conftest import csrf_token
 from tests.test_progress import card_data, card_values, owner_of, shown_card, submit_test_with_key
 from tests.test_quiz import is_essay
-from tests.test_response_analysis import statements
+from tests.statements import count_statements
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 BANK = 18
@@ -238,13 +238,13 @@ def test_fading_costs_one_query_however_many_lessons_are_mastered(app, client, a
     auth.register()
     submit_test_with_key(app, client)
     owner = owner_of(app)
-    with statements(app) as plain:
+    with count_statements(app) as plain:
         client.get("/")
     seed_mastered(app, owner, "saarc")
-    with statements(app) as one:
+    with count_statements(app) as one:
         assert "Needs review" in client.get("/").get_data(as_text=True)
     seed_mastered(app, owner, "role-of-sports")
-    with statements(app) as two:
+    with count_statements(app) as two:
         assert client.get("/").get_data(as_text=True).count('level-needs_review">Needs review<') == 2
     assert len(one) - len(plain) <= 1 and len(two) == len(one)
 

@@ -14,7 +14,7 @@ from app.models import Attempt, User
 from app.next_steps import up_next
 from tests.test_progress import make_due, owner_of, submit_test_with_key
 from tests.test_quiz import check, csrf_token, is_essay, layout_data, start, wrong_response
-from tests.test_response_analysis import statements
+from tests.statements import count_statements
 
 
 def steps_for(app, owner):
@@ -133,14 +133,14 @@ def test_the_statements_do_not_grow_with_the_learners_history(app, client, auth)
     auth.register()
     client.get("/lessons/introduction")
     owner = owner_of(app)
-    with statements(app) as light:
+    with count_statements(app) as light:
         steps_for(app, owner)
     for slug in ("trade", "role-of-sports", "saarc"):
         submit_test_with_key(app, client, slug)
         client.get(f"/lessons/{slug}")
     start(client, "conclusion", mode="practice")
     make_due(app, owner)
-    with statements(app) as heavy:
+    with count_statements(app) as heavy:
         assert len(steps_for(app, owner)) == 3
     # 12 today (six for the standings, the open quiz and its answers, the review counts): room for two more, no growth
     assert len(heavy) <= 14 and len(heavy) - len(light) <= 2
