@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from app import ops, ratelimits, static_files, timezones, versions
+from app import i18n, ops, ratelimits, static_files, timezones, versions
 from app.course import qtypes
 from app.config import Config, create_private_sqlite_file, default_database_uri, instance_secret_key
 from app.extensions import csrf, db, limiter, login, migrate
@@ -54,6 +54,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None) ->
 
     versions.init_app(app)  # before anything commits: a commit to a watched table moves a signal on
     register_extensions(app)
+    i18n.init_app(app)
     register_question_templates(app)
     app.url_map.converters["int"] = ops.RowIdConverter  # before any route is added
     register_blueprints(app)

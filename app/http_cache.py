@@ -11,8 +11,8 @@ token, and sends it with:
 - ``Last-Modified``: when the course was last loaded (the snapshot's ``stamp``);
 - ``304 Not Modified`` for ``If-None-Match`` (which wins, RFC 9110 13.2.2) or ``If-Modified-Since``;
 - ``Cache-Control: public`` with ``max-age``/``stale-while-revalidate`` so a reverse proxy or CDN may
-  hold the page, and ``Vary: Cookie`` so a response kept for a visitor is never reused for a request
-  that carries a session.
+  hold the page, and ``Vary: Cookie, Accept-Language`` so a response kept for a visitor is never reused for a
+  request that carries a session, or that asks for another language (every key here holds the language too).
 
 Every other HTML response keeps ``Cache-Control: no-store`` (``app.ops``): a page made for a signed-in
 learner, or one holding a form's CSRF token, is never stored by anyone.
@@ -35,7 +35,7 @@ from flask import Flask, Response, current_app, make_response, request, session
 from flask_login.config import COOKIE_NAME
 from werkzeug.http import http_date, is_resource_modified, parse_cookie
 
-from app import versions
+from app import i18n, versions
 from app.course_cache import snapshot
 from app.extensions import limiter
 
@@ -110,7 +110,7 @@ def page_key(token: str) -> tuple:
     """The cache key: the tokens, the path, and the query's fields in a fixed order (``?b=1&a=2`` is ``?a=2&b=1``;
     a field's repeated values keep theirs, as the view reads the first)."""
     query = tuple(sorted(request.args.items(multi=True), key=lambda item: item[0])) if request.query_string else ()
-    return token, request.path, query
+    return token, request.path, query, i18n.select_locale()
 
 
 def tokens(store=None) -> str:
@@ -125,7 +125,7 @@ def page_of(body: bytes, stamp: datetime | None) -> Page:
     """The page with its strong tag (the same bytes give the same tag on every worker and server) and headers."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", etag), ("Cache-Control", PUBLIC),
-               ("Vary", "Cookie")]
+               ("Vary", "Cookie, Accept-Language")]
     if stamp is not None:
         headers.append(("Last-Modified", http_date(stamp)))
     return Page(body, etag, tuple(headers))
@@ -233,7 +233,7 @@ class VisitorFront:
     @staticmethod
     def key(environ, token: str) -> tuple:
         return (token, environ["wsgi.url_scheme"], environ.get("HTTP_HOST", "").rsplit(":", 1)[0],
-                environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+                environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), i18n.environ_language(environ))
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]

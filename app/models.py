@@ -260,6 +260,10 @@ class User(UserMixin, db.Model):
     show_streak: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Weekdays with fewer reviews (ISO numbers, comma-separated: "6,7" is the weekend); "" means none.
     light_days: so.Mapped[str] = so.mapped_column(sa.String(13), default="", server_default="")
+    # The interface's language ("en", "ur", "hi"); None means the browser's (Accept-Language) or the switcher's cookie.
+    language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
+    # "native" writes numbers in the language's own digits (۱۲۳, १२३); None means the locale's default (Latin).
+    digits: so.Mapped[Optional[str]] = so.mapped_column(sa.String(8))
 
     ROLES = ("student", "instructor", "admin")
 

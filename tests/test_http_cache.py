@@ -30,7 +30,7 @@ def test_a_visitor_page_can_be_kept_by_a_browser_or_a_proxy(client, path):
     cache_control = response.headers["Cache-Control"]
     assert "public" in cache_control and "max-age=60" in cache_control and "stale-while-revalidate=" in cache_control
     assert "no-store" not in cache_control and "private" not in cache_control
-    assert response.headers["Vary"] == "Cookie"  # a shared copy is never reused for a request with a session
+    assert response.headers["Vary"] == "Cookie, Accept-Language"  # a shared copy is never reused for a request with a session
     etag = response.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith('W/')  # strong: the same bytes, byte for byte
     assert response.headers["Last-Modified"].endswith("GMT")
@@ -43,7 +43,7 @@ def test_a_repeat_visit_with_the_etag_gets_a_304_without_the_page(client):
     again = client.get("/lessons/trade", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
     # A proxy refreshing its copy learns how long it may keep it, and for whom, from the 304 itself.
-    assert again.headers["ETag"] == first.headers["ETag"] and is_public(again) and again.headers["Vary"] == "Cookie"
+    assert again.headers["ETag"] == first.headers["ETag"] and is_public(again) and again.headers["Vary"] == "Cookie, Accept-Language"
     changed = client.get("/lessons/trade", headers={"If-None-Match": '"something-else"'})
     assert changed.status_code == 200 and changed.get_data() == first.get_data()
 

@@ -1,12 +1,13 @@
 """The account page's own settings: preferences (time zone, daily goal, streak) and the e-mail address."""
 
-from flask import flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from app.accounts import bp
 from app.accounts.forms import EmailForm, PreferencesForm
 from app.accounts.messages import offer_address
-from app.accounts.routes import settings_page
+from app import i18n
+from app.accounts.routes import safe_next, settings_page
 from app.extensions import db
 from app.mail import MailError, mail_enabled
 from app.ratelimits import password_checks_per_account
@@ -59,3 +60,20 @@ def change_email():
             return settings_page(503, email_form=form)
         flash(f"We've sent a link to {address}. Your address changes when you open it (it works for two days).", "info")
     return redirect(url_for("accounts.settings") + "#email")
+
+
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def language(code: str):
+    """Switch the interface's language and go back to the page it was asked from (``next``, a path on this site).
+
+    Everyone gets the ``lang`` cookie; a signed-in learner's POST (from the switcher's form, with its CSRF token)
+    also saves it to the account, so it follows them to other browsers. A GET never changes the account."""
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(url_for("learning.index")), 303)
+    response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+    if request.method == "POST" and current_user.is_authenticated:
+        current_user.language = code
+        db.session.commit()
+    return response

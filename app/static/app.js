@@ -7,6 +7,38 @@
 
   var SHORTCUTS_KEY = "backchannel.shortcuts";
 
+  /* Words the scripts show, in the page's language. base.html sends their translations as JSON in #i18n-words
+     (app/i18n.py; none on an English page). t("Saved") and tn("%(n)s answer", "%(n)s answers", n) are what
+     `make extract-messages` looks for; fields are written %(name)s, as in the templates. */
+  var WORDS = (function () {
+    var node = document.getElementById("i18n-words");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
+  })();
+  var NUMBERS = document.documentElement.getAttribute("data-numbers") || document.documentElement.lang || "en";
+
+  function number(n) {
+    try { return new Intl.NumberFormat(NUMBERS).format(n); } catch (error) { return String(n); }
+  }
+
+  function fill(text, values) {
+    if (!values) { return text; }
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      if (!(name in values)) { return whole; }
+      return typeof values[name] === "number" ? number(values[name]) : String(values[name]);
+    });
+  }
+
+  function t(text, values) {
+    return fill(typeof WORDS[text] === "string" ? WORDS[text] : text, values);
+  }
+
+  function tn(one, many, n, values) {
+    var forms = WORDS[one];
+    var plural = document.documentElement.lang === "hi" ? n > 1 : n !== 1;  // Hindi says "0 उत्तर" in the singular
+    var chosen = Array.isArray(forms) ? forms[plural ? 1 : 0] : (plural ? many : one);
+    return fill(chosen, Object.assign({ n: n }, values || {}));
+  }
+
   function announce(text) {
     var region = document.getElementById("announcer");
     if (!region) { return; }
@@ -135,7 +167,7 @@
     setUpSources(document);
   }
 
-  window.backchannel = { announce: announce, shortcutsOn: shortcutsOn };
+  window.backchannel = { announce: announce, shortcutsOn: shortcutsOn, t: t, tn: tn, number: number };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,34 @@
+"""Words the pure modules show a person (feedback, reasons, relative times), in the reader's language.
+
+These modules import no Flask. They call ``_`` and ``ngettext`` from here, which ``pybabel extract`` finds like any
+other; the application installs Flask-Babel's translator at start (``app.i18n``). Without one (a script, a unit
+test) the English is returned, with its ``%(name)s`` fields filled in.
+"""
+
+from collections.abc import Callable
+
+_gettext: Callable[[str], str] = lambda text: text
+_ngettext: Callable[[str, str, int], str] = lambda one, many, n: one if n == 1 else many
+
+
+def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> None:
+    """Translate from now on with these (Flask-Babel's, which read the request's language)."""
+    global _gettext, _ngettext
+    _gettext, _ngettext = gettext, ngettext
+
+
+def _(text: str, **values) -> str:
+    """``text`` in the reader's language, ``%(name)s`` fields filled from ``values``."""
+    translated = _gettext(text)
+    return translated % values if values else translated
+
+
+def ngettext(one: str, many: str, n: int, **values) -> str:
+    """The form for ``n`` in the reader's language; ``%(num)s`` is ``n``."""
+    translated = _ngettext(one, many, n)
+    return translated % {"num": n, **values}
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogue without translating it now (a constant read before any request)."""
+    return text

@@ -1,0 +1,93 @@
+"""The interface in English, Urdu and Hindi: which language a request gets, switching it from any page without
+losing the page, right-to-left pages, and a visitor page kept once per language."""
+
+import re
+
+import pytest
+
+from app import i18n
+from app.extensions import db
+from app.models import User
+
+
+def html_tag(response) -> str:
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+@pytest.mark.parametrize(("setting", "cookie", "header", "expected"), [
+    (None, None, None, "en"),
+    (None, None, "ur-PK,ur;q=0.9,en;q=0.5", "ur"),
+    (None, None, "hi-IN", "hi"),
+    (None, None, "fr-FR, de;q=0.8", "en"),  # nothing we have: English
+    (None, None, "fr, hi;q=0.4, ur;q=0.6", "ur"),  # the best of what we have
+    (None, "hi", "ur", "hi"),  # the switcher's cookie beats the browser
+    ("ur", "hi", "hi", "ur"),  # the account beats both
+    (None, "xx", "hi", "hi"),  # a forged cookie is passed over
+    ("en", None, "ur", "en"),
+    (None, None, "ur;q=0", "en"),  # "not Urdu"
+    (None, None, "," * 5000 + "ur", "en"),  # an absurd header is cut, not parsed at length
+])
+def test_the_language_is_the_account_then_the_switch_then_the_browser(setting, cookie, header, expected):
+    assert i18n.negotiate(setting, cookie, header) == expected
+
+
+def test_an_urdu_page_is_right_to_left_and_a_hindi_one_left_to_right(client):
+    assert 'lang="ur" dir="rtl"' in html_tag(client.get("/", headers={"Accept-Language": "ur"}))
+    assert 'lang="hi" dir="ltr"' in html_tag(client.get("/", headers={"Accept-Language": "hi"}))
+    assert 'lang="en" dir="ltr"' in html_tag(client.get("/"))
+
+
+def test_every_page_offers_the_three_languages_back_to_the_same_page(client):
+    page = client.get("/glossary?q=track").get_data(as_text=True)
+    for code, name in (("en", "English"), ("ur", "اردو"), ("hi", "हिन्दी")):
+        assert f'href="/account/language/{code}?next=/glossary?q%3Dtrack"' in page
+        assert f'lang="{code}"' in page and name in page
+
+
+def test_switching_keeps_the_page_and_remembers_the_choice(client):
+    response = client.get("/account/language/ur?next=/glossary?q%3Dtrack")
+    assert response.status_code == 303 and response.headers["Location"] == "/glossary?q=track"
+    assert 'lang="ur"' in html_tag(client.get("/glossary?q=track"))
+    assert 'lang="ur"' in html_tag(client.get("/timeline", headers={"Accept-Language": "hi"}))  # the choice wins
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+def test_the_switch_never_sends_anyone_off_the_site(client, target):
+    response = client.get("/account/language/hi", query_string={"next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_a_language_we_do_not_have_is_a_404_and_sets_nothing(client):
+    response = client.get("/account/language/fr?next=/")
+    assert response.status_code == 404 and "Set-Cookie" not in response.headers
+
+
+def test_a_signed_in_learner_s_choice_is_saved_to_the_account(app, client, auth):
+    auth.register()
+    from tests.conftest import csrf_token
+    token = csrf_token(client, "/")
+    assert client.post("/account/language/hi?next=/dashboard", data={"csrf_token": token}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(User.language).where(User.username == "amina")) == "hi"
+    other = app.test_client()  # another browser: the account's language, whatever that browser asks for
+    from tests.conftest import AuthActions
+    AuthActions(other).login()
+    assert 'lang="hi"' in html_tag(other.get("/", headers={"Accept-Language": "ur"}))
+
+
+def test_a_forged_post_without_the_form_token_changes_nothing(app, client, auth):
+    auth.register()
+    assert client.post("/account/language/ur?next=/").status_code == 400
+    with app.app_context():
+        assert db.session.scalar(db.select(User.language).where(User.username == "amina")) is None
+
+
+def test_a_visitor_page_is_kept_once_per_language(app):
+    english = app.test_client().get("/glossary").get_data()
+    urdu = app.test_client().get("/glossary", headers={"Accept-Language": "ur"}).get_data()
+    again = app.test_client().get("/glossary").get_data()
+    assert b'lang="ur"' in urdu and b'lang="en" dir="ltr"' in english
+    assert again == english and urdu != english
+    switched = app.test_client()
+    switched.set_cookie(i18n.COOKIE, "hi")
+    assert b'lang="hi"' in switched.get("/glossary", headers={"Accept-Language": "ur"}).get_data()
