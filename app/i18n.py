@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.numbers import format_decimal, format_percent
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
+from markupsafe import Markup
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
@@ -93,6 +94,15 @@ def numbering_system() -> str:
     return language().native_digits if chosen == "native" else "latn"
 
 
+NATIVE_DIGITS = {"deva": "०१२३४५६७८९", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def in_digits(text: str, system: str) -> str:
+    """``text`` with its Latin digits written in ``system`` (dates from Babel come in Latin digits only)."""
+    digits = NATIVE_DIGITS.get(system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
 def number(value, digits: int | None = None) -> str:
     """Jinja filter ``number``: 1234567 as the learner's language writes it (12,34,567 in Hindi), in their digits."""
     if value is None:
@@ -108,6 +118,18 @@ def percent(value, digits: int = 0) -> str:
         return "–"
     return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%",
                           locale=language().code, numbering_system=numbering_system())
+
+
+def course_text(value) -> Markup:
+    """Jinja filter ``course_text``: course content (a lesson's title, a question, a glossary term), which stays in
+    English, marked so on a page in another language (read with English rules, shaped left to right)."""
+    return Markup('<span lang="en" dir="ltr">%s</span>') % ("" if value is None else value)
+
+
+def user_text(value) -> Markup:
+    """Jinja filter ``user_text``: what a person typed (a username, a class's or an assignment's name): isolated
+    from the text around it (a Latin name inside Urdu keeps its order) and never machine-translated."""
+    return Markup('<bdi translate="no">%s</bdi>') % ("" if value is None else value)
 
 
 def catalogues_missing(app: Flask) -> list[str]:
@@ -157,6 +179,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks' line breaks and indents are not in the msgid
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(course_text)
+    app.add_template_filter(user_text)
     app.add_template_global(language, "page_language")
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(script_words)

@@ -3,7 +3,10 @@
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import dates
+
 from app.course.assignment_rules import Rules
+from app.course.words import _, ngettext
 
 UTC = ZoneInfo("UTC")
 
@@ -74,50 +77,77 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-def format_local(moment: datetime, tz: ZoneInfo, with_time: bool = True) -> str:
-    """"30 Nov 2026, 14:05" in the learner's zone; the zone is named only when it is UTC (so nobody guesses)."""
+def _date(local: date | datetime, locale: str, skeleton: str = "yMMMd") -> str:
+    """A date as the locale writes it: "1 دسمبر، 2026", "1 दिस॰ 2026" ("30 Nov 2026" in English, as before)."""
+    if locale == "en":
+        return {"yMMMd": f"{local.day} {local:%b %Y}", "MMMd": f"{local.day} {local:%b}", "EEEE": f"{local:%A}",
+                "EEE": f"{local:%a}", "MMM": f"{local:%b}"}[skeleton]
+    if skeleton in ("EEEE", "EEE", "MMM"):
+        return dates.format_date(local, skeleton, locale=locale)
+    return dates.format_skeleton(skeleton, local, locale=locale)
+
+
+def _time(local: datetime, locale: str) -> str:
+    """A time of day: "14:05" in English (as before), the locale's own clock elsewhere ("2:05 PM")."""
+    return f"{local:%H:%M}" if locale == "en" else dates.format_time(local, "short", locale=locale)
+
+
+def _date_time(local: datetime, locale: str) -> str:
+    if locale == "en":
+        return f"{_date(local, locale)}, {_time(local, locale)}"
+    return dates.get_datetime_format("medium", locale=locale).replace("{1}", _date(local, locale)).replace(
+        "{0}", _time(local, locale))
+
+
+def format_local(moment: datetime, tz: ZoneInfo, with_time: bool = True, locale: str = "en") -> str:
+    """"30 Nov 2026, 14:05" in the learner's zone and language; the zone is named only when it is UTC (so nobody
+    guesses)."""
     local = as_utc(moment).astimezone(tz)
-    text = f"{local.day} {local:%b %Y}" + (f", {local:%H:%M}" if with_time else "")
-    return text + (" UTC" if with_time and tz.key == "UTC" else "")
+    if not with_time:
+        return _date(local, locale)
+    return _date_time(local, locale) + (" UTC" if tz.key == "UTC" else "")
 
 
-def relative_day(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+def format_day(day: date, locale: str = "en", skeleton: str = "yMMMd") -> str:
+    """A calendar day (no zone): "8 Dec 2026" ("yMMMd"), "8 Dec" ("MMMd"), "Tuesday" ("EEEE"), "Tue" ("EEE")."""
+    return _date(day, locale, skeleton)
+
+
+def relative_day(moment: datetime, now: datetime, tz: ZoneInfo, locale: str = "en") -> str:
     """The learner's day a moment falls on, in words: "today", "tomorrow", "on Thursday", "on 8 Dec 2026" (a review
     card is due from the start of a day, so its time says nothing)."""
     day, today = as_utc(moment).astimezone(tz).date(), as_utc(now).astimezone(tz).date()
     days = (day - today).days
     if days <= 0:
-        return "today"
+        return _("today")
     if days == 1:
-        return "tomorrow"
+        return _("tomorrow")
     if days < 7:
-        return f"on {day:%A}"
-    return f"on {format_local(moment, tz, with_time=False)}"
+        return _("on %(weekday)s", weekday=_date(day, locale, "EEEE"))
+    return _("on %(date)s", date=_date(day, locale))
 
 
-def relative(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+def relative(moment: datetime, now: datetime, tz: ZoneInfo, locale: str = "en") -> str:
     """A near moment in words ("in 10 minutes", "tomorrow at 09:00"); a far one as a date."""
     moment, now = as_utc(moment), as_utc(now)
     seconds = (moment - now).total_seconds()
     if abs(seconds) < 60:
-        return "now"
+        return _("now")
     if 0 < seconds < 3600:
-        minutes = round(seconds / 60)
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("in %(num)s minute", "in %(num)s minutes", round(seconds / 60))
     if -3600 < seconds < 0:
-        minutes = round(-seconds / 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+        return ngettext("%(num)s minute ago", "%(num)s minutes ago", round(-seconds / 60))
     local, today = moment.astimezone(tz), now.astimezone(tz).date()
     days = (local.date() - today).days
     if days > 0 and local.time() == time.min:  # the start of a day (when review cards fall due): the day says it all
-        return relative_day(moment, now, tz)
-    suffix = " UTC" if tz.key == "UTC" else ""
+        return relative_day(moment, now, tz, locale)
+    at = _time(local, locale) + (" UTC" if tz.key == "UTC" else "")
     if days == 0:
-        return f"today at {local:%H:%M}{suffix}"
+        return _("today at %(time)s", time=at)
     if days == 1:
-        return f"tomorrow at {local:%H:%M}{suffix}"
+        return _("tomorrow at %(time)s", time=at)
     if days == -1:
-        return f"yesterday at {local:%H:%M}{suffix}"
+        return _("yesterday at %(time)s", time=at)
     if 1 < days < 7:
-        return f"on {local:%A} at {local:%H:%M}{suffix}"
-    return f"on {format_local(moment, tz)}"
+        return _("on %(weekday)s at %(time)s", weekday=_date(local, locale, "EEEE"), time=at)
+    return _("on %(date)s", date=format_local(moment, tz, locale=locale))
