@@ -34,11 +34,11 @@ translations: $(COMPILED)
 
 # After marking strings: extract them all (templates, Python, scripts), then merge them into each catalogue.
 extract-messages: $(VENV)/.installed
-	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ -k t -k tn:1,2 --sort-by-file --add-location=file --no-wrap \
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k lazy_ngettext:1,2 -k t -k tn:1,2 --sort-by-file --add-location=file --no-wrap \
 		--msgid-bugs-address "" --project Backchannel -o app/translations/messages.pot .
 
 update-catalogues: extract-messages
-	$(PYBABEL) -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --no-wrap
+	$(PYBABEL) -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 run: $(VENV)/.installed $(COMPILED)
 	$(FLASK) db upgrade

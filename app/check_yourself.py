@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, current_app, session
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.course.leaks import cached_leak_graph, leak_free_sample
@@ -74,9 +75,9 @@ def from_signed(text: str, lesson_id: int) -> Draw:
         value = _serializer().loads(text or "")
         draw = Draw(int(value["l"]), str(value["n"]), [(str(q), int(v)) for q, v in value["q"]], issued=int(value["t"]))
     except (BadSignature, KeyError, TypeError, ValueError):
-        abort(400, description="These questions could not be read back; reload the lesson and try again. Nothing was saved.")
+        abort(400, description=_("These questions could not be read back; reload the lesson and try again. Nothing was saved."))
     if draw.lesson_id != lesson_id:
-        abort(400, description="These questions belong to another lesson; reload the page and try again. Nothing was saved.")
+        abort(400, description=_("These questions belong to another lesson; reload the page and try again. Nothing was saved."))
     return draw
 
 
@@ -165,13 +166,13 @@ def answer(draw: Draw, place: int, get_all) -> Outcome | None:
     by_place = {item["position"]: item for item in items(draw)}
     item = by_place.get(place)
     if item is None:
-        abort(400, description="That question is not part of this check; reload the lesson and try again. Nothing was saved.")
+        abort(400, description=_("That question is not part of this check; reload the lesson and try again. Nothing was saved."))
     if item["answered"]:
         return item["outcome"]  # a second click, the back button or another tab: the first answer stands
     try:
         response = parse_response(item["data"], item["field"], item["form"].reader(get_all))
     except ForgedResponse as forged:
-        abort(400, description=f"{forged} Nothing was saved.")
+        abort(400, description=_("%(reason)s Nothing was saved.", reason=forged))
     if response is None:
         return None
     outcome = score(item["data"], response)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from app.course.clock import local_day
+from app.course.clock import format_day, local_day
+from app.course.words import _
 from app.course_cache import snapshot
 
 # The brief's rule: up to three days are named one by one; with more, the first two are named and the rest grouped,
@@ -29,7 +30,7 @@ def comes_back(owner: str, question_ids: Iterable[str], tz: ZoneInfo) -> list[tu
     from app.review_status import owner_cards, start_of_local_day  # the badge's read, shared; imported late (a cycle)
 
     course = snapshot().questions
-    _, cards = owner_cards(owner, start_of_local_day(datetime.now(timezone.utc), tz))
+    _reads, cards = owner_cards(owner, start_of_local_day(datetime.now(timezone.utc), tz))
     days: Counter[date] = Counter()
     for question_id, due in cards:
         question = course.get(question_id)
@@ -38,19 +39,34 @@ def comes_back(owner: str, question_ids: Iterable[str], tz: ZoneInfo) -> list[tu
     return sorted(days.items())
 
 
+def written_day(day: date, form: str) -> str:
+    """A day as the reader's language writes it (``app.timezones.local_day``), in English outside a request."""
+    from flask import has_request_context
+    if has_request_context():
+        from app.timezones import local_day as in_words
+        return in_words(day, form)
+    return format_day(day, "en", form)
+
+
 def day_words(day: date, today: date) -> str:
     """"today", "tomorrow" or "on Thursday (3 Dec)" (with the year when it is not this one)."""
     if day <= today:
-        return "today"  # a card already due is waiting on the review page now
+        return _("today")  # a card already due is waiting on the review page now
     if day == today + timedelta(days=1):
-        return "tomorrow"
-    year = f" {day.year}" if day.year != today.year else ""
-    return f"on {day:%A} ({day.day} {day:%b}{year})"
+        return _("tomorrow")
+    return _("on %(weekday)s (%(date)s)", weekday=written_day(day, "EEEE"), date=short_date(day, today))
 
 
 def short_date(day: date, today: date) -> str:
     """"5 Dec", with the year when it is not this one."""
-    return f"{day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")
+    return written_day(day, "MMMd" if day.year == today.year else "yMMMd")
+
+
+def and_list(parts: list[str]) -> str:
+    """"a", "a and b", "a, b and c" in the reader's language."""
+    if len(parts) == 1:
+        return parts[0]
+    return _("%(items)s and %(last)s", items=_(", ").join(parts[:-1]), last=parts[-1])
 
 
 def comes_back_sentence(days: list[tuple[date, int]], today: date) -> str:
@@ -65,13 +81,12 @@ def comes_back_sentence(days: list[tuple[date, int]], today: date) -> str:
     ordered = sorted(merged.items())
     if not ordered:
         return ""
-    if sum(count for _, count in ordered) == 1:
-        return f"You'll see this question again {day_words(ordered[0][0], today)}."
+    if sum(count for _day, count in ordered) == 1:
+        return _("You'll see this question again %(when)s.", when=day_words(ordered[0][0], today))
     named, rest = (ordered, []) if len(ordered) <= NAMED_DAYS else (ordered[:NAMED_DAYS - 1], ordered[NAMED_DAYS - 1:])
-    parts = [f"{count} {day_words(day, today)}" for day, count in named]
-    parts[0] = f"{named[0][1]} of these again {day_words(named[0][0], today)}"
+    parts = [_("%(num)s %(when)s", num=count, when=day_words(day, today)) for day, count in named]
+    parts[0] = _("%(num)s of these again %(when)s", num=named[0][1], when=day_words(named[0][0], today))
     if rest:
-        parts.append(f"the other {sum(count for _, count in rest)} between "
-                     f"{short_date(rest[0][0], today)} and {short_date(rest[-1][0], today)}")
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"You'll see {listed}."
+        parts.append(_("the other %(num)s between %(start)s and %(end)s", num=sum(count for _day, count in rest),
+                       start=short_date(rest[0][0], today), end=short_date(rest[-1][0], today)))
+    return _("You'll see %(list)s.", list=and_list(parts))

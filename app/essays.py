@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.course import qtypes
 from app.course.qtypes.base import Outcome
 from app.course.qtypes.essay import graded, word_count
+from app.course.words import _
 from app.course.scoring import score
 from app.extensions import db
 from app.models import Answer, Attempt, EssayGrade
@@ -41,7 +42,7 @@ def _one(get_all: Callable[[str], list[str]], name: str) -> str:
     """The single value of form field ``name`` ('' if absent); sent twice is forged, as in an answer form."""
     values = get_all(name)
     if len(values) > 1:
-        raise GradeRefused(f"Field {name} was sent {len(values)} times; it takes one value.")
+        raise GradeRefused(_("Field %(name)s was sent %(num)s times; it takes one value.", name=name, num=len(values)))
     return values[0] if values else ""
 
 
@@ -51,7 +52,7 @@ def read_levels(data: dict, get_all: Callable[[str], list[str]]) -> dict[str, fl
     for criterion in data["rubric"]:
         value = _one(get_all, f"level-{criterion['id']}")
         if not _LEVEL_INDEX.fullmatch(value) or int(value) >= len(criterion["levels"]):
-            raise GradeRefused(f"Choose a level for “{criterion['title']}”.")
+            raise GradeRefused(_("Choose a level for “%(criterion)s”.", criterion=criterion["title"]))
         chosen[criterion["id"]] = criterion["levels"][int(value)]["points"]
     return chosen
 
@@ -68,7 +69,8 @@ def read_comments(data: dict, get_all: Callable[[str], list[str]]) -> dict[str, 
     found["overall"] = comment("comment")
     for text in found.values():
         if len(text) > COMMENT_CHARS:
-            raise GradeRefused(f"A comment is {len(text)} characters long; the limit is {COMMENT_CHARS}.")
+            raise GradeRefused(_("A comment is %(num)s characters long; the limit is %(limit)s.", num=len(text),
+                                  limit=COMMENT_CHARS))
     return {key: text for key, text in found.items() if text}
 
 
@@ -93,22 +95,25 @@ def grade_note(data: dict, grade: EssayGrade | None, by_instructor: bool) -> str
     """The grade in words for the learner: each criterion's points, then the comments."""
     if grade is None:
         return ""
-    parts = [f"{criterion['title']}: {grade.levels.get(criterion['id'], 0):g} of {criterion['levels'][-1]['points']:g}"
+    parts = [_("%(criterion)s: %(points)s of %(most)s", criterion=criterion["title"],
+               points=format(grade.levels.get(criterion["id"], 0), "g"), most=format(criterion["levels"][-1]["points"], "g"))
              + (f" ({grade.comments[criterion['id']]})" if grade.comments.get(criterion["id"]) else "")
              for criterion in data["rubric"]]
-    who = "Graded by your instructor" if by_instructor else "Your own grade"
-    overall = f" Comment: {grade.comments['overall']}" if grade.comments.get("overall") else ""
-    return f"{who}: " + "; ".join(parts) + "." + overall
+    listed = "; ".join(parts)
+    note = (_("Graded by your instructor: %(grades)s.", grades=listed) if by_instructor
+            else _("Your own grade: %(grades)s.", grades=listed))
+    overall = " " + _("Comment: %(comment)s", comment=grade.comments["overall"]) if grade.comments.get("overall") else ""
+    return note + overall
 
 
 def words_note(data: dict, text: str) -> str:
     """How long the essay is against its limits, for the grader."""
     count = word_count(text)
     if data.get("max_words") and count > data["max_words"]:
-        return f"{count} words: over the limit of {data['max_words']}"
+        return _("%(num)s words: over the limit of %(limit)s", num=count, limit=data["max_words"])
     if data.get("min_words") and count < data["min_words"]:
-        return f"{count} words: under the minimum of {data['min_words']}"
-    return f"{count} words"
+        return _("%(num)s words: under the minimum of %(limit)s", num=count, limit=data["min_words"])
+    return _("%(num)s words", num=count)
 
 
 def answer_outcome(data: dict, answer: Answer | None) -> Outcome:

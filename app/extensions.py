@@ -9,6 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
 
 
@@ -33,7 +34,7 @@ migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login = LoginManager()
 login.login_view = "accounts.login"
-login.login_message = "Please log in to see that page."
+login.login_message = _l("Please log in to see that page.")
 limiter = Limiter(get_remote_address)
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.numbers import format_decimal, format_percent
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request, session
 from markupsafe import Markup
+import flask_wtf.form
 from flask_babel import Babel, get_locale, get_translations
-from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -63,13 +63,38 @@ def environ_language(environ) -> str:
     return negotiate(None, cookie, environ.get("HTTP_ACCEPT_LANGUAGE"))
 
 
+SESSION_KEYS = {"language": "language", "digits": "digits"}
+
+
+def account_setting(name: str) -> str | None:
+    """The signed-in learner's ``language`` or ``digits``, without loading the account just for it: from the user
+    this request has already loaded (every page does), else from the copy the session keeps (``remember_settings``,
+    at login and whenever they change it), so a JSON autosave costs no extra statement."""
+    if g.get("database_down"):
+        return None
+    if "_login_user" in g:
+        user = g._login_user
+        return getattr(user, name, None) if user is not None and user.is_authenticated else None
+    return session.get(SESSION_KEYS[name]) if session else None
+
+
+def remember_settings(user) -> None:
+    """Keep the account's language and digits in the session (call at login and when either changes)."""
+    for name, key in SESSION_KEYS.items():
+        value = getattr(user, name, None)
+        if value:
+            session[key] = value
+        else:
+            session.pop(key, None)
+
+
 def select_locale() -> str:
-    """Flask-Babel's locale selector (worked out once per request)."""
+    """Flask-Babel's locale selector (worked out once per request; English for a command or a thread of its own)."""
+    if not has_request_context():
+        return DEFAULT
     if "language" not in g:
-        setting = None
-        if not g.get("database_down") and current_user and current_user.is_authenticated:
-            setting = current_user.language
-        g.language = negotiate(setting, request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+        g.language = negotiate(account_setting("language"), request.cookies.get(COOKIE),
+                               request.headers.get("Accept-Language"))
     return g.language
 
 
@@ -88,9 +113,7 @@ def language() -> Language:
 
 def numbering_system() -> str:
     """The digits this request's numbers are written in: the learner's setting, else the locale's default."""
-    chosen = None
-    if not g.get("database_down") and current_user and current_user.is_authenticated:
-        chosen = current_user.digits
+    chosen = account_setting("digits") if has_request_context() else None
     return language().native_digits if chosen == "native" else "latn"
 
 
@@ -122,14 +145,47 @@ def percent(value, digits: int = 0) -> str:
 
 def course_text(value) -> Markup:
     """Jinja filter ``course_text``: course content (a lesson's title, a question, a glossary term), which stays in
-    English, marked so on a page in another language (read with English rules, shaped left to right)."""
-    return Markup('<span lang="en" dir="ltr">%s</span>') % ("" if value is None else value)
+    English, marked so on a page in another language (read with English rules, shaped left to right). On an
+    English page it is the page's own language and needs no mark."""
+    value = "" if value is None else value
+    if language().code == DEFAULT:
+        return Markup("%s") % value
+    return Markup('<span lang="en" dir="ltr">%s</span>') % value
 
 
 def user_text(value) -> Markup:
     """Jinja filter ``user_text``: what a person typed (a username, a class's or an assignment's name): isolated
     from the text around it (a Latin name inside Urdu keeps its order) and never machine-translated."""
     return Markup('<bdi translate="no">%s</bdi>') % ("" if value is None else value)
+
+
+class FormTranslations:
+    """What WTForms asks for its own messages ("This field is required."): our catalogue, which holds them
+    (``app/form_messages.py``), without filling fields (WTForms fills them itself)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
+
+def course_option() -> dict[str, str]:
+    """A select option's attributes when its label is course text (a lesson's title or heading): marked English on a
+    page in another language (an <option> holds no markup, so the mark goes on the option itself)."""
+    return {} if language().code == DEFAULT else {"lang": "en", "dir": "ltr"}
+
+
+def person_option() -> dict[str, str]:
+    """A select option's attributes when its label is what a person typed (a student's, a class's or a group's
+    name): kept in its own direction and never machine-translated."""
+    return {} if language().code == DEFAULT else {"translate": "no", "dir": "auto"}
+
+
+def shown(text: str | None) -> str:
+    """Jinja filter ``translated``: a label declared elsewhere and marked there (``N_``), translated where it is
+    shown. An empty label stays empty (gettext of "" is the catalogue's header)."""
+    return get_translations().gettext(text) if text else (text or "")
 
 
 def catalogues_missing(app: Flask) -> list[str]:
@@ -181,10 +237,14 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent, "percent")
     app.add_template_filter(course_text)
     app.add_template_filter(user_text)
+    app.add_template_filter(shown, "translated")
     app.add_template_global(language, "page_language")
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(script_words)
     app.add_template_global(numbering_system)
+    # Every FlaskForm's built-in messages from our catalogue (Flask-WTF would look in WTForms' own, which has no
+    # Urdu or Hindi).
+    flask_wtf.form.translations = FormTranslations()
     # No formatting here: words._ fills the fields itself (Flask-Babel's ngettext would fill %(num)s first).
     words.install(lambda text: get_translations().gettext(text),
                   lambda one, many, n: get_translations().ngettext(one, many, n))

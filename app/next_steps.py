@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _, ngettext
 
 from app.course.assignment_rules import marks_released
 from app.course.clock import local_day
@@ -28,6 +29,7 @@ from app.models import Answer, Assignment, Attempt, LessonProgress, ReviewCard, 
 from app.review_plan import fitted_parameters, owner_user
 from app.secrecy import held_back
 from app.study_time import reading_days
+from app.timezones import from_now
 
 MAX_STEPS = 3
 STREAK_HORIZON = timedelta(days=366)  # a streak is counted back a year at most: the query stays bounded
@@ -43,7 +45,7 @@ class Step:
     detail: str
     url: str
     action: str
-    when: datetime | None = None  # reviews due later today: when the next one is (shown with |fromnow)
+    when: datetime | None = None  # shown after the detail with |fromnow (the reviews step now says it in its detail)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ class Standing:
     def reason(self) -> str:
         """Why the level is what it is: "7 of 18 questions, 86 % right"."""
         if not self.answered:
-            return f"{self.bank_size} questions to try" if self.bank_size else "No quiz yet"
-        return f"{self.answered} of {self.bank_size} questions, {round(100 * self.mastery.accuracy)} % right"
+            return _("%(num)s questions to try", num=self.bank_size) if self.bank_size else _("No quiz yet")
+        return _("%(answered)s of %(num)s questions, %(percent)s %% right", answered=self.answered, num=self.bank_size,
+                 percent=round(100 * self.mastery.accuracy))
 
 
 @dataclass(frozen=True)
@@ -239,8 +242,13 @@ def _unfinished_attempt(record: Record, now: datetime) -> Step | None:
             kind = "practice"
         if attempt.assignment_id:
             kind = "assignment"
-        return Step("continue-quiz", f"Finish your {kind}: {lessons[attempt.lesson_id].title}", f"{answered} of {total} answered",
-                    url_for("learning.attempt", public_id=attempt.public_id), f"Continue the {kind}")
+        title = lessons[attempt.lesson_id].title
+        words = {"test": (lambda: _("Finish your test: %(title)s", title=title), lambda: _("Continue the test")),
+                 "practice": (lambda: _("Finish your practice: %(title)s", title=title), lambda: _("Continue the practice")),
+                 "assignment": (lambda: _("Finish your assignment: %(title)s", title=title),
+                                lambda: _("Continue the assignment"))}[kind]
+        return Step("continue-quiz", words[0](), _("%(answered)s of %(num)s answered", answered=answered, num=total),
+                    url_for("learning.attempt", public_id=attempt.public_id), words[1]())
     return None
 
 
@@ -251,13 +259,12 @@ def _review_steps(owner: str, now: datetime) -> tuple[Step | None, Step | None]:
     status = review_status(owner, now)
     url = url_for("learning.review")
     if status.due_now:
-        noun = "review" if status.due_now == 1 else "reviews"
-        return Step("reviews", f"{status.due_now} {noun} ready now",
-                    "Questions you answered before, back for a quick recall.", url, "Start reviewing"), None
+        return Step("reviews", ngettext("%(num)s review ready now", "%(num)s reviews ready now", status.due_now),
+                    _("Questions you answered before, back for a quick recall."), url, _("Start reviewing")), None
     if status.due_today and status.next_due:
-        noun = "review" if status.due_today == 1 else "reviews"
-        return None, Step("reviews", f"{status.due_today} {noun} later today",
-                          "Nothing is due this minute. The next one comes back", url, "See reviews", status.next_due)
+        return None, Step("reviews", ngettext("%(num)s review later today", "%(num)s reviews later today", status.due_today),
+                          _("Nothing is due this minute. The next one comes back %(when)s.",
+                            when=from_now(status.next_due)), url, _("See reviews"))
     return None, None
 
 
@@ -268,9 +275,11 @@ def _with_fading(step: Step, fading: list[Standing]) -> Step:
         return step
     if len(fading) == 1:
         count = fading[0].mastery.to_review
-        why = f"“{fading[0].lesson.title}” needs review: {count} {'card brings' if count == 1 else 'cards bring'} it back to Mastered."
+        why = ngettext("“%(title)s” needs review: %(num)s card brings it back to Mastered.",
+                       "“%(title)s” needs review: %(num)s cards bring it back to Mastered.", count,
+                       title=fading[0].lesson.title)
     else:
-        why = f"{len(fading)} lessons need review to be Mastered again."
+        why = _("%(num)s lessons need review to be Mastered again.", num=len(fading))
     return replace(step, detail=f"{step.detail} {why}")
 
 
@@ -282,9 +291,9 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     if not lessons:
         return []
     first = lessons[0]
-    start_first = Step("start", f"Start with lesson 1: {first.lesson.title}",
-                       f"{first.lesson.summary} About {first.lesson.reading_minutes} min.",
-                       url_for("learning.lesson", slug=first.lesson.slug), "Start the first lesson")
+    start_first = Step("start", _("Start with lesson 1: %(title)s", title=first.lesson.title),
+                       first.lesson.summary + " " + _("About %(minutes)s min.", minutes=first.lesson.reading_minutes),
+                       url_for("learning.lesson", slug=first.lesson.slug), _("Start the first lesson"))
     if owner is None:
         return [start_first]
     steps: list[Step] = []
@@ -297,23 +306,27 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     unread = [s for s in lessons if s.visited and not s.read and LEVELS.index(s.mastery.level) < LEVELS.index("familiar")]
     if unread:
         latest = max(unread, key=lambda s: s.last_visit)
-        steps.append(Step("continue-lesson", f"Continue reading: {latest.lesson.title}",
-                          f"Lesson {latest.number} · about {latest.lesson.reading_minutes} min",
-                          url_for("learning.lesson", slug=latest.lesson.slug), "Continue reading"))
+        steps.append(Step("continue-lesson", _("Continue reading: %(title)s", title=latest.lesson.title),
+                          _("Lesson %(number)s · about %(minutes)s min", number=latest.number,
+                            minutes=latest.lesson.reading_minutes),
+                          url_for("learning.lesson", slug=latest.lesson.slug), _("Continue reading")))
     tried = [s for s in lessons if s.answered and s.mastery.level != "mastered"]
     if tried:
         weakest = min(tried, key=lambda s: (LEVELS.index(s.mastery.level), s.mastery.accuracy, s.number))
-        steps.append(Step("weakest", f"Practise: {weakest.lesson.title}", f"{weakest.mastery.name} · {weakest.reason}",
-                          url_for("learning.quiz", slug=weakest.lesson.slug), "Practise this lesson"))
+        steps.append(Step("weakest", _("Practise: %(title)s", title=weakest.lesson.title),
+                          f"{weakest.mastery.name} · {weakest.reason}",
+                          url_for("learning.quiz", slug=weakest.lesson.slug), _("Practise this lesson")))
     if not any(s.started for s in lessons):
         steps.append(start_first)
     else:
         furthest = max(s.number for s in lessons if s.started)
         following = next((s for s in lessons[furthest:] if not s.started), None)
         if following:
-            steps.append(Step("start", f"Next lesson: {following.lesson.title}",
-                              f"Lesson {following.number} · about {following.lesson.reading_minutes} min",
-                              url_for("learning.lesson", slug=following.lesson.slug), f"Start lesson {following.number}"))
+            steps.append(Step("start", _("Next lesson: %(title)s", title=following.lesson.title),
+                              _("Lesson %(number)s · about %(minutes)s min", number=following.number,
+                                minutes=following.lesson.reading_minutes),
+                              url_for("learning.lesson", slug=following.lesson.slug),
+                              _("Start lesson %(number)s", number=following.number)))
     if reviews_later:
         steps.append(reviews_later)
     return steps[:MAX_STEPS]

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Flask, Response, abort, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, SecurityError, ServiceUnavailable
 from werkzeug.routing import IntegerConverter
 
@@ -44,10 +45,10 @@ class RequestJSONProvider(DefaultJSONProvider):
             value = super().loads(s, **kwargs)
             super().dumps(value, ensure_ascii=False).encode("utf-8")
         except RecursionError:
-            raise BadRequest("The JSON body is nested too deeply; nothing was read or saved.") from None
+            raise BadRequest(_("The JSON body is nested too deeply; nothing was read or saved.")) from None
         except UnicodeEncodeError:
-            raise BadRequest("The JSON body holds a lone surrogate (an escape such as \\ud800 that is half of "
-                             "a character); nothing was read or saved.") from None
+            raise BadRequest(_("The JSON body holds a lone surrogate (an escape such as \\ud800 that is half of "
+                               "a character); nothing was read or saved.")) from None
         return value
 
 
@@ -66,8 +67,8 @@ def input_too_deep(error: RecursionError):
     from app.errors.handlers import handle_http_error
 
     rollback_quietly()
-    return handle_http_error(BadRequest("The input is nested too deeply to read (lists, quotes or elements inside "
-                                        "each other hundreds of times). Nothing was saved."))
+    return handle_http_error(BadRequest(_("The input is nested too deeply to read (lists, quotes or elements inside "
+                                          "each other hundreds of times). Nothing was saved.")))
 
 
 def refuse_nul_characters() -> None:
@@ -77,8 +78,8 @@ def refuse_nul_characters() -> None:
     if request.method == "POST":
         fields += [value for _, values in request.form.lists() for value in values]
     if any("\x00" in field for field in fields):
-        abort(400, description="The request holds a NUL character (U+0000), which no address or form field may "
-                               "contain. Nothing was read or saved.")
+        abort(400, description=_("The request holds a NUL character (U+0000), which no address or form field may "
+                                 "contain. Nothing was read or saved."))
 
 
 def healthz():
@@ -101,8 +102,8 @@ def database_unavailable(error: sa.exc.DBAPIError):
     # reloading it (for the navigation) would fail the same way and turn this 503 into a 500.
     g.database_down = True
     rollback_quietly()
-    return handle_http_error(ServiceUnavailable("The database is not answering right now (it may be restarting). "
-                                                "Nothing was saved; please try again in a moment."))
+    return handle_http_error(ServiceUnavailable(_("The database is not answering right now (it may be restarting). "
+                                                  "Nothing was saved; please try again in a moment.")))
 
 
 def untrusted_host(error: SecurityError):

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _, ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -74,40 +75,45 @@ def refused(response: Response) -> bool:
 
 login_per_address = limiter.limit(
     setting("LOGIN_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"],
-    error_message="Too many login attempts from your address.")
+    error_message=lambda: _("Too many login attempts from your address."))
 # Every request that checks a password (a login naming the account, a password change, an account
 # deletion) is one hit on one counter per account, taken before the password is checked: the check
 # and the count are one atomic step, so simultaneous guesses cannot pass the limit (counting only
 # refusals would count after the answer, letting a burst through).
-TOO_MANY_PASSWORDS = ("Too many password attempts for this account; it is locked for a while to stop password "
-                      "guessing.")
+
+
+def too_many_passwords() -> str:
+    """The password-check limit's words, in the reader's language (read when a 429 is shown)."""
+    return _("Too many password attempts for this account; it is locked for a while to stop password guessing.")
+
+
 login_per_account = limiter.shared_limit(
     setting("LOGIN_ACCOUNT_RATE_LIMIT"), scope="password-checks", key_func=account_tried, methods=["POST"],
-    error_message=TOO_MANY_PASSWORDS)
+    error_message=too_many_passwords)
 password_checks_per_account = limiter.shared_limit(
     setting("LOGIN_ACCOUNT_RATE_LIMIT"), scope="password-checks", key_func=account_signed_in, methods=["POST"],
-    error_message=TOO_MANY_PASSWORDS)
+    error_message=too_many_passwords)
 registration_per_address = limiter.limit(
     setting("REGISTER_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"],
-    error_message="Too many accounts were asked for from your address.")
+    error_message=lambda: _("Too many accounts were asked for from your address."))
 quiz_starts = limiter.limit(
     learner_start_limit, key_func=learner, methods=["POST"],
-    error_message="You have started a great many quizzes in a short time; finish one of them first.")
+    error_message=lambda: _("You have started a great many quizzes in a short time; finish one of them first."))
 wrong_join_codes = limiter.limit(
     setting("JOIN_RATE_LIMIT"), key_func=learner, methods=["POST"], deduct_when=refused,
-    error_message="Too many wrong class codes; check the code with your instructor.")
+    error_message=lambda: _("Too many wrong class codes; check the code with your instructor."))
 wrong_join_codes_per_address = limiter.limit(
     setting("JOIN_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"], deduct_when=refused,
-    error_message="Too many wrong class codes from your address; check the code with your instructor.")
+    error_message=lambda: _("Too many wrong class codes from your address; check the code with your instructor."))
 anki_decks = limiter.shared_limit(
     setting("ANKI_RATE_LIMIT"), scope="anki", key_func=learner,
-    error_message="You have downloaded many Anki decks in a short time; the ones you have are up to date.")
+    error_message=lambda: _("You have downloaded many Anki decks in a short time; the ones you have are up to date."))
 study_time_posts = limiter.limit(
     setting("STUDY_TIME_RATE_LIMIT"), key_func=learner, methods=["POST"],
-    error_message="Reading time is arriving faster than anyone reads; it was not recorded.")
+    error_message=lambda: _("Reading time is arriving faster than anyone reads; it was not recorded."))
 api_requests = limiter.limit(
     setting("API_RATE_LIMIT"), key_func=api_client,
-    error_message="Too many API requests with this token (or, without one, from this address).")
+    error_message=lambda: _("Too many API requests with this token (or, without one, from this address)."))
 
 
 def seconds_until(moment: float) -> int:
@@ -118,12 +124,10 @@ def seconds_until(moment: float) -> int:
 def come_back(seconds: int) -> str:
     """When to try again, in words: "Try again in 45 seconds." / "in 14 minutes." / "in 2 hours."."""
     if seconds < 60:
-        amount, unit = seconds, "second"
-    elif seconds < 3600:
-        amount, unit = math.ceil(seconds / 60), "minute"
-    else:
-        amount, unit = math.ceil(seconds / 3600), "hour"
-    return f"Try again in {amount} {unit}{'s' if amount != 1 else ''}."
+        return ngettext("Try again in %(num)s second.", "Try again in %(num)s seconds.", seconds)
+    if seconds < 3600:
+        return ngettext("Try again in %(num)s minute.", "Try again in %(num)s minutes.", math.ceil(seconds / 60))
+    return ngettext("Try again in %(num)s hour.", "Try again in %(num)s hours.", math.ceil(seconds / 3600))
 
 
 def init_app(app: Flask) -> None:

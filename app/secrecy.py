@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import current_app, g
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.course.grading import may_review
@@ -119,7 +120,7 @@ def held_back(now: datetime | None = None) -> dict[str, datetime | None]:
 
 def comes_back(until: datetime | None) -> str:
     """When a held-back key is shown again, in words (the time in the reader's zone)."""
-    return f"after {local_time(until)}" if until else "when the exam's instructor shows its answers"
+    return _("after %(when)s", when=local_time(until)) if until else _("when the exam's instructor shows its answers")
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,17 @@ def withheld(attempt: Attempt | None, question_ids: Iterable[str],
     in_assignment = attempt is not None and attempt.assignment is not None
     own = None
     if in_assignment and not answers_shown(attempt):
-        later = "after the due date" if attempt.assignment.review_option == "after_due" else "not at all"
-        own = Withheld(f"Your instructor shows this assignment's answers {later}; until then only your total shows.", True)
+        if attempt.assignment.review_option == "after_due":
+            own = Withheld(_("Your instructor shows this assignment's answers after the due date; until then only your "
+                             "total shows."), True)
+        else:
+            own = Withheld(_("Your instructor shows this assignment's answers not at all; until then only your total "
+                             "shows."), True)
     hidden = {}
     for question_id in question_ids:
         if question_id in holds:
-            hidden[question_id] = Withheld(f"This question is part of an exam whose answers are not shown yet; it comes "
-                                           f"back {comes_back(holds[question_id])}.", in_assignment)
+            hidden[question_id] = Withheld(_("This question is part of an exam whose answers are not shown yet; it "
+                                             "comes back %(when)s.", when=comes_back(holds[question_id])), in_assignment)
         elif own is not None:
             hidden[question_id] = own
     return hidden

@@ -91,3 +91,19 @@ def test_a_visitor_page_is_kept_once_per_language(app):
     switched = app.test_client()
     switched.set_cookie(i18n.COOKIE, "hi")
     assert b'lang="hi"' in switched.get("/glossary", headers={"Accept-Language": "ur"}).get_data()
+
+
+PHYSICAL = re.compile(r"(?<![\w-])(?:(?:margin|padding|border|inset)-(?:left|right)|left|right"
+                      r"|border-(?:top|bottom)-(?:left|right)-radius)\s*:"
+                      r"|(?:text-align|float|clear)\s*:\s*(?:left|right)")
+
+
+def test_the_stylesheets_say_start_and_end_never_left_and_right():
+    """An Urdu page mirrors only if no rule is tied to a side: logical properties (margin-inline-start,
+    inset-inline-end, text-align: start) follow the page's direction, left and right do not."""
+    from app.config import PROJECT_ROOT
+    found = []
+    for path in sorted((PROJECT_ROOT / "app" / "static").rglob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found += [f"{path.name}: {match.group(0)}" for match in PHYSICAL.finditer(text)]
+    assert not found, found

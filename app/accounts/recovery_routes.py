@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from werkzeug.utils import secure_filename
 
@@ -25,7 +26,7 @@ from app.mail import MailError, greet_mail_server, mail_enabled
 from app.models import User, username_key
 from app.ratelimits import login_per_account, login_per_address, password_checks_per_account
 
-BAD_CODE = "That username and recovery code do not match an unused code. Check both and try again."
+BAD_CODE = _l("That username and recovery code do not match an unused code. Check both and try again.")
 RESET_SESSION_KEY = "password_reset_token"
 
 
@@ -90,8 +91,8 @@ def reset():
             send_password_changed(user)
         except MailError:
             pass  # the password is changed either way; the notice is a courtesy
-        flash("Your new password is set, and every browser that was logged in to your account has been logged "
-              "out. Log in with your new password.", "success")
+        flash(_("Your new password is set, and every browser that was logged in to your account has been logged "
+                "out. Log in with your new password."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, user=user), 400 if form.errors else 200
 
@@ -110,12 +111,12 @@ def recover_view():
             if current_user.is_authenticated and current_user.id == user.id:
                 logout_user()
             left = codes_left(user)
-            flash(f"Your new password is set and that code is used up: {left} of {CODE_COUNT} codes left. Every "
-                  "browser that was logged in to your account has been logged out. Log in with your new password.",
-                  "success")
+            flash(_("Your new password is set and that code is used up: %(left)s of %(total)s codes left. Every "
+                    "browser that was logged in to your account has been logged out. Log in with your new password.",
+                    left=left, total=CODE_COUNT), "success")
             return redirect(url_for("accounts.login"))
         db.session.rollback()
-        form.code.errors.append(BAD_CODE)
+        form.code.errors.append(str(BAD_CODE))
     return render_template("accounts/recover.html", form=form), 400 if form.errors else 200
 
 
@@ -150,7 +151,7 @@ def new_recovery_codes():
     if not form.validate_on_submit():
         return settings_page(400, codes_form=form)
     if not current_user.check_password(form.current.data):
-        form.current.errors.append("That is not your current password; your codes are unchanged.")
+        form.current.errors.append(_("That is not your current password; your codes are unchanged."))
         return settings_page(400, codes_form=form)
     codes = issue_codes(current_user)
     db.session.commit()
@@ -162,14 +163,14 @@ def new_recovery_codes():
 def download_codes():
     """The codes just shown, back as a text file to keep (they are never stored in clear, so the page sends them)."""
     if not CodesDownloadForm().validate_on_submit():
-        abort(400, description="The page has expired; make new codes from your account page to download them.")
+        abort(400, description=_("The page has expired; make new codes from your account page to download them."))
     codes = request.form.getlist("code")
     if not 1 <= len(codes) <= CODE_COUNT or any(len(code) > 12 or normalise_code(code) is None for code in codes):
-        abort(400, description="Those are not recovery codes, so there is nothing to download.")
+        abort(400, description=_("Those are not recovery codes, so there is nothing to download."))
     made = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    text = (f"Backchannel recovery codes for {current_user.username} (made {made})\n\n"
-            "If you forget your password, choose “Use a recovery code” on the login page.\n"
-            "Each code works once. Keep this file somewhere safe.\n\n" + "\n".join(codes) + "\n")
+    text = (_("Backchannel recovery codes for %(name)s (made %(date)s)", name=current_user.username, date=made) + "\n\n"
+            + _("If you forget your password, choose “Use a recovery code” on the login page.") + "\n"
+            + _("Each code works once. Keep this file somewhere safe.") + "\n\n" + "\n".join(codes) + "\n")
     filename = secure_filename(f"backchannel-{current_user.username}-recovery-codes.txt")
     return Response(text, mimetype="text/plain", headers={"Content-Disposition": f'attachment; filename="{filename}"',
                                                           "Cache-Control": "no-store"})
@@ -180,19 +181,20 @@ def confirm_email(token: str):
     """The link from a confirmation e-mail: the address becomes the account's, unless another has it by now."""
     opened = confirmed_address(token) if len(token) <= 1024 else None
     if opened is None:
-        abort(400, description="This confirmation link has expired or has already been used. Add the address "
-                               "again on your account page to get a new one.")
+        abort(400, description=_("This confirmation link has expired or has already been used. Add the address "
+                                 "again on your account page to get a new one."))
     user, address = opened
     owner = db.session.scalar(sa.select(User).where(User.email == address))
     if owner is not None and owner.id != user.id:
-        abort(409, description="This address already belongs to another account, so it was not added.")
+        abort(409, description=_("This address already belongs to another account, so it was not added."))
     user.email = address
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # taken between the check and the commit
         db.session.rollback()
-        abort(409, description="This address already belongs to another account, so it was not added.")
-    flash(f"Your e-mail address {address} is confirmed: password-reset links will go there.", "success")
+        abort(409, description=_("This address already belongs to another account, so it was not added."))
+    flash(_("Your e-mail address %(address)s is confirmed: password-reset links will go there.", address=address),
+          "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.settings"))
     return redirect(url_for("accounts.login"))

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from werkzeug.utils import secure_filename
 
@@ -30,7 +31,7 @@ from app.timezones import COOKIE as TZ_COOKIE
 # Set by registration, read by the recovery-codes page, which makes the codes and shows them once.
 CODES_SESSION_KEY = "new_recovery_codes_for"
 
-BAD_LOGIN = "Invalid username or password."
+BAD_LOGIN = _l("Invalid username or password.")
 
 
 def safe_next(default: str) -> str:
@@ -64,20 +65,21 @@ def register():
             db.session.flush()
         except sa.exc.IntegrityError:  # the same name registered between the form's check and this insert
             db.session.rollback()
-            form.username.errors.append(USERNAME_TAKEN)
+            form.username.errors.append(_(USERNAME_TAKEN))
             return render_template("accounts/register.html", form=form, mail=mail_enabled()), 400
         adopt_guest_work(user)
         db.session.commit()
         start_session(user)
         session[CODES_SESSION_KEY] = user.id  # the next page makes the recovery codes and shows them once
-        flash("Welcome to Backchannel. Your account is ready, with anything you did here as a guest.", "success")
+        flash(_("Welcome to Backchannel. Your account is ready, with anything you did here as a guest."), "success")
         if form.email.data and mail_enabled():
             try:
                 offer_address(user, form.email.data)
-                flash(f"We've sent a link to {form.email.data}: your address is added when you open it.", "info")
+                flash(_("We've sent a link to %(address)s: your address is added when you open it.", address=form.email.data),
+                      "info")
             except MailError:
-                flash("We couldn't reach our mail server just now, so your e-mail address isn't added yet. "
-                      "You can add it on your account page.", "warning")
+                flash(_("We couldn't reach our mail server just now, so your e-mail address isn't added yet. "
+                        "You can add it on your account page."), "warning")
         return redirect(url_for("accounts.recovery_codes", next=safe_next(url_for("learning.dashboard"))))
     return render_template("accounts/register.html", form=form, mail=mail_enabled()), 400 if form.errors else 200
 
@@ -92,7 +94,7 @@ def login_view():
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.username_key == username_key(form.username.data)))
         if not password_matches(user.password_hash if user else None, form.password.data):
-            form.password.errors.append(BAD_LOGIN)
+            form.password.errors.append(str(BAD_LOGIN))
             return render_template("accounts/login.html", form=form), 400
         adopt_guest_work(user)
         db.session.commit()
@@ -110,7 +112,7 @@ def logout():
     the server too, so a copy of the cookie is worthless."""
     if LogoutForm().validate_on_submit():
         end_session()
-        flash("You are logged out.", "success")
+        flash(_("You are logged out."), "success")
     return redirect(url_for("learning.index"))
 
 
@@ -122,8 +124,8 @@ def logout_everywhere():
         end_every_session(current_user)
         db.session.commit()
         logout_user()
-        flash("You are logged out everywhere: every browser that was logged in to your account has to log in again, "
-              "and your API tokens are revoked.", "success")
+        flash(_("You are logged out everywhere: every browser that was logged in to your account has to log in again, "
+                "and your API tokens are revoked."), "success")
     return redirect(url_for("learning.index"))
 
 
@@ -152,7 +154,7 @@ def settings():
         current_user.desired_retention = float(form.desired_retention.data)
         current_user.daily_review_limit = form.daily_review_limit.data
         db.session.commit()
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
         return redirect(url_for("accounts.settings"))
     return settings_page(400 if form.errors else 200, form=form)
 
@@ -169,11 +171,11 @@ def change_password():
         user.set_password(form.password.data)
         end_every_session(user)
         start_session(user, remember=bool(this_session and this_session.remember))
-        flash("Password changed. Every other browser logged in to your account has been logged out, and your API "
-              "tokens are revoked.", "success")
+        flash(_("Password changed. Every other browser logged in to your account has been logged out, and your API "
+                "tokens are revoked."), "success")
         return redirect(url_for("accounts.settings"))
     if form.current.data and not form.current.errors and not current_user.check_password(form.current.data):
-        form.current.errors = ["That is not your current password."]
+        form.current.errors = [_("That is not your current password.")]
     return settings_page(400, password_form=form)
 
 
@@ -201,17 +203,17 @@ def delete():
     if request.method == "GET":
         return render_template("accounts/delete.html", plan=plan, form=form)
     if not (form.validate_on_submit() and user.check_password(form.password.data)):
-        form.password.errors = ["That is not your password; nothing was deleted."]
+        form.password.errors = [_("That is not your password; nothing was deleted.")]
         return render_template("accounts/delete.html", plan=plan, form=form), 400
     try:
         delete_account(plan)
         db.session.commit()
     except sa.exc.IntegrityError:  # a class or question was added in another tab since the plan was made
         db.session.rollback()
-        abort(409, description="Something of yours changed while the account was being deleted, so nothing was "
-                               "deleted. Open the deletion page again to see the current list.")
+        abort(409, description=_("Something of yours changed while the account was being deleted, so nothing was "
+                                 "deleted. Open the deletion page again to see the current list."))
     logout_user()
-    flash("Your account and all its data are deleted.", "success")
+    flash(_("Your account and all its data are deleted."), "success")
     return redirect(url_for("learning.index"))
 
 
@@ -226,7 +228,7 @@ def create_token():
     if not form.validate_on_submit():
         return settings_page(400, token_form=form)
     if not current_user.check_password(form.current.data):
-        form.current.errors.append("That is not your current password; no token was made.")
+        form.current.errors.append(_("That is not your current password; no token was made."))
         return settings_page(400, token_form=form)
     token = new_token(current_user, form.name.data.strip(), days=form.lifetime.data, scope=form.scope.data)
     db.session.commit()
@@ -239,11 +241,11 @@ def revoke_token(token_id: int):
     """Revoke one of my tokens; it stops working at once."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        abort(404, description="There is no such token.")
+        abort(404, description=_("There is no such token."))
     if token.user_id != current_user.id:
-        abort(403, description="This token belongs to another account.")
+        abort(403, description=_("This token belongs to another account."))
     if RevokeForm().validate_on_submit() and token.revoked_at is None:
         token.revoked_at = datetime.now(timezone.utc)
         db.session.commit()
-        flash(f"Token “{token.name}” revoked.", "success")
+        flash(_("Token “%(name)s” revoked.", name=token.name), "success")
     return redirect(url_for("accounts.settings") + "#tokens")

@@ -7,16 +7,28 @@ import math
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from zxcvbn.matching import L33T_TABLE, enumerate_l33t_subs, relevant_l33t_subtable
 
+from app.course.words import N_
+
+
+def english(text: str, **values) -> str:
+    """The rules' words as written (the command line's): ``%(name)s`` fields filled in, nothing translated.
+    The web forms pass their own translator as ``_`` instead."""
+    return text % values if values else text
+
+
+Translate = Callable[..., str]
+
 # ASCII only, so no two names can look alike, and the whole name must match (``$`` would let a
 # trailing newline through).
 USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,40}")
-USERNAME_RULE = "Use 3 to 40 characters: letters (a–z), digits, dots, hyphens and underscores."
+USERNAME_RULE = N_("Use 3 to 40 characters: letters (a–z), digits, dots, hyphens and underscores.")
 
 MIN_PASSWORD = 10
 # The 30,000 most common passwords of Mark Burnett's ten-million-password corpus, as shipped (MIT
@@ -33,6 +45,23 @@ MIN_STRENGTH = 3
 STRENGTH_CHECKED = 72
 STRENGTH_BUDGET = 300_000
 CONTEXT_WORDS = ["backchannel", "pakistan", "india", "kashmir", "peace"]
+# zxcvbn's warnings (in English, from zxcvbn.feedback), marked so a form can show them in the reader's language.
+STRENGTH_WARNINGS = (
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Recent years are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+)
 
 # A hash of a random password with the same (default) scrypt parameters as every stored hash: an
 # unknown username is checked against it, so a login costs the same whether or not the name exists.
@@ -44,26 +73,30 @@ def normalise_username(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip()
 
 
-def username_problem(name: str) -> str | None:
-    """Why ``name`` (already normalised) cannot be a username, or None."""
-    return None if USERNAME.fullmatch(name) else USERNAME_RULE
+def username_problem(name: str, _: Translate = english) -> str | None:
+    """Why ``name`` (already normalised) cannot be a username, or None (in words ``_`` translates)."""
+    return None if USERNAME.fullmatch(name) else _(USERNAME_RULE)
 
 
-def password_problem(password: str, username: str = "") -> str | None:
+def password_problem(password: str, username: str = "", _: Translate = english) -> str | None:
     """Why ``password`` is too weak, or None: long enough, not a common one, not the username, varied,
-    and hard to guess by zxcvbn's estimate (words, names, years, dates, keyboard walks, repeats)."""
+    and hard to guess by zxcvbn's estimate (words, names, years, dates, keyboard walks, repeats).
+    In words ``_`` translates (English as written by default: the command line's)."""
     if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+        return _("Use at least %(num)s characters.", num=MIN_PASSWORD)
     if password.lower() in COMMON_PASSWORDS:
-        return f"That password is too common (one of the {len(COMMON_PASSWORDS):,} most used); choose another."
+        most_used = format(len(COMMON_PASSWORDS), ",")
+        return _("That password is too common (one of the %(num)s most used); choose another.", num=most_used)
     if username and username.lower() in password.lower():
-        return "The password must not contain your username."
+        return _("The password must not contain your username.")
     if len(set(password)) < 4:
-        return "Use a password with more varied characters."
+        return _("Use a password with more varied characters.")
     estimate = zxcvbn(judged_part(password), user_inputs=[word for word in (username, *CONTEXT_WORDS) if word])
     if estimate["score"] < MIN_STRENGTH:
-        why = estimate["feedback"]["warning"] or "It follows a pattern that is quick to guess."
-        return f"That password is too easy to guess. {why} Try a few unrelated words with digits or symbols between them."
+        warning = estimate["feedback"]["warning"]
+        why = _(warning) if warning else _("It follows a pattern that is quick to guess.")
+        return _("That password is too easy to guess. %(why)s Try a few unrelated words with digits or symbols "
+                 "between them.", why=why)
     return None
 
 
@@ -85,7 +118,7 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 # proved by the confirmation link, not by a longer pattern.
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 MAX_EMAIL = 254
-EMAIL_RULE = "Enter an e-mail address like name@example.org."
+EMAIL_RULE = N_("Enter an e-mail address like name@example.org.")
 
 
 def normalise_email(raw: str) -> str:
@@ -93,11 +126,11 @@ def normalise_email(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
-def email_problem(address: str) -> str | None:
-    """Why ``address`` (already normalised) is not an e-mail address, or None."""
+def email_problem(address: str, _: Translate = english) -> str | None:
+    """Why ``address`` (already normalised) is not an e-mail address, or None (in words ``_`` translates)."""
     if len(address) > MAX_EMAIL:
-        return f"Use at most {MAX_EMAIL} characters."
-    return None if EMAIL.fullmatch(address) else EMAIL_RULE
+        return _("Use at most %(num)s characters.", num=MAX_EMAIL)
+    return None if EMAIL.fullmatch(address) else _(EMAIL_RULE)
 
 
 # Recovery codes: letters and digits that cannot be mistaken for one another when written down (no 0/o,

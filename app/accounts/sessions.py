@@ -14,8 +14,13 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import current_user, login_user, logout_user
 
+from app import i18n
 from app.extensions import db, login, rollback_quietly
 from app.models import ApiToken, LoginSession, User, utcnow
+
+
+# ``login.login_message`` is lazy (translated when shown): flash the request's words, a plain string the session can hold.
+login.localize_callback = str
 
 
 def hash_session_token(token: str) -> str:
@@ -51,6 +56,7 @@ def start_session(user: User, remember: bool = False) -> None:
     db.session.commit()
     user.session_token = token
     login_user(user, remember=remember)
+    i18n.remember_settings(user)  # pages in the account's language even where the account itself is not loaded
 
 
 def current_session() -> LoginSession | None:

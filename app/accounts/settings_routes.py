@@ -1,6 +1,7 @@
 """The account page's own settings: preferences (time zone, daily goal, streak) and the e-mail address."""
 
 from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import bp
@@ -23,8 +24,11 @@ def preferences():
     current_user.time_zone = form.time_zone.data or None
     current_user.daily_goal = form.daily_goal.data
     current_user.show_streak = form.show_streak.data
+    current_user.language = form.language.data or None
+    current_user.digits = form.digits.data or None
     db.session.commit()
-    flash("Preferences saved.", "success")
+    i18n.remember_settings(current_user)
+    flash(_("Preferences saved."), "success")
     return redirect(url_for("accounts.settings") + "#preferences")
 
 
@@ -38,27 +42,28 @@ def change_email():
     if not form.validate_on_submit():
         return settings_page(400, email_form=form)
     if not current_user.check_password(form.current.data):
-        form.current.errors.append("That is not your current password; your address is unchanged.")
+        form.current.errors.append(_("That is not your current password; your address is unchanged."))
         return settings_page(400, email_form=form)
     address = form.email.data or None
     if address is None:
         current_user.email = None
         db.session.commit()
-        flash("Your e-mail address is removed. If you forget your password, a recovery code gets you back in.",
+        flash(_("Your e-mail address is removed. If you forget your password, a recovery code gets you back in."),
               "success")
     elif address == current_user.email:
-        flash("That is already your address.", "info")
+        flash(_("That is already your address."), "info")
     elif not mail_enabled():
-        form.email.errors.append("This site cannot send e-mail, so it cannot confirm an address.")
+        form.email.errors.append(_("This site cannot send e-mail, so it cannot confirm an address."))
         return settings_page(400, email_form=form)
     else:
         try:
             offer_address(current_user, address)
         except MailError:
-            form.email.errors.append("We couldn't reach our mail server just now, so nothing was sent. "
-                                     "Try again in a few minutes.")
+            form.email.errors.append(_("We couldn't reach our mail server just now, so nothing was sent. "
+                                       "Try again in a few minutes."))
             return settings_page(503, email_form=form)
-        flash(f"We've sent a link to {address}. Your address changes when you open it (it works for two days).", "info")
+        flash(_("We've sent a link to %(address)s. Your address changes when you open it (it works for two days).",
+                address=address), "info")
     return redirect(url_for("accounts.settings") + "#email")
 
 
@@ -76,4 +81,5 @@ def language(code: str):
     if request.method == "POST" and current_user.is_authenticated:
         current_user.language = code
         db.session.commit()
+        i18n.remember_settings(current_user)
     return response

@@ -11,6 +11,7 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort, g, request
+from flask_babel import gettext as _
 
 from app.course.scheduling import aware
 from app.extensions import db
@@ -50,11 +51,11 @@ def token_required(view):
     def wrapped(*args, **kwargs):
         row, now = bearer_token(), datetime.now(timezone.utc)
         if row is None:
-            abort(401, description="Send a valid personal access token as 'Authorization: Bearer <token>' "
-                                   "(create one on your account page).")
+            abort(401, description=_("Send a valid personal access token as %(header)s (create one on your account page).",
+                                     header="'Authorization: Bearer <token>'"))
         if aware(row.expires_at) <= now:
-            abort(401, description=f"This token expired on {aware(row.expires_at):%d %b %Y}; create a new one on "
-                                   "your account page.")
+            abort(401, description=_("This token expired on %(when)s; create a new one on your account page.",
+                                     when=aware(row.expires_at).strftime("%d %b %Y")))
         row.last_used_at = now
         db.session.commit()
         g.api_user, g.api_token = row.user, row
@@ -68,8 +69,9 @@ def scope_required(scope: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if scope not in g.api_token.scope.split():
-                abort(403, description=f"This token may not {scope}: its scope is '{g.api_token.scope}'. Create a token "
-                                       f"that may also {scope} on your account page.")
+                abort(403, description=_("This token may not %(scope)s: its scope is '%(scopes)s'. Create a token "
+                                         "that may also %(scope)s on your account page.", scope=scope,
+                                         scopes=g.api_token.scope))
             return view(*args, **kwargs)
         return wrapped
     return decorator

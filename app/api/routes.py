@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, g, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.auth import scope_required, token_required
@@ -36,7 +37,7 @@ def lesson_summary(lesson: Lesson, counts: dict[int, int]) -> dict:
 def lesson_or_404(slug: str) -> Lesson:
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
     if lesson is None:
-        abort(404, description=f"There is no lesson '{slug}'.")
+        abort(404, description=_("There is no lesson '%(slug)s'.", slug=slug))
     return lesson
 
 
@@ -100,25 +101,27 @@ def submit_attempt(slug: str):
     current = lesson_or_404(slug)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("responses"), dict) or not body["responses"]:
-        abort(400, description='Send JSON like {"quiz": "<quiz id>", "responses": {"<question id>": <answer>}} '
-                               'with at least one answer.')
+        abort(400, description=_("Send JSON like %(example)s with at least one answer.",
+                                 example='{"quiz": "<quiz id>", "responses": {"<question id>": <answer>}}'))
     quiz_id = body.get("quiz")
     if not isinstance(quiz_id, str) or not QUIZ_ID.fullmatch(quiz_id):
-        abort(400, description=f"Send the 'quiz' id that GET /lessons/{slug}/quiz handed out: answers use the ids of that quiz.")
+        abort(400, description=_("Send the 'quiz' id that %(request)s handed out: answers use the ids of that quiz.",
+                                 request="GET /lessons/" + slug + "/quiz"))
     responses = body["responses"]
     if len(responses) > MAX_RESPONSES:
-        abort(400, description=f"At most {MAX_RESPONSES} answers per attempt.")
+        abort(400, description=_("At most %(most)s answers per attempt.", most=MAX_RESPONSES))
     versions = {v.question_id: v for v in live_versions(current.id)}
     unknown = [qid for qid in responses if qid not in versions]
     if unknown:
-        abort(400, description=f"'{unknown[0]}' is not a question of the lesson '{slug}'. Nothing was saved.")
+        abort(400, description=_("'%(id)s' is not a question of the lesson '%(slug)s'. Nothing was saved.", id=unknown[0],
+                                 slug=slug))
     # As a test: never two questions of which one shows the other's answer (the quiz hands out the whole lesson).
     answered = set(responses)
     together = sorted(sorted(pair) for pair in cached_leak_graph([v.data for v in versions.values()]).pairs if pair <= answered)
     if together:
         first, second = together[0]
-        abort(400, description=f"'{first}' and '{second}' show each other's answers, so one attempt cannot score both: "
-                               f"send them in separate attempts. Nothing was saved.")
+        abort(400, description=_("'%(first)s' and '%(second)s' show each other's answers, so one attempt cannot score both: "
+                                 "send them in separate attempts. Nothing was saved.", first=first, second=second))
     layout = [{"question": qid, "version_id": versions[qid].id, "order": []} for qid in responses]
     attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=current.id, mode="test",
                       owner_key=g.api_user.owner_key, layout=layout, max_score=float(len(layout)))
@@ -133,7 +136,7 @@ def submit_attempt(slug: str):
             parsed.append(parse_response(item["data"], form.field, form.reader(lambda name, values=values: values.get(name, []))))
     except ForgedResponse as forged:
         db.session.rollback()
-        abort(400, description=f"{forged} Nothing was saved.")
+        abort(400, description=_("%(reason)s Nothing was saved.", reason=forged))
     close_test(attempt, items, parsed)
     return jsonify(attempt_json(attempt, result_rows(attempt))), 201
 
@@ -187,9 +190,9 @@ def class_results(classroom_id: int):
 
     classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
     if classroom is None:
-        abort(404, description=f"There is no class {classroom_id}.")
+        abort(404, description=_("There is no class %(id)s.", id=classroom_id))
     if not teaches(g.api_user, classroom):
-        abort(403, description="Only the class's instructors (or an admin) can read its results.")
+        abort(403, description=_("Only the class's instructors (or an admin) can read its results."))
     book = gradebook_data(classroom)
     return jsonify(**{"class": {"id": classroom.id, "name": classroom.name},
                       "assignments": [{"id": a.id, "title": a.title, "grading_method": a.grading_method} for a in book.assignments],

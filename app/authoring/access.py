@@ -12,6 +12,7 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.course.bank import ID_PATTERN
@@ -29,7 +30,7 @@ def instructor_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role not in TEACHING_ROLES:
-            abort(403, description="This page is for instructors. Ask an administrator for the instructor role.")
+            abort(403, description=_("This page is for instructors. Ask an administrator for the instructor role."))
         return view(*args, **kwargs)
     return wrapped
 
@@ -40,7 +41,7 @@ def admin_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role != "admin":
-            abort(403, description="Only an administrator can do this.")
+            abort(403, description=_("Only an administrator can do this."))
         return view(*args, **kwargs)
     return wrapped
 
@@ -76,13 +77,13 @@ def classroom_or_abort(classroom_id: int, owner_only: bool = False, writable: bo
     """
     classroom = db.session.get(Classroom, classroom_id) if 0 < classroom_id < 2**31 else None
     if classroom is None:
-        abort(404, description="There is no class with this number.")
+        abort(404, description=_("There is no class with this number."))
     if not teaches(current_user, classroom):
-        abort(403, description="This class belongs to another instructor.")
+        abort(403, description=_("This class belongs to another instructor."))
     if owner_only and classroom.instructor_id != current_user.id and current_user.role != "admin":
-        abort(403, description="Only the class's owner can do this; co-instructors teach the class but do not manage it.")
+        abort(403, description=_("Only the class's owner can do this; co-instructors teach the class but do not manage it."))
     if writable and classroom.archived_at is not None:
-        abort(409, description="This class is archived; unarchive it to change it.")
+        abort(409, description=_("This class is archived; unarchive it to change it."))
     return classroom
 
 
@@ -90,7 +91,7 @@ def assignment_or_abort(assignment_id: int) -> Assignment:
     """An assignment of one of the classes the current instructor teaches."""
     assignment = db.session.get(Assignment, assignment_id) if 0 < assignment_id < 2**31 else None
     if assignment is None:
-        abort(404, description="There is no assignment with this number.")
+        abort(404, description=_("There is no assignment with this number."))
     classroom_or_abort(assignment.classroom_id)
     return assignment
 
@@ -113,8 +114,8 @@ def may_question(permission: str, question: Question, actor: Actor | None = None
 
 
 EDIT_REFUSALS = {
-    "course": "This question is in the course bank, which only an administrator changes. Copy it to make your own.",
-    "shared": "This question is shared with you to preview, use and copy, not to edit. Copy it to make your own.",
+    "course": _l("This question is in the course bank, which only an administrator changes. Copy it to make your own."),
+    "shared": _l("This question is shared with you to preview, use and copy, not to edit. Copy it to make your own."),
 }
 
 
@@ -126,14 +127,15 @@ def question_or_abort(question_id: str, permission: str) -> Question:
     holds = held_back() if question is not None else {}
     facts = question_facts(question, holds) if question is not None else None
     if facts is None or not may("view", replace(facts, held_back=False), actor):
-        abort(404, description=f"There is no question “{question_id}”.")
+        abort(404, description=_("There is no question “%(id)s”.", id=question_id))
     if not may("view", facts, actor):
-        abort(403, description=f"Another class's exam uses this question and does not show its answers yet, so only "
-                               f"that class's instructors may view, copy or use it; it comes back {comes_back(holds[question.id])}.")
+        abort(403, description=_("Another class's exam uses this question and does not show its answers yet, so only "
+                                 "that class's instructors may view, copy or use it; it comes back %(when)s.",
+                                 when=comes_back(holds[question.id])))
     if not may(permission, facts, actor):
         if permission == "publish":
-            abort(403, description="Only an administrator publishes questions into the course bank.")
-        abort(403, description=EDIT_REFUSALS["course" if question.bank == "course" else "shared"])
+            abort(403, description=_("Only an administrator publishes questions into the course bank."))
+        abort(403, description=str(EDIT_REFUSALS["course" if question.bank == "course" else "shared"]))
     return question
 
 
@@ -152,14 +154,19 @@ def listed_questions(actor: Actor):
         sa.and_(Question.id.in_(shared), not_held))
 
 
-def instructor_named(username: str | None, purpose: str, refusal: str) -> User:
-    """The instructor (or admin) a form names, for ``purpose`` ("to share with", "to add"): 400 otherwise, with
-    one answer for an unknown name and a student's (``refusal`` says what to do), so the form cannot be used to
-    learn who has an account and who is a student."""
+def instructor_named(username: str | None, purpose: str) -> User:
+    """The instructor (or admin) a form names, for ``purpose`` ("share": to share a question with, "add": to add as
+    a co-instructor): 400 otherwise, with one answer for an unknown name and a student's (saying what to do), so the
+    form cannot be used to learn who has an account and who is a student."""
     if not username or not username.strip():
-        abort(400, description=f"Name the instructor {purpose} (a username of at most 40 characters). Nothing changed.")
+        abort(400, description=_("Name the instructor to share with (a username of at most 40 characters). Nothing changed.")
+              if purpose == "share" else
+              _("Name the instructor to add (a username of at most 40 characters). Nothing changed."))
     name = username.strip()
     user = db.session.scalar(sa.select(User).where(User.username_key == username_key(name)))
     if user is None or user.role not in TEACHING_ROLES:
-        abort(400, description=f"There is no instructor called “{name}”: {refusal} Nothing changed.")
+        abort(400, description=_("There is no instructor called “%(name)s”: questions are shared with instructors only. "
+                                 "Nothing changed.", name=name) if purpose == "share" else
+              _("There is no instructor called “%(name)s”: check the name, or ask an administrator to give that account "
+                "the instructor role. Nothing changed.", name=name))
     return user

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,8 +22,11 @@ from app.course.assignment_rules import Rules
 from app.course.clock import attempt_deadline, format_local
 from app.course.scheduling import aware
 from app.extensions import db
+from app.i18n import course_option, person_option
+
 # Modules, not names: the students' side imports this package's forms, so its names exist only once both are loaded.
-from app.learning import class_routes as students, quiz_routes
+from app.learning import class_routes as students
+from app.learning import quiz_routes
 from app.models import Assignment, Attempt, Classroom
 from app.timezones import learner_zone
 
@@ -34,27 +38,29 @@ def publish_assignment(assignment_id: int):
     current = writable_assignment(assignment_id)
     require_form(ConfirmForm())
     if current.deleted_at is not None:
-        abort(409, description="This assignment is deleted; restore it first. Nothing changed.")
+        abort(409, description=_("This assignment is deleted; restore it first. Nothing changed."))
     # The button names the state it asks for, so a double click or a stale tab never flips it back.
     if (wanted := request.form.get("to")) not in (None, "published", "draft"):
-        abort(400, description="Publish or go back to draft: nothing else. Nothing changed.")
+        abort(400, description=_("Publish or go back to draft: nothing else. Nothing changed."))
     if wanted == current.status:
-        flash(f"“{current.title}” is already {'published' if wanted == 'published' else 'a draft'}. Nothing changed.", "info")
+        flash(_("“%(title)s” is already published. Nothing changed.", title=current.title) if wanted == "published" else
+              _("“%(title)s” is already a draft. Nothing changed.", title=current.title), "info")
         return redirect(_back_to(current))
     if current.status == "draft":
         if not current.question_ids:
-            abort(409, description="This draft has no questions yet, so students would have nothing to answer. "
-                                   "Choose its questions first. Nothing changed.")
+            abort(409, description=_("This draft has no questions yet, so students would have nothing to answer. "
+                                     "Choose its questions first. Nothing changed."))
         current.status = "published"
         later = aware(current.opens_at) > datetime.now(timezone.utc)
-        message = f"“{current.title}” is published: students see it " + (
-            f"from {format_local(current.opens_at, learner_zone())}." if later else "now.")
+        message = (_("“%(title)s” is published: students see it from %(when)s.", title=current.title,
+                     when=format_local(current.opens_at, learner_zone())) if later else
+                   _("“%(title)s” is published: students see it now.", title=current.title))
     else:
         if attempt_counts([current]).get(current.id, EMPTY_COUNTS)["students"]:
-            abort(409, description="Students have started this assignment, so it cannot go back to draft: their attempts "
-                                   "would vanish from their page. Change its due date to close it instead. Nothing changed.")
+            abort(409, description=_("Students have started this assignment, so it cannot go back to draft: their attempts "
+                                     "would vanish from their page. Change its due date to close it instead. Nothing changed."))
         current.status = "draft"
-        message = f"“{current.title}” is a draft again: students no longer see it."
+        message = _("“%(title)s” is a draft again: students no longer see it.", title=current.title)
     db.session.commit()
     flash(message, "success")
     return redirect(_back_to(current))
@@ -75,7 +81,7 @@ def move_assignment(assignment_id: int):
     form = MoveForm()
     require_form(form)
     if current.deleted_at is not None:
-        abort(409, description="This assignment is deleted; restore it first. Nothing changed.")
+        abort(409, description=_("This assignment is deleted; restore it first. Nothing changed."))
     listed = list(db.session.scalars(sa.select(Assignment).where(
         Assignment.classroom_id == current.classroom_id, Assignment.deleted_at.is_(None))
         .order_by(Assignment.position, Assignment.created_at, Assignment.id)))
@@ -86,9 +92,11 @@ def move_assignment(assignment_id: int):
         for position, item in enumerate(listed, start=1):
             item.position = position
         db.session.commit()
-        flash(f"“{current.title}” moved {form.direction.data}.", "success")
+        flash(_("“%(title)s” moved up.", title=current.title) if form.direction.data == "up" else
+              _("“%(title)s” moved down.", title=current.title), "success")
     else:
-        flash(f"“{current.title}” is already {'first' if there < 0 else 'last'}.", "info")
+        flash(_("“%(title)s” is already first.", title=current.title) if there < 0 else
+              _("“%(title)s” is already last.", title=current.title), "info")
     return redirect(url_for("authoring.classroom", classroom_id=current.classroom_id) + "#assignments")
 
 
@@ -99,13 +107,14 @@ def delete_assignment(assignment_id: int):
     attempts are kept, and it can be restored from the class page's "Deleted" list."""
     current = writable_assignment(assignment_id)
     if current.deleted_at is not None:
-        abort(409, description="This assignment is already deleted; restore it from the class page.")
+        abort(409, description=_("This assignment is already deleted; restore it from the class page."))
     form = ConfirmForm()
     if request.method == "POST":
         require_form(form)
         current.deleted_at = datetime.now(timezone.utc)
         db.session.commit()
-        flash(f"“{current.title}” deleted. Its attempts are kept; restore it from “Deleted assignments”.", "success")
+        flash(_("“%(title)s” deleted. Its attempts are kept; restore it from “Deleted assignments”.", title=current.title),
+              "success")
         return redirect(url_for("authoring.classroom", classroom_id=current.classroom_id) + "#deleted-assignments")
     return render_template("authoring/assignment_delete.html", assignment=current, classroom=current.classroom, form=form,
                            counts=attempt_counts([current]).get(current.id, EMPTY_COUNTS))
@@ -118,12 +127,12 @@ def restore_assignment(assignment_id: int):
     current = writable_assignment(assignment_id)
     require_form(ConfirmForm())
     if current.deleted_at is None:
-        abort(409, description="This assignment is not deleted. Nothing changed.")
+        abort(409, description=_("This assignment is not deleted. Nothing changed."))
     current.deleted_at = None
     current.position = next_position(current.classroom_id)
     db.session.commit()
-    flash(f"“{current.title}” restored" + (": students see it again." if current.status == "published" else " as a draft."),
-          "success")
+    flash(_("“%(title)s” restored: students see it again.", title=current.title) if current.status == "published" else
+          _("“%(title)s” restored as a draft.", title=current.title), "success")
     return redirect(url_for("authoring.assignment", assignment_id=current.id))
 
 
@@ -133,11 +142,11 @@ def duplicate_assignment(assignment_id: int):
     """Copy an assignment as a draft, into this class or another class the instructor teaches: the same questions,
     points and rules; no attempts, no overrides (they name students of the first class)."""
     current = assignment_or_abort(assignment_id)
-    form = DuplicateAssignmentForm(classroom=current.classroom_id, title=f"Copy of {current.title}"[:160])
+    form = DuplicateAssignmentForm(classroom=current.classroom_id, title=_("Copy of %(title)s", title=current.title)[:160])
     targets = db.session.scalars(sa.select(Classroom).where(
         Classroom.id.in_(taught_classroom_ids(current_user)), Classroom.archived_at.is_(None)).order_by(Classroom.name)).all()
-    form.classroom.choices = [SelectChoice(c.id, c.name + (" (this class)" if c.id == current.classroom_id else ""))
-                              for c in targets]
+    form.classroom.choices = [SelectChoice(c.id, _("%(name)s (this class)", name=c.name) if c.id == current.classroom_id
+                                           else c.name, render_kw=person_option()) for c in targets]
     if form.validate_on_submit():
         target = classroom_or_abort(form.classroom.data, writable=True)
         copy = Assignment(
@@ -148,7 +157,7 @@ def duplicate_assignment(assignment_id: int):
             **{name: getattr(current, name) for name in SETTINGS if name != "title"}, title=form.title.data.strip())
         db.session.add(copy)
         db.session.commit()
-        flash(f"Copied as a draft into {target.name}. Check its dates, then publish it.", "success")
+        flash(_("Copied as a draft into %(name)s. Check its dates, then publish it.", name=target.name), "success")
         return redirect(url_for("authoring.assignment", assignment_id=copy.id))
     return render_template("authoring/assignment_duplicate.html", form=form, assignment=current,
                            classroom=current.classroom), 400 if form.errors else 200
@@ -163,9 +172,9 @@ def preview_assignment(assignment_id: int):
     wanted = request.args.get("zone", "")
     zone = clock.zone(wanted) if wanted else learner_zone()
     if wanted and zone.key != wanted:
-        abort(400, description="That is not a time zone this page knows; choose one from the list.")
+        abort(400, description=_("That is not a time zone this page knows; choose one from the list."))
     form = PreviewZoneForm(zone=zone.key)
-    form.zone.choices = sorted(clock.zone_names())
+    form.zone.choices = [SelectChoice(name, name, render_kw=course_option()) for name in sorted(clock.zone_names())]  # IANA's names
     layout = students.build_layout(current, students.versions_for(current), random.Random(secrets.randbits(64)))
     # A stand-in attempt, never added to the session: the test page's items are built from it and nothing is stored.
     shadow = Attempt(public_id="preview", lesson_id=current.lesson_id, mode="test", owner_key="preview", layout=layout,

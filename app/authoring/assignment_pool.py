@@ -6,18 +6,20 @@ import secrets
 
 import sqlalchemy as sa
 from flask import flash
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring.access import current_actor, listed_questions
 from app.course.leaks import cached_leak_graph, leak_free_sample
 from app.extensions import db
+from app.i18n import course_option
 from app.models import Classroom, Lesson, Question, QuestionShare, QuestionVersion
 
 
 def lesson_choices() -> list[SelectChoice]:
     """The live lessons, in course order, as a select's choices."""
-    return [SelectChoice(lesson.id, lesson.title) for lesson in db.session.scalars(
+    return [SelectChoice(lesson.id, lesson.title, render_kw=course_option()) for lesson in db.session.scalars(
         sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position))]
 
 
@@ -30,8 +32,9 @@ def draw_questions(pool: list[tuple[str, int]], count: int) -> list[tuple[str, i
     if (free := len(drawn)) < count:
         rest = [ident for ident in lesson_of if ident not in drawn]
         drawn += rng.sample(rest, count - free)
-        flash(f"Only {free} of these {len(pool)} questions can go together without one showing another's answer; "
-              f"the {count} set include some such pairs. Choose {free} or fewer to avoid them.", "warning")
+        flash(_("Only %(free)s of these %(total)s questions can go together without one showing another's answer; "
+                "the %(count)s set include some such pairs. Choose %(free)s or fewer to avoid them.",
+                free=free, total=len(pool), count=count), "warning")
     return [(ident, lesson_of[ident]) for ident in drawn]
 
 

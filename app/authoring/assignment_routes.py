@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 
 from app.authoring import bp
@@ -34,13 +35,13 @@ def writable_assignment(assignment_id: int) -> Assignment:
 def require_form(form: FlaskForm) -> None:
     """Refuse a bare POST that is not the page's own form (no CSRF token, a forged field): 400, nothing changes."""
     if not form.validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
 
 
 def _label_dates(form: AssignmentSettingsForm, zone: ZoneInfo) -> None:
     """Dates are typed in the instructor's zone, and the labels say which."""
-    form.opens_at.label.text = f"Opens ({zone.key} time; blank: now)"
-    form.due_at.label.text = f"Due ({zone.key} time; optional)"
+    form.opens_at.label.text = _("Opens (%(zone)s time; blank: now)", zone=zone.key)
+    form.due_at.label.text = _("Due (%(zone)s time; optional)", zone=zone.key)
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -72,7 +73,7 @@ def new_assignment(classroom_id: int):
             tag = (form.tag.data or "").strip().lower()
             found = question_pool(form.lessons.data, tag, current)
             if len(found) < form.question_count.data:
-                form.question_count.errors.append(f"Only {len(found)} questions match; choose at most {len(found)}.")
+                form.question_count.errors.append(_("Only %(num)s questions match; choose at most %(num)s.", num=len(found)))
                 return render_template("authoring/assignment_form.html", **page), 400
             chosen = draw_questions(found, form.question_count.data)
             pool = {"lessons": list(form.lessons.data), "tag": tag, "count": form.question_count.data,
@@ -87,9 +88,10 @@ def new_assignment(classroom_id: int):
         db.session.add(assignment)
         db.session.commit()
         if draft:
-            flash(f"Draft “{assignment.title}” saved. Students cannot see it until you publish it.", "success")
+            flash(_("Draft “%(title)s” saved. Students cannot see it until you publish it.", title=assignment.title), "success")
         else:
-            flash(f"Assignment “{assignment.title}” published with {len(chosen)} {'question' if len(chosen) == 1 else 'questions'}.",
+            flash(ngettext("Assignment “%(title)s” published with %(num)s question.",
+                           "Assignment “%(title)s” published with %(num)s questions.", len(chosen), title=assignment.title),
                   "success")
         return redirect(url_for("authoring.assignment", assignment_id=assignment.id))
     return render_template("authoring/assignment_form.html", **page), 400 if form.errors else 200
@@ -153,8 +155,9 @@ def edit_assignment(assignment_id: int):
     _apply_settings(current, form, zone)
     moved = move_open_deadlines(current)
     db.session.commit()
-    flash("Changes saved." + (f" The deadline of {moved} {'attempt' if moved == 1 else 'attempts'} in progress moved too."
-                              if moved else ""), "success")
+    flash(ngettext("Changes saved. The deadline of %(num)s attempt in progress moved too.",
+                   "Changes saved. The deadline of %(num)s attempts in progress moved too.", moved) if moved else
+          _("Changes saved."), "success")
     return redirect(url_for("authoring.assignment", assignment_id=current.id))
 
 
@@ -169,22 +172,21 @@ def _shadow_settings(assignment: Assignment, form: AssignmentSettingsForm, zone:
     return shadow
 
 
-GRADE_WORDS = {"highest": "the highest attempt", "average": "the average of the attempts", "first": "the first attempt",
-               "last": "the last attempt"}
-REVIEW_WORDS = {"immediately": "as soon as they submit", "after_due": "after the due date", "never": "never"}
+GRADE_WORDS = {"highest": _l("the highest attempt"), "average": _l("the average of the attempts"),
+               "first": _l("the first attempt"), "last": _l("the last attempt")}
+REVIEW_WORDS = {"immediately": _l("as soon as they submit"), "after_due": _l("after the due date"), "never": _l("never")}
 
 
 def change_words(before: dict, after: dict, counts: dict[str, int], zone: ZoneInfo) -> list[dict[str, str]]:
     """Each changed setting as {what, change, started, not_started}: what it means for those who started (naming the
     attempts in progress) and for those who have not."""
     def when(moment):
-        return format_local(moment, zone) if moment else "no due date"
+        return format_local(moment, zone) if moment else _("no due date")
 
-    def attempts(count: int, kind: str) -> str:
-        return f"{count} {kind} {'attempt' if count == 1 else 'attempts'}"
+    def becomes(old, new) -> str:
+        return _("%(old)s becomes %(new)s.", old=old, new=new)
 
-    in_progress = f"{counts['in_progress']} {'attempt' if counts['in_progress'] == 1 else 'attempts'} in progress"
-    submitted = attempts(counts["submitted"], "submitted")
+    in_progress, submitted = counts["in_progress"], counts["submitted"]
     said = []
     for name in SETTINGS:
         old, new = before[name], after[name]
@@ -193,43 +195,57 @@ def change_words(before: dict, after: dict, counts: dict[str, int], zone: ZoneIn
         if old == new:
             continue
         if name == "title":
-            said.append({"what": "Title", "change": f"“{old}” becomes “{new}”.", "started": "They see the new title.",
-                         "not_started": "They see the new title."})
+            said.append({"what": _("Title"), "change": _("“%(old)s” becomes “%(new)s”.", old=old, new=new),
+                         "started": _("They see the new title."), "not_started": _("They see the new title.")})
         elif name == "opens_at":
-            said.append({"what": "Opens", "change": f"{when(old)} becomes {when(new)}.",
-                         "started": "Nothing changes for attempts already started.",
-                         "not_started": f"They can start from {when(new)}."})
+            said.append({"what": _("Opens"), "change": becomes(when(old), when(new)),
+                         "started": _("Nothing changes for attempts already started."),
+                         "not_started": _("They can start from %(when)s.", when=when(new))})
         elif name == "due_at":
-            said.append({"what": "Due date", "change": f"{when(old)} becomes {when(new)}.",
-                         "started": "The due date moves for everyone" + (
-                             f", including the {in_progress}: their deadline moves with it" if counts["in_progress"] else "")
-                                    + ". Students with their own due date (an override) keep theirs.",
-                         "not_started": "The new due date applies, unless they have their own."})
+            said.append({"what": _("Due date"), "change": becomes(when(old), when(new)),
+                         "started": ngettext("The due date moves for everyone, including the %(num)s attempt in progress: "
+                                             "their deadline moves with it. Students with their own due date (an override) "
+                                             "keep theirs.",
+                                             "The due date moves for everyone, including the %(num)s attempts in progress: "
+                                             "their deadline moves with it. Students with their own due date (an override) "
+                                             "keep theirs.", in_progress) if in_progress else
+                                    _("The due date moves for everyone. Students with their own due date (an override) "
+                                      "keep theirs."),
+                         "not_started": _("The new due date applies, unless they have their own.")})
         elif name == "time_limit_minutes":
-            said.append({"what": "Time limit", "change": f"{_minutes(old)} becomes {_minutes(new)}.",
-                         "started": f"The {in_progress} {'gets' if counts['in_progress'] == 1 else 'get'} the new limit, counted from when each one started."
-                                    if counts["in_progress"] else "No attempt is in progress; submitted ones stay as they are.",
-                         "not_started": "New attempts get the new limit (plus any extra time you gave someone)."})
+            said.append({"what": _("Time limit"), "change": becomes(_minutes(old), _minutes(new)),
+                         "started": ngettext("The %(num)s attempt in progress gets the new limit, counted from when each one "
+                                             "started.",
+                                             "The %(num)s attempts in progress get the new limit, counted from when each one "
+                                             "started.", in_progress) if in_progress else
+                                    _("No attempt is in progress; submitted ones stay as they are."),
+                         "not_started": _("New attempts get the new limit (plus any extra time you gave someone).")})
         elif name == "attempt_limit":
-            said.append({"what": "Attempts allowed", "change": f"{old or 'unlimited'} becomes {new or 'unlimited'}.",
-                         "started": "Attempts already made all stay; " + (
-                             f"anyone who has used {new} or more cannot start another." if new else "anyone may start another."),
-                         "not_started": "The new limit applies (plus any extra attempts you gave someone)."})
+            said.append({"what": _("Attempts allowed"), "change": becomes(old or _("unlimited"), new or _("unlimited")),
+                         "started": _("Attempts already made all stay; anyone who has used %(num)s or more cannot start "
+                                      "another.", num=new) if new else
+                                    _("Attempts already made all stay; anyone may start another."),
+                         "not_started": _("The new limit applies (plus any extra attempts you gave someone).")})
         elif name == "grading_method":
-            said.append({"what": "Grade", "change": f"{GRADE_WORDS[old]} becomes {GRADE_WORDS[new]}.",
-                         "started": f"Grades are worked out again from the {submitted}.",
-                         "not_started": "Their grade will be worked out the new way."})
+            said.append({"what": _("Grade"), "change": becomes(GRADE_WORDS[old], GRADE_WORDS[new]),
+                         "started": ngettext("Grades are worked out again from the %(num)s submitted attempt.",
+                                             "Grades are worked out again from the %(num)s submitted attempts.", submitted),
+                         "not_started": _("Their grade will be worked out the new way.")})
         elif name == "shuffle":
-            said.append({"what": "Question order", "change": "shuffled becomes fixed." if old else "fixed becomes shuffled.",
-                         "started": "Attempts already started keep their order.", "not_started": "New attempts follow the new order."})
+            said.append({"what": _("Question order"), "change": _("shuffled becomes fixed.") if old else _("fixed becomes shuffled."),
+                         "started": _("Attempts already started keep their order."),
+                         "not_started": _("New attempts follow the new order.")})
         elif name == "review_option":
-            said.append({"what": "Correct answers", "change": f"shown {REVIEW_WORDS[old]} becomes shown {REVIEW_WORDS[new]}.",
-                         "started": f"This applies to the {submitted} too.", "not_started": "The new rule applies."})
+            said.append({"what": _("Correct answers"),
+                         "change": _("shown %(old)s becomes shown %(new)s.", old=REVIEW_WORDS[old], new=REVIEW_WORDS[new]),
+                         "started": ngettext("This applies to the %(num)s submitted attempt too.",
+                                             "This applies to the %(num)s submitted attempts too.", submitted),
+                         "not_started": _("The new rule applies.")})
     return said
 
 
 def _minutes(value: int | None) -> str:
-    return f"{value} minutes" if value else "no time limit"
+    return _("%(num)s minutes", num=value) if value else _("no time limit")
 
 
 def move_open_deadlines(assignment: Assignment) -> int:

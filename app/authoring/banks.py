@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -19,10 +20,12 @@ from app.course.limits import MAX_TAG_CHARS
 from app.course.ownership import Actor, QuestionFacts, may
 from app.course.quiz import choice_order
 from app.extensions import db
+from app.i18n import course_option, person_option
 from app.models import Classroom, Lesson, PublishRequest, Question, QuestionShare, QuestionVersion, User
 from app.secrecy import with_answer_form
 
 FILTERS = ("lesson", "type", "tag", "status", "owner")
+NOT_A_CHOICE = "Not a valid choice."  # WTForms' own words (in the reader's language when WTForms has their catalogue)
 PAGE_SIZE = 40  # a page of rows stays well under the 100 KB page budget; the filters narrow the rest
 
 
@@ -34,8 +37,8 @@ def taught_classes() -> list[Classroom]:
 
 def bank_choices() -> list[SelectChoice]:
     """Where the current user may put a new or imported question: their own bank or a class they teach."""
-    return [SelectChoice("mine", "My questions (drafts only I see)")] + [
-        SelectChoice(f"class-{classroom.id}", f"Class bank: {classroom.name}") for classroom in taught_classes()
+    return [SelectChoice("mine", _("My questions (drafts only I see)"))] + [
+        SelectChoice(f"class-{classroom.id}", _("Class bank: %(name)s", name=classroom.name)) for classroom in taught_classes()
         if classroom.archived_at is None]  # an archived class is read-only, its bank included
 
 
@@ -59,12 +62,13 @@ def preview_item(data: dict, html: dict, position: int = 0) -> dict:
 def bank_label(question: Question, classes: dict[int, str], authors: dict[int, str]) -> str:
     """Where a question lives, in words: shipped file, course bank, my drafts, someone's shared draft, a class."""
     if question.bank == "course":
-        return f"course bank (quizzes/{question.lesson.slug}.yaml)" if question.origin == "bank" else "course bank (published)"
+        return (_("course bank (%(file)s)", file="quizzes/" + question.lesson.slug + ".yaml") if question.origin == "bank"
+                else _("course bank (published)"))
     if question.bank == "class":
-        return f"class bank: {classes.get(question.classroom_id, 'a class')}"
+        return _("class bank: %(name)s", name=classes.get(question.classroom_id) or _("a class"))
     if question.author_id == current_user.id:
-        return "my drafts"
-    return f"shared by {authors.get(question.author_id, 'a former instructor')}"
+        return _("my drafts")
+    return _("shared by %(name)s", name=authors.get(question.author_id) or _("a former instructor"))
 
 
 def current_version(question: Question) -> QuestionVersion:
@@ -158,20 +162,21 @@ def fill_choices(form: QuestionListForm, rows: list[dict], lessons: list[Lesson]
     words = form.words.data or ""
     counted_by = {name: counted(rows, chosen, words, name) for name in FILTERS}
 
-    def label(name: str, value: str, text: str) -> SelectChoice:
+    def label(name: str, value: str, text: str, render_kw: dict | None = None) -> SelectChoice:
         """A choice that says how many questions it would show."""
-        return SelectChoice(value, f"{text} ({counted_by[name][value]})")
+        return SelectChoice(value, _("%(label)s (%(count)s)", label=text, count=counted_by[name][value]), render_kw=render_kw)
 
-    form.lesson.choices = [label("lesson", "", "All lessons")] + [label("lesson", lesson.slug, lesson.title) for lesson in lessons]
-    form.type.choices = [label("type", "", "Any type")] + [label("type", key, text) for key, text in TYPE_LABELS.items()]
+    form.lesson.choices = [label("lesson", "", _("All lessons"))] + [label("lesson", lesson.slug, lesson.title, course_option()) for lesson in lessons]
+    form.type.choices = [label("type", "", _("Any type"))] + [label("type", key, text) for key, text in TYPE_LABELS.items()]
     # A tag no question now has (a bookmark from before) stays a choice, showing none, rather than an error.
     kept = {chosen["tag"]} if 0 < len(chosen["tag"]) <= MAX_TAG_CHARS else set()
     tags = sorted({tag for tag in counted_by["tag"] if tag} | kept, key=str.casefold)
-    form.tag.choices = [label("tag", "", "Any tag")] + [label("tag", tag, tag) for tag in tags]
+    form.tag.choices = [label("tag", "", _("Any tag"))] + [label("tag", tag, tag) for tag in tags]
     form.status.choices = [label("status", key, text) for key, text in STATUSES.items()]
-    form.owner.choices = [label("owner", "", "Anyone's"), label("owner", "mine", "My own bank"),
-                          label("owner", "shared", "Shared with me"), label("owner", "course", "Course bank")] + [
-        label("owner", f"class-{ident}", f"Class bank: {name}") for ident, name in sorted(classes.items(), key=lambda c: c[1])]
+    form.owner.choices = [label("owner", "", _("Anyone's")), label("owner", "mine", _("My own bank")),
+                          label("owner", "shared", _("Shared with me")), label("owner", "course", _("Course bank"))] + [
+        label("owner", f"class-{ident}", _("Class bank: %(name)s", name=name))
+        for ident, name in sorted(classes.items(), key=lambda c: c[1])]
 
 
 def refusal(form: QuestionListForm) -> str:
@@ -179,9 +184,10 @@ def refusal(form: QuestionListForm) -> str:
     problems = []
     for field in form:
         for error in field.errors:
-            problems.append(f"{field.label.text}: “{field.data}” is not one of its choices." if error == "Not a valid choice."
-                            else f"{field.label.text or 'Page'}: {error}")
-    return " ".join(problems) + " Nothing was filtered; go back to the list and choose again."
+            problems.append(_("%(field)s: “%(value)s” is not one of its choices.", field=field.label.text, value=field.data)
+                            if error in (NOT_A_CHOICE, field.gettext(NOT_A_CHOICE)) else
+                            _("%(field)s: %(error)s", field=field.label.text or _("Page"), error=error))
+    return _("%(problems)s Nothing was filtered; go back to the list and choose again.", problems=" ".join(problems))
 
 
 @bp.route("/questions")
@@ -193,7 +199,7 @@ def questions():
     form = QuestionListForm(request.args)
     slug = request.args.get("lesson", "")
     if slug and slug not in {lesson.slug for lesson in lessons}:
-        abort(404, description=f"There is no lesson “{slug}”.")
+        abort(404, description=_("There is no lesson “%(slug)s”.", slug=slug))
     rows = question_rows(lessons)
     actor = current_actor()
     classes = dict(db.session.execute(sa.select(Classroom.id, Classroom.name).where(Classroom.id.in_(actor.taught_classes))).all())
@@ -205,7 +211,7 @@ def questions():
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = form.page.data or 1
     if page > pages:
-        abort(404, description=f"There is no page {page}: these questions fill {pages}.")
+        abort(404, description=_("There is no page %(page)s: these questions fill %(pages)s.", page=page, pages=pages))
     lesson = next((item for item in lessons if item.slug == slug), None)
     filtering = any(chosen.values()) or bool(form.words.data)
     return render_template("authoring/questions.html", form=form, lesson=lesson, total=len(rows), count=len(shown),
@@ -227,7 +233,8 @@ def question_page(question_id: str):
                                   .order_by(PublishRequest.requested_at.desc(), PublishRequest.id.desc())).all()
     classes = taught_classes()
     move_form = MoveForm()
-    move_form.classroom.choices = [SelectChoice(c.id, c.name) for c in classes if c.id != question.classroom_id]
+    move_form.classroom.choices = [SelectChoice(c.id, c.name, render_kw=person_option()) for c in classes
+                                   if c.id != question.classroom_id]
     names = dict(db.session.execute(sa.select(Classroom.id, Classroom.name).where(Classroom.id == question.classroom_id)).all())
     authors = dict(db.session.execute(sa.select(User.id, User.username).where(User.id == question.author_id)).all())
     return render_template("authoring/question.html", question=question, version=version, editable=editable,
@@ -244,7 +251,7 @@ def back_to(question: Question):
 def shareable(question: Question) -> Question:
     """Sharing and moving are for questions outside the course bank, which every instructor already sees."""
     if question.bank == "course":
-        abort(400, description="This question is in the course bank: every instructor can already see and use it.")
+        abort(400, description=_("This question is in the course bank: every instructor can already see and use it."))
     return question
 
 
@@ -254,10 +261,9 @@ def share_question(question_id: str):
     """Share a question with another instructor, by username: they may preview, use and copy it, not edit it."""
     question = shareable(question_or_abort(question_id, "edit"))
     form = UsernameForm()
-    user = instructor_named(form.username.data if form.validate_on_submit() else None, "to share with",
-                            "questions are shared with instructors only.")
+    user = instructor_named(form.username.data if form.validate_on_submit() else None, "share")
     if may("edit", question_facts(question), Actor(user.id, user.role, taught_classroom_ids(user))):
-        abort(400, description=f"{user.username} can already edit {question.id}. Nothing changed.")
+        abort(400, description=_("%(user)s can already edit %(id)s. Nothing changed.", user=user.username, id=question.id))
     exists = db.session.scalar(sa.select(QuestionShare.id).where(
         QuestionShare.question_id == question.id, QuestionShare.user_id == user.id))
     if exists is None:
@@ -266,7 +272,8 @@ def share_question(question_id: str):
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()  # the same share posted twice at once: one row is enough
-    flash(f"{question.id} is shared with {user.username}: they can preview, use and copy it, not edit it.", "success")
+    flash(_("%(id)s is shared with %(user)s: they can preview, use and copy it, not edit it.", id=question.id,
+            user=user.username), "success")
     return back_to(question)
 
 
@@ -276,14 +283,15 @@ def revoke_share(question_id: str, user_id: int):
     """Stop sharing a question with one instructor (assignments that already use it keep it)."""
     question = question_or_abort(question_id, "edit")
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again.")
+        abort(400, description=_("The request was incomplete; reload the page and try again."))
     share = db.session.scalar(sa.select(QuestionShare).where(
         QuestionShare.question_id == question.id, QuestionShare.user_id == user_id)) if user_id < 2**31 else None
     if share is None:
-        abort(404, description=f"{question.id} is not shared with that instructor.")
+        abort(404, description=_("%(id)s is not shared with that instructor.", id=question.id))
     db.session.delete(share)
     db.session.commit()
-    flash(f"{question.id} is no longer shared with that instructor; their assignments that use it keep it.", "success")
+    flash(_("%(id)s is no longer shared with that instructor; their assignments that use it keep it.", id=question.id),
+          "success")
     return back_to(question)
 
 
@@ -294,13 +302,14 @@ def move_question(question_id: str):
     question = shareable(question_or_abort(question_id, "edit"))
     form = MoveForm()
     classes = {c.id: c for c in taught_classes()}
-    form.classroom.choices = [SelectChoice(ident, c.name) for ident, c in classes.items()]
+    form.classroom.choices = [SelectChoice(ident, c.name, render_kw=person_option()) for ident, c in classes.items()]
     if not form.validate_on_submit():
-        abort(400, description="Choose one of the classes you teach. Nothing changed.")
+        abort(400, description=_("Choose one of the classes you teach. Nothing changed."))
     target = classes[form.classroom.data]
     if target.archived_at is not None:
-        abort(409, description=f"{target.name} is archived; unarchive it to add to its bank. Nothing changed.")
+        abort(409, description=_("%(name)s is archived; unarchive it to add to its bank. Nothing changed.", name=target.name))
     question.bank, question.classroom_id = "class", target.id
     db.session.commit()
-    flash(f"{question.id} is now in the bank of {target.name}: its instructors can use and edit it.", "success")
+    flash(_("%(id)s is now in the bank of %(name)s: its instructors can use and edit it.", id=question.id, name=target.name),
+          "success")
     return back_to(question)

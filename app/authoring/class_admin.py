@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from app.authoring import bp
 from app.authoring.access import classroom_or_abort, instructor_required
@@ -14,7 +15,7 @@ from app.authoring.forms import ConfirmForm
 from app.extensions import db
 from app.models import Answer, Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question
 
-INCOMPLETE = "The request was incomplete; reload the page and try again. Nothing changed."
+INCOMPLETE = _l("The request was incomplete; reload the page and try again. Nothing changed.")
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -26,7 +27,7 @@ def random_join_code() -> str:
 def confirmed() -> None:
     """Refuse a POST without a valid CSRF token (a submit-only form)."""
     if not ConfirmForm().validate_on_submit():
-        abort(400, description=INCOMPLETE)
+        abort(400, description=str(INCOMPLETE))
 
 
 @bp.route("/classes/<int:classroom_id>/edit", methods=["GET", "POST"])
@@ -40,7 +41,7 @@ def edit_class(classroom_id: int):
         current.description = (form.description.data or "").strip() or None
         current.term_starts, current.term_ends = form.term_starts.data, form.term_ends.data
         db.session.commit()
-        flash("Class details saved.", "success")
+        flash(_("Class details saved."), "success")
         return redirect(url_for("authoring.classroom", classroom_id=current.id))
     return render_template("authoring/class_edit.html", classroom=current, form=form), 400 if form.errors else 200
 
@@ -53,17 +54,18 @@ def archive_class(classroom_id: int):
     confirmed()
     # The button names the state it asks for, so a double click or a stale tab never flips it back.
     if (wanted := request.form.get("to")) not in (None, "archived", "open"):
-        abort(400, description=INCOMPLETE)
+        abort(400, description=str(INCOMPLETE))
     if wanted == ("open" if current.archived_at is None else "archived"):
-        flash(f"{current.name} is already {wanted}. Nothing changed.", "info")
+        flash(_("%(name)s is already open. Nothing changed.", name=current.name) if wanted == "open" else
+              _("%(name)s is already archived. Nothing changed.", name=current.name), "info")
         return redirect(url_for("authoring.classroom", classroom_id=current.id))
     if current.archived_at is None:
         current.archived_at = datetime.now(timezone.utc)
-        flash(f"{current.name} is archived. Students and instructors still see its marks; nobody can join, start "
-              f"an attempt or change anything until you unarchive it.", "success")
+        flash(_("%(name)s is archived. Students and instructors still see its marks; nobody can join, start "
+                "an attempt or change anything until you unarchive it.", name=current.name), "success")
     else:
         current.archived_at = None
-        flash(f"{current.name} is open again.", "success")
+        flash(_("%(name)s is open again.", name=current.name), "success")
     db.session.commit()
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
@@ -109,7 +111,8 @@ def delete_class(classroom_id: int):
     form = DeleteClassForm()
     if form.validate_on_submit():
         if form.confirm_name.data.strip() != current.name:
-            form.confirm_name.errors.append(f"That is not the class's name. Type “{current.name}” exactly, or go back.")
+            form.confirm_name.errors.append(_("That is not the class's name. Type “%(name)s” exactly, or go back.",
+                                              name=current.name))
         else:
             name = current.name
             moved = db.session.execute(
@@ -118,8 +121,9 @@ def delete_class(classroom_id: int):
             # The database's cascades take enrollments, groups, assignments, their overrides and attempts.
             db.session.delete(current)
             db.session.commit()
-            kept = f" Its {moved} class-bank question{'s' if moved != 1 else ''} moved to the owner's own bank." if moved else ""
-            flash(f"{name} is deleted.{kept}", "success")
+            flash(ngettext("%(name)s is deleted. Its %(num)s class-bank question moved to the owner's own bank.",
+                           "%(name)s is deleted. Its %(num)s class-bank questions moved to the owner's own bank.", moved,
+                           name=name) if moved else _("%(name)s is deleted.", name=name), "success")
             return redirect(url_for("authoring.classes"))
     return render_template("authoring/class_delete.html", classroom=current, form=form,
                            goes=what_goes(current)), 400 if form.errors else 200
@@ -135,6 +139,6 @@ def new_join_code(classroom_id: int):
     taken = set(db.session.scalars(sa.select(Classroom.join_code)))
     current.join_code = next(code for code in iter(random_join_code, None) if code not in taken and code != old)
     db.session.commit()
-    flash(f"The new join code is {current.join_code}. The old code {old} no longer works; students who joined "
-          f"with it stay in the class.", "success")
+    flash(_("The new join code is %(code)s. The old code %(old)s no longer works; students who joined "
+            "with it stay in the class.", code=current.join_code, old=old), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))

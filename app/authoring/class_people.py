@@ -5,7 +5,9 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
 from app.authoring.access import classroom_or_abort, instructor_required, taught_classroom_ids
@@ -15,9 +17,10 @@ from app.authoring.forms import ConfirmForm
 from app.class_rules import visible_to_students
 from app.course.grading import grade
 from app.extensions import db
+from app.i18n import person_option
 from app.learning.quiz_routes import attempt_items, close_test
-from app.models import (Assignment, AssignmentOverride, Attempt, Classroom, ClassGroup, Enrollment, LessonProgress, ReviewLog,
-                        User)
+from app.models import (Assignment, AssignmentOverride, Attempt, ClassGroup, Classroom, Enrollment, LessonProgress,
+                        ReviewLog, User)
 
 
 @dataclass
@@ -82,7 +85,8 @@ def roster(classroom_id: int):
     published = published_assignments(current)
     groups = class_groups(current)
     group_form = SetGroupForm()
-    group_form.group.choices = [(0, "No group")] + [(group.id, group.name) for group in groups]
+    group_form.group.choices = [(0, _("No group"))] + [SelectChoice(group.id, group.name, render_kw=person_option())
+                                                       for group in groups]
     rows = roster_rows(current, published)
     # ?group=<id> or ?group=none shows one group (a plain GET link, no JavaScript needed).
     shown = request.args.get("group", "")
@@ -112,7 +116,7 @@ def enrollment_or_abort(classroom: Classroom, user_id: int) -> Enrollment:
     enrollment = db.session.scalar(sa.select(Enrollment).where(
         Enrollment.classroom_id == classroom.id, Enrollment.user_id == user_id)) if 0 < user_id < 2**31 else None
     if enrollment is None:
-        abort(404, description="That student is not in this class.")
+        abort(404, description=_("That student is not in this class."))
     return enrollment
 
 
@@ -128,8 +132,8 @@ def remove_student(classroom_id: int, user_id: int):
         db.session.delete(enrollment)
         hand_in_open_attempts(current, enrollment.user)
         db.session.commit()
-        flash(f"{name} is no longer in {current.name}. Their attempts stay in the gradebook, under “No longer in the class”.",
-              "success")
+        flash(_("%(student)s is no longer in %(name)s. Their attempts stay in the gradebook, under “No longer in the class”.",
+                student=name, name=current.name), "success")
         return redirect(url_for("authoring.roster", classroom_id=current.id))
     attempts = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(
         Attempt.owner_key == enrollment.user.owner_key,
@@ -153,20 +157,22 @@ def move_student(classroom_id: int, user_id: int):
     enrollment = enrollment_or_abort(current, user_id)
     targets = move_targets(current)
     form = MoveStudentForm()
-    form.target.choices = [(target.id, target.name) for target in targets]
+    form.target.choices = [SelectChoice(target.id, target.name, render_kw=person_option()) for target in targets]
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, description="Choose one of the classes you teach that is not archived. Nothing changed.")
+            abort(400, description=_("Choose one of the classes you teach that is not archived. Nothing changed."))
         target = classroom_or_abort(form.target.data, writable=True)
         student = enrollment.user
         if db.session.scalar(sa.select(Enrollment.id).where(Enrollment.classroom_id == target.id,
                                                             Enrollment.user_id == student.id)) is not None:
-            abort(400, description=f"{student.username} is already in {target.name}. Nothing changed; remove them "
-                                   f"from {current.name} instead if they should leave it.")
+            abort(400, description=_("%(student)s is already in %(target)s. Nothing changed; remove them "
+                                     "from %(name)s instead if they should leave it.", student=student.username,
+                                     target=target.name, name=current.name))
         enrollment.classroom_id, enrollment.group_id, enrollment.joined_at = target.id, None, datetime.now(timezone.utc)
         hand_in_open_attempts(current, student)
         db.session.commit()
-        flash(f"{student.username} moved to {target.name}. Their attempts so far stay in {current.name}'s gradebook.", "success")
+        flash(_("%(student)s moved to %(target)s. Their attempts so far stay in %(name)s's gradebook.",
+                student=student.username, target=target.name, name=current.name), "success")
         return redirect(url_for("authoring.roster", classroom_id=current.id))
     return render_template("authoring/class_student_move.html", classroom=current, student=enrollment.user,
                            targets=targets, form=form)
@@ -179,24 +185,26 @@ def set_group(classroom_id: int):
     current = classroom_or_abort(classroom_id, writable=True)
     form = SetGroupForm()
     groups = {group.id: group for group in class_groups(current)}
-    form.group.choices = [(0, "No group")] + [(group_id, group.name) for group_id, group in groups.items()]
+    form.group.choices = [(0, _("No group"))] + [SelectChoice(group_id, group.name, render_kw=person_option())
+                                                 for group_id, group in groups.items()]
     if not form.validate_on_submit():
-        abort(400, description="Choose one of this class's groups (or “No group”). Nothing changed.")
+        abort(400, description=_("Choose one of this class's groups (or “No group”). Nothing changed."))
     chosen = request.form.getlist("student")
     if not chosen:
-        abort(400, description="Tick at least one student on the roster, then choose their group. Nothing changed.")
+        abort(400, description=_("Tick at least one student on the roster, then choose their group. Nothing changed."))
     if len(chosen) > 5000 or not all(value.isascii() and value.isdigit() and 0 < int(value) < 2**31 for value in chosen):
-        abort(400, description="The list of students was not understood; reload the roster and try again. Nothing changed.")
+        abort(400, description=_("The list of students was not understood; reload the roster and try again. Nothing changed."))
     user_ids = {int(value) for value in chosen}
     enrollments = db.session.scalars(sa.select(Enrollment).where(Enrollment.classroom_id == current.id,
                                                                  Enrollment.user_id.in_(user_ids))).all()
     if len(enrollments) != len(user_ids):
-        abort(404, description="Some of those students are not in this class. Nothing changed.")
+        abort(404, description=_("Some of those students are not in this class. Nothing changed."))
     for enrollment in enrollments:
         enrollment.group_id = form.group.data or None
     db.session.commit()
-    where = f"in {groups[form.group.data].name}" if form.group.data else "in no group"
-    flash(f"{len(enrollments)} student{'s' if len(enrollments) != 1 else ''} now {where}.", "success")
+    flash(ngettext("%(num)s student now in %(group)s.", "%(num)s students now in %(group)s.", len(enrollments),
+                   group=groups[form.group.data].name) if form.group.data else
+          ngettext("%(num)s student now in no group.", "%(num)s students now in no group.", len(enrollments)), "success")
     return redirect(url_for("authoring.roster", classroom_id=current.id))
 
 
@@ -204,7 +212,7 @@ def group_or_abort(classroom: Classroom, group_id: int) -> ClassGroup:
     """A group of ``classroom``: 404 otherwise."""
     group = db.session.get(ClassGroup, group_id) if 0 < group_id < 2**31 else None
     if group is None or group.classroom_id != classroom.id:
-        abort(404, description="This class has no such group.")
+        abort(404, description=_("This class has no such group."))
     return group
 
 
@@ -222,11 +230,11 @@ def groups(classroom_id: int):
     if form.validate_on_submit():
         name = form.name.data.strip()
         if name_taken(current, name):
-            form.name.errors.append(f"This class has a group called “{name}” already; choose another name.")
+            form.name.errors.append(_("This class has a group called “%(name)s” already; choose another name.", name=name))
         else:
             db.session.add(ClassGroup(classroom_id=current.id, name=name))
             db.session.commit()
-            flash(f"Group “{name}” created. Put students in it from the roster.", "success")
+            flash(_("Group “%(name)s” created. Put students in it from the roster.", name=name), "success")
             return redirect(url_for("authoring.groups", classroom_id=current.id))
     listed = class_groups(current)
     members: dict[int, list[str]] = {}
@@ -249,13 +257,13 @@ def rename_group(classroom_id: int, group_id: int):
     group = group_or_abort(current, group_id)
     form = GroupForm()
     if not form.validate_on_submit():
-        abort(400, description="Give the group a name of at most 80 visible characters. Nothing changed.")
+        abort(400, description=_("Give the group a name of at most 80 visible characters. Nothing changed."))
     name = form.name.data.strip()
     if name_taken(current, name, except_id=group.id):
-        abort(400, description=f"This class has a group called “{name}” already. Nothing changed.")
+        abort(400, description=_("This class has a group called “%(name)s” already. Nothing changed.", name=name))
     group.name = name
     db.session.commit()
-    flash(f"Group renamed to “{name}”.", "success")
+    flash(_("Group renamed to “%(name)s”.", name=name), "success")
     return redirect(url_for("authoring.groups", classroom_id=current.id))
 
 
@@ -269,5 +277,5 @@ def delete_group(classroom_id: int, group_id: int):
     name = group.name
     db.session.delete(group)
     db.session.commit()
-    flash(f"Group “{name}” deleted. Its students are still in the class, in no group.", "success")
+    flash(_("Group “%(name)s” deleted. Its students are still in the class, in no group.", name=name), "success")
     return redirect(url_for("authoring.groups", classroom_id=current.id))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -58,7 +59,8 @@ def submissions(assignment: Assignment, anonymous: bool) -> list[Submission]:
         .where(EssayGrade.answer_id.in_([answer.id for answer, _, _ in rows])))}
     found = []
     for number, (answer, version, attempt) in enumerate(rows, start=1):
-        label = f"Essay {number}" if anonymous else names.get(owner_id(attempt.owner_key), "a former student")
+        label = (_("Essay %(num)s", num=number) if anonymous else
+                 names.get(owner_id(attempt.owner_key)) or _("a former student"))
         found.append(Submission(answer.id, label, answer.question_id, answer.status,
                                 words_note(version.data, answer.response or ""), graders.get(answer.id)))
     return found
@@ -91,11 +93,11 @@ def essay_or_abort(answer_id: int) -> tuple[Answer, QuestionVersion, Attempt, As
     answer = db.session.get(Answer, answer_id) if 0 < answer_id < 2**31 else None
     attempt = db.session.get(Attempt, answer.attempt_id) if answer else None
     if answer is None or attempt.assignment_id is None:
-        abort(404, description="There is no essay to grade with this number.")
+        abort(404, description=_("There is no essay to grade with this number."))
     assignment = assignment_or_abort(attempt.assignment_id)
     version = db.session.get(QuestionVersion, answer.question_version_id)
     if not qtypes.of(version.data).graded_by_person or not attempt.is_submitted:
-        abort(404, description="This answer is not an essay waiting for a person's grade.")
+        abort(404, description=_("This answer is not an essay waiting for a person's grade."))
     return answer, version, attempt, assignment
 
 
@@ -108,22 +110,22 @@ def grade_essay(answer_id: int):
     form = GradeForm()
     if request.method == "POST":
         if assignment.classroom.archived_at is not None:  # an archived class is read-only, its marks included
-            abort(409, description="This class is archived; unarchive it to grade. Nothing was saved.")
+            abort(409, description=_("This class is archived; unarchive it to grade. Nothing was saved."))
         if not form.validate_on_submit():
-            abort(400, description="This grade came without its form token; reload the page and grade again.")
+            abort(400, description=_("This grade came without its form token; reload the page and grade again."))
         try:
             chosen, comments = read_levels(version.data, request.form.getlist), read_comments(version.data, request.form.getlist)
         except GradeRefused as refused:
-            abort(400, description=f"{refused} Nothing was saved.")
+            abort(400, description=_("%(reason)s Nothing was saved.", reason=refused))
         save_grade(answer, version.data, chosen, comments, grader_id=current_user.id)
         try:
             db.session.commit()
         except sa.exc.IntegrityError:  # two graders saved the same essay at once: the first grade stands
             db.session.rollback()
-            flash("Someone else saved a grade for this essay at the same moment; theirs is kept. Check it below.",
+            flash(_("Someone else saved a grade for this essay at the same moment; theirs is kept. Check it below."),
                   "warning")
             return redirect(url_for("authoring.grade_essay", answer_id=answer.id, anonymous="1" if anonymous else None))
-        flash("Grade saved.", "success")
+        flash(_("Grade saved."), "success")
         following = next_ungraded(assignment, after=answer.id) if "next" in request.form else None
         if following is not None:
             return redirect(url_for("authoring.grade_essay", answer_id=following, anonymous="1" if anonymous else None))

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import sqlalchemy as sa
+from flask import has_request_context
 
+from app.course import words
 from app.course.bank import check_question_data, render_question
 from app.course.interop.gift import UniqueIds, parse_gift
 from app.course.interop.moodle_xml import parse_moodle_xml
@@ -25,6 +27,14 @@ from app.course.media import read_image
 from app.extensions import db
 from app.media.store import store_image, stored_images
 from app.models import Lesson, Question, QuestionVersion
+
+
+def _(text: str, **values) -> str:
+    """``text`` in the reader's language during a request (the upload view); English on the command line
+    (``flask bank import``), which has no reader's language."""
+    if has_request_context():
+        return words._(text, **values)
+    return text % values if values else text
 
 
 class ImportRefused(ValueError):
@@ -43,11 +53,14 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRefused(f"the file is not UTF-8 text (invalid byte at position {error.start}); "
-                            "save it as UTF-8 and try again") from error
+        raise ImportRefused(_("the file is not UTF-8 text (invalid byte at position %(position)s); "
+                              "save it as UTF-8 and try again", position=error.start)) from error
 
 
 FORMAT_NAMES = {"moodle-xml": "Moodle XML file", "gift": "GIFT file", "qti": "QTI package"}
+NOTHING_FOUND = {"moodle-xml": words.N_("no questions found in this Moodle XML file"),
+                 "gift": words.N_("no questions found in this GIFT file"),
+                 "qti": words.N_("no questions found in this QTI package")}
 
 
 def is_package(filename: str, raw: bytes) -> bool:
@@ -61,7 +74,7 @@ def detect_format(filename: str, text: str) -> str:
         return "moodle-xml"
     if "{" in text and "}" in text:  # GIFT questions keep their answers in braces
         return "gift"
-    raise ImportRefused("this is neither a GIFT file (questions with answers in {...}) nor Moodle XML (<quiz>)")
+    raise ImportRefused(_("this is neither a GIFT file (questions with answers in {...}) nor Moodle XML (<quiz>)"))
 
 
 def _all_or_nothing(run_import: Callable[..., ImportReport]) -> Callable[..., ImportReport]:
@@ -72,7 +85,8 @@ def _all_or_nothing(run_import: Callable[..., ImportReport]) -> Callable[..., Im
             return run_import(*args, **kwargs)
         except OverBudget as over:
             db.session.rollback()
-            raise ImportRefused(f"{over}, so nothing was imported; split the file and import the parts") from over
+            raise ImportRefused(_("%(reason)s, so nothing was imported; split the file and import the parts",
+                                  reason=over)) from over
     return guarded
 
 
@@ -84,6 +98,7 @@ def lesson_question_ids(lesson: Lesson, visible: sa.ColumnElement[bool]) -> set[
 def stray_excludes(data: dict, where: str, known: set[str]) -> list[str]:
     """The bank files' rule for a question written or imported one by one: every id it ``excludes`` is a question it
     could be drawn with (``known``), so a typo, another lesson's question or one its author cannot see is refused."""
+    # English, like the bank checker's own messages: ``app.course.plain_errors`` reads it and says it in plain words.
     return [f"{where}: excludes '{other}', which is not a question of this lesson you can see"
             for other in data.get("excludes", []) if other not in known]
 
@@ -108,11 +123,11 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
     except ValueError as error:
         raise ImportRefused(str(error)) from error
     if not found and not skipped:
-        raise ImportRefused(f"no questions found in this {FORMAT_NAMES[kind]}")
+        raise ImportRefused(_(NOTHING_FOUND[kind]))
     held = db.session.scalar(sa.select(sa.func.count()).select_from(Question).where(Question.lesson_id == lesson.id))
     if held + len(found) > MAX_QUESTIONS_PER_LESSON:
-        raise ImportRefused(f"the lesson holds {held:,} questions and the file {len(found):,}; a lesson holds at most "
-                            f"{MAX_QUESTIONS_PER_LESSON:,}")
+        raise ImportRefused(_("the lesson holds %(held)s questions and the file %(found)s; a lesson holds at most "
+                              "%(most)s", held=format(held, ","), found=format(len(found), ","), most=format(MAX_QUESTIONS_PER_LESSON, ",")))
     report = ImportReport(kind, skipped=[(s.name, s.line, s.reason) for s in skipped])
     taken = UniqueIds(db.session.scalars(sa.select(Question.id)))
     # Every taken id is renamed before any question is checked, so one question's excludes follow another's new id.
@@ -131,7 +146,8 @@ def import_questions(raw: bytes, filename: str, lesson: Lesson, author_id: int |
         if data["id"] in renamed:
             base = data["id"]
             data["id"] = renamed[base]
-            report.notes.append((item.name, item.line, f"id '{base}' is taken; imported as '{data['id']}'"))
+            report.notes.append((item.name, item.line, _("id '%(old)s' is taken; imported as '%(new)s'", old=base,
+                                                         new=data["id"])))
         if isinstance(data.get("excludes"), list):
             data["excludes"] = [renamed.get(other, other) if isinstance(other, str) else other for other in data["excludes"]]
         brought = {sha256: read_image(content).media_type for sha256, content in item.images.items()}

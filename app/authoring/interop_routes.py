@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +15,7 @@ from app.course.interop.gift import export_gift
 from app.course.interop.moodle_xml import export_moodle_xml
 from app.course.limits import Budget
 from app.extensions import db
+from app.i18n import course_option
 from app.learning.quiz_routes import live_versions
 from app.media.store import image_files
 from app.models import Lesson, Question, QuestionVersion
@@ -24,7 +26,7 @@ from app.models import Lesson, Question, QuestionVersion
 def import_file():
     """Upload a question file into my own bank or a class's; see what came in, what was skipped and why."""
     form = ImportForm()
-    form.lesson.choices = [SelectChoice(lesson.id, lesson.title) for lesson in db.session.scalars(
+    form.lesson.choices = [SelectChoice(lesson.id, lesson.title, render_kw=course_option()) for lesson in db.session.scalars(
         sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.position))]
     form.bank.choices = bank_choices()
     if form.validate_on_submit():
@@ -35,7 +37,7 @@ def import_file():
                                       bank, classroom_id, Budget(current_app.config["IMPORT_TIME_BUDGET"]),
                                       visible=listed_questions(current_actor()))
         except ImportRefused as refused:
-            form.file.errors = [f"Nothing was imported: {refused}"]
+            form.file.errors = [_("Nothing was imported: %(reason)s", reason=refused)]
             return render_template("authoring/import.html", form=form, report=None), 400
         return render_template("authoring/import.html", form=form, report=report, lesson=lesson)
     return render_template("authoring/import.html", form=form, report=None), 400 if form.errors else 200
@@ -46,7 +48,7 @@ def lesson_questions(slug: str) -> tuple[Lesson, list[dict]]:
     course bank as learners get it, then their own, shared and class-bank questions."""
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug))
     if lesson is None:
-        abort(404, description=f"There is no lesson “{slug}”.")
+        abort(404, description=_("There is no lesson “%(slug)s”.", slug=slug))
     drafts = db.session.scalars(sa.select(QuestionVersion).join(Question, sa.and_(
         Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.version))
         .where(Question.lesson_id == lesson.id, Question.retired.is_(False), Question.bank != "course",

@@ -7,6 +7,7 @@ big) stores nothing and says why. An image already stored (the same bytes) is re
 """
 
 from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.authoring import bp
@@ -32,11 +33,12 @@ def uploaded_image(messages: list[str]) -> tuple[bytes, str] | None:
     upload, alt = request.files.get("image"), " ".join(request.form.get("image_alt", "").split())
     content = upload.read(MAX_IMAGE_BYTES + 1) if upload else b""
     if not content:
-        messages.append("Choose the image file to add.")
+        messages.append(_("Choose the image file to add."))
     if not alt:
-        messages.append("Write the image's alt text: what it shows, for readers who cannot see it.")
+        messages.append(_("Write the image's alt text: what it shows, for readers who cannot see it."))
     elif len(alt) > MAX_ALT_CHARS:
-        messages.append(f"The alt text is {len(alt):,} characters; keep it under {MAX_ALT_CHARS} and describe the rest in the question.")
+        messages.append(_("The alt text is %(length)s characters; keep it under %(most)s and describe the rest in the question.",
+                          length=format(len(alt), ","), most=MAX_ALT_CHARS))
     return (content, alt) if not messages else None
 
 
@@ -49,7 +51,7 @@ def add_image():
     if existing is not None:
         qtype = existing.type
     if qtype not in QUESTION_TYPES:
-        abort(404, description=f"There is no question type “{qtype}”.")
+        abort(404, description=_("There is no question type “%(type)s”.", type=qtype))
     form = question_form(qtype, None)
     messages: list[str] = []
     upload = uploaded_image(messages)
@@ -58,12 +60,12 @@ def add_image():
         try:
             image = store_image(content, current_user.id)
         except ImageRefused as refused:
-            messages.append(f"The image was not added: {refused}.")
+            messages.append(_("The image was not added: %(reason)s.", reason=refused))
         else:
             db.session.commit()
             form.prompt.data = f"{(form.prompt.data or '').rstrip()}\n\n{image_markdown(alt, image.sha256)}".lstrip()
-            flash(f"Image added at the end of the prompt ({image.width} × {image.height} pixels): move its line where it "
-                  "belongs. The question is saved when you save it.", "success")
+            flash(_("Image added at the end of the prompt (%(width)s × %(height)s pixels): move its line where it "
+                    "belongs. The question is saved when you save it.", width=image.width, height=image.height), "success")
     back = (url_for("authoring.edit_question", question_id=existing.id) if existing is not None
             else url_for("authoring.new_question", qtype=qtype, copy=request.args.get("copy") or None))
     form.problems = [PlainError("image", message) for message in messages]

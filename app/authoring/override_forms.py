@@ -1,5 +1,6 @@
 """Forms of an assignment's overrides (one student or one group) and of the release of its marks."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -15,13 +16,15 @@ MAX_EXTRA_ATTEMPTS = 20
 class OverrideForm(FlaskForm):
     """Who gets different rules, and which: a due date of their own, extra minutes, extra attempts."""
 
-    who = SelectField("Student or group", validators=[InputRequired(message="Choose a student or a group.")])
-    due_at = DateTimeLocalField("Their due date", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
-    extra_minutes = IntegerField("Extra minutes on the time limit", validators=[
-        Optional(), NumberRange(min=1, max=MAX_EXTRA_MINUTES, message=f"Give between 1 and {MAX_EXTRA_MINUTES} extra minutes.")])
-    extra_attempts = IntegerField("Extra attempts", validators=[
-        Optional(), NumberRange(min=1, max=MAX_EXTRA_ATTEMPTS, message=f"Give between 1 and {MAX_EXTRA_ATTEMPTS} extra attempts.")])
-    submit = SubmitField("Save override")
+    who = SelectField(_l("Student or group"), validators=[InputRequired(message=_l("Choose a student or a group."))])
+    due_at = DateTimeLocalField(_l("Their due date"), format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
+    extra_minutes = IntegerField(_l("Extra minutes on the time limit"), validators=[
+        Optional(), NumberRange(min=1, max=MAX_EXTRA_MINUTES,
+                                message=_l("Give between 1 and %(most)s extra minutes.", most=MAX_EXTRA_MINUTES))])
+    extra_attempts = IntegerField(_l("Extra attempts"), validators=[
+        Optional(), NumberRange(min=1, max=MAX_EXTRA_ATTEMPTS,
+                                message=_l("Give between 1 and %(most)s extra attempts.", most=MAX_EXTRA_ATTEMPTS))])
+    submit = SubmitField(_l("Save override"))
 
 
 class DeleteOverrideForm(FlaskForm):
@@ -29,19 +32,19 @@ class DeleteOverrideForm(FlaskForm):
 
 
 RELEASE_CHOICES = [
-    SelectChoice("on_submit", "As soon as each student submits"),
-    SelectChoice("at_time", "At a time I choose"),
-    SelectChoice("by_hand", "When I release them"),
+    SelectChoice("on_submit", _l("As soon as each student submits")),
+    SelectChoice("at_time", _l("At a time I choose")),
+    SelectChoice("by_hand", _l("When I release them")),
 ]
 
 
 class ReleaseForm(FlaskForm):
     """When students see their marks and feedback."""
 
-    release_mode = RadioField("Students see their marks and feedback", choices=RELEASE_CHOICES,
-                              validators=[InputRequired(message="Choose when students see their marks.")])
-    release_at = DateTimeLocalField("Release time", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
-    submit = SubmitField("Save release setting")
+    release_mode = RadioField(_l("Students see their marks and feedback"), choices=RELEASE_CHOICES,
+                              validators=[InputRequired(message=_l("Choose when students see their marks."))])
+    release_at = DateTimeLocalField(_l("Release time"), format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
+    submit = SubmitField(_l("Save release setting"))
 
 
 class ReleaseNowForm(FlaskForm):

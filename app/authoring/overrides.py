@@ -8,10 +8,11 @@ students see their marks and feedback, and releases or hides them by hand.
 """
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from zoneinfo import ZoneInfo
+from flask_babel import gettext as _, ngettext
 
 from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
@@ -19,6 +20,7 @@ from app.authoring.override_forms import RELEASE_CHOICES, DeleteOverrideForm, Ov
 from app.class_rules import class_rules, released
 from app.course.clock import as_utc, attempt_deadline, to_utc
 from app.extensions import db
+from app.i18n import person_option
 from app.models import Assignment, AssignmentOverride, Attempt, ClassGroup, Enrollment, User
 from app.timezones import learner_zone, local_time
 
@@ -31,16 +33,16 @@ def writable_assignment(assignment_id: int) -> Assignment:
     assignment = assignment_or_abort(assignment_id)
     classroom_or_abort(assignment.classroom_id, writable=True)
     if assignment.deleted_at is not None:
-        abort(409, description="This assignment is deleted; restore it from the class page to change it. Nothing changed.")
+        abort(409, description=_("This assignment is deleted; restore it from the class page to change it. Nothing changed."))
     return assignment
 
 
 def read_only_reason(assignment: Assignment) -> str | None:
     """Why this assignment's overrides and release cannot change, in words for the page; None if they can."""
     if assignment.classroom.archived_at is not None:
-        return "This class is archived, so its overrides and the release of marks stay as they are. Unarchive it to change them."
+        return _("This class is archived, so its overrides and the release of marks stay as they are. Unarchive it to change them.")
     if assignment.deleted_at is not None:
-        return "This assignment is deleted, so its overrides and the release of marks stay as they are. Restore it to change them."
+        return _("This assignment is deleted, so its overrides and the release of marks stay as they are. Restore it to change them.")
     return None
 
 
@@ -91,7 +93,7 @@ def local_input(moment: datetime | None, zone: ZoneInfo) -> str:
 def override_or_404(assignment: Assignment, override_id: int) -> AssignmentOverride:
     row = db.session.get(AssignmentOverride, override_id) if 0 < override_id < 2**31 else None
     if row is None or row.assignment_id != assignment.id:
-        abort(404, description="This assignment has no such override.")
+        abort(404, description=_("This assignment has no such override."))
     return row
 
 
@@ -101,30 +103,31 @@ def check_override(form: OverrideForm, assignment: Assignment, zone: ZoneInfo) -
     problems = []
     form.due_at.utc = to_utc(form.due_at.data, zone) if form.due_at.data and not form.due_at.errors else None
     if form.due_at.utc is not None and form.due_at.utc <= as_utc(assignment.opens_at):
-        form.due_at.errors.append(f"Their due date must come after the assignment opens ({local_time(assignment.opens_at)}).")
+        form.due_at.errors.append(_("Their due date must come after the assignment opens (%(when)s).",
+                                    when=local_time(assignment.opens_at)))
     # The page shows no field for what cannot be given, so these are said at the top.
     if form.extra_minutes.data and not assignment.time_limit_minutes:
-        problems.append("This assignment has no time limit, so there are no minutes to add.")
+        problems.append(_("This assignment has no time limit, so there are no minutes to add."))
     if form.extra_attempts.data and not assignment.attempt_limit:
-        problems.append("This assignment allows unlimited attempts, so there are none to add.")
+        problems.append(_("This assignment allows unlimited attempts, so there are none to add."))
     if not problems and form.due_at.data is None and not form.extra_minutes.data and not form.extra_attempts.data and not (
             form.due_at.errors or form.extra_minutes.errors or form.extra_attempts.errors):
-        problems.append("Give at least one change: a due date of their own, extra minutes or extra attempts.")
+        problems.append(_("Give at least one change: a due date of their own, extra minutes or extra attempts."))
     return problems
 
 
 def who_choices(students: list[tuple[User, int | None]], groups: list[ClassGroup]) -> dict[str | None, list[tuple[str, str]]]:
     """The "who" list: a blank choice, then students and groups (with how many are in each) as optgroups."""
     sizes: dict[int, int] = {}
-    for _, group_id in students:
+    for _user, group_id in students:
         if group_id is not None:
             sizes[group_id] = sizes.get(group_id, 0) + 1
     # A blank first choice, so nobody is picked by default: an override never goes to the first name by mistake.
-    choices = {None: [("", "Choose a student or group")],
-               "Students": [(f"user:{user.id}", user.username) for user, _ in students]}
+    choices = {None: [("", _("Choose a student or group"))],
+               _("Students"): [(f"user:{user.id}", user.username, person_option()) for user, _group in students]}
     if groups:
-        choices["Groups"] = [(f"group:{group.id}", f"{group.name} ({sizes.get(group.id, 0)} "
-                                                   f"{'student' if sizes.get(group.id, 0) == 1 else 'students'})") for group in groups]
+        choices[_("Groups")] = [(f"group:{group.id}", ngettext("%(name)s (%(num)s student)", "%(name)s (%(num)s students)",
+                                                               sizes.get(group.id, 0), name=group.name), person_option()) for group in groups]
     return choices
 
 
@@ -144,10 +147,10 @@ def override_rows(assignment: Assignment, students: list[tuple[User, int | None]
         if row.user_id is not None:
             users = [row.user_id]
             # A former student's override stays with the record; their name comes from the account.
-            who = names.get(row.user_id) or (db.session.get(User, row.user_id).username + " (no longer in the class)")
+            who = names.get(row.user_id) or _("%(name)s (no longer in the class)", name=db.session.get(User, row.user_id).username)
         else:
             users = members.get(row.group_id, [])
-            who = f"Group {group_names.get(row.group_id, '')}"
+            who = _("Group %(name)s", name=group_names.get(row.group_id, ""))
         out.append({"row": row, "who": who, "group": row.group_id is not None, "size": len(users),
                     "own_wins": sorted(names[user_id] for user_id in users if row.group_id is not None and user_id in own),
                     "time": assignment.time_limit_minutes + (row.extra_minutes or 0) if assignment.time_limit_minutes else None,
@@ -160,8 +163,8 @@ def override_rows(assignment: Assignment, students: list[tuple[User, int | None]
 
 def moved_words(moved: list[tuple[User, datetime | None]]) -> str:
     """" alice's attempt in progress now ends at 30 Nov 2026, 14:35." for the flash."""
-    said = [f"{user.username}'s attempt in progress now ends at {local_time(deadline)}." if deadline else
-            f"{user.username}'s attempt in progress now has no deadline." for user, deadline in moved]
+    said = [_("%(name)s's attempt in progress now ends at %(when)s.", name=user.username, when=local_time(deadline)) if deadline
+            else _("%(name)s's attempt in progress now has no deadline.", name=user.username) for user, deadline in moved]
     return (" " + " ".join(said)) if said else ""
 
 
@@ -174,7 +177,7 @@ def assignment_overrides(assignment_id: int):
     students, groups = class_students(assignment.classroom_id), class_groups(assignment.classroom_id)
     form = OverrideForm()
     form.who.choices = who_choices(students, groups)
-    form.due_at.label.text = f"Their due date ({zone.key} time)"
+    form.due_at.label.text = _("Their due date (%(zone)s time)", zone=zone.key)
     problems: list[str] = []
     editing = None
     if form.is_submitted():
@@ -196,13 +199,20 @@ def assignment_overrides(assignment_id: int):
             except sa.exc.IntegrityError:
                 # Another tab (or co-instructor) gave them an override a moment ago: the unique key keeps one each.
                 db.session.rollback()
-                abort(409, description="Someone saved an override for them a moment ago; reload the page to see it. Nothing changed.")
+                abort(409, description=_("Someone saved an override for them a moment ago; reload the page to see it. "
+                                         "Nothing changed."))
             affected = [int(ident)] if kind == "user" else [user.id for user, group_id in students if group_id == int(ident)]
             moved = move_deadlines(assignment, affected, datetime.now(timezone.utc))
             db.session.commit()
-            who = (next(user.username for user, _ in students if user.id == int(ident)) if kind == "user"
-                   else "group " + next(group.name for group in groups if group.id == int(ident)))
-            flash(f"{'Changed' if replaced else 'Saved'} the override for {who}.{moved_words(moved)}", "success")
+            name = next(user.username for user, _group in students if user.id == int(ident)) if kind == "user" else \
+                next(group.name for group in groups if group.id == int(ident))
+            if kind == "user":
+                said = (_("Changed the override for %(name)s.", name=name) if replaced else
+                        _("Saved the override for %(name)s.", name=name))
+            else:
+                said = (_("Changed the override for group %(name)s.", name=name) if replaced else
+                        _("Saved the override for group %(name)s.", name=name))
+            flash(said + moved_words(moved), "success")
             return redirect(url_for("authoring.assignment_overrides", assignment_id=assignment.id))
     elif (edit := request.args.get("edit", type=int)) is not None:
         editing = override_or_404(assignment, edit)
@@ -222,20 +232,22 @@ def delete_override(assignment_id: int, override_id: int):
     """Remove an override: the class's rules apply to them again (and to their attempts in progress)."""
     assignment = writable_assignment(assignment_id)
     if not DeleteOverrideForm().validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
     row = override_or_404(assignment, override_id)
     if row.user_id is not None:
         affected = [row.user_id]
-        who = db.session.get(User, row.user_id).username
+        said = _("Removed the override for %(name)s: the class's rules apply again.",
+                 name=db.session.get(User, row.user_id).username)
     else:
         affected = list(db.session.scalars(sa.select(Enrollment.user_id).where(
             Enrollment.classroom_id == assignment.classroom_id, Enrollment.group_id == row.group_id)))
-        who = f"group {db.session.get(ClassGroup, row.group_id).name}"
+        said = _("Removed the override for group %(name)s: the class's rules apply again.",
+                 name=db.session.get(ClassGroup, row.group_id).name)
     db.session.delete(row)
     db.session.flush()
     moved = move_deadlines(assignment, affected, datetime.now(timezone.utc))
     db.session.commit()
-    flash(f"Removed the override for {who}: the class's rules apply again.{moved_words(moved)}", "success")
+    flash(said + moved_words(moved), "success")
     return redirect(url_for("authoring.assignment_overrides", assignment_id=assignment.id))
 
 
@@ -248,17 +260,19 @@ def release_panel(assignment: Assignment, form: ReleaseForm | None = None) -> di
     out = released(assignment, now)
     submitted = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(
         Attempt.assignment_id == assignment.id, Attempt.submitted_at.is_not(None)))
-    waiting = f"{submitted} submitted {'attempt waits' if submitted == 1 else 'attempts wait'}"
     if assignment.released_at is not None and as_utc(assignment.released_at) <= now:
-        status = f"You released them on {local_time(assignment.released_at)}."
+        status = _("You released them on %(when)s.", when=local_time(assignment.released_at))
     elif out and assignment.release_mode == "at_time":
-        status = f"They came out on {local_time(assignment.release_at)}."
+        status = _("They came out on %(when)s.", when=local_time(assignment.release_at))
     elif out:
-        status = "Each student sees theirs as soon as they submit."
+        status = _("Each student sees theirs as soon as they submit.")
     elif assignment.release_mode == "at_time" and assignment.release_at is not None:
-        status = f"They come out on {local_time(assignment.release_at)}; {waiting}."
+        status = ngettext("They come out on %(when)s; %(num)s submitted attempt waits.",
+                          "They come out on %(when)s; %(num)s submitted attempts wait.", submitted,
+                          when=local_time(assignment.release_at))
     else:
-        status = f"They come out when you release them; {waiting}."
+        status = ngettext("They come out when you release them; %(num)s submitted attempt waits.",
+                          "They come out when you release them; %(num)s submitted attempts wait.", submitted)
     mode = form.release_mode.data if form is not None and form.release_mode.data in Assignment.RELEASE_MODES else assignment.release_mode
     return {"out": out, "status": status, "mode": mode, "choices": RELEASE_CHOICES, "zone": zone.key,
             "release_at": form.release_at.raw_data[0] if form is not None and form.release_at.raw_data else
@@ -286,24 +300,25 @@ def release_settings(assignment_id: int):
     zone = learner_zone()
     if form.validate():
         if form.release_mode.data == "at_time" and form.release_at.data is None:
-            form.release_at.errors.append("Choose the time the marks come out.")
+            form.release_at.errors.append(_("Choose the time the marks come out."))
         else:
             assignment.release_mode = form.release_mode.data
             assignment.release_at = to_utc(form.release_at.data, zone) if form.release_mode.data == "at_time" else None
             db.session.commit()
-            flash(f"Saved: {release_words(assignment)}", "success")
+            flash(release_words(assignment), "success")
             return after_release(assignment)
     return render_template("authoring/release.html", assignment=assignment, release_form=form), 400
 
 
 def release_words(assignment: Assignment) -> str:
-    """The release setting in one sentence, for the flash after saving it."""
+    """The release setting in one sentence, for the flash after saving it ("Saved: …")."""
     if released(assignment):
-        return ("students see their marks and feedback as soon as they submit." if assignment.release_mode == "on_submit"
-                else "the marks are out now.")
+        return (_("Saved: students see their marks and feedback as soon as they submit.")
+                if assignment.release_mode == "on_submit" else _("Saved: the marks are out now."))
     if assignment.release_mode == "at_time":
-        return f"the marks come out on {local_time(assignment.release_at)} ({learner_zone().key} time)."
-    return "the marks stay hidden until you release them."
+        return _("Saved: the marks come out on %(when)s (%(zone)s time).", when=local_time(assignment.release_at),
+                 zone=learner_zone().key)
+    return _("Saved: the marks stay hidden until you release them.")
 
 
 @bp.route("/assignments/<int:assignment_id>/release-now", methods=["POST"])
@@ -313,16 +328,16 @@ def release_marks(assignment_id: int):
     assignment = writable_assignment(assignment_id)
     form = ReleaseNowForm()
     if not form.validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
     now = datetime.now(timezone.utc)
     if form.action.data == "release":
         assignment.released_at = now
         db.session.commit()
-        flash("Marks released: students see their marks and feedback now.", "success")
+        flash(_("Marks released: students see their marks and feedback now."), "success")
     else:
         # Hiding means "until I release them", whatever the mode was: otherwise a passed release time, or "as they
         # submit", would show them again at once.
         assignment.released_at, assignment.release_mode, assignment.release_at = None, "by_hand", None
         db.session.commit()
-        flash("Marks hidden again: students see that they submitted, and their marks once you release them.", "success")
+        flash(_("Marks hidden again: students see that they submitted, and their marks once you release them."), "success")
     return after_release(assignment)

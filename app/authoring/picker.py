@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
@@ -74,7 +75,7 @@ def propose(assignment: Assignment, form, allowed: dict[str, int]) -> Proposal:
     for qid in ids:
         if (typed := form.get(f"points-{qid}")) is not None:
             if (value := parse_points(typed)) is None:
-                proposal.errors[f"points-{qid}"] = "Give from 0.5 to 100 points, in steps of 0.5 (1, 1.5, 2…)."
+                proposal.errors[f"points-{qid}"] = _("Give from 0.5 to 100 points, in steps of 0.5 (1, 1.5, 2…).")
             else:
                 points[qid] = value
     if proposal.errors:
@@ -83,29 +84,31 @@ def propose(assignment: Assignment, form, allowed: dict[str, int]) -> Proposal:
         draw(assignment, form, proposal)
     elif added := form.getlist("add"):
         if len(added) > MAX_QUESTIONS or any(qid not in allowed for qid in added):
-            abort(400, description="One of the questions sent is not one you can use in this class. Nothing changed.")
+            abort(400, description=_("One of the questions sent is not one you can use in this class. Nothing changed."))
         proposal.added = [qid for qid in dict.fromkeys(added) if qid not in ids]
         ids.extend(proposal.added)
         points.update({qid: 1.0 for qid in proposal.added})
     elif (gone := form.get("remove")) is not None:
         if gone not in ids:
-            abort(400, description="That question is not in this assignment. Nothing changed.")
+            abort(400, description=_("That question is not in this assignment. Nothing changed."))
         ids.remove(gone)
         proposal.removed = [gone]
         if proposal.pool and gone in proposal.pool.get("drawn", []):
             proposal.pool["drawn"] = [qid for qid in proposal.pool["drawn"] if qid != gone]
     elif (move := form.get("move")) is not None:
-        direction, _, qid = move.partition(":")
+        direction, _colon, qid = move.partition(":")
         if direction not in ("up", "down") or qid not in ids:
-            abort(400, description="That move names no question of this assignment. Nothing changed.")
+            abort(400, description=_("That move names no question of this assignment. Nothing changed."))
         at = ids.index(qid)
         to = at - 1 if direction == "up" else at + 1
         if 0 <= to < len(ids):
             ids[at], ids[to] = ids[to], ids[at]
     if len(ids) > MAX_QUESTIONS:
-        proposal.errors["list"] = f"An assignment holds at most {MAX_QUESTIONS} questions; this would make {len(ids)}."
+        proposal.errors["list"] = _("An assignment holds at most %(most)s questions; this would make %(num)s.",
+                                    most=MAX_QUESTIONS, num=len(ids))
     if not ids and assignment.status == "published":
-        proposal.errors["list"] = "Students can already see this assignment, so it needs at least one question. Add another first."
+        proposal.errors["list"] = _("Students can already see this assignment, so it needs at least one question. "
+                                    "Add another first.")
     proposal.question_ids = ids
     proposal.points = {qid: points[qid] for qid in ids}
     proposal.pool = proposal.pool if proposal.pool and proposal.pool.get("drawn") else None
@@ -126,8 +129,10 @@ def draw(assignment: Assignment, form, proposal: Proposal) -> None:
     candidates = [row for row in question_pool(draw_form.lessons.data, tag, assignment.classroom) if row[0] not in hand]
     count = draw_form.count.data
     if len(candidates) < count:
-        proposal.errors["draw-count"] = (f"Only {len(candidates)} questions of these lessons{' tagged ' + tag if tag else ''} "
-                                         f"are not already chosen; draw at most {len(candidates)}.")
+        proposal.errors["draw-count"] = (
+            _("Only %(num)s questions of these lessons tagged %(tag)s are not already chosen; draw at most %(num)s.",
+              num=len(candidates), tag=tag) if tag else
+            _("Only %(num)s questions of these lessons are not already chosen; draw at most %(num)s.", num=len(candidates)))
         return
     hand_rows = [(qid, lesson) for qid, lesson in lessons_of(hand).items()]
     pairs = leaking_pairs(candidates + hand_rows)
@@ -135,7 +140,7 @@ def draw(assignment: Assignment, form, proposal: Proposal) -> None:
     if shown := form.getlist("drawn"):
         # A confirmed draw: the questions the confirmation showed, not a new throw of the dice.
         if len(set(shown)) != count or len(shown) != count or not set(shown) <= {qid for qid, _ in candidates}:
-            abort(400, description="The drawn questions sent are not a draw from these lessons. Nothing changed.")
+            abort(400, description=_("The drawn questions sent are not a draw from these lessons. Nothing changed."))
         drawn = shown
     else:
         rng = random.Random(secrets.randbits(64))
@@ -143,8 +148,9 @@ def draw(assignment: Assignment, form, proposal: Proposal) -> None:
         if (short := count - len(drawn)) > 0:
             # As new_assignment does: the instructor asked for this many, so they get them, and are told.
             drawn += rng.sample([qid for qid, _ in candidates if qid not in drawn], short)
-            proposal.warnings.append(f"Only {count - short} of them could go with the others without one showing another's "
-                                     f"answer; {short} such pairs are in. Draw fewer to avoid them.")
+            proposal.warnings.append(_("Only %(fit)s of them could go with the others without one showing another's "
+                                       "answer; %(short)s such pairs are in. Draw fewer to avoid them.",
+                                       fit=count - short, short=short))
     proposal.removed = [qid for qid in proposal.question_ids if qid in before]
     proposal.added = drawn
     proposal.question_ids[:] = hand + drawn
@@ -215,18 +221,18 @@ def assignment_questions(assignment_id: int):
         return page(assignment)
     classroom_or_abort(assignment.classroom_id, writable=True)
     if assignment.deleted_at is not None:
-        abort(409, description="This assignment is deleted; restore it to change its questions.")
+        abort(409, description=_("This assignment is deleted; restore it to change its questions."))
     if not ChangeForm().validate_on_submit():
-        abort(400, description="The change was incomplete or the page had expired; reload it and try again. Nothing changed.")
+        abort(400, description=_("The change was incomplete or the page had expired; reload it and try again. Nothing changed."))
     if request.form.get("state") != list_state(assignment):
-        abort(409, description="The questions of this assignment changed since this page was loaded (another instructor, "
-                               "or another tab). Nothing changed; reload the page to see them as they are now.")
+        abort(409, description=_("The questions of this assignment changed since this page was loaded (another instructor, "
+                                 "or another tab). Nothing changed; reload the page to see them as they are now."))
     proposal = propose(assignment, request.form, usable(assignment) if "add" in request.form else {})
     if proposal.errors:
         return page(assignment, proposal=proposal), 400
     repoints = changed_points(assignment, proposal)
     if proposal.question_ids == assignment.question_ids and not repoints and proposal.pool == assignment.pool:
-        flash("Nothing changed: that was already so.", "info")
+        flash(_("Nothing changed: that was already so."), "info")
         return back(assignment)
     attempts = attempts_of(assignment)
     if attempts and request.form.get("confirmed") != "yes":
@@ -237,8 +243,8 @@ def assignment_questions(assignment_id: int):
     db.session.refresh(assignment)
     if request.form.get("state") != list_state(assignment):
         db.session.rollback()
-        abort(409, description="The questions of this assignment changed a moment ago (another instructor, or another "
-                               "tab). Nothing changed; reload the page to see them as they are now.")
+        abort(409, description=_("The questions of this assignment changed a moment ago (another instructor, or another "
+                                 "tab). Nothing changed; reload the page to see them as they are now."))
     attempts = attempts_of(assignment)
     store(assignment, proposal)
     remarked = remark(attempts, proposal.points) if repoints else 0
@@ -253,16 +259,20 @@ def done_words(proposal: Proposal, repoints: list, remarked: int) -> str:
     """What a change did, in one sentence."""
     said = []
     if proposal.added:
-        said.append(f"added {len(proposal.added)}")
+        said.append(_("added %(num)s", num=len(proposal.added)))
     if proposal.removed:
-        said.append(f"removed {len(proposal.removed)}")
+        said.append(_("removed %(num)s", num=len(proposal.removed)))
     if repoints:
-        said.append(f"new points for {len(repoints)}")
+        said.append(_("new points for %(num)s", num=len(repoints)))
     if remarked:
-        said.append(f"{remarked} {'attempt' if remarked == 1 else 'attempts'} re-marked")
+        said.append(ngettext("%(num)s attempt re-marked", "%(num)s attempts re-marked", remarked))
     total = points_text(sum(proposal.points.values()))
-    summary = ", ".join(said).capitalize() or "Order changed"
-    return f"{summary}. Now {len(proposal.question_ids)} questions, {total} points in all."
+    summary = said[0] if said else ""
+    for more in said[1:]:
+        summary = _("%(done)s, %(more)s", done=summary, more=more)  # a list of what was done: "added 2, removed 1"
+    summary = summary.capitalize() or _("Order changed")
+    return _("%(summary)s. Now %(num)s questions, %(total)s points in all.", summary=summary,
+             num=len(proposal.question_ids), total=total)
 
 
 def page(assignment: Assignment, proposal: Proposal | None = None, confirm: bool = False,

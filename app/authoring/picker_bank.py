@@ -4,6 +4,7 @@ each question's past results) and the questions an assignment has chosen."""
 import random
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -62,8 +63,8 @@ def bank_rows(assignment: Assignment, args) -> tuple[PickerFilterForm, list[dict
     every tag of the usable questions (offered as the tag box's suggestions)."""
     filters = PickerFilterForm(args)
     lessons = lesson_choices()
-    filters.lesson.choices = [SelectChoice("", "All lessons")] + [SelectChoice(str(c.value), c.label) for c in lessons]
-    filters.qtype.choices = [SelectChoice("", "Any")] + [SelectChoice(name, label) for name, label in TYPE_LABELS.items()]
+    filters.lesson.choices = [SelectChoice("", _("All lessons"))] + [SelectChoice(str(c.value), c.label, render_kw=c.render_kw) for c in lessons]
+    filters.qtype.choices = [SelectChoice("", _("Any"))] + [SelectChoice(name, label) for name, label in TYPE_LABELS.items()]
     if "lesson" not in args:
         filters.lesson.data = str(assignment.lesson_id)
     allowed = usable(assignment)

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from app.authoring import bp
@@ -22,6 +23,9 @@ from app.extensions import db
 from app.models import PublishRequest, Question, QuestionVersion
 
 RECENT_DECISIONS = 20
+# A decided request's status in words (the stored status stays the code). The notes the app writes into requests
+# ("Withdrawn by the instructor.") are stored text, kept in English like what people type.
+DECISIONS = {"published": _l("published"), "declined": _l("declined"), "withdrawn": _l("withdrawn")}
 
 
 def pending_requests(question_id: str) -> list[PublishRequest]:
@@ -40,7 +44,7 @@ def close_requests(requests: list[PublishRequest], status: str, note: str | None
 def confirmed() -> None:
     """A 400 unless the submit-only form came with its CSRF token."""
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
 
 
 @bp.route("/questions/<question_id>/publish", methods=["POST"])
@@ -50,19 +54,21 @@ def request_publish(question_id: str):
     question = question_or_abort(question_id, "edit")
     confirmed()
     if question.bank == "course":
-        abort(400, description=f"{question.id} is already in the course bank. Nothing changed.")
+        abort(400, description=_("%(id)s is already in the course bank. Nothing changed.", id=question.id))
     if question.retired:
-        abort(400, description=f"{question.id} is retired; restore it before asking to publish it. Nothing changed.")
+        abort(400, description=_("%(id)s is retired; restore it before asking to publish it. Nothing changed.", id=question.id))
     version = current_version(question)
     pending = pending_requests(question.id)
     if any(asked.question_version_id == version.id for asked in pending):
-        flash(f"Version {version.version} of {question.id} is already waiting for an administrator.", "info")
+        flash(_("Version %(version)s of %(id)s is already waiting for an administrator.", version=version.version,
+                id=question.id), "info")
         return back_to(question)
     close_requests(pending, "withdrawn", f"Replaced by a request for version {version.version}.")
     db.session.add(PublishRequest(question_id=question.id, question_version_id=version.id, requested_by_id=current_user.id))
     db.session.commit()
-    flash(f"Asked an administrator to publish version {version.version} of {question.id}. "
-          "It stays a draft, visible to you alone (and whoever you shared it with), until then.", "success")
+    flash(_("Asked an administrator to publish version %(version)s of %(id)s. "
+            "It stays a draft, visible to you alone (and whoever you shared it with), until then.", version=version.version,
+            id=question.id), "success")
     return back_to(question)
 
 
@@ -74,10 +80,10 @@ def withdraw_publish(question_id: str):
     confirmed()
     pending = pending_requests(question.id)
     if not pending:
-        abort(400, description=f"No request to publish {question.id} is waiting. Nothing changed.")
+        abort(400, description=_("No request to publish %(id)s is waiting. Nothing changed.", id=question.id))
     close_requests(pending, "withdrawn", "Withdrawn by the instructor.")
     db.session.commit()
-    flash(f"The request to publish {question.id} is withdrawn.", "success")
+    flash(_("The request to publish %(id)s is withdrawn.", id=question.id), "success")
     return back_to(question)
 
 
@@ -123,9 +129,10 @@ def pending_or_abort(request_id: int) -> PublishRequest:
     """A request still waiting: 404 if there is none with this number, 400 if it was decided."""
     asked = db.session.get(PublishRequest, request_id) if 0 < request_id < 2**31 else None
     if asked is None:
-        abort(404, description="There is no publish request with this number.")
+        abort(404, description=_("There is no publish request with this number."))
     if asked.status != "pending":
-        abort(400, description=f"This request was already decided ({asked.status}). Nothing changed.")
+        abort(400, description=_("This request was already decided (%(status)s). Nothing changed.",
+                                 status=DECISIONS.get(asked.status, asked.status)))
     return asked
 
 
@@ -142,8 +149,8 @@ def approve_publish(request_id: int):
     close_requests([other for other in pending_requests(question.id) if other.id != asked.id], "withdrawn",
                    f"Version {version.version} was published instead.")
     db.session.commit()
-    flash(f"{question.id} (version {version.version}) is in the course bank now: learners meet it in "
-          f"{question.lesson.title}.", "success")
+    flash(_("%(id)s (version %(version)s) is in the course bank now: learners meet it in %(lesson)s.", id=question.id,
+            version=version.version, lesson=question.lesson.title), "success")
     return redirect(url_for("authoring.publish_requests"))
 
 
@@ -154,8 +161,9 @@ def decline_publish(request_id: int):
     asked = pending_or_abort(request_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        abort(400, description=" ".join(form.note.errors) or "The request was incomplete; reload the page and try again.")
+        abort(400, description=" ".join(map(str, form.note.errors)) or
+              _("The request was incomplete; reload the page and try again."))
     close_requests([asked], "declined", form.note.data.strip())
     db.session.commit()
-    flash(f"Declined the request to publish {asked.question_id}; its author sees your note.", "success")
+    flash(_("Declined the request to publish %(id)s; its author sees your note.", id=asked.question_id), "success")
     return redirect(url_for("authoring.publish_requests"))

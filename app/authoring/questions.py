@@ -12,23 +12,26 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 import yaml
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
-from app.authoring.access import current_actor, instructor_required, listed_questions, question_or_abort, taught_classroom_ids
+from app.authoring.access import (current_actor, instructor_required, listed_questions, question_or_abort,
+                                  taught_classroom_ids)
 from app.authoring.banks import bank_choices, chosen_bank, current_version, live_lessons
 from app.authoring.forms import QUESTION_FORMS, TYPE_LABELS, ConfirmForm, LessonForm
 from app.authoring.importing import lesson_question_ids, stray_excludes
 from app.course.authoring import data_to_fields, fields_to_data, form_rows, id_from_prompt, row_groups
 from app.course.bank import QUESTION_TYPES, check_question_data, dump_bank, render_question
 from app.course.lessons import anchors_of, parse_lesson_text
+from app.course.limits import Budget, OverBudget
 from app.course.plain_errors import PlainError, plain_errors
 from app.course.qtypes import rows
-from app.course.limits import Budget, OverBudget
 from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
 from app.extensions import db
+from app.i18n import course_option
 from app.media.store import stored_images
 from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersion
 from app.search.index import rebuild_index
@@ -40,11 +43,13 @@ ROW_FIELD = re.compile(r"^([a-z_]+)-(\d{1,4})-([a-z_]+)$")
 
 def anchor_choices(lesson: Lesson | None, current: str | None) -> list[SelectChoice]:
     """The lesson's headings to choose the anchor from (sub-headings indented); a stored anchor that is no heading stays."""
-    choices = [SelectChoice("", "Choose a part of the lesson…" if lesson else "Choose the lesson first")]
+    choices = [SelectChoice("", _("Choose a part of the lesson…") if lesson else _("Choose the lesson first"))]
     headings = (lesson.headings or []) if lesson else []
-    choices += [SelectChoice(h["anchor"], "\u2003" * max(0, h["level"] - 2) + h["title"]) for h in headings]
+    choices += [SelectChoice(h["anchor"], "\u2003" * max(0, h["level"] - 2) + h["title"], render_kw=course_option())
+                for h in headings]
     if current and current.lstrip("#") not in {h["anchor"] for h in headings}:
-        choices.append(SelectChoice(current.lstrip("#"), f"#{current.lstrip('#')} (a paragraph of the lesson)"))
+        choices.append(SelectChoice(current.lstrip("#"), _("%(anchor)s (a paragraph of the lesson)",
+                                                           anchor="#" + current.lstrip("#"))))
     return choices
 
 
@@ -85,7 +90,7 @@ def question_form(qtype: str, lesson: Lesson | None, data: dict | None = None):
         common, fields = data_to_fields(data)
         form = form_class(data={**common, **fields, "lesson": lesson.id if lesson else None})
         form.type_fields = fields
-    form.lesson.choices = [SelectChoice(item.id, item.title) for item in live_lessons()]
+    form.lesson.choices = [SelectChoice(item.id, item.title, render_kw=course_option()) for item in live_lessons()]
     form.bank.choices = bank_choices()
     if request.method == "GET" and lesson is not None:
         form.lesson.data = lesson.id
@@ -139,10 +144,10 @@ def row_action(form, qtype: str):
     """A row button pressed without JavaScript (add, remove, move): the form again with the change; nothing checked or saved."""
     changed = rows.apply_action(form.type_fields, request.form.get("row_action", ""), row_groups(qtype))
     if changed is None:
-        abort(400, description="That row button does not belong to this form; reload the page and try again.")
+        abort(400, description=_("That row button does not belong to this form; reload the page and try again."))
     form.type_fields = changed
-    verb, _, rest = request.form["row_action"].partition(":")
-    group, _, place = rest.partition(":")
+    verb, _colon, rest = request.form["row_action"].partition(":")
+    group, _colon, place = rest.partition(":")
     count = len(rows.shown_rows(changed, group, row_groups(qtype)[group], 0))
     index = count - 1 if verb == "add" else min(int(place) + {"up": -1, "down": 1}.get(verb, 0), count - 1)
     form.focus = f"{group}-{max(index, 0)}" if count else group
@@ -170,7 +175,7 @@ def preview_of(data: dict, messages: list[str]) -> dict | None:
     try:
         html = render_question(data, Budget(current_app.config["PREVIEW_TIME_BUDGET"]), stored_images(data))
     except OverBudget as over:
-        messages.append(f"The preview stopped: {over}. Nothing was saved; shorten the question's texts.")
+        messages.append(_("The preview stopped: %(reason)s. Nothing was saved; shorten the question's texts.", reason=over))
         return None
     return with_answer_form({"position": 0, "field": "q0", "data": data, "html": html,
                              "order": choice_order(data, random.Random(0))}, "preview")
@@ -204,10 +209,10 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     data, checked, messages, lesson = checked_submission(qtype, form, existing)
     ours = []
     if lesson is None:
-        ours.append(PlainError("lesson", "Choose the lesson this question belongs to."))
+        ours.append(PlainError("lesson", _("Choose the lesson this question belongs to.")))
     bank = chosen_bank(form.bank.data) if existing is None else None
     if existing is None and bank is None:
-        ours.append(PlainError("bank", "Choose where to save the question: your own questions or the bank of a class you teach."))
+        ours.append(PlainError("bank", _("Choose where to save the question: your own questions or the bank of a class you teach.")))
     preview = preview_of(checked.data, messages) if checked is not None else None
     if messages or ours or form.preview.data:
         with_problems(form, qtype, data, messages, ours)
@@ -222,7 +227,8 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     existing.lesson_id = lesson.id
     changed = save_version(existing, checked.data)
     db.session.commit()
-    flash(f"Saved {existing.id}" + (" as a new version." if changed else " (nothing changed)."), "success")
+    flash(_("Saved %(id)s as a new version.", id=existing.id) if changed else
+          _("Saved %(id)s (nothing changed).", id=existing.id), "success")
     return redirect(url_for("authoring.question_page", question_id=existing.id))
 
 
@@ -231,7 +237,7 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
 def new_question(qtype: str):
     """Write a new question of one type (optionally starting from a copy of another)."""
     if qtype not in QUESTION_TYPES:
-        abort(404, description=f"There is no question type “{qtype}”.")
+        abort(404, description=_("There is no question type “%(type)s”.", type=qtype))
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == request.args.get("lesson", "")))
     source = request.args.get("copy")
     data = None
@@ -249,15 +255,16 @@ def new_question(qtype: str):
 def preview_question(qtype: str):
     """The live preview question_editor.js asks for as the author types: the rendered question and what to fix, saving nothing."""
     if qtype not in QUESTION_TYPES:
-        abort(404, description=f"There is no question type “{qtype}”.")
+        abort(404, description=_("There is no question type “%(type)s”.", type=qtype))
     question_id = request.args.get("question")
     existing = question_or_abort(question_id, "use") if question_id else None
     if existing is not None and existing.type != qtype:
-        abort(400, description="That question is of another type.")
+        abort(400, description=_("That question is of another type."))
     form = question_form(qtype, None)  # CSRFProtect has checked the token, as for every POST
     data, checked, messages, lesson = checked_submission(qtype, form, existing, existing.id if existing else None)
     preview = preview_of(checked.data, messages) if checked is not None else None
-    with_problems(form, qtype, data, messages, [] if lesson else [PlainError("lesson", "Choose the lesson this question belongs to.")])
+    with_problems(form, qtype, data, messages,
+                  [] if lesson else [PlainError("lesson", _("Choose the lesson this question belongs to."))])
     return render_template("authoring/_question_preview.html", preview=preview, problems=form.problems)
 
 
@@ -265,7 +272,8 @@ def editable_or_abort(question_id: str) -> Question:
     """A question the current user may change in the browser (shipped ones change in their files only)."""
     question = question_or_abort(question_id, "edit")
     if question.origin == "bank":
-        abort(403, description="Shipped questions change in quizzes/*.yaml, not in the browser. Copy it to make your own.")
+        abort(403, description=_("Shipped questions change in %(files)s, not in the browser. Copy it to make your own.",
+                                 files="quizzes/*.yaml"))
     return question
 
 
@@ -286,10 +294,11 @@ def retire_question(question_id: str):
     """Take an authored question out of quizzes (or put it back); its answers stay."""
     question = editable_or_abort(question_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again.")
+        abort(400, description=_("The request was incomplete; reload the page and try again."))
     question.retired = not question.retired
     db.session.commit()
-    flash(f"{question.id} is {'retired' if question.retired else 'back in use'}.", "success")
+    flash(_("%(id)s is retired.", id=question.id) if question.retired else _("%(id)s is back in use.", id=question.id),
+          "success")
     return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
 
 
@@ -311,8 +320,8 @@ def new_lesson():
     """Write a lesson in Markdown; it is checked and rendered exactly like a file in lessons/. Admins only:
     a lesson is public the moment it is saved, so it is the course's, not one instructor's."""
     if current_user.role != "admin":
-        abort(403, description="Only an administrator adds lessons to the course: a new lesson is public at once. "
-                               "Write your questions into an existing lesson, or ask an administrator for a new one.")
+        abort(403, description=_("Only an administrator adds lessons to the course: a new lesson is public at once. "
+                                 "Write your questions into an existing lesson, or ask an administrator for a new one."))
     form = LessonForm()
     messages, preview = [], None
     if form.validate_on_submit():
@@ -324,7 +333,7 @@ def new_lesson():
         doc, problems = parse_lesson_text(f"---\n{front}---\n{form.body.data}", form.slug.data, "lesson")
         messages = [problem.message for problem in problems]
         if db.session.scalar(sa.select(Lesson.id).where(Lesson.slug == form.slug.data)) is not None:
-            messages.append(f"A lesson called “{form.slug.data}” already exists.")
+            messages.append(_("A lesson called “%(slug)s” already exists.", slug=form.slug.data))
         if doc is not None and not messages and form.save.data:
             lesson = Lesson(slug=doc.slug, quiz_size=10, origin="authored", author_id=current_user.id,
                             loaded_at=datetime.now(timezone.utc))
@@ -332,7 +341,7 @@ def new_lesson():
             db.session.add(lesson)
             rebuild_index()
             db.session.commit()
-            flash(f"Lesson “{doc.title}” published. Add its questions below.", "success")
+            flash(_("Lesson “%(title)s” published. Add its questions below.", title=doc.title), "success")
             return redirect(url_for("authoring.questions", lesson=doc.slug))
         preview = doc
     status = 400 if messages or form.errors else 200
@@ -345,15 +354,15 @@ def override_question(question_id: str):
     """Give one of the classes I teach its own version of a course-bank question, without touching the bank file."""
     question = question_or_abort(question_id, "use")
     if question.bank != "course":
-        abort(400, description="Class overrides are for course-bank questions. Edit your own question, or copy it, instead.")
+        abort(400, description=_("Class overrides are for course-bank questions. Edit your own question, or copy it, instead."))
     mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
                               .order_by(Classroom.name)).all()
     if not mine:
-        abort(400, description="Create a class first: an override applies to one of your classes.")
+        abort(400, description=_("Create a class first: an override applies to one of your classes."))
     classroom_id = request.values.get("classroom", type=int) or mine[0].id
     classroom = next((c for c in mine if c.id == classroom_id), None)
     if classroom is None:
-        abort(403, description="You can only override questions for your own classes.")
+        abort(403, description=_("You can only override questions for your own classes."))
     existing = db.session.scalar(sa.select(ClassOverride).where(
         ClassOverride.classroom_id == classroom.id, ClassOverride.question_id == question.id))
     start = db.session.get(QuestionVersion, existing.question_version_id) if existing else current_version(question)
@@ -362,11 +371,12 @@ def override_question(question_id: str):
     if request.method == "GET":
         return editor_page(form, question.type, question, **extra)
     if classroom.archived_at is not None:
-        abort(409, description=f"{classroom.name} is archived; unarchive it to change its questions. Nothing was saved.")
+        abort(409, description=_("%(name)s is archived; unarchive it to change its questions. Nothing was saved.",
+                                 name=classroom.name))
     if request.form.get("row_action"):
         return editor_page(row_action(form, question.type), question.type, question, **extra)
     form.lesson.data = question.lesson_id  # an override stays in the question's lesson
-    data, checked, messages, _ = checked_submission(question.type, form, question, question.id)
+    data, checked, messages, _lesson = checked_submission(question.type, form, question, question.id)
     if checked is not None and not messages and form.save.data:
         version = db.session.scalar(sa.select(QuestionVersion).where(
             QuestionVersion.question_id == question.id, QuestionVersion.version == checked.version))
@@ -380,7 +390,8 @@ def override_question(question_id: str):
             db.session.add(existing)
         existing.question_version_id = version.id
         db.session.commit()
-        flash(f"{classroom.name} now uses its own version of {question.id} in new attempts.", "success")
+        flash(_("%(name)s now uses its own version of %(id)s in new attempts.", name=classroom.name, id=question.id),
+              "success")
         return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
     preview = preview_of(checked.data, messages) if checked is not None else None
     with_problems(form, question.type, data, messages)

@@ -7,6 +7,7 @@ answer is marked with the version its class now uses, its own override if it has
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.authoring import bp
@@ -42,7 +43,7 @@ def regrade_plan(question: Question) -> list[dict]:
             continue
         outcome = score(target.data, answer.response)
         if abs(outcome.score - answer.score) > 1e-9:
-            plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key, "guest"),
+            plan.append({"answer": answer, "attempt": attempt, "learner": names.get(attempt.owner_key) or _("guest"),
                          "old": answer.score, "new": outcome.score, "status": outcome.status, "target": target})
     return plan
 
@@ -58,7 +59,7 @@ def regrade(question_id: str):
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, description="The regrade request was incomplete; reload the page and try again.")
+            abort(400, description=_("The regrade request was incomplete; reload the page and try again."))
         touched = {}
         for change in plan:
             answer = change["answer"]
@@ -69,7 +70,7 @@ def regrade(question_id: str):
             if attempt.is_submitted:
                 attempt.score = attempt_total(attempt)
         db.session.commit()
-        flash(f"Regraded {len(plan)} answers in {len(touched)} attempts against the version each class uses.",
-              "success")
+        flash(_("Regraded %(answers)s answers in %(attempts)s attempts against the version each class uses.",
+                answers=len(plan), attempts=len(touched)), "success")
         return redirect(url_for("authoring.regrade", question_id=question.id))
     return render_template("authoring/regrade.html", question=question, current=current, plan=plan, form=form)

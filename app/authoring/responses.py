@@ -7,6 +7,7 @@ names them; an admin sees every learner's (lesson quizzes, practice and guests t
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
@@ -29,8 +30,8 @@ from app.extensions import db
 from app.models import Answer, Assignment, Attempt, Lesson, Question, QuestionVersion, User
 from app.progress import owner_id
 
-CREDIT_CHOICES = [SelectChoice("1", "full credit")] + [
-    SelectChoice(f"{credit:g}", f"{credit:g} of the mark") for credit in PARTIAL_CREDITS]
+CREDIT_CHOICES = [SelectChoice("1", _l("full credit"))] + [
+    SelectChoice(f"{credit:g}", _l("%(credit)s of the mark", credit=format(credit, "g"))) for credit in PARTIAL_CREDITS]
 
 
 class AcceptForm(FlaskForm):
@@ -38,7 +39,7 @@ class AcceptForm(FlaskForm):
 
     response = HiddenField(validators=[DataRequired()])
     blank = HiddenField()
-    credit = SelectField("Credit", choices=CREDIT_CHOICES)
+    credit = SelectField(_l("Credit"), choices=CREDIT_CHOICES)
 
 
 def answers_in_reach(condition: sa.ColumnElement[bool]) -> list[tuple[str, Given]]:
@@ -61,10 +62,11 @@ def answers_in_reach(condition: sa.ColumnElement[bool]) -> list[tuple[str, Given
 def learner_labels(owners: list[tuple[str, int]], names: dict[str, str]) -> list[str]:
     """Learners as the class roster names them, most recent first, with how often each gave the response; guests
     (an admin's view of lesson quizzes) are counted, never named: their key is a session secret."""
-    labels = [names.get(owner, "a deleted account") + (f" (×{times})" if times > 1 else "")
+    labels = [_("%(name)s (×%(times)s)", name=names.get(owner) or _("a deleted account"), times=times) if times > 1
+              else names.get(owner) or _("a deleted account")
               for owner, times in owners if not owner.startswith("guest:")]
-    guests = sum(1 for owner, _ in owners if owner.startswith("guest:"))
-    return labels + ([f"{guests} guest{'s' if guests > 1 else ''}"] if guests else [])
+    guests = sum(1 for owner, _times in owners if owner.startswith("guest:"))
+    return labels + ([ngettext("%(num)s guest", "%(num)s guests", guests)] if guests else [])
 
 
 def usernames(owners: set[str]) -> dict[str, str]:
@@ -77,17 +79,18 @@ def usernames(owners: set[str]) -> dict[str, str]:
 def accept_refusal(question: Question) -> str | None:
     """Why the current user may not accept answers into this question, or None if they may (the editor's rules)."""
     if not may_question("edit", question):
-        return EDIT_REFUSALS["course" if question.bank == "course" else "shared"]
+        return str(EDIT_REFUSALS["course" if question.bank == "course" else "shared"])
     if question.origin == "bank":
-        return f"Shipped questions change in quizzes/{question.lesson.slug}.yaml, not in the browser."
+        return _("Shipped questions change in %(file)s, not in the browser.", file="quizzes/" + question.lesson.slug + ".yaml")
     return None
 
 
 def analysed(question: Question) -> Question:
     """The question, if it is of a type whose responses are typed: 404 otherwise."""
     if question.type not in ANALYSED_TYPES:
-        abort(404, description=f"{question.id} is a {TYPE_LABELS[question.type].lower()} question; response analysis "
-                               "covers short-answer, numeric and cloze questions, whose responses are typed.")
+        abort(404, description=_("%(id)s is a %(type)s question; response analysis covers short-answer, numeric and cloze "
+                                 "questions, whose responses are typed.", id=question.id,
+                                 type=str(TYPE_LABELS[question.type]).lower()))
     return question
 
 
@@ -159,46 +162,54 @@ def accept_response(question_id: str):
         abort(403, description=refusal)
     form = AcceptForm()
     if not form.validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
     current = current_version(question)
     blank = form.blank.data or None
     parts = qtypes.of(current.data).typed_parts(current.data)
     if blank not in parts:
-        abort(404, description=f"{question.id} has no blank “{blank}” to type into." if blank else "Say which blank the response fills.")
+        abort(404, description=_("%(id)s has no blank “%(blank)s” to type into.", id=question.id, blank=blank) if blank else
+              _("Say which blank the response fills."))
     credit, text = float(form.credit.data), tidy(form.response.data)
     if blank is not None and credit < FULL:
-        abort(400, description="A cloze blank is right or wrong: accept the response as right, or leave it. Nothing changed.")
+        abort(400, description=_("A cloze blank is right or wrong: accept the response as right, or leave it. Nothing changed."))
     back = redirect(url_for("authoring.question_responses", question_id=question.id))
     now = credit_now(current.data, text, blank)
     if now >= credit - 1e-9:
-        flash(f"“{text}” already earns {now:g} of the mark on the current version ({current.version}). Nothing changed.",
-              "info")
+        flash(_("“%(text)s” already earns %(credit)s of the mark on the current version (%(version)s). Nothing changed.",
+                text=text, credit=format(now, "g"), version=current.version), "info")
         return back
     given = {(group.blank, group.key) for group in group_responses(
         [given for _, given in answers_in_reach(Answer.question_id == question.id)])}
     if (blank, marker_key(text)) not in given:
-        abort(404, description=f"No learner you teach gave “{text}” with less than full marks. Nothing changed.")
+        abort(404, description=_("No learner you teach gave “%(text)s” with less than full marks. Nothing changed.", text=text))
     checked, messages = check_question_data(with_accepted(current.data, text, credit, blank), anchors_of(question.lesson.body_html))
     if messages:
-        abort(400, description=" ".join(messages) + " Nothing changed.")
+        abort(400, description=_("%(problems)s Nothing changed.", problems=" ".join(messages)))
     after = credit_now(checked.data, text, blank)
     if after < credit - 1e-9:
-        abort(400, description=f"Even with “{text}” added, the question's other rules give it {after:g} of the mark "
-                               "(it may be listed as a known wrong answer); edit the question instead. Nothing changed.")
+        abort(400, description=_("Even with “%(text)s” added, the question's other rules give it %(credit)s of the mark "
+                                 "(it may be listed as a known wrong answer); edit the question instead. Nothing changed.",
+                                 text=text, credit=format(after, "g")))
     # The editor's save, claimed on the version this request read: of two clicks or tabs racing, one adds the answer.
     claimed = db.session.execute(sa.update(Question).where(Question.id == question.id, Question.version == current.version)
                                  .values(version=current.version).execution_options(synchronize_session=False)).rowcount == 1
     if not claimed:
         db.session.rollback()
-        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.", "warning")
+        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=question.id, text=text),
+              "warning")
         return back
     save_version(question, checked.data)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        flash(f"{question.id} changed while you were accepting “{text}”; look again. Nothing changed.", "warning")
+        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=question.id, text=text),
+              "warning")
         return back
-    flash(f"“{text}” now earns {credit:g} of the mark" + (f" in blank {blank}" if blank else "") + f" (version {question.version}). "
-          "Below is the regrade's dry run: nothing changes in anyone's marks until you apply it.", "success")
+    flash(_("“%(text)s” now earns %(credit)s of the mark in blank %(blank)s (version %(version)s). Below is the regrade's "
+            "dry run: nothing changes in anyone's marks until you apply it.", text=text, credit=format(credit, "g"), blank=blank,
+            version=question.version) if blank else
+          _("“%(text)s” now earns %(credit)s of the mark (version %(version)s). Below is the regrade's dry run: nothing "
+            "changes in anyone's marks until you apply it.", text=text, credit=format(credit, "g"), version=question.version),
+          "success")
     return redirect(url_for("authoring.regrade", question_id=question.id))

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from app.authoring import bp
 from app.authoring.access import assignment_or_abort, classroom_or_abort, instructor_required
@@ -66,9 +67,12 @@ def override_words(rules: Rules) -> tuple[str, ...]:
     """An override in words, naming the group it came from and the new due date."""
     if rules.override is None or not rules.changes():
         return ()
-    words = [f"later due date: {local_time(rules.due_at)}" if said == "later due date" else said for said in rules.changes()]
+    words = list(rules.changes())
+    if rules.override.due_at is not None and words:
+        # ``changes()`` says "later due date" last (in the reader's language): here it names the date.
+        words[-1] = _("later due date: %(when)s", when=local_time(rules.due_at))
     if rules.override.kind == "group":
-        words.insert(0, f"group {rules.override.group_name}")
+        words.insert(0, _("group %(name)s", name=rules.override.group_name))
     return tuple(words)
 
 
@@ -135,20 +139,20 @@ def view_options(book: Gradebook) -> tuple[str, bool, str, ClassGroup | None, bo
     for a column, direction or group this class does not have); the last flag: whether "no group" was chosen."""
     column = request.args.get("sort", "student")
     if column not in {"student", "group", *(str(a.id) for a in book.assignments)}:
-        abort(400, description="The gradebook cannot sort by that: choose a column under “Sort by”.")
+        abort(400, description=_("The gradebook cannot sort by that: choose a column under “Sort by”."))
     direction = request.args.get("dir", "asc")
     if direction not in SORT_DIRECTIONS:
-        abort(400, description="Sort either “asc” (up) or “desc” (down).")
+        abort(400, description=_("Sort either “asc” (up) or “desc” (down)."))
     words = request.args.get("filter", "")
     if len(words) > FILTER_LIMIT:
-        abort(400, description=f"Filter by at most {FILTER_LIMIT} characters of a name or group.")
+        abort(400, description=_("Filter by at most %(most)s characters of a name or group.", most=FILTER_LIMIT))
     chosen, ungrouped = None, False
     if (group := request.args.get("group", "")) == "none":
         ungrouped = True
     elif group:
         chosen = next((g for g in book.groups if str(g.id) == group), None)
         if chosen is None:
-            abort(404, description="This class has no group with that number.")
+            abort(404, description=_("This class has no group with that number."))
     return column, SORT_DIRECTIONS[direction], words, chosen, ungrouped
 
 
@@ -173,7 +177,10 @@ def gradebook(classroom_id: int):
 
 def export_rows(book: Gradebook) -> list[list[object]]:
     """The gradebook as a table for the exports: per assignment, points (its maximum in the header), percent, attempts
-    used and a late mark; students in the class first, then those no longer in it."""
+    used and a late mark; students in the class first, then those no longer in it.
+
+    In English whatever the page's language: the headers and the "yes"/"no"/"late" values are what spreadsheets,
+    scripts and other gradebooks that read the file match on."""
     header: list[object] = ["Student", "Group", "In the class"]
     for a in book.assignments:
         header += [f"{a.title}: points (out of {number_text(book.max_points[a.id])})", f"{a.title}: %",
@@ -221,10 +228,10 @@ def attempt_detail(public_id: str):
     """One student's attempt in full, with the key and each question's points (for the instructors of its class)."""
     attempt = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id)) if len(public_id) <= 32 else None
     if attempt is None or attempt.assignment_id is None:
-        abort(404, description="There is no class attempt with this address.")
+        abort(404, description=_("There is no class attempt with this address."))
     assignment = assignment_or_abort(attempt.assignment_id)
     if not attempt.is_submitted:
-        abort(404, description="This attempt is still in progress.")
+        abort(404, description=_("This attempt is still in progress."))
     student = db.session.get(User, owner_id(attempt.owner_key) or 0)
     theirs = db.session.scalars(sa.select(Attempt).where(Attempt.assignment_id == assignment.id,
                                                          Attempt.owner_key == attempt.owner_key)

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.authoring import bp
@@ -22,7 +23,7 @@ def classes():
         classroom = Classroom(name=form.name.data.strip(), instructor_id=current_user.id, join_code=random_join_code())
         db.session.add(classroom)
         db.session.commit()
-        flash(f"Class created. Students join with the code {classroom.join_code}.", "success")
+        flash(_("Class created. Students join with the code %(code)s.", code=classroom.join_code), "success")
         return redirect(url_for("authoring.classroom", classroom_id=classroom.id))
     mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
                               .order_by(Classroom.created_at)).all()
@@ -62,18 +63,17 @@ def add_co_instructor(classroom_id: int):
     """The class's owner adds a co-instructor by username: same rights over the class, but not its management."""
     current = classroom_or_abort(classroom_id, owner_only=True, writable=True)
     form = UsernameForm()
-    user = instructor_named(form.username.data if form.validate_on_submit() else None, "to add",
-                            "check the name, or ask an administrator to give that account the instructor role.")
+    user = instructor_named(form.username.data if form.validate_on_submit() else None, "add")
     if user.id == current.instructor_id:
-        abort(400, description=f"{user.username} owns this class already. Nothing changed.")
+        abort(400, description=_("%(user)s owns this class already. Nothing changed.", user=user.username))
     if user in co_instructors(current):
-        abort(400, description=f"{user.username} already teaches this class. Nothing changed.")
+        abort(400, description=_("%(user)s already teaches this class. Nothing changed.", user=user.username))
     db.session.add(ClassroomInstructor(classroom_id=current.id, user_id=user.id))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # added twice at once: the first one counts
-    flash(f"{user.username} now teaches {current.name} with you.", "success")
+    flash(_("%(user)s now teaches %(name)s with you.", user=user.username, name=current.name), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 
@@ -83,20 +83,20 @@ def remove_co_instructor(classroom_id: int, user_id: int):
     """The owner removes a co-instructor, or a co-instructor leaves; nobody removes the owner."""
     current = classroom_or_abort(classroom_id, owner_only=user_id != current_user.id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The request was incomplete; reload the page and try again. Nothing changed.")
+        abort(400, description=_("The request was incomplete; reload the page and try again. Nothing changed."))
     if user_id == current.instructor_id:
-        abort(400, description="The owner of a class cannot be removed from it. Nothing changed.")
+        abort(400, description=_("The owner of a class cannot be removed from it. Nothing changed."))
     link = db.session.scalar(sa.select(ClassroomInstructor).where(
         ClassroomInstructor.classroom_id == current.id, ClassroomInstructor.user_id == user_id)) if user_id < 2**31 else None
     if link is None:
-        abort(404, description="That account does not co-teach this class.")
+        abort(404, description=_("That account does not co-teach this class."))
     name = link.user.username
     db.session.delete(link)
     db.session.commit()
     if user_id == current_user.id:
-        flash(f"You no longer teach {current.name}.", "success")
+        flash(_("You no longer teach %(name)s.", name=current.name), "success")
         return redirect(url_for("authoring.classes"))
-    flash(f"{name} no longer teaches {current.name}.", "success")
+    flash(_("%(user)s no longer teaches %(name)s.", user=name, name=current.name), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 

@@ -31,6 +31,7 @@ import yaml
 from rapidfuzz.distance import OSA
 
 from app.course.lessons import NoAliasLoader, Problem, yaml_problem
+from app.course.words import _
 
 RULES_FILE = Path("quizzes") / "rules" / "answers.yaml"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -425,10 +426,11 @@ def match_text(response: str, answers: list[Answer], spelling: str = "lenient", 
     answer = max((a for a, _ in near), key=lambda a: a.credit)
     # No answer named when no credit is given: in practice the learner tries again, and the hint would be the key.
     if len(credits) > 1:
-        return Match(0.0, None, "Check the spelling: this is one letter away from more than one answer.")
+        return Match(0.0, None, _("Check the spelling: this is one letter away from more than one answer."))
     if spelling == "strict":
-        return Match(0.0, None, "Check the spelling: this is close to an accepted answer, but this question marks spelling strictly.")
-    return Match(answer.credit, answer.text, f"Check the spelling: did you mean “{answer.text}”?")
+        return Match(0.0, None, _("Check the spelling: this is close to an accepted answer, but this question marks "
+                                  "spelling strictly."))
+    return Match(answer.credit, answer.text, _("Check the spelling: did you mean “%(answer)s”?", answer=answer.text))
 
 
 # --- Numbers -------------------------------------------------------------------------------
@@ -451,7 +453,7 @@ def _without_dates(tokens: list[str], rules: Rules) -> list[str]:
     if not any(token in rules.months for token in tokens):
         return tokens
     kept = list(tokens)
-    has_year = sum(t.isdigit() and len(t) >= 3 for t in tokens) == 1
+    has_year = sum(tok.isdigit() and len(tok) >= 3 for tok in tokens) == 1
     for index, token in enumerate(tokens):
         if token not in rules.months or not has_year:
             continue
@@ -567,11 +569,11 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     tokens = _durations_added(_without_dates(joined, rules), rules)
     while len(tokens) > 1 and tokens[0] in rules.filler and tokens[0] not in ("a", "an"):
         tokens = tokens[1:]
-    digit_at = [i for i, t in enumerate(tokens) if t[0].isdigit() or t[0] == "."]
+    digit_at = [i for i, tok in enumerate(tokens) if tok[0].isdigit() or tok[0] == "."]
     if len(digit_at) > 1:
         between = tokens[digit_at[0] + 1:digit_at[1]]
-        return Reading(problem="Give one number, not a range or a list." if set(between) & {*_DASHES, "/", "to", "or", "and"}
-                       else "Give one number.")
+        return Reading(problem=_("Give one number, not a range or a list.") if set(between) & {*_DASHES, "/", "to", "or", "and"}
+                       else _("Give one number."))
     if digit_at:
         index = digit_at[0]
         value = float(tokens[index])
@@ -579,19 +581,19 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
         rest = tokens[:index - (sign < 0)] + tokens[index + 1:]
         after = tokens[index + 1:]
         if after and after[0] == "s":  # "1990s"
-            return Reading(problem=f"Give one number: “{tokens[index]}s” names a range.")
+            return Reading(problem=_("Give one number: “%(decade)s” names a range.", decade=tokens[index] + "s"))
         value *= sign
     else:
-        start = next((i for i, t in enumerate(tokens) if t in _NUMBER_WORDS or (t in ("a", "an") and i + 1 < len(tokens))), None)
+        start = next((i for i, tok in enumerate(tokens) if tok in _NUMBER_WORDS or (tok in ("a", "an") and i + 1 < len(tokens))), None)
         if start is None:
-            return Reading(problem="That is not a number.")
+            return Reading(problem=_("That is not a number."))
         end = start
         while end < len(tokens) and (tokens[end] in _NUMBER_WORDS or tokens[end] in _DASHES or (tokens[end] in ("a", "an") and end == start)
                                      or (tokens[end] in rules.scales and len(tokens[end]) > 2)):
             end += 1
-        found = _words_number([t for t in tokens[start:end] if t not in _DASHES], rules)
+        found = _words_number([tok for tok in tokens[start:end] if tok not in _DASHES], rules)
         if found is None:
-            return Reading(problem="That is not a number.")
+            return Reading(problem=_("That is not a number."))
         value, rest, after = found, tokens[:start] + tokens[end:], tokens[end:]
     scale = 1.0
     scale_word = ""
@@ -609,10 +611,10 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     converted = None
     eras = [word for word in rest if word in rules.eras]
     if len(eras) > 1:  # "1972 BC BC" is no year
-        return Reading(problem="Give one era (AD, CE, BC or BCE), once.")
+        return Reading(problem=_("Give one era (AD, CE, BC or BCE), once."))
     for word in rest:
         if word in rules.negations:
-            return Reading(problem=f"“{word}”: give the number itself, not what it is not.")
+            return Reading(problem=_("“%(word)s”: give the number itself, not what it is not.", word=word))
         if word in rules.eras:
             value *= rules.eras[word]
             continue
@@ -625,9 +627,13 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
             continue
         if word in rules.currencies:
             if not wanted_currency and not question_scale:  # money in a year, a count, a percentage
-                return Reading(problem=f"The question does not ask for an amount of money; this answer is in {rules.currencies[word]}.")
+                return Reading(problem=_("The question does not ask for an amount of money; this answer is in "
+                                         "%(currency)s.",
+                                                 currency=rules.currencies[word]))
             if wanted_currency and rules.currencies[word] != wanted_currency:
-                return Reading(problem=f"The question asks in {wanted_currency}; this answer is in {rules.currencies[word]}.")
+                return Reading(problem=_("The question asks in %(wanted)s; this answer is in %(currency)s.",
+                                         wanted=wanted_currency,
+                                                 currency=rules.currencies[word]))
             continue
         if word in rules.measures:
             measure, size = rules.measures[word]
@@ -636,11 +642,11 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
                 continue
             if word == unit or word in prompt_words:
                 continue
-            return Reading(problem=f"The question does not ask for a {measure}.")
+            return Reading(problem=_("The question does not ask for a %(measure)s.", measure=measure))
         if word == unit or word in prompt_words or _last_word_forms(word) & prompt_words or any(
                 word.startswith(stem) for stem in prompt_words if len(stem) >= 4 and stem.isalpha()):
             continue  # the thing counted, said again from the prompt or the unit: "22,000 people", "12 meetings" (meet)
-        return Reading(problem=f"“{word}” is not a unit this question reads.")
+        return Reading(problem=_("“%(word)s” is not a unit this question reads.", word=word))
     if converted is not None:
         return Reading(((value * converted, ""),))
     if scale_word:

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.course.words import _, N_, ngettext
+
+LATER_DUE_DATE = N_("later due date")  # an override's change, compared by callers: translated where shown
+
 
 @dataclass(frozen=True)
 class Override:
@@ -39,7 +43,8 @@ class Rules:
         return bool(self.changes())
 
     def changes(self) -> list[str]:
-        """The override in words, for the gradebook's note and the student's page ("+15 minutes")."""
+        """The override in English words, for the gradebook's note and the student's page ("+15 minutes"); callers
+        compare them ("later due date"): :meth:`shown_changes` says them in the reader's language."""
         if self.override is None:
             return []
         said = []
@@ -48,7 +53,20 @@ class Rules:
         if self.override.extra_attempts and self.attempt_limit:
             said.append(f"+{self.override.extra_attempts} " + ("attempt" if self.override.extra_attempts == 1 else "attempts"))
         if self.override.due_at is not None:
-            said.append("later due date")
+            said.append(LATER_DUE_DATE)
+        return said
+
+    def shown_changes(self) -> list[str]:
+        """:meth:`changes` in the reader's language (the same words in English), for a page."""
+        if self.override is None:
+            return []
+        said = []
+        if self.override.extra_minutes and self.time_limit_minutes:
+            said.append(_("+%(num)s minutes", num=self.override.extra_minutes))
+        if self.override.extra_attempts and self.attempt_limit:
+            said.append(ngettext("+%(num)s attempt", "+%(num)s attempts", self.override.extra_attempts))
+        if self.override.due_at is not None:
+            said.append(_(LATER_DUE_DATE))
         return said
 
 

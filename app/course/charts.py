@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.course.words import _
+
 CELL = 12  # heatmap square, px
 GAP = 2
 
@@ -39,7 +41,7 @@ def heatmap(counts: dict[date, int], end: date, weeks: int = 20) -> dict:
         column = offset // 7
         cells.append(HeatCell(day, count, level, 30 + column * (CELL + GAP), 16 + day.weekday() * (CELL + GAP)))
         if day.day == 1 or (offset == 0 and day.day <= 14):  # a month begun late gets no label: it would run into the next
-            months.append({"x": 30 + column * (CELL + GAP), "label": day.strftime("%b")})
+            months.append({"x": 30 + column * (CELL + GAP), "day": day, "label": day.strftime("%b")})
     return {"cells": cells, "months": months, "width": 30 + weeks * (CELL + GAP) + 4,
             "height": 16 + 7 * (CELL + GAP) + 4, "total": sum(counts.values()), "active_days": sum(1 for c in counts.values() if c)}
 
@@ -111,7 +113,7 @@ def item_chart(items: list, too_hard: float, too_easy: float, weak: float) -> di
     never runs into the labels; rows are numbered Q1… like the table, so the chart stays narrow enough to
     read on a phone. The dashed lines are the thresholds a question is flagged at.
     """
-    rows = [ItemRow(f"Q{index}", item.item, ITEM_TOP + ITEM_ROW * (index - 1),
+    rows = [ItemRow(_("Q%(num)s", num=index), item.item, ITEM_TOP + ITEM_ROW * (index - 1),
                     None if item.facility is None else round(100 * item.facility),
                     None if item.facility is None else max(1.0, round(ITEM_PANEL * item.facility, 1)), item.facility_settled,
                     item.discrimination, None if item.discrimination is None else _discrimination_x(item.discrimination),

@@ -46,11 +46,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from app.course.scheduling import DEFAULT_RETENTION
+from app.course.words import _, N_
 
 LEVELS = ("not_started", "attempted", "familiar", "proficient", "mastered")
 NEEDS_REVIEW = "needs_review"  # what a fading Mastered lesson shows; not a rung of LEVELS, its level stays "mastered"
-LEVEL_NAMES = {"not_started": "Not started", "attempted": "Attempted", "familiar": "Familiar",
-               "proficient": "Proficient", "mastered": "Mastered", NEEDS_REVIEW: "Needs review"}
+# English names (N_ marks them); :attr:`Mastery.name` gives one in the reader's language.
+LEVEL_NAMES = {"not_started": N_("Not started"), "attempted": N_("Attempted"), "familiar": N_("Familiar"),
+               "proficient": N_("Proficient"), "mastered": N_("Mastered"), NEEDS_REVIEW: N_("Needs review")}
 LEVEL_POINTS = {"not_started": 0, "attempted": 0, "familiar": 50, "proficient": 80, "mastered": 100, NEEDS_REVIEW: 80}
 RECALLED = 1.0  # a card's predicted recall just after a review (FSRS: no time elapsed, nothing forgotten)
 FAMILIAR = (0.5, 0.7)
@@ -87,7 +89,8 @@ class Mastery:
 
     @property
     def name(self) -> str:
-        return LEVEL_NAMES[self.shown]
+        """The badge's words, in the reader's language."""
+        return _(LEVEL_NAMES[self.shown])
 
 
 def confirmations_needed(bank_size: int) -> int:

@@ -15,6 +15,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
+from app.course.words import _
 
 MAX_IMAGE_BYTES = 2_000_000  # 2 MB: under the 2 MiB request limit, with room for the question form posted with it
 MAX_SIDE = 4096  # pixels, each way: a browser decodes width x height x 4 bytes (64 MB at most)
@@ -52,21 +53,23 @@ def read_image(data: bytes) -> Image:
     its end marker, so the dimensions are the ones a browser will use and nothing follows the image.
     """
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageRefused(f"the file is {len(data):,} bytes; an image may have at most {MAX_IMAGE_BYTES:,} (2 MB)")
+        raise ImageRefused(_("the file is %(count)s bytes; an image may have at most %(most)s (2 MB)",
+                             count=format(len(data), ","), most=format(MAX_IMAGE_BYTES, ",")))
     if not data:
-        raise ImageRefused("the file is empty")
+        raise ImageRefused(_("the file is empty"))
     reader = next((read for magic, read in _READERS if data.startswith(magic)), None)
     if reader is None:
         raise ImageRefused(_what_else(data))
     try:
         media_type, width, height = reader(data)
     except (struct.error, IndexError) as error:
-        raise ImageRefused("the image is cut short or damaged (its structure ends before the image does)") from error
+        raise ImageRefused(_("the image is cut short or damaged (its structure ends before the image does)")) from error
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        raise ImageRefused(f"the image is {width:,} × {height:,} pixels; at most {MAX_SIDE:,} × {MAX_SIDE:,} are accepted")
+        raise ImageRefused(_("the image is %(width)s × %(height)s pixels; at most %(most)s × %(most)s are accepted",
+                             width=format(width, ","), height=format(height, ","), most=format(MAX_SIDE, ",")))
     if _ACTIVE_MARKUP.search(data):
-        raise ImageRefused("the file holds HTML or script markup as well as an image (a polyglot); save the image again "
-                           "from an image editor")
+        raise ImageRefused(_("the file holds HTML or script markup as well as an image (a polyglot); save the image "
+                             "again from an image editor"))
     return Image(media_type, width, height)
 
 
@@ -74,10 +77,10 @@ def _what_else(data: bytes) -> str:
     """Why a file that starts like no accepted image is refused, naming what it looks like."""
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<svg" in head:
-        return "SVG images are refused: they can carry scripts; export it as PNG"
+        return _("SVG images are refused: they can carry scripts; export it as PNG")
     if head.startswith(b"<"):
-        return "this is an HTML or XML document, not an image (whatever its name says)"
-    return "this is not a PNG, JPEG, GIF or WebP image (the content is read, not the name)"
+        return _("this is an HTML or XML document, not an image (whatever its name says)")
+    return _("this is not a PNG, JPEG, GIF or WebP image (the content is read, not the name)")
 
 
 def _png(data: bytes) -> tuple[str, int, int]:
@@ -90,10 +93,11 @@ def _png(data: bytes) -> tuple[str, int, int]:
             raise IndexError("chunk runs past the end")
         body = data[position + 8:end - 4]
         if zlib.crc32(kind + body) != struct.unpack_from(">I", data, end - 4)[0]:
-            raise ImageRefused(f"the PNG's {kind.decode('latin-1')!r} chunk is damaged (its checksum is wrong)")
+            raise ImageRefused(_("the PNG's %(chunk)s chunk is damaged (its checksum is wrong)",
+                                 chunk=repr(kind.decode('latin-1'))))
         if first:
             if kind != b"IHDR" or length != 13:
-                raise ImageRefused("the PNG does not start with its header chunk (IHDR)")
+                raise ImageRefused(_("the PNG does not start with its header chunk (IHDR)"))
             width, height = struct.unpack_from(">II", body)
             first = False
         has_data |= kind == b"IDAT"
@@ -101,7 +105,7 @@ def _png(data: bytes) -> tuple[str, int, int]:
         if kind == b"IEND":
             break
     if not has_data:
-        raise ImageRefused("the PNG holds no image data (IDAT)")
+        raise ImageRefused(_("the PNG holds no image data (IDAT)"))
     _nothing_after(data, position)
     return "image/png", width, height
 
@@ -111,13 +115,13 @@ def _jpeg(data: bytes) -> tuple[str, int, int]:
     position, size = 2, None
     while True:
         if data[position] != 0xFF:
-            raise ImageRefused("the JPEG's segments are damaged (a marker is missing)")
+            raise ImageRefused(_("the JPEG's segments are damaged (a marker is missing)"))
         marker = data[position + 1]
         if marker == 0xFF:  # fill bytes before a marker
             position += 1
             continue
         if marker == 0xD9:
-            raise ImageRefused("the JPEG ends before its image data")
+            raise ImageRefused(_("the JPEG ends before its image data"))
         length = struct.unpack_from(">H", data, position + 2)[0]
         if length < 2 or position + 2 + length > len(data):
             raise IndexError("segment runs past the end")
@@ -128,7 +132,7 @@ def _jpeg(data: bytes) -> tuple[str, int, int]:
         if marker == 0xDA:
             break
     if size is None:
-        raise ImageRefused("the JPEG has no frame header (SOF), so it has no size")
+        raise ImageRefused(_("the JPEG has no frame header (SOF), so it has no size"))
     end = data.find(b"\xff\xd9", position)  # in the scan's data 0xFF is always followed by 0x00 or a restart marker
     if end < 0:
         raise IndexError("no end of image")
@@ -147,13 +151,14 @@ def _gif(data: bytes) -> tuple[str, int, int]:
         if block == 0x2C:  # image descriptor, an optional local colour table, the LZW code size, then data
             frame_width, frame_height, frame_packed = struct.unpack_from("<HHB", data, position + 5)
             if frame_width > MAX_SIDE or frame_height > MAX_SIDE:
-                raise ImageRefused(f"a frame of the GIF is {frame_width:,} × {frame_height:,} pixels; "
-                                   f"at most {MAX_SIDE:,} × {MAX_SIDE:,} are accepted")
+                raise ImageRefused(_("a frame of the GIF is %(width)s × %(height)s pixels; at most %(most)s × "
+                                     "%(most)s are accepted",
+                                     width=format(frame_width, ","), height=format(frame_height, ","), most=format(MAX_SIDE, ",")))
             position += 10 + (3 << ((frame_packed & 7) + 1) if frame_packed & 0x80 else 0) + 1
         elif block == 0x21:  # extension: its label, then data
             position += 2
         else:
-            raise ImageRefused("the GIF's blocks are damaged (an unknown block)")
+            raise ImageRefused(_("the GIF's blocks are damaged (an unknown block)"))
         while (size := data[position]) != 0:  # sub-blocks, up to an empty one
             position += 1 + size
         position += 1
@@ -164,9 +169,9 @@ def _gif(data: bytes) -> tuple[str, int, int]:
 def _webp(data: bytes) -> tuple[str, int, int]:
     """A WebP: the RIFF length is the file's, its chunks fill it exactly, the first one (VP8, VP8L or VP8X) gives the size."""
     if data[8:12] != b"WEBP":
-        raise ImageRefused("this RIFF file is not a WebP image (a sound or a video?)")
+        raise ImageRefused(_("this RIFF file is not a WebP image (a sound or a video?)"))
     if struct.unpack_from("<I", data, 4)[0] + 8 != len(data):
-        raise ImageRefused("the WebP's length does not match the file (cut short, or something follows it)")
+        raise ImageRefused(_("the WebP's length does not match the file (cut short, or something follows it)"))
     kind, length = struct.unpack_from("<4sI", data, 12)
     body = data[20:20 + length]
     if kind == b"VP8 " and body[3:6] == b"\x9d\x01\x2a":
@@ -178,7 +183,7 @@ def _webp(data: bytes) -> tuple[str, int, int]:
         width = int.from_bytes(body[4:7], "little") + 1
         height = int.from_bytes(body[7:10], "little") + 1
     else:
-        raise ImageRefused("the WebP does not start with an image chunk (VP8, VP8L or VP8X)")
+        raise ImageRefused(_("the WebP does not start with an image chunk (VP8, VP8L or VP8X)"))
     position = 12
     while position < len(data):
         length = struct.unpack_from("<I", data, position + 4)[0]
@@ -193,8 +198,9 @@ def _nothing_after(data: bytes, end: int) -> None:
     if end > len(data):
         raise IndexError("end marker past the end")
     if data[end:].strip(b"\x00"):
-        raise ImageRefused(f"{len(data) - end:,} bytes follow the end of the image: another file hidden behind it, or a "
-                           "phone's second picture or video; save the image again from an image editor")
+        raise ImageRefused(_("%(count)s bytes follow the end of the image: another file hidden behind it, or a "
+                             "phone's second picture or video; save the image again from an image editor",
+                             count=format(len(data) - end, ",")))
 
 
 _READERS = ((_PNG, _png), (b"\xff\xd8\xff", _jpeg), (b"GIF87a", _gif), (b"GIF89a", _gif), (b"RIFF", _webp))

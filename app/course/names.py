@@ -3,6 +3,8 @@ a name shows exactly what it holds. Pure: the forms' validator and the bank chec
 
 import unicodedata
 
+from app.course.words import _
+
 # Unicode categories that never belong in a one-line name: controls (Cc: NUL, tab, newline...),
 # formatting characters (Cf: bidirectional overrides and isolates U+202A–202E and U+2066–2069,
 # zero-width spaces and joiners, the byte-order mark, tag characters U+E0001–E007F), surrogates,
@@ -66,11 +68,11 @@ def name_problem(text: str) -> str | None:
     """Why ``text`` cannot be a name (hidden characters, stacked marks, nothing visible), or None."""
     found = hidden_characters(text)
     if found:
-        return (f"Remove the invisible or control character {', '.join(found)}: names must show exactly what "
-                f"they hold.")
+        return _("Remove the invisible or control character %(characters)s: names must show exactly what "
+                 "they hold.", characters=', '.join(found))
     if longest_mark_run(text) > MAX_COMBINING_MARKS:
-        return (f"Remove the stacked accents: at most {MAX_COMBINING_MARKS} combining marks may sit on one "
-                f"letter, so a name cannot be drawn over its neighbours.")
+        return _("Remove the stacked accents: at most %(most)s combining marks may sit on one "
+                 "letter, so a name cannot be drawn over its neighbours.", most=MAX_COMBINING_MARKS)
     if text and not any(not char.isspace() and not unicodedata.category(char).startswith("M") for char in text):
-        return "Write a name with something visible in it: spaces and accents alone show nothing."
+        return _("Write a name with something visible in it: spaces and accents alone show nothing.")
     return None

@@ -9,17 +9,23 @@ file sees; our own importer takes that block off again when the file's metadata 
 
 from __future__ import annotations
 
+from app.course.words import _
 
-def passage_caption(lines: list[int]) -> str:
-    """Where a passage comes from, as every page and export says it: "The paper, lines 712–714"."""
+
+def passage_caption(lines: list[int], english: bool = False) -> str:
+    """Where a passage comes from, as every page and export says it: "The paper, lines 712–714" (in the reader's
+    language on a page; ``english`` for an exported file, which stays English)."""
     first, last = lines
-    return f"The paper, line {first}" if first == last else f"The paper, lines {first}–{last}"
+    if english:
+        return f"The paper, line {first}" if first == last else f"The paper, lines {first}–{last}"
+    return (_("The paper, line %(line)s", line=first) if first == last
+            else _("The paper, lines %(first)s–%(last)s", first=first, last=last))
 
 
 def passage_block(passage: dict) -> str:
     """The passage as a Markdown block quote closed by its caption, followed by a blank line."""
     quoted = "\n".join(f"> {line}".rstrip() for line in passage["quote"].splitlines())
-    return f"{quoted}\n>\n> — {passage_caption(passage['lines'])}\n\n"
+    return f"{quoted}\n>\n> — {passage_caption(passage['lines'], english=True)}\n\n"
 
 
 def with_passage(prompt: str, passage: dict | None) -> str:

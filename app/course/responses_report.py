@@ -19,6 +19,7 @@ from typing import Any
 from app.course import qtypes
 from app.course.bank import check_question_data
 from app.course.scoring import score
+from app.course.words import _
 
 ANALYSED_TYPES = tuple(name for name, qtype in qtypes.REGISTRY.items() if qtype.typed)
 # Partial credit offered beside "right": a short list, so a teacher's choice is quick and marks stay comparable.
@@ -123,13 +124,15 @@ def acceptance_refusal(data: dict, text: str, blank: str | None = None) -> str |
     outcome = score(data, text) if blank is None else score(data, {blank: text})
     matched = outcome.matched if blank is None else outcome.blanks.get(blank)
     if matched is not None and matched in qtypes.of(data).known_wrong(data, blank):
-        return ("It is one of the question's known wrong answers, so it cannot be accepted in a click; edit the question "
-                "to take it off that list first.")
+        return _("It is one of the question's known wrong answers, so it cannot be accepted in a click; edit the "
+                 "question "
+                 "to take it off that list first.")
     checked, messages = check_question_data(with_accepted(data, text, 1.0, blank), None)
     if messages:
-        return "It cannot be accepted: " + " ".join(message.split(": ", 1)[-1] for message in messages)
+        return _("It cannot be accepted: %(reasons)s",
+                 reasons=" ".join(message.split(": ", 1)[-1] for message in messages))
     if credit_now(checked.data, text, blank) < FULL:
-        return "It cannot be accepted: the question's other rules would still not give it full marks."
+        return _("It cannot be accepted: the question's other rules would still not give it full marks.")
     return None
 
 

@@ -22,12 +22,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.course.words import N_
+
 LIGHT_SHARE = 0.5
 HOLIDAY_SPREAD = 3
 MAXIMUM_INTERVAL = 36500
 # py-fsrs's fuzz: (from day, to day, share of the interval in that band added either side), plus one day.
 FUZZ_BANDS = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))  # English; _() where shown
 
 
 def fuzz_range(interval_days: int, maximum: int = MAXIMUM_INTERVAL, exact: float | None = None) -> tuple[int, int]:

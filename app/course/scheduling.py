@@ -30,6 +30,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS as FSRS_DEFAULTS
 
 from app.course.clock import UTC, day_bounds, local_day
 from app.course.review_calendar import Calendar, Load, choose_day
+from app.course.words import _, ngettext
 
 DEFAULT_RETENTION = 0.9
 RETENTION_RANGE = (0.70, 0.97)
@@ -183,17 +184,17 @@ def interval_label(interval: timedelta) -> str:
     """A gap between reviews as a button shows it: "10 min", "5 hours", "4 days", "3 months"."""
     minutes = max(1, round(interval.total_seconds() / 60))
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(num)s min", num=minutes)
     hours = round(minutes / 60)
     if hours < 24:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(num)s hour", "%(num)s hours", hours)
     days = round(hours / 24)
     if days < 60:
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(num)s day", "%(num)s days", days)
     if days < 365:
-        return f"{round(days / 30)} months"
+        return ngettext("%(num)s month", "%(num)s months", round(days / 30))
     years = round(days / 365, 1)
-    return f"{years:g} year{'s' if years != 1 else ''}"
+    return ngettext("%(num)s year", "%(num)s years", 1 if years == 1 else 2, num=format(years, "g"))
 
 
 @dataclass(frozen=True)

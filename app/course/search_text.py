@@ -13,6 +13,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from app.course.catalogue import GlossaryItem, PersonItem, TimelineItem, plain_text
+from app.course.words import N_
 
 KINDS = ("lesson", "glossary", "person", "event")
 # Lesson sections whose tables the glossary, people and timeline documents already hold.
@@ -112,7 +113,7 @@ def lesson_documents(slug: str, title: str, body_html: str) -> list[Document]:
             sections.setdefault(block.section, []).append(block)
     for section, blocks in sections.items():
         group, heading = f"{slug}#{section}", blocks[0].heading
-        detail = title if section else "The start of the lesson"  # its opening paragraphs come before any heading
+        detail = title if section else N_("The start of the lesson")  # its opening paragraphs come before any heading
         documents.append(Document("lesson", slug, section, heading, heading, " ".join(" ".join(b.words) for b in blocks),
                                   detail, group, 0))
         documents.extend(Document("lesson", slug, block.anchor, heading, "", " ".join(block.words), detail, group, 0)

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.course.charts import item_chart
+from app.course.words import N_
 
 TOO_EASY = 0.90
 TOO_HARD = 0.20
@@ -153,10 +154,10 @@ def _flags(facility: float | None, discrimination: float | None, answers: int) -
     """The question's flags, and those of them that rest on a figure from too few answers."""
     flags, tentative = [], []
     for flag, raised, needs in (
-            ("too easy", facility is not None and facility >= TOO_EASY, MINIMUMS.facility),
-            ("too hard", facility is not None and facility <= TOO_HARD, MINIMUMS.facility),
-            ("negative discrimination", discrimination is not None and discrimination < 0, MINIMUMS.discrimination),
-            ("weak discrimination", discrimination is not None and 0 <= discrimination < WEAK_DISCRIMINATION,
+            (N_("too easy"), facility is not None and facility >= TOO_EASY, MINIMUMS.facility),
+            (N_("too hard"), facility is not None and facility <= TOO_HARD, MINIMUMS.facility),
+            (N_("negative discrimination"), discrimination is not None and discrimination < 0, MINIMUMS.discrimination),
+            (N_("weak discrimination"), discrimination is not None and 0 <= discrimination < WEAK_DISCRIMINATION,
              MINIMUMS.discrimination)):
         if raised:
             flags.append(flag)

@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.authoring.class_forms import JoinForm, StartAssignmentForm
 from app.class_rules import released, rules_for, visible_to_students
 from app.course.assignment_rules import Rules, points_of
-from app.course.clock import as_utc, attempt_deadline, format_local, relative
+from app import i18n
+from app.course import clock
+from app.course.clock import as_utc, attempt_deadline
 from app.course.grading import grade
 from app.course.quiz import choice_order
 from app.extensions import db
@@ -27,22 +30,26 @@ from app.models import (Assignment, Attempt, ClassOverride, Classroom, Classroom
 from app.ratelimits import wrong_join_codes, wrong_join_codes_per_address
 from app.timezones import learner_zone
 
-ARCHIVED = "This class is archived, so it takes no new attempts."
-
-
 @bp.app_template_filter("soon")
 def soon(moment: datetime | None, zone: ZoneInfo) -> str:
     """Jinja filter ``soon``: a moment within the coming week in words ("tomorrow at 17:00"), else nothing."""
     if moment is None:
         return ""
     now = datetime.now(timezone.utc)
-    return relative(moment, now, zone) if now < as_utc(moment) < now + timedelta(days=7) else ""
+    if not now < as_utc(moment) < now + timedelta(days=7):
+        return ""
+    return i18n.in_digits(clock.relative(moment, now, zone, i18n.language().code), i18n.numbering_system())
 
 
 @bp.app_template_filter("inzone")
 def in_zone(moment: datetime | None, zone: ZoneInfo) -> str:
     """Jinja filter ``inzone``: a stored UTC moment in a given zone (a preview's chosen one), as ``localtime`` does."""
     return "–" if moment is None else format_local(moment, zone)
+
+
+def format_local(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment in ``zone`` (a student's own, or a preview's), written in the reader's language and digits."""
+    return i18n.in_digits(clock.format_local(moment, zone, locale=i18n.language().code), i18n.numbering_system())
 
 
 @bp.route("/classes/join", methods=["GET", "POST"])
@@ -58,17 +65,17 @@ def join_class(code: str | None = None):
         exists = classroom is not None and db.session.scalar(sa.select(Enrollment.id).where(
             Enrollment.classroom_id == classroom.id, Enrollment.user_id == current_user.id)) is not None
         if classroom is None:
-            form.code.errors.append("No class has this code. Check it with your instructor.")
+            form.code.errors.append(_("No class has this code. Check it with your instructor."))
         elif exists:
-            flash(f"You are already in {classroom.name}.", "info")
+            flash(_("You are already in %(name)s.", name=classroom.name), "info")
             return redirect(url_for("learning.assignments"))
         elif classroom.archived_at is not None:
-            form.code.errors.append(f"{classroom.name} is archived: its course has ended, so it takes no new students. "
-                                    "Ask your instructor for the code of their current class.")
+            form.code.errors.append(_("%(name)s is archived: its course has ended, so it takes no new students. "
+                                      "Ask your instructor for the code of their current class.", name=classroom.name))
         else:
             db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
             db.session.commit()
-            flash(f"You joined {classroom.name}.", "success")
+            flash(_("You joined %(name)s.", name=classroom.name), "success")
             return redirect(url_for("learning.assignments"))
     return render_template("learning/join.html", form=form), 400 if form.errors else 200
 
@@ -85,13 +92,13 @@ def my_attempts(assignment: Assignment) -> list[Attempt]:
 def why_closed(assignment: Assignment, rules: Rules, attempts: list[Attempt], now: datetime, zone: ZoneInfo) -> str | None:
     """Why this student cannot start a new attempt now (under their own rules), or None if they can."""
     if assignment.classroom.archived_at is not None:
-        return ARCHIVED
+        return _("This class is archived, so it takes no new attempts.")
     if rules.opens_at > now:
-        return f"This assignment opens on {format_local(rules.opens_at, zone)}."
+        return _("This assignment opens on %(when)s.", when=format_local(rules.opens_at, zone))
     if rules.due_at and rules.due_at <= now:
-        return f"This assignment was due on {format_local(rules.due_at, zone)}; it is closed."
+        return _("This assignment was due on %(when)s; it is closed.", when=format_local(rules.due_at, zone))
     if rules.attempt_limit and len(attempts) >= rules.attempt_limit:
-        return f"You have used all {rules.attempt_limit} attempts allowed for this assignment."
+        return _("You have used all %(num)s attempts allowed for this assignment.", num=rules.attempt_limit)
     return None
 
 
@@ -100,8 +107,8 @@ def marks_note(assignment: Assignment, now: datetime, zone: ZoneInfo) -> str | N
     if released(assignment, now):
         return None
     if assignment.release_mode == "at_time" and assignment.release_at is not None:
-        return f"Marks out {format_local(assignment.release_at, zone)}"
-    return "Marks not released yet"
+        return _("Marks out %(when)s", when=format_local(assignment.release_at, zone))
+    return _("Marks not released yet")
 
 
 def student_row(assignment: Assignment, rules: Rules, attempts: list[Attempt], now: datetime, zone: ZoneInfo) -> dict:
@@ -142,20 +149,20 @@ def start_assignment(assignment_id: int):
     assignment = db.session.scalar(sa.select(Assignment).where(Assignment.id == assignment_id, visible_to_students())) \
         if 0 < assignment_id < 2**31 else None
     if assignment is None:
-        abort(404, description="There is no assignment with this number.")
+        abort(404, description=_("There is no assignment with this number."))
     enrolled = db.session.scalar(sa.select(Enrollment.id).where(
         Enrollment.classroom_id == assignment.classroom_id, Enrollment.user_id == current_user.id))
     if enrolled is None:
-        abort(403, description="This assignment belongs to a class you are not in.")
+        abort(403, description=_("This assignment belongs to a class you are not in."))
     if not StartAssignmentForm().validate_on_submit():
-        abort(400, description="The start request was incomplete; reload the page and try again.")
+        abort(400, description=_("The start request was incomplete; reload the page and try again."))
     now = datetime.now(timezone.utc)
     rules = rules_for(assignment, current_user.id)
     attempts = my_attempts(assignment)
     if (resumed := resume_or_refuse(assignment, rules, attempts, now)) is not None:
         return resumed
     layout = build_layout(assignment, versions_for(assignment), random.Random(secrets.randbits(64)))
-    for _ in range(START_TRIES):
+    for _try in range(START_TRIES):
         attempt = Attempt(public_id=secrets.token_urlsafe(12), lesson_id=assignment.lesson_id, mode="test",
                           owner_key=current_user.owner_key, layout=layout,
                           max_score=float(sum(entry["points"] for entry in layout)),
@@ -172,7 +179,7 @@ def start_assignment(assignment_id: int):
         attempts = my_attempts(assignment)
         if (resumed := resume_or_refuse(assignment, rules, attempts, now)) is not None:
             return resumed
-    abort(409, description="Several starts of this assignment arrived at once; open your assignments and try again.")
+    abort(409, description=_("Several starts of this assignment arrived at once; open your assignments and try again."))
 
 
 def build_layout(assignment: Assignment, versions: dict[str, QuestionVersion], rng: random.Random) -> list[dict]:

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import Response, abort, url_for
+from flask_babel import gettext as _
 
 from app.course.interop.anki import build_deck
 from app.extensions import db
@@ -44,7 +45,7 @@ def anki_deck(slug: str):
     """A lesson's whole bank as an Anki deck."""
     lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == slug, Lesson.retired.is_(False)))
     if lesson is None:
-        abort(404, description=f"There is no lesson “{slug}”.")
+        abort(404, description=_("There is no lesson “%(slug)s”.", slug=slug))
     versions, slugs = _current_versions(Question.lesson_id == lesson.id)
     return _deck_response(f"Backchannel::{lesson.title}", f"backchannel-{slug}.apkg", versions, slugs)
 
@@ -57,6 +58,6 @@ def anki_due_cards():
     end_of_today = end_of_local_day(datetime.now(timezone.utc), learner_zone())
     due_ids = [card.question_id for card in live_cards(owner, due_by=end_of_today)] if owner else []
     if not due_ids:
-        abort(404, description="You have no cards due today, so there is no deck to download.")
+        abort(404, description=_("You have no cards due today, so there is no deck to download."))
     versions, slugs = _current_versions(Question.id.in_(due_ids))
     return _deck_response("Backchannel::Due today", "backchannel-due.apkg", versions, slugs)

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -101,7 +102,7 @@ def check_answer(slug: str):
     draw = check_yourself.from_signed(request.form.get("draw", ""), current.id)
     place = request.form.get("place", type=int)
     if place is None:
-        abort(400, description="This answer does not say which question it is for; reload the lesson and try again.")
+        abort(400, description=_("This answer does not say which question it is for; reload the lesson and try again."))
     if check_yourself.answer(draw, place, request.form.getlist) is None:
         session[EMPTY_ANSWER] = place
     return redirect(url_for("learning.lesson", slug=slug) + "#check-yourself")
@@ -126,24 +127,25 @@ def study_time():
     body = request.get_json(force=True, silent=True)
     entries = body if isinstance(body, list) else [body]
     if not entries or len(entries) > MAX_ENTRIES_PER_POST or not all(isinstance(entry, dict) for entry in entries):
-        abort(400, description=f'Send {{"lesson": "<slug>", "seconds": n}} or a list of up to {MAX_ENTRIES_PER_POST} of them.')
+        abort(400, description=_('Send {"lesson": "<slug>", "seconds": n} or a list of up to %(num)s of them.',
+                                 num=MAX_ENTRIES_PER_POST))
     seconds = [entry.get("seconds") for entry in entries]
     if not all(isinstance(value, int) and not isinstance(value, bool) and value >= 0 for value in seconds):
-        abort(400, description="seconds must be a whole number, 0 or more.")
+        abort(400, description=_("seconds must be a whole number, 0 or more."))
     slugs = [entry.get("lesson") for entry in entries]
     if not all(isinstance(value, str) for value in slugs):
-        abort(400, description="lesson must be a lesson's slug.")
+        abort(400, description=_("lesson must be a lesson's slug."))
     live = snapshot().by_slug
     lessons = {slug: live[slug].id for slug in set(slugs) if slug in live}
     unknown = sorted(set(slugs) - set(lessons))
     if unknown:
-        abort(400, description=f"There is no lesson called “{unknown[0][:80]}”. Nothing was recorded.")
+        abort(400, description=_("There is no lesson called “%(slug)s”. Nothing was recorded.", slug=unknown[0][:80]))
     token = request.headers.get("X-CSRFToken") or next(
         (entry.get("csrf_token") for entry in entries if isinstance(entry.get("csrf_token"), str)), None)
     try:
         validate_csrf(token)
     except ValidationError:
-        abort(400, description="The reading time came without a valid CSRF token; nothing was recorded.")
+        abort(400, description=_("The reading time came without a valid CSRF token; nothing was recorded."))
     owner = owner_key(create=False)
     if owner is not None:
         add_batch(owner, [(lessons[slug], value) for slug, value in zip(slugs, seconds, strict=True)])

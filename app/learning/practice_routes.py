@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, redirect, url_for
+from flask_babel import gettext as _
 
 from app.course import qtypes
 from app.course.scheduling import aware
@@ -21,19 +22,19 @@ def check(public_id: str):
     """Score one practice try; the try number makes a double click or a stale tab harmless."""
     current = attempt_or_abort(public_id)
     if current.mode != "practice":
-        abort(400, description="Test attempts are submitted as a whole, not checked question by question.")
+        abort(400, description=_("Test attempts are submitted as a whole, not checked question by question."))
     if current.is_submitted:
         return redirect(url_for("learning.result", public_id=public_id))
     form = CheckForm()
     if not form.validate_on_submit():
-        abort(400, description="This check is missing its question number or try number; reload the page and try again.")
+        abort(400, description=_("This check is missing its question number or try number; reload the page and try again."))
     items = attempt_items(current)
     position = form.position.data
     if position >= len(items):
-        abort(400, description=f"This attempt has no question {position + 1}.")
+        abort(400, description=_("This attempt has no question %(num)s.", num=position + 1))
     hold = items[position]["withheld"]
     if hold and not hold.answerable:
-        abort(403, description=f"{hold.reason} Checking it waits until then; nothing was saved.")
+        abort(403, description=_("%(reason)s Checking it waits until then; nothing was saved.", reason=hold.reason))
     back = redirect(url_for("learning.attempt", public_id=public_id, q=position))
     tries = answers_by_position(current)
     earlier = tries.get(position, [])

@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.course.charts import heatmap, lesson_sparkline
-from app.course.clock import format_local, local_day
-from app.course.mastery import LEVEL_NAMES, LEVELS, NEEDS_REVIEW
+from app.course.clock import local_day
+from app.course.mastery import LEVELS, NEEDS_REVIEW
 from app.course.scheduling import aware, forecast
 from app.course_cache import snapshot
 from app.extensions import db
@@ -22,7 +23,7 @@ from app.next_steps import (STREAK_HORIZON, Record, Standing, daily_activity, da
 from app.progress import owner_key, review_settings
 from app.review_status import owner_cards, review_status, start_of_local_day, studied_now
 from app.study_time import reading_days, reading_seconds
-from app.timezones import learner_zone
+from app.timezones import learner_zone, local_time
 
 FORECAST_DAYS = 14
 SPARKLINE_POINTS = 10  # the latest scores a lesson's little chart shows; the table lists them all
@@ -77,17 +78,23 @@ def minutes_label(seconds: int) -> str:
     """"0 min", "under a minute", "12 min", "1 h 5 min"."""
     minutes = round(seconds / 60)
     if minutes == 0:
-        return "under a minute" if seconds else "0 min"
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+        return _("under a minute") if seconds else _("%(minutes)s min", minutes=0)
+    if minutes >= 60:
+        return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+    return _("%(minutes)s min", minutes=minutes)
 
 
 def headline(lessons: list[Standing]) -> str:
     """The course in one line that the first answer already moves: "3 of 11 lessons started · 1 needs review · 1 familiar"."""
-    parts = [f"{sum(1 for s in lessons if s.started)} of {len(lessons)} lessons started"]
+    parts = [_("%(started)s of %(num)s lessons started", started=sum(1 for s in lessons if s.started), num=len(lessons))]
+    counted = {"mastered": lambda count: _("%(num)s mastered", num=count),
+               NEEDS_REVIEW: lambda count: _("%(num)s needs review", num=count),
+               "proficient": lambda count: _("%(num)s proficient", num=count),
+               "familiar": lambda count: _("%(num)s familiar", num=count)}
     for level in ("mastered", NEEDS_REVIEW, *reversed(LEVELS[2:-1])):
         count = sum(1 for s in lessons if s.mastery.shown == level)
         if count:
-            parts.append(f"{count} {LEVEL_NAMES[level].lower()}")
+            parts.append(counted[level](count))
     return " · ".join(parts)
 
 
@@ -103,7 +110,7 @@ def dashboard():
     days = reading_days(owner)
     activity = daily_activity(owner, tz, now - STREAK_HORIZON, record, days)
     spent = seconds_per_lesson(owner, record, days)
-    charts = {s.lesson.id: lesson_sparkline([(format_local(score.when, tz, False), score.percent, score.mode)
+    charts = {s.lesson.id: lesson_sparkline([(local_time(score.when, False), score.percent, score.mode)
                                               for score in s.scores[-SPARKLINE_POINTS:]])
               for s in lessons if s.scores}
     _, limit = review_settings()

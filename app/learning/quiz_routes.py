@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.class_rules import released
@@ -77,7 +78,7 @@ def owned(attempt: Attempt | None) -> Attempt:
     """``attempt`` if it is the current learner's; else a 404."""
     if attempt is None or attempt.owner_key != owner_key():
         # Someone else's attempt is as unknown as a made-up one: its address says nothing about it.
-        abort(404, description="There is no quiz attempt with this address.")
+        abort(404, description=_("There is no quiz attempt with this address."))
     return attempt
 
 
@@ -118,7 +119,7 @@ def attempt_items(attempt: Attempt) -> list[dict]:
                           "html": versions[entry["version_id"]].html, "lesson_slug": slugs[entry["question"]],
                           "withheld": hidden.get(entry["question"]), "points": float(entry.get("points", 1)),
                           # An assignment's question worth other than 1 says so where it is numbered, as Moodle's "Marked out of 2".
-                          **({"label": f"Question {position + 1} · {points_words(entry['points'])}"}
+                          **({"label": _("Question %(num)s · %(points)s", num=position + 1, points=points_words(entry["points"]))}
                              if entry.get("points", 1) != 1 else {})},
                          f"attempt:{attempt.public_id}")
         for position, entry in enumerate(attempt.layout)
@@ -133,7 +134,7 @@ def lesson_of(attempt: Attempt):
 
 def points_words(points: float) -> str:
     """ "2 points", "0.5 points", "1.5 points" for a question's worth."""
-    return f"{points:g} points"
+    return _("%(num)s points", num=format(points, "g"))
 
 
 def answers_by_position(attempt: Attempt) -> dict[int, list[Answer]]:
@@ -188,10 +189,10 @@ def start_quiz(slug: str):
     lesson = lesson_or_404(slug)
     form = StartQuizForm()
     if not form.validate_on_submit():
-        abort(400, description="Choose test or practice mode to start a quiz. " + " ".join(form.mode.errors))
+        abort(400, description=_("Choose test or practice mode to start a quiz.") + " " + " ".join(map(str, form.mode.errors)))
     questions = live_questions(lesson.id)
     if not questions:
-        abort(404, description=f"The lesson “{lesson.title}” has no quiz yet.")
+        abort(404, description=_("The lesson “%(title)s” has no quiz yet.", title=lesson.title))
     size = lesson.quiz_size if form.mode.data == "test" else current_app.config["PRACTICE_MAX_QUESTIONS"]
     # A test never holds two questions of which one shows the other's answer: the graph of the
     # versions drawn from, so authored questions and new versions are covered.
@@ -215,7 +216,7 @@ def attempt(public_id: str):
         now = datetime.now(timezone.utc)
         if is_late(deadline_of(current), now):
             close_test(current, items, current.draft or [None] * len(items))
-            flash("The time for this attempt ran out; your saved answers were scored.", "warning")
+            flash(_("The time for this attempt ran out; your saved answers were scored."), "warning")
             return redirect(url_for("learning.result", public_id=public_id))
         draft = current.draft or [None] * len(items)
         values: dict[str, list[str]] = {}
@@ -244,7 +245,8 @@ def answered_positions(items: list[dict], responses: list) -> set[int]:
 
 
 # Said between practice tries instead of a feedback that names the answer (it shows once the question is finished).
-WAITING_FEEDBACK = "The feedback on this answer names the right answer, so it shows once you answer right or use your tries."
+WAITING_FEEDBACK = _l("The feedback on this answer names the right answer, so it shows once you answer right or use "
+                      "your tries.")
 
 
 def is_finished(data: dict, tries: list[Answer]) -> bool:
@@ -275,12 +277,13 @@ def practice_view(current: Attempt, items: list[dict]):
     default = next((item["position"] for item in items if item["position"] not in finished and not item["withheld"]), 0)
     position = request.args.get("q", default, type=int)
     if not 0 <= position < len(items):
-        abort(404, description=f"This attempt has questions 1 to {len(items)}; there is no question {position + 1}.")
+        abort(404, description=_("This attempt has questions 1 to %(last)s; there is no question %(num)s.",
+                                 last=len(items), num=position + 1))
     item = items[position]
     its_tries = tries.get(position, [])
     last = its_tries[-1] if its_tries else None
     outcome = answer_outcome(item["data"], last) if last else None
-    feedback_html = item["html"] if position in finished else feedback_before_finishing(item["data"], item["html"], WAITING_FEEDBACK)
+    feedback_html = item["html"] if position in finished else feedback_before_finishing(item["data"], item["html"], str(WAITING_FEEDBACK))
     states = practice_states(items, tries)
     return render_template(
         "learning/practice.html", attempt=current, items=items, item=item, tries=its_tries, last=last,
@@ -300,7 +303,7 @@ def read_responses(items: list[dict]) -> list:
     try:
         return [parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist)) for item in items]
     except ForgedResponse as forged:
-        abort(400, description=f"{forged} Nothing was saved.")
+        abort(400, description=_("%(reason)s Nothing was saved.", reason=forged))
 
 
 def close_test(current: Attempt, items: list[dict], responses: list, cards: list | None = None) -> bool:

@@ -5,6 +5,7 @@ can widen the filter as the learner types without asking the server again.
 """
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 
 from app.course.catalogue import course_timeline, filter_words, glossary_index, matches, people_index
 from app.course.search_text import MAX_QUERY_CHARS
@@ -16,7 +17,8 @@ def filter_text() -> tuple[str, list[str]]:
     """The filter box's text (a 400 page when it is absurdly long) and the words it asks for."""
     text = request.args.get("q", "")
     if len(text) > MAX_QUERY_CHARS:
-        abort(400, description=f"That filter is too long. Keep it under {MAX_QUERY_CHARS} characters: a word or two works best.")
+        abort(400, description=_("That filter is too long. Keep it under %(num)s characters: a word or two works best.",
+                                 num=MAX_QUERY_CHARS))
     return text.strip(), filter_words(text)
 
 
@@ -24,7 +26,16 @@ def facet(name: str, choices: dict[str, str], what: str) -> str:
     """A facet's chosen value, "" for all; a value that is not one of the choices gets a 400 page saying so."""
     value = request.args.get(name, "")
     if value and value not in choices:
-        abort(400, description=f"There is no {what} “{value[:80]}” to filter by. Clear the filter to see everything.")
+        shown = value[:80]
+        unknown = {
+            "decade": lambda: _("There is no decade “%(value)s” to filter by. Clear the filter to see everything.",
+                                value=shown),
+            "lesson": lambda: _("There is no lesson “%(value)s” to filter by. Clear the filter to see everything.",
+                                value=shown),
+            "side": lambda: _("There is no side “%(value)s” to filter by. Clear the filter to see everything.",
+                              value=shown),
+        }
+        abort(400, description=unknown[what]())
     return value
 
 
@@ -35,7 +46,7 @@ def timeline():
     lessons = course_lessons()
     items = course_timeline(lessons)
     text, words = filter_text()
-    decades = {str(decade): f"{decade}s" for decade in sorted({item.decade for item in items})}
+    decades = {str(decade): _("%(decade)ss", decade=decade) for decade in sorted({item.decade for item in items})}
     lesson_titles = {lesson.slug: lesson.title for lesson in lessons}
     decade = facet("decade", decades, "decade")
     lesson = facet("lesson", lesson_titles, "lesson")

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
 
 from app.class_rules import released
 from app.comeback import comes_back, comes_back_sentence
@@ -80,13 +81,14 @@ def duration(start: datetime, end: datetime) -> str:
     """How long from ``start`` to ``end``, in words a learner reads at a glance: "4 min 12 s", "1 h 5 min", "3 days"."""
     seconds = max(0, int((aware(end) - aware(start)).total_seconds()))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("%(seconds)s s", seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s" if seconds % 60 else f"{seconds // 60} min"
+        if seconds % 60:
+            return _("%(minutes)s min %(seconds)s s", minutes=seconds // 60, seconds=seconds % 60)
+        return _("%(minutes)s min", minutes=seconds // 60)
     if seconds < 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-    days = seconds // 86400
-    return f"{days} day" if days == 1 else f"{days} days"
+        return _("%(hours)s h %(minutes)s min", hours=seconds // 3600, minutes=seconds % 3600 // 60)
+    return ngettext("%(num)s day", "%(num)s days", seconds // 86400)
 
 
 def next_lesson(current: Attempt):
@@ -109,8 +111,8 @@ def marks_out(attempt: Attempt, now: datetime | None = None) -> bool:
 def marks_come_out(assignment) -> str:
     """When an assignment's hidden marks come out, in words that follow "Your marks and feedback come out"."""
     if assignment.release_mode == "at_time" and assignment.release_at is not None:
-        return f"on {local_time(assignment.release_at)}"
-    return "when your instructor releases them"
+        return _("on %(date)s", date=local_time(assignment.release_at))
+    return _("when your instructor releases them")
 
 
 def fed_review(current: Attempt) -> bool:
@@ -162,7 +164,7 @@ def result(public_id: str):
     out = marks_out(current, now)
     if not out:
         # Nothing that tells right from wrong: every question is shown as the learner answered it, nothing more.
-        hidden = Withheld("Your marks and feedback are not out yet.", True)
+        hidden = Withheld(_("Your marks and feedback are not out yet."), True)
         rows = [{**row, "withheld": hidden, "self_grade": None} for row in rows]
     reviewable = out and answers_shown(current, now)
     to_practise = practisable(rows) if reviewable and current.assignment is None else []
@@ -181,9 +183,9 @@ def own_submitted_attempt(public_id: str) -> Attempt:
     (an action on another's attempt is told nothing about it)."""
     current = db.session.scalar(sa.select(Attempt).where(Attempt.public_id == public_id))
     if current is None or current.owner_key != owner_key(create=False):
-        abort(404, description="There is no quiz attempt of yours at this address.")
+        abort(404, description=_("There is no quiz attempt of yours at this address."))
     if not current.is_submitted:
-        abort(400, description="This attempt is still open: finish it first, then practise what you missed.")
+        abort(400, description=_("This attempt is still open: finish it first, then practise what you missed."))
     return current
 
 
@@ -193,12 +195,12 @@ def practise_missed(public_id: str):
     """Start a practice of exactly the questions missed in a submitted attempt, in the order it showed them."""
     current = own_submitted_attempt(public_id)
     if not PractiseMissedForm().validate_on_submit():
-        abort(400, description="The request to practise was incomplete; reload the result page and try again.")
+        abort(400, description=_("The request to practise was incomplete; reload the result page and try again."))
     if current.assignment is not None or not answers_shown(current):
-        abort(400, description="Questions from a class assignment are practised from their lessons' quiz pages.")
+        abort(400, description=_("Questions from a class assignment are practised from their lessons' quiz pages."))
     ids = practisable(result_rows(current))
     if not ids:
-        abort(400, description="There is nothing to practise from this attempt: you missed no question that practice can hold.")
+        abort(400, description=_("There is nothing to practise from this attempt: you missed no question that practice can hold."))
     versions = open_versions(ids)
     rng = random.Random(secrets.randbits(64))
     layout = [{"question": ident, "version_id": versions[ident][0], "order": choice_order(versions[ident][1], rng)}
@@ -207,5 +209,6 @@ def practise_missed(public_id: str):
                        owner_key=current.owner_key, layout=layout, max_score=float(len(layout)))
     db.session.add(practice)
     db.session.commit()
-    flash(f"Practice of the {len(ids)} {'question' if len(ids) == 1 else 'questions'} you missed.", "info")
+    flash(ngettext("Practice of the %(num)s question you missed.", "Practice of the %(num)s questions you missed.",
+                   len(ids)), "info")
     return redirect(url_for("learning.attempt", public_id=practice.public_id))

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.course import qtypes
@@ -30,9 +31,9 @@ class SelfRatingForm(FlaskForm):
 def own_log(log_id: int) -> ReviewLog:
     log = db.session.get(ReviewLog, log_id)
     if log is None:
-        abort(404, description="There is no such review.")
+        abort(404, description=_("There is no such review."))
     if log.owner_key != owner_key():
-        abort(403, description="This review belongs to another learner.")
+        abort(403, description=_("This review belongs to another learner."))
     return log
 
 
@@ -82,17 +83,21 @@ def rate_review(log_id: int):
     form = SelfRatingForm()
     choice = (request.form.get("rating") or "").lower()
     if not form.validate_on_submit() or choice not in SELF_RATINGS:
-        abort(400, description="Rate the card Hard, Good or Easy.")
+        abort(400, description=_("Rate the card Hard, Good or Easy."))
     hold = withheld(None, [log.question_id]).get(log.question_id)
     if hold:  # whether a rating is accepted would tell a right answer from a wrong one
-        abort(403, description=f"{hold.reason} Nothing was saved.")
+        abort(403, description=_("%(reason)s Nothing was saved.", reason=hold.reason))
     if not _may_rate(log, version_contents([log.question_version_id])[log.question_version_id].data):
-        abort(400, description="Only the latest review of a card answered correctly (not an essay: its grade is its rating), "
-                               "within the hour, can be rated.")
+        abort(400, description=_("Only the latest review of a card answered correctly (not an essay: its grade is its rating), "
+                                 "within the hour, can be rated."))
     card = db.session.get(ReviewCard, log.card_id)
     rating = rating_for("correct", choice)
     apply_state(card, review(CardState.from_dict(log.card_before), rating, aware(log.reviewed_at), rerating_plan(card, log)))
     log.rating = int(rating)
     db.session.commit()
-    flash(f"Rated {choice}. That card comes back {day_from_now(card.due)}.", "success")
+    when = day_from_now(card.due)
+    rated = {"hard": lambda: _("Rated hard. That card comes back %(when)s.", when=when),
+             "good": lambda: _("Rated good. That card comes back %(when)s.", when=when),
+             "easy": lambda: _("Rated easy. That card comes back %(when)s.", when=when)}
+    flash(rated[choice](), "success")
     return redirect(url_for("learning.review"))

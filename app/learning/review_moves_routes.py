@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -20,7 +21,7 @@ from app.extensions import db
 from app.learning import bp
 from app.learning.review_plan_forms import AdvanceForm, ConfirmMovesForm, PostponeForm
 from app.learning.review_plan_routes import (
-    PAGE, account_only, cards_word, day_label, lesson_choices, plan_page, spread_words, today,
+    PAGE, account_only, cards_word, day_label, lesson_checkboxes, lesson_choices, plan_page, spread_words, today,
 )
 from app.learning.review_routes import live_cards
 from app.models import Lesson, Question, ReviewCard
@@ -69,7 +70,7 @@ def preview_postpone():
 def preview_advance():
     """What bringing cards forward before an exam would do: which days, and recall on the exam day."""
     form = AdvanceForm(formdata=request.args)
-    form.lessons.choices = lesson_choices()
+    form.lessons.choices = lesson_checkboxes()
     form.today = today()
     if not form.validate():
         return plan_page(400, advance_form=form)
@@ -91,28 +92,28 @@ def apply_moves():
     """Make the previewed moves, exactly, if the cards and settings are as they were; else a 409 saying what changed."""
     form = ConfirmMovesForm()
     if not form.validate_on_submit():
-        abort(400, description="The confirmation form was incomplete; make the preview again. Nothing was moved.")
+        abort(400, description=_("The confirmation form was incomplete; make the preview again. Nothing was moved."))
     try:
         made = signer().loads(form.token.data, max_age=PREVIEW_LIFETIME)
     except SignatureExpired:
-        return stale_page(["The preview is more than an hour old."], None)
+        return stale_page([_("The preview is more than an hour old.")], None)
     except BadSignature:
-        abort(400, description="This confirmation was not made by this site's preview, or was changed on the way. "
-                               "Nothing was moved.")
+        abort(400, description=_("This confirmation was not made by this site's preview, or was changed on the way. "
+                                 "Nothing was moved."))
     owner = current_user.owner_key
     if made["owner"] != owner:
-        abort(403, description="This preview was made for another account. Nothing was moved.")
+        abort(403, description=_("This preview was made for another account. Nothing was moved."))
     now = datetime.now(timezone.utc)
     plan = learner_plan(owner, now)
     cards = {card.id: card for card in live_cards(owner)}
     moves = [(ident, date.fromisoformat(day), stamp) for ident, day, stamp in made["moves"]]
     if moves and all(ident in cards and aware(cards[ident].due) == day_bounds(day, plan.tz)[0] for ident, day, _ in moves):
-        flash("Those cards were already moved; nothing else changed.", "info")
+        flash(_("Those cards were already moved; nothing else changed."), "info")
         return redirect(url_for(PAGE))
     reasons = stale_reasons(made, moves, cards, plan)
     if reasons:
         return stale_page(reasons, made["again"])
-    for ident, day, _ in moves:
+    for ident, day, _stamp in moves:
         card = cards[ident]
         result = db.session.execute(
             sa.update(ReviewCard).where(ReviewCard.id == ident, ReviewCard.owner_key == owner, ReviewCard.due == card.due,
@@ -120,11 +121,17 @@ def apply_moves():
             .values(due=day_bounds(day, plan.tz)[0]).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             db.session.rollback()
-            return stale_page(["A card changed while the moves were being made (another tab, perhaps)."], made["again"])
+            return stale_page([_("A card changed while the moves were being made (another tab, perhaps).")], made["again"])
     db.session.commit()
     spread = spread_words(sorted(Counter(day for _, day, _ in moves).items()))
-    verb = "Postponed" if made["kind"] == "postpone" else "Brought forward"
-    flash(f"{verb} {cards_word(len(moves))}: {spread}." if moves else "Nothing needed moving.", "success")
+    if not moves:
+        flash(_("Nothing needed moving."), "success")
+    elif made["kind"] == "postpone":
+        flash(ngettext("Postponed %(num)s card: %(where)s.", "Postponed %(num)s cards: %(where)s.", len(moves),
+                       where=spread), "success")
+    else:
+        flash(ngettext("Brought forward %(num)s card: %(where)s.", "Brought forward %(num)s cards: %(where)s.",
+                       len(moves), where=spread), "success")
     return redirect(url_for(PAGE))
 
 
@@ -132,20 +139,21 @@ def stale_reasons(made: dict, moves: list[tuple[int, date, str]], cards: dict[in
     """What changed since the preview, in words; empty when its moves still stand."""
     reasons = []
     if made["today"] != today().isoformat():
-        reasons.append(f"A new day has begun since the preview (it was made on {day_label(date.fromisoformat(made['today']))}), "
-                       "so its days are out of date.")
+        reasons.append(_("A new day has begun since the preview (it was made on %(day)s), so its days are out of date.",
+                         day=day_label(date.fromisoformat(made["today"]))))
     if made["zone"] != plan.tz.key:
-        reasons.append(f"Your time zone changed since the preview (from {made['zone']} to {plan.tz.key}), so its days "
-                       "begin at other times.")
+        reasons.append(_("Your time zone changed since the preview (from %(old)s to %(new)s), so its days begin at "
+                         "other times.", old=made["zone"], new=plan.tz.key))
     if made["calendar"] != plan_digest(plan):
-        reasons.append("Your light days, breaks, daily limit or target recall changed since the preview (or your "
-                       "review model was refitted).")
+        reasons.append(_("Your light days, breaks, daily limit or target recall changed since the preview (or your "
+                         "review model was refitted)."))
     changed = sum(1 for ident, _, stamp in moves if ident not in cards or card_stamp(card_state(cards[ident])) != stamp)
     if changed:
-        reasons.append(f"{cards_word(changed)} it would move {'was' if changed == 1 else 'were'} reviewed or moved since "
-                       "(in another tab, perhaps).")
+        reasons.append(ngettext("%(num)s card it would move was reviewed or moved since (in another tab, perhaps).",
+                                "%(num)s cards it would move were reviewed or moved since (in another tab, perhaps).",
+                                changed))
     elif made["cards"] != cards_digest([(ident, card_state(card)) for ident, card in cards.items()]):
-        reasons.append("You reviewed or answered other cards since, so the days' loads it counted on are different.")
+        reasons.append(_("You reviewed or answered other cards since, so the days' loads it counted on are different."))
     return reasons
 
 

@@ -11,9 +11,12 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.comeback import and_list
+from app.i18n import course_text
 from app.course.clock import day_bounds, local_day
 from app.course.review_calendar import WEEKDAY_NAMES, clear_holidays
 from app.course.scheduling import aware
@@ -27,7 +30,7 @@ from app.learning.routes import course_lessons
 from app.models import ReviewCard, ReviewHoliday, User
 from app.review_plan import learner_calendar, learner_plan, light_days
 from app.review_status import review_status
-from app.timezones import learner_zone
+from app.timezones import learner_zone, local_day as written_day
 
 PAGE = "learning.review_plan"
 
@@ -37,8 +40,8 @@ def account_only(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            abort(403, description="Review settings belong to an account: sign up (it is free) or log in to choose "
-                                   "light days and breaks, and to postpone or bring cards forward. Nothing was changed.")
+            abort(403, description=_("Review settings belong to an account: sign up (it is free) or log in to choose "
+                                     "light days and breaks, and to postpone or bring cards forward. Nothing was changed."))
         return view(*args, **kwargs)
     return wrapped
 
@@ -49,20 +52,25 @@ def today() -> date:
 
 def day_label(day: date, year: bool = False) -> str:
     """"Wed 2 Dec" (with the year when asked, or when it is not this year)."""
-    label = f"{day:%a} {day.day} {day:%b}"
-    return f"{label} {day.year}" if year or day.year != today().year else label
+    form = "yMMMd" if year or day.year != today().year else "MMMd"
+    return _("%(weekday)s %(date)s", weekday=written_day(day, "EEE"), date=written_day(day, form))
 
 
 def spread_words(days: list[tuple[date, int]]) -> str:
     """Where moved cards went: "3 to Wed 2 Dec and 4 to Thu 3 Dec", or a range when there are many days."""
     if len(days) > 4:
-        return f"over {len(days)} days from {day_label(days[0][0])} to {day_label(days[-1][0])}"
-    parts = [f"{count} to {day_label(day)}" for day, count in days]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("over %(num)s days from %(start)s to %(end)s", num=len(days), start=day_label(days[0][0]),
+                 end=day_label(days[-1][0]))
+    return and_list([_("%(num)s to %(day)s", num=count, day=day_label(day)) for day, count in days])
 
 
 def cards_word(count: int) -> str:
-    return f"{count} card" if count == 1 else f"{count} cards"
+    return ngettext("%(num)s card", "%(num)s cards", count)
+
+
+def break_span(starts: date, ends: date) -> str:
+    """"Mon 7 Dec to Fri 11 Dec"."""
+    return _("%(start)s to %(end)s", start=day_label(starts), end=day_label(ends))
 
 
 @bp.app_template_global()
@@ -87,6 +95,11 @@ def lesson_choices() -> list[SelectChoice]:
     return [SelectChoice(lesson.slug, lesson.title) for lesson in course_lessons()]
 
 
+def lesson_checkboxes() -> list[SelectChoice]:
+    """The exam form's lessons, each title marked as course text (it stays English on a page in another language)."""
+    return [SelectChoice(lesson.slug, course_text(lesson.title)) for lesson in course_lessons()]
+
+
 def plan_page(status: int = 200, **forms):
     """The page with its forms (any passed in keep what was typed and their errors)."""
     if not current_user.is_authenticated:
@@ -96,7 +109,7 @@ def plan_page(status: int = 200, **forms):
     start_of_today = day_bounds(today(), learner_zone())[0]
     overdue = sum(1 for card in live_cards(owner, due_by=now) if aware(card.due) < start_of_today)
     advance = AdvanceForm(formdata=None)
-    advance.lessons.choices = lesson_choices()
+    advance.lessons.choices = lesson_checkboxes()
     light = sorted(str(day) for day in light_days(current_user.light_days))
     pages = {"light_form": LightDaysForm(formdata=None, days=light),
              "break_form": BreakForm(formdata=None), "remove_form": RemoveBreakForm(),
@@ -123,12 +136,11 @@ def save_light_days():
     current_user.light_days = ",".join(str(day) for day in days)
     db.session.commit()
     if days:
-        names = [WEEKDAY_NAMES[day - 1] for day in days]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        flash(f"Saved: {listed} now get fewer reviews, as cards come back from today on. Cards already scheduled stay "
-              "where they are.", "success")
+        listed = and_list([_(WEEKDAY_NAMES[day - 1]) for day in days])
+        flash(_("Saved: %(days)s now get fewer reviews, as cards come back from today on. Cards already scheduled "
+                "stay where they are.", days=listed), "success")
     else:
-        flash("Saved: no light days. Every day gets an equal share of reviews from now on.", "success")
+        flash(_("Saved: no light days. Every day gets an equal share of reviews from now on."), "success")
     return redirect(url_for(PAGE) + "#light-days")
 
 
@@ -145,21 +157,24 @@ def add_break():
     db.session.execute(sa.update(User).where(User.id == current_user.id).values(light_days=User.light_days))
     breaks = upcoming_breaks()
     if any(held.starts == form.starts.data and held.ends == form.ends.data for held in breaks):
-        flash("You already have that break; nothing changed.", "info")
+        flash(_("You already have that break; nothing changed."), "info")
         return redirect(url_for(PAGE) + "#breaks")
     if len(breaks) >= MOST_BREAKS:
-        form.ends.errors = [f"You have {MOST_BREAKS} breaks planned, the most there can be. Remove one first."]
+        form.ends.errors = [_("You have %(num)s breaks planned, the most there can be. Remove one first.",
+                              num=MOST_BREAKS)]
         return plan_page(400, break_form=form)
     db.session.add(ReviewHoliday(user_id=current_user.id, starts=form.starts.data, ends=form.ends.data))
     db.session.flush()
     moved = clear_cards_from_breaks(current_user.owner_key)
     db.session.commit()
-    span = f"{day_label(form.starts.data)} to {day_label(form.ends.data)}"
+    span = break_span(form.starts.data, form.ends.data)
     if moved:
-        flash(f"Break added, {span}. {cards_word(sum(moved.values()))} that would have come up during it moved "
-              f"{spread_words(sorted(moved.items()))}.", "success")
+        count = sum(moved.values())
+        flash(ngettext("Break added, %(span)s. %(num)s card that would have come up during it moved %(where)s.",
+                       "Break added, %(span)s. %(num)s cards that would have come up during it moved %(where)s.",
+                       count, span=span, where=spread_words(sorted(moved.items()))), "success")
     else:
-        flash(f"Break added, {span}. No cards were due during it, so nothing moved.", "success")
+        flash(_("Break added, %(span)s. No cards were due during it, so nothing moved.", span=span), "success")
     return redirect(url_for(PAGE) + "#breaks")
 
 
@@ -182,11 +197,11 @@ def remove_break(break_id: int):
     """Remove one of the learner's breaks; cards moved out of it stay where they went."""
     held = db.session.get(ReviewHoliday, break_id)
     if held is None or held.user_id != current_user.id:
-        abort(404, description="You have no break with this number. Nothing was changed.")
+        abort(404, description=_("You have no break with this number. Nothing was changed."))
     if not RemoveBreakForm().validate_on_submit():
-        abort(400, description="The form was incomplete; reload the page and try again. Nothing was changed.")
-    span = f"{day_label(held.starts)} to {day_label(held.ends)}"
+        abort(400, description=_("The form was incomplete; reload the page and try again. Nothing was changed."))
+    span = break_span(held.starts, held.ends)
     db.session.delete(held)
     db.session.commit()
-    flash(f"Break removed ({span}). Cards that were moved out of it stay on their new days.", "success")
+    flash(_("Break removed (%(span)s). Cards that were moved out of it stay on their new days.", span=span), "success")
     return redirect(url_for(PAGE) + "#breaks")

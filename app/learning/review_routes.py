@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
@@ -29,7 +30,7 @@ from app.timezones import learner_zone
 class ReviewAnswerForm(FlaskForm):
     """Answer one review card (answer fields are read by ``parse_response``)."""
 
-    submit = SubmitField("Check")
+    submit = SubmitField(_l("Check"))
 
 
 class ReviewGradeForm(FlaskForm):
@@ -111,8 +112,8 @@ def own_card(card_id: int) -> Card:
     card = next((row for row in rows if row.id == card_id), None)
     if card is None:
         if db.session.get(ReviewCard, card_id) is None:
-            abort(404, description="There is no review card with this number.")
-        abort(403, description="This review card belongs to another learner.")
+            abort(404, description=_("There is no review card with this number."))
+        abort(403, description=_("This review card belongs to another learner."))
     return Card(card.id, owner, *card[1:], dues=tuple(row.due for row in rows))
 
 
@@ -161,9 +162,9 @@ def answer_card(card_id: int):
     card = own_card(card_id)
     now = datetime.now(timezone.utc)
     if not ReviewAnswerForm().validate_on_submit():
-        abort(400, description="The review form was incomplete; reload the page and answer again.")
+        abort(400, description=_("The review form was incomplete; reload the page and answer again."))
     if not due_and_open(card, now):
-        flash("That card was already reviewed; here is the next one.", "info")
+        flash(_("That card was already reviewed; here is the next one."), "info")
         return redirect(url_for("learning.review"))
     item = review_item(card)
     response = read_card_response(item)
@@ -174,7 +175,7 @@ def answer_card(card_id: int):
         return render_template("learning/review_grade.html", card=card, item=item, response=response, lesson=lesson, form=form)
     log_id = rate_card(card, item, response, outcome, now, request.form.get("shown_at", type=float))
     if log_id is None:
-        flash("That card was already reviewed; here is the next one.", "info")
+        flash(_("That card was already reviewed; here is the next one."), "info")
         return redirect(url_for("learning.review"))
     return redirect(url_for("learning.review_feedback", log_id=log_id))
 
@@ -184,11 +185,11 @@ def due_and_open(card: Card, now: datetime) -> bool:
     if card_state(card).due > now:
         return False
     if card.question_id in held_back(now):
-        abort(403, description="This card's question is in an assignment whose answers are not shown yet; "
-                               "it comes back to your reviews when they are. Nothing was saved.")
+        abort(403, description=_("This card's question is in an assignment whose answers are not shown yet; "
+                                 "it comes back to your reviews when they are. Nothing was saved."))
     if snapshot().questions[card.question_id].bank != "course":
-        abort(404, description="This card's question is not in the course bank (it came from a class assignment), "
-                               "so it is not reviewed here. Nothing was saved.")
+        abort(404, description=_("This card's question is not in the course bank (it came from a class assignment), "
+                                 "so it is not reviewed here. Nothing was saved."))
     return True
 
 
@@ -197,7 +198,7 @@ def read_card_response(item: dict) -> Any:
     try:
         return parse_response(item["data"], item["field"], item["form"].reader(request.form.getlist))
     except ForgedResponse as forged:
-        abort(400, description=f"{forged} Nothing was saved.")
+        abort(400, description=_("%(reason)s Nothing was saved.", reason=forged))
 
 
 def review_stamp(card: Card) -> str:

@@ -8,6 +8,7 @@ freshness, so such a page runs no database statement at all.
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import gettext as _
 
 from app.course.paper import background_words
 from app.course_cache import LessonInfo, snapshot
@@ -38,5 +39,5 @@ def lesson_or_404(slug: str) -> LessonInfo:
     """The lesson with this slug, or a 404 page that says which slug was not found."""
     lesson = snapshot().lesson(slug)
     if lesson is None:
-        abort(404, description=f"There is no lesson called “{slug}”. The course index lists every lesson.")
+        abort(404, description=_("There is no lesson called “%(slug)s”. The course index lists every lesson.", slug=slug))
     return lesson

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.course.grading import is_late
 from app.course.scoring import practice_mark
@@ -21,8 +22,8 @@ from app.learning.quiz_routes import (answerable, answered_positions, answers_by
                                       read_responses)
 from app.models import Attempt
 
-ALREADY_SUBMITTED = "This attempt was already handed in, so this copy of your answers was not saved."
-TIME_RAN_OUT = "The time for this attempt ran out; your saved answers were scored."
+ALREADY_SUBMITTED = _l("This attempt was already handed in, so this copy of your answers was not saved.")
+TIME_RAN_OUT = _l("The time for this attempt ran out; your saved answers were scored.")
 
 
 def save_draft(current: Attempt, responses: list) -> bool:
@@ -36,7 +37,7 @@ def save_draft(current: Attempt, responses: list) -> bool:
 
 def refused(reason: str, current: Attempt):
     """A 409 for the page's autosave: the reason, and where the attempt's result is."""
-    return jsonify(error="Conflict", status=409, reason=reason,
+    return jsonify(error="Conflict", status=409, reason=str(reason),
                    result=url_for("learning.result", public_id=current.public_id)), 409
 
 
@@ -54,38 +55,38 @@ def submit(public_id: str):
     else:  # a hand-in schedules the cards: they come with the attempt (an open test has no answers to read)
         current, cards = attempt_with_cards(public_id)
     if current.mode != "test":
-        abort(400, description="Practice attempts are checked one question at a time.")
+        abort(400, description=_("Practice attempts are checked one question at a time."))
     items = attempt_items(current)
     responses = read_responses(items)
     if current.is_submitted:
         if wants_json():
             return refused(ALREADY_SUBMITTED, current)
-        flash("This quiz was already submitted; here is its result.", "info")
+        flash(_("This quiz was already submitted; here is its result."), "info")
         return redirect(url_for("learning.result", public_id=public_id))
     if is_late(deadline_of(current), datetime.now(timezone.utc)):
         close_test(current, items, current.draft or [None] * len(items), cards)
         if wants_json():
             return refused(TIME_RAN_OUT, current)
-        flash(TIME_RAN_OUT, "warning")
+        flash(str(TIME_RAN_OUT), "warning")
         return redirect(url_for("learning.result", public_id=public_id))
     if form.save.data or form.submit.data:
         if not save_draft(current, responses):
             if wants_json():
                 return refused(ALREADY_SUBMITTED, current)
-            flash("This quiz was already submitted; here is its result.", "info")
+            flash(_("This quiz was already submitted; here is its result."), "info")
             return redirect(url_for("learning.result", public_id=public_id))
         if wants_json():
             return jsonify(saved=True, answered=len(answered_positions(items, responses)), total=len(items))
         if form.submit.data:
             return redirect(url_for("learning.summary", public_id=public_id))
-        flash("Your answers are saved. Come back to them whenever you like, then submit.", "success")
+        flash(_("Your answers are saved. Come back to them whenever you like, then submit."), "success")
         return redirect(url_for("learning.attempt", public_id=public_id))
     # Every open copy of the test hands in at 0:00: one opened before the answers were given (another tab or device)
     # must not wipe what another copy saved, so a question this post leaves blank keeps its saved answer.
     saved = current.draft or [None] * len(items)
     responses = [given if given is not None else kept for given, kept in zip(responses, saved, strict=True)]
     if not close_test(current, items, responses, cards):
-        flash("This quiz was already submitted; here is its result.", "info")
+        flash(_("This quiz was already submitted; here is its result."), "info")
     return redirect(url_for("learning.result", public_id=public_id))
 
 
@@ -101,7 +102,7 @@ def summary(public_id: str):
     if current.mode == "test":
         if is_late(deadline, now):
             close_test(current, items, current.draft or [None] * len(items))
-            flash(TIME_RAN_OUT, "warning")
+            flash(str(TIME_RAN_OUT), "warning")
             return redirect(url_for("learning.result", public_id=public_id))
         done = answered_positions(items, current.draft or [None] * len(items))
         states = {position: "answered" for position in done}
@@ -121,14 +122,14 @@ def finish(public_id: str):
     the summary has asked once if some questions were never tried."""
     current = attempt_or_abort(public_id)
     if not FinishForm().validate_on_submit():
-        abort(400, description="The finish request was incomplete; reload the page and try again.")
+        abort(400, description=_("The finish request was incomplete; reload the page and try again."))
     if current.is_submitted:
         return redirect(url_for("learning.result", public_id=public_id))
     items = attempt_items(current)
     if current.mode == "test":
         late = is_late(deadline_of(current), datetime.now(timezone.utc))
         if close_test(current, items, current.draft or [None] * len(items)) and late:
-            flash(TIME_RAN_OUT, "warning")
+            flash(str(TIME_RAN_OUT), "warning")
         return redirect(url_for("learning.result", public_id=public_id))
     tries = answers_by_position(current)
     if len(practice_states(items, tries)) < sum(map(answerable, items)) and request.form.get("confirmed") != "yes":

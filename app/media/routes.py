@@ -8,6 +8,7 @@ guessed), and a learner's page shows no image of an explanation or feedback befo
 
 import sqlalchemy as sa
 from flask import Response, abort, request
+from flask_babel import gettext as _
 from sqlalchemy.orm import undefer
 
 from app.course.media import EXTENSIONS, SHA256
@@ -28,10 +29,10 @@ IMAGE_HEADERS = {
 def image(sha256: str, extension: str):
     """A stored image by its hash, with its stored type; 404 when no image has that hash and extension."""
     if not SHA256.fullmatch(sha256):
-        abort(404, description="There is no image at this address.")
+        abort(404, description=_("There is no image at this address."))
     row = db.session.scalar(sa.select(Media).options(undefer(Media.content)).where(Media.sha256 == sha256))
     if row is None or EXTENSIONS[row.media_type] != extension:
-        abort(404, description="There is no image at this address.")
+        abort(404, description=_("There is no image at this address."))
     response = Response(row.content, mimetype=row.media_type, headers={
         **IMAGE_HEADERS, "Content-Disposition": f'inline; filename="{sha256}.{extension}"'})
     response.set_etag(sha256)

@@ -5,6 +5,7 @@ rendered per worker like the lessons (``cached_for_visitors``): a repeated searc
 """
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.course.paper import background_words
@@ -13,7 +14,7 @@ from app.http_cache import cached_for_visitors
 from app.search import bp
 from app.search.index import find
 
-KIND_NAMES = {"lesson": "Lessons", "glossary": "Glossary", "person": "People", "event": "Timeline"}
+KIND_NAMES = {"lesson": _l("Lessons"), "glossary": _l("Glossary"), "person": _l("People"), "event": _l("Timeline")}
 SUGGESTIONS = ("Kashmir", "Track two", "Wagah", "cricket", "SAARC", "Aman ki Asha")
 # The first few of each kind on the results page; "All N" opens the rest of one kind.
 PER_KIND = 6
@@ -35,11 +36,11 @@ def search():
     """Search the course: lessons by heading and paragraph, the glossary, people and the timeline."""
     query = request.args.get("q", "")
     if len(query) > MAX_QUERY_CHARS:
-        abort(400, description=f"That search is too long. Keep it under {MAX_QUERY_CHARS} characters: "
-                               "a few words work best.")
+        abort(400, description=_("That search is too long. Keep it under %(num)s characters: a few words work best.",
+                                 num=MAX_QUERY_CHARS))
     only = request.args.get("kind", "")
     if only and only not in KINDS:
-        abort(400, description="Results come as lessons, glossary, people or timeline: that kind is not one of them.")
+        abort(400, description=_("Results come as lessons, glossary, people or timeline: that kind is not one of them."))
     terms = query_terms(query)
     groups = grouped(find(terms)) if terms else {}
     counts = {kind: len(hits) for kind, hits in groups.items()}

@@ -113,7 +113,7 @@
       toggle.checked = shortcutsOn();
       toggle.addEventListener("change", function () {
         try { window.localStorage.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off"); } catch (e) { /* private mode */ }
-        announce(toggle.checked ? "Keyboard shortcuts on." : "Keyboard shortcuts off.");
+        announce(toggle.checked ? t("Keyboard shortcuts on.") : t("Keyboard shortcuts off."));
       });
     });
   }
@@ -145,7 +145,7 @@
       var on = button.getAttribute("aria-pressed") !== "true";
       show(on);
       try { window.localStorage.setItem(SOURCES_KEY, on ? "on" : "off"); } catch (e) { /* private mode */ }
-      announce(on ? "Sources shown before each paragraph." : "Sources hidden.");
+      announce(on ? t("Sources shown before each paragraph.") : t("Sources hidden."));
     });
   }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from app.course.words import _
 
 _ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004",
             "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007"}
@@ -84,4 +85,4 @@ def credit(percentage: str) -> float:
     try:
         return float(Decimal(percentage.strip().replace(",", ".")) / 100)
     except InvalidOperation as error:
-        raise ValueError(f"'{percentage}' is not a percentage") from error
+        raise ValueError(_("'%(percentage)s' is not a percentage", percentage=percentage)) from error

@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from app.course.markup import render_block, render_inline
+from app.course.words import _
 
 QTI = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -387,7 +388,7 @@ class ItemReader:
         """The response declaration named ``name`` (ValueError if the item has none)."""
         element = self.declarations.get(name)
         if element is None:
-            raise ValueError(f"no response declaration for the interaction's response '{name}'")
+            raise ValueError(_("no response declaration for the interaction's response '%(name)s'", name=name))
         declaration = Declaration(name, element.get("cardinality", "single"), element.get("base-type", "string"))
         correct = element.find(q("qti-correct-response"))
         if correct is not None:

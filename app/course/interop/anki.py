@@ -76,7 +76,7 @@ def front_and_back(data: dict, rendered: dict, rng: random.Random) -> tuple[str,
     front = rendered["prompt"]
     if "passage" in data:  # a source-criticism question asks about this quotation: it heads the front
         front = (f"<figure><blockquote>{rendered['passage']}</blockquote>"
-                 f"<figcaption>{passage_caption(data['passage']['lines'])}</figcaption></figure>{front}")
+                 f"<figcaption>{passage_caption(data['passage']['lines'], english=True)}</figcaption></figure>{front}")
     qtype = qtypes.of(data)
     added, back = qtype.anki_card(data, rendered, choice_order(data, rng))
     return front + added, back

@@ -29,6 +29,7 @@ from app.course.formats.gift_text import clean, escape, protect, unprotect
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.markup import without_foreign_images
 from app.course.passages import with_passage, without_passage
+from app.course.words import _
 
 META = "// backchannel: "
 _TAG = re.compile(r"<[^<>]*>")  # '[^>]+' ran to the end from every '<' of an unclosed run (quadratic)
@@ -80,9 +81,9 @@ def _blocks(text: str) -> list[tuple[int, list[str], dict | ValueError | None, s
                 except json.JSONDecodeError:
                     pending_meta = None
                 except RecursionError:  # reported with the question it belongs to (parse_gift)
-                    pending_meta = ValueError("the // backchannel: metadata is nested too deeply")
+                    pending_meta = ValueError(_("the // backchannel: metadata is nested too deeply"))
                 except ValueError:  # valid JSON Python will not read: an integer of over 4,300 digits
-                    pending_meta = ValueError("the // backchannel: metadata holds a number too long to read")
+                    pending_meta = ValueError(_("the // backchannel: metadata holds a number too long to read"))
             continue
         if stripped.startswith("$CATEGORY:"):
             category = category_tag(stripped[len("$CATEGORY:"):])
@@ -120,7 +121,7 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         opening, closing = body_text.find("{"), body_text.rfind("}")
         display = name or " ".join(clean(body_text if opening < 0 else body_text[:opening]).split())[:40]
         if opening < 0 or closing < opening:
-            skipped.append(Skipped(display, line, "a description (no answers) has no equivalent here; skipped"))
+            skipped.append(Skipped(display, line, _("a description (no answers) has no equivalent here; skipped")))
             continue
         prompt = body_text[:opening]
         tail = body_text[closing + 1:]
@@ -131,18 +132,18 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         if "####" in answers_text:
             answers_text, general = answers_text.split("####", 1)
         if isinstance(meta, ValueError):
-            skipped.append(Skipped(display, line, f"{meta}; skipped"))
+            skipped.append(Skipped(display, line, _("%(meta)s; skipped", meta=meta)))
             continue
         meta = meta if isinstance(meta, dict) else {}
         notes: list[str] = []
         reader = next((module for module in readers if module.reads(answers_text.strip())), None)
         if reader is None:
-            skipped.append(Skipped(display, line, "no question type here reads this answer block; skipped"))
+            skipped.append(Skipped(display, line, _("no question type here reads this answer block; skipped")))
             continue
         try:
             data = reader.read(answers_text, meta, notes)
         except (ValueError, TypeError, KeyError, IndexError) as error:
-            skipped.append(Skipped(display, line, f"{error}; skipped"))
+            skipped.append(Skipped(display, line, _("%(error)s; skipped", error=error)))
             continue
         ident = meta_id(meta) or used.first_free(slug(name or clean(prompt)))
         used.add(ident)
@@ -163,7 +164,8 @@ def parse_gift(text: str, default_anchor: str, budget: Budget = UNLIMITED,
 def refuse_many(count: int, max_questions: int) -> None:
     """Refuse a file of more than ``max_questions`` questions before any of them is read."""
     if count > max_questions:
-        raise ValueError(f"the file holds {count:,} questions; one import takes at most {max_questions:,}, so split it")
+        raise ValueError(_("the file holds %(count)s questions; one import takes at most %(max_questions)s, so split "
+                           "it", count=format(count, ","), max_questions=format(max_questions, ",")))
 
 
 def meta_id(meta: dict) -> str | None:

@@ -27,6 +27,7 @@ from urllib.parse import quote, unquote
 
 from app.course.markup import MEDIA_SOURCE, WrittenImage, rewrite_images
 from app.course.media import EXTENSIONS, MAX_IMAGE_BYTES, ImageRefused, content_hash, read_image
+from app.course.words import _
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 _SOURCE = re.compile(r"@@PLUGINFILE@@/[^\s\"'<>()]*")  # a file's address as written in a tag or a Markdown image
@@ -50,11 +51,12 @@ def _decoded(file: ET.Element) -> bytes:
     """The bytes of a ``<file encoding="base64">`` (ImageRefused when they cannot be an image)."""
     encoded = "".join((file.text or "").split())
     if len(encoded) * 3 // 4 > MAX_IMAGE_BYTES + 3:  # refused before decoding: no need to build what is too big
-        raise ImageRefused(f"the file is about {len(encoded) * 3 // 4:,} bytes; an image may have at most {MAX_IMAGE_BYTES:,} (2 MB)")
+        raise ImageRefused(_("the file is about %(size)s bytes; an image may have at most %(most)s (2 MB)",
+                             size=format(len(encoded) * 3 // 4, ","), most=format(MAX_IMAGE_BYTES, ",")))
     try:
         return base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise ImageRefused("its base64 encoding is corrupt") from error
+        raise ImageRefused(_("its base64 encoding is corrupt")) from error
 
 
 def _markdown_alt(alt: str) -> str:
@@ -88,17 +90,18 @@ def embed_images(question: ET.Element, notes: list[str]) -> dict[str, bytes]:
             file = own.get(path, everywhere.get(path))
             try:
                 if file is None:
-                    raise ImageRefused("the file does not hold it")
+                    raise ImageRefused(_("the file does not hold it"))
                 content = _decoded(file)
                 read_image(content)
             except ImageRefused as refused:
-                notes.append(f"image '{name}' left out ({refused}); its alt text stands in its place")
+                notes.append(_("image '%(name)s' left out (%(refused)s); its alt text stands in its place",
+                               name=name, refused=refused))
                 return _markdown_alt(image.alt) if image.markdown else escape(image.alt, quote=False)
             sha256 = content_hash(content)
             images[sha256] = content
             if image.alt.strip():
                 return _SOURCE.sub(f"media:{sha256}", image.written, count=1)
-            notes.append(f"image '{name}': alt text missing: write one (its file name stands in)")
+            notes.append(_("image '%(name)s': alt text missing: write one (its file name stands in)", name=name))
             if image.markdown:
                 return f"![{_markdown_alt(name)}](media:{sha256})"
             size = "".join(f' {key}="{image.attributes[key]}"' for key in ("width", "height")
@@ -107,7 +110,7 @@ def embed_images(question: ET.Element, notes: list[str]) -> dict[str, bytes]:
 
         text.text = rewrite_images(text.text, rewrite)
     for path in sorted(everywhere.keys() - shown):
-        notes.append(f"embedded file '{path.lstrip('/')}' is shown as an image in no text; not imported")
+        notes.append(_("embedded file '%(path)s' is shown as an image in no text; not imported", path=path.lstrip('/')))
     return images
 
 

@@ -30,6 +30,7 @@ from app.course.interop.moodle_files import attach_files, embed_images
 from app.course.formats.moodle_text import sub, text_of, value
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.passages import without_passage
+from app.course.words import _
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # What a question may carry that no type here holds: dropped, with a note.
@@ -51,17 +52,19 @@ def _parse(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
         if tag == "question":
             lines[element] = parser.CurrentLineNumber
 
-    def refuse_entity(name: str, *_: object) -> None:
+    def refuse_entity(name: str, *_rest: object) -> None:
         """Refuse any entity declaration."""
-        raise ValueError(f"line {parser.CurrentLineNumber}: the file declares an entity ({name}); Moodle XML has none")
+        raise ValueError(f"line {parser.CurrentLineNumber}: " + _("the file declares an entity (%(name)s); Moodle XML "
+                                                                  "has none", name=name))
 
     parser.StartElementHandler, parser.EndElementHandler = start, builder.end
     parser.CharacterDataHandler, parser.EntityDeclHandler = builder.data, refuse_entity
     try:
         parser.Parse(text, True)
     except expat.ExpatError as error:
-        raise ValueError(f"line {error.lineno}: not well-formed XML ({expat.ErrorString(error.code)}: "
-                         f"line {error.lineno}, column {error.offset})") from error
+        raise ValueError(f"line {error.lineno}: " + _("not well-formed XML (%(error)s: line %(lineno)s, column "
+                                                      "%(offset)s)",
+                                                      lineno=error.lineno, error=expat.ErrorString(error.code), offset=error.offset)) from error
     return builder.close(), lines
 
 
@@ -70,7 +73,7 @@ def _meta(question: ET.Element) -> dict:
     element = question.find("backchannel")
     meta = json.loads(element.text) if element is not None and element.text else {}
     if not isinstance(meta, dict):
-        raise ValueError("the <backchannel> element is not a JSON object")
+        raise ValueError(_("the <backchannel> element is not a JSON object"))
     return meta
 
 
@@ -83,7 +86,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
     """
     root, lines = _parse(text)
     if root.tag != "quiz":
-        raise ValueError(f"line 1: a Moodle XML file starts with <quiz>, not <{root.tag}>")
+        raise ValueError("line 1: " + _("a Moodle XML file starts with <quiz>, not <%(tag)s>", tag=root.tag))
     questions = root.findall("question")
     refuse_many(sum(1 for question in questions if question.get("type") != "category"), max_questions)
     readers = qtypes.moodle_readers()
@@ -98,7 +101,7 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
         name = text_of(question.find("name")) or f"question on line {line}"
         reader = readers.get(kind)
         if reader is None:
-            skipped.append(Skipped(name, line, f"Moodle type '{kind}' has no equivalent here; skipped"))
+            skipped.append(Skipped(name, line, _("Moodle type '%(kind)s' has no equivalent here; skipped", kind=kind)))
             continue
         notes: list[str] = []
         images = embed_images(question, notes)  # before the type reads the texts: they then show media:<sha256>
@@ -106,14 +109,14 @@ def parse_moodle_xml(text: str, default_anchor: str, budget: Budget = UNLIMITED,
             meta = _meta(question)
             data = reader.read(question, meta, notes)
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-            skipped.append(Skipped(name, line, f"{error}; skipped"))
+            skipped.append(Skipped(name, line, _("%(error)s; skipped", error=error)))
             continue
         except RecursionError:
-            skipped.append(Skipped(name, line, "the <backchannel> metadata is nested too deeply; skipped"))
+            skipped.append(Skipped(name, line, _("the <backchannel> metadata is nested too deeply; skipped")))
             continue
         for dropped in _DROPPED:
             if text_of(question.find(dropped)):
-                notes.append(f"<{dropped}> dropped: no equivalent here")
+                notes.append(_("<%(dropped)s> dropped: no equivalent here", dropped=dropped))
         idnumber = text_of(question, "idnumber")
         ident = meta_id(meta) or (idnumber if _ID.match(idnumber or "") and idnumber not in used else used.first_free(slug(name)))
         used.add(ident)

@@ -39,6 +39,7 @@ from app.course.formats.qti_item import (EXPLANATION, QTI, ItemReader, ItemWrite
 from app.course.limits import MAX_QUESTIONS_PER_FILE, UNLIMITED, Budget
 from app.course.markup import render_block
 from app.course.passages import with_passage, without_passage
+from app.course.words import _
 
 CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
@@ -207,50 +208,60 @@ def _parse_xml(name: str, content: bytes) -> etree._Element:
     a DTD is refused before parsing, since QTI never needs one and entity bombs come in by it.
     """
     if b"<!DOCTYPE" in content:
-        raise ValueError(f"{name}: line {_line_of(content, b'<!DOCTYPE')}: the file declares a document type "
-                         "(<!DOCTYPE>); QTI needs none, and entity bombs and external entities come in that way")
+        raise ValueError(f"{name}: line {_line_of(content, b'<!DOCTYPE')}: " + _("the file declares a document type "
+                                                                                 "(<!DOCTYPE>); QTI needs none, and "
+                                                                                 "entity bombs and external entities "
+                                                                                 "come in that way"))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as error:
-        raise ValueError(f"{name}: line {error.lineno}: not well-formed XML ({error.msg})") from error
+        raise ValueError(f"{name}: line {error.lineno}: " + _("not well-formed XML (%(msg)s)",
+                                                              msg=error.msg)) from error
     if root.getroottree().docinfo.doctype:  # one the byte search missed: another encoding (UTF-16)
-        raise ValueError(f"{name}: line 1: the file declares a document type (<!DOCTYPE>); QTI needs none")
+        raise ValueError(f"{name}: line 1: " + _("the file declares a document type (<!DOCTYPE>); QTI needs none"))
     return root
 
 
 def _unpack(data: bytes) -> dict[str, bytes]:
     """Every file of the package by name; refuses (ValueError) what no honest package holds."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise ValueError(f"the package is {len(data):,} bytes; one import takes at most {MAX_PACKAGE_BYTES:,}")
+        raise ValueError(_("the package is %(count)s bytes; one import takes at most %(most)s",
+                           count=format(len(data), ","), most=format(MAX_PACKAGE_BYTES, ",")))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise ValueError("this is not a zip file (a QTI content package is a zip with imsmanifest.xml)") from error
+        raise ValueError(_("this is not a zip file (a QTI content package is a zip with imsmanifest.xml)")) from error
     infos = [info for info in archive.infolist() if not info.is_dir()]
     names = [info.filename for info in infos]
     if twice := next((name for name in names if names.count(name) > 1), None):
-        raise ValueError(f"{twice}: the package holds two files of this name; which one is meant?")
+        raise ValueError(f"{twice}: " + _("the package holds two files of this name; which one is meant?"))
     if len(infos) > MAX_FILES:
-        raise ValueError(f"the package holds {len(infos):,} files; one import takes at most {MAX_FILES:,}")
+        raise ValueError(_("the package holds %(count)s files; one import takes at most %(most)s",
+                           count=format(len(infos), ","), most=format(MAX_FILES, ",")))
     for info in infos:
         name = info.filename
         if (name.startswith("/") or "\\" in name or "\0" in name or re.match(r"^[A-Za-z]:", name)
                 or ".." in name.split("/")):
-            raise ValueError(f"{name}: a file named outside the package (an absolute path or '..'); nothing was imported")
+            raise ValueError(f"{name}: " + _("a file named outside the package (an absolute path or '..'); nothing "
+                                             "was imported"))
         if info.flag_bits & 0x1:
-            raise ValueError(f"{name}: the file is encrypted")
+            raise ValueError(f"{name}: " + _("the file is encrypted"))
         if info.file_size > MAX_FILE_BYTES:
-            raise ValueError(f"{name}: the file unpacks to {info.file_size:,} bytes; one file may hold at most {MAX_FILE_BYTES:,}")
+            raise ValueError(f"{name}: " + _("the file unpacks to %(file_size)s bytes; one file may hold at most "
+                                             "%(most)s",
+                                             file_size=format(info.file_size, ","), most=format(MAX_FILE_BYTES, ",")))
     declared = sum(info.file_size for info in infos)
     if declared > MAX_UNPACKED_BYTES:
-        raise ValueError(f"the package unpacks to {declared:,} bytes; one import takes at most {MAX_UNPACKED_BYTES:,}")
+        raise ValueError(_("the package unpacks to %(declared)s bytes; one import takes at most %(most)s",
+                           declared=format(declared, ","), most=format(MAX_UNPACKED_BYTES, ",")))
     files = {}
     for info in infos:
         try:  # zipfile unpacks no more than the (checked) size the zip declares, and checks the CRC
             files[info.filename] = archive.read(info)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-            raise ValueError(f"{info.filename}: the file is damaged or packed in a way we cannot read ({error})") from error
+            raise ValueError(f"{info.filename}: " + _("the file is damaged or packed in a way we cannot read "
+                                                      "(%(error)s)", error=error)) from error
     return files
 
 
@@ -275,9 +286,9 @@ def _resource(resource: etree._Element) -> Resource:
         try:
             meta = json.loads(ours.text)
         except (ValueError, RecursionError) as error:
-            raise ValueError(f"its {BC} metadata is not readable JSON") from error
+            raise ValueError(_("its %(BC)s metadata is not readable JSON", BC=BC)) from error
         if not isinstance(meta, dict):
-            raise ValueError("its metadata is not a JSON object")
+            raise ValueError(_("its metadata is not a JSON object"))
         found.meta = meta
     return found
 
@@ -288,8 +299,8 @@ def _check_item(name: str, root: etree._Element) -> None:
         return
     namespace = etree.QName(root).namespace or ""
     what = "QTI 2.x" if _QTI2.search(namespace) else f"<{etree.QName(root).localname}> in {namespace or 'no namespace'}"
-    raise ValueError(f"{name}: line {root.sourceline}: the item is {what}, not a QTI 3.0 qti-assessment-item; "
-                     "export it as QTI 3.0")
+    raise ValueError(f"{name}: line {root.sourceline}: " + _("the item is %(what)s, not a QTI 3.0 "
+                                                             "qti-assessment-item; export it as QTI 3.0", what=what))
 
 
 def _kind(reader: ItemReader) -> str:
@@ -301,7 +312,7 @@ def _kind(reader: ItemReader) -> str:
     best = max(fits, key=fits.get, default=None)
     if best is None or not fits[best]:
         kinds = ", ".join(sorted({local(e).removeprefix("qti-") for e in reader.interactions()})) or "no interaction"
-        raise ValueError(f"its interactions ({kinds}) have no equivalent here")
+        raise ValueError(_("its interactions (%(kinds)s) have no equivalent here", kinds=kinds))
     return best
 
 
@@ -331,7 +342,7 @@ def _read_item(root: etree._Element, resource: Resource, default_anchor: str, us
     for absent in meta.get("absent") or ():
         data.pop(absent, None)
     if not meta and len(reader.all("qti-modal-feedback")) > len(reader.feedback_rules()):
-        reader.notes.append("feedback not tied to a choice or an answer (right/wrong messages) was dropped")
+        reader.notes.append(_("feedback not tied to a choice or an answer (right/wrong messages) was dropped"))
     return {**{key: data[key] for key in FIRST_FIELDS if key in data}, **data}, reader.notes
 
 
@@ -343,32 +354,38 @@ def import_package(data: bytes, default_anchor: str, budget: Budget = UNLIMITED,
     """
     files = _unpack(data)
     if MANIFEST not in files:
-        raise ValueError("the package has no imsmanifest.xml at its top: it is not a QTI content package")
+        raise ValueError(_("the package has no imsmanifest.xml at its top: it is not a QTI content package"))
     manifest = _parse_xml(MANIFEST, files[MANIFEST])
     if local(manifest) != "manifest":
-        raise ValueError(f"{MANIFEST}: line {manifest.sourceline}: the manifest starts with <{local(manifest)}>, not <manifest>")
+        raise ValueError(f"{MANIFEST}: line {manifest.sourceline}: " + _("the manifest starts with <%(local)s>, not "
+                                                                         "<manifest>", local=local(manifest)))
     resources = list(manifest.iter("{*}resource"))
     items = [resource for resource in resources if resource.get("type") == ITEM_RESOURCE]
     if not items and any(_QTI2.search(resource.get("type", "")) for resource in resources):
-        raise ValueError(f"{MANIFEST}: the package holds QTI 2.x items, not QTI 3.0; export it as QTI 3.0")
+        raise ValueError(f"{MANIFEST}: " + _("the package holds QTI 2.x items, not QTI 3.0; export it as QTI 3.0"))
     refuse_many(len(items), max_questions)
     parsed, listed = [], {}
     for resource in items:  # every file is checked before any question is read: a hostile one refuses the whole package
         href = posixpath.normpath(resource.get("href") or next((f.get("href") for f in resource.iter("{*}file")), ""))
         if href.startswith("../") or href.startswith("/") or href == "..":
-            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: item '{href}' is outside the package")
+            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: " + _("item '%(href)s' is outside the package",
+                                                                             href=href))
         if href not in files:
-            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: the manifest lists '{href}', which the package does not hold")
+            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: " + _("the manifest lists '%(href)s', which "
+                                                                             "the package does not hold", href=href))
         if href in listed:  # else one file would be parsed and read once per listing: a few KB could fill gigabytes
-            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: '{href}' is listed for two items (first on line "
-                             f"{listed[href]}); each item has a file of its own")
+            raise ValueError(f"{MANIFEST}: line {resource.sourceline}: " + _("'%(href)s' is listed for two items "
+                                                                             "(first on line %(listed)s); each item "
+                                                                             "has a file of its own",
+                                                                             href=href, listed=listed[href]))
         listed[href] = resource.sourceline
         budget.check()
         root = _parse_xml(href, files[href])
         _check_item(href, root)
         if (elements := sum(1 for _ in root.iter())) > MAX_ITEM_ELEMENTS:
-            raise ValueError(f"{href}: line {root.sourceline}: the item holds {elements:,} elements; one item may hold at most "
-                             f"{MAX_ITEM_ELEMENTS:,}")
+            raise ValueError(f"{href}: line {root.sourceline}: " + _("the item holds %(elements)s elements; one item "
+                                                                     "may hold at most %(most)s",
+                                                                     elements=format(elements, ","), most=format(MAX_ITEM_ELEMENTS, ",")))
         parsed.append((resource, href))
     imported, skipped, used = [], [], UniqueIds()
     for resource, href in parsed:
@@ -382,7 +399,7 @@ def import_package(data: bytes, default_anchor: str, budget: Budget = UNLIMITED,
             found.href = href
             question, notes = _read_item(root, found, default_anchor, used)
         except (ValueError, KeyError, TypeError, IndexError) as error:
-            skipped.append(Skipped(name, root.sourceline or 1, f"{error}; skipped"))
+            skipped.append(Skipped(name, root.sourceline or 1, _("%(error)s; skipped", error=error)))
             continue
         imported.append(Imported(name, root.sourceline or 1, question, notes))
     return imported, skipped

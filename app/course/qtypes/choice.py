@@ -10,6 +10,7 @@ from app.course.qtypes.base import CANDIDATE, HTML_LIST, FormRow, QuestionType
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import AnswerForm
 from app.course.qtypes.typed import number_text
+from app.course.words import N_
 
 OPTION_FIELDS = ("text", "feedback")
 
@@ -93,17 +94,17 @@ class ChoiceType(QuestionType):
                                      else html["feedback"][option["id"]] for option in data["options"]}}
 
     option_columns = (rows.Column("id", "Id", "hidden"),
-                      rows.Column("text", "Option"),
-                      rows.Column("feedback", "Feedback when chosen"),
-                      rows.Column("credit", "Part marks (optional)", "number", "From -1 to 1, for an option that is partly right"))
+                      rows.Column("text", N_("Option")),
+                      rows.Column("feedback", N_("Feedback when chosen")),
+                      rows.Column("credit", N_("Part marks (optional)"), "number", N_("From -1 to 1, for an option that is partly right")))
     option_key = "one"  # a radio per row names the answer
-    options_hint = "One row per option. Mark the right one; feedback says why each option is right or wrong."
+    options_hint = N_("One row per option. Mark the right one; feedback says why each option is right or wrong.")
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("options", "Options", "rows", self.options_hint, columns=self.option_columns, noun="option",
+        return (FormRow("options", N_("Options"), "rows", self.options_hint, columns=self.option_columns, noun=N_("option"),
                         at_least=4, key=self.option_key),
-                FormRow("passage_lines", "Quoted passage: the paper's lines (optional)", "line", "first-last, e.g. 712-714"),
-                FormRow("passage_quote", "Quoted passage: the paper's words (optional)", "text", "Under 40 words; mark a cut with …"))
+                FormRow("passage_lines", N_("Quoted passage: the paper's lines (optional)"), "line", N_("first-last, e.g. 712-714")),
+                FormRow("passage_quote", N_("Quoted passage: the paper's words (optional)"), "text", N_("Under 40 words; mark a cut with …")))
 
     def option_rows(self, fields: dict[str, str]) -> list[dict]:
         """The options' rows, each with an id (a new row gets the next free letter)."""

@@ -12,6 +12,7 @@ import math
 import xml.etree.ElementTree as ET
 
 from app.course.formats.moodle_text import answer, answers_of, question_text, text_of, value
+from app.course.words import _
 
 MOODLE_TYPES = ("multichoice",)
 
@@ -60,7 +61,7 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
         return responses(options, credits, meta)
     key = next((ident for ident, share in credits.items() if share >= 1), None)
     if key is None:
-        raise ValueError("a single-choice multichoice with no answer worth 100 %")
+        raise ValueError(_("a single-choice multichoice with no answer worth 100 %"))
     return single(options, credits, key)
 
 

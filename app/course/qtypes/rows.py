@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from string import ascii_lowercase
 
+from app.course.words import N_
+
 SEPARATOR = " | "  # cloze blank settings and answers keep their short syntax inside one row
 MAX_FORM_ROWS = 200  # above any list the checker allows (limits.MAX_LIST_ITEMS): the rest are not read
-SPELLING_CHOICES = (("", "Lenient (the default): one typo forgiven in answers of 8+ letters"),
-                    ("lenient", "Lenient"), ("strict", "Strict: a typo scores 0, with a spelling hint"))
+SPELLING_CHOICES = (("", N_("Lenient (the default): one typo forgiven in answers of 8+ letters")),
+                    ("lenient", N_("Lenient")), ("strict", N_("Strict: a typo scores 0, with a spelling hint")))
 _ROW_FIELD = re.compile(r"^([a-z_]+)-(\d{1,4})-([a-z_]+)$")
 
 

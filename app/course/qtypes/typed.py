@@ -9,9 +9,10 @@ from app.course.answers import Answer
 from app.course.qtypes.base import FormRow, QuestionType
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import AnswerForm, typed_text
+from app.course.words import N_
 
-OTHER_FEEDBACK_ROW = FormRow("other_feedback", "Feedback for any other answer (optional)", "text",
-                             "Shown when the answer matches none of the answers above (Moodle's * answer)")
+OTHER_FEEDBACK_ROW = FormRow("other_feedback", N_("Feedback for any other answer (optional)"), "text",
+                             N_("Shown when the answer matches none of the answers above (Moodle's * answer)"))
 
 
 def number_text(value: float) -> str:

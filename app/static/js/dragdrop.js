@@ -4,6 +4,7 @@
    a no-JS form sends; nothing is written until the learner acts. Values are the page's opaque tokens, never the key. */
 (function () {
   "use strict";
+  var t = window.backchannel.t;
 
   function say(text) { if (window.backchannel) { window.backchannel.announce(text); } }
 
@@ -20,6 +21,9 @@
     if (label) { node.setAttribute("aria-label", label); }
     return node;
   }
+
+  // Course text (an item, an answer) stays English on a page in another language.
+  function en(node) { node.lang = "en"; node.dir = "ltr"; return node; }
 
   function grip() {
     var node = el("span", "grip", "⠿");
@@ -77,17 +81,17 @@
     var chosen = selects.map(function (select) { return select.value; });
     var complete = chosen.every(function (value, index) { return value && chosen.indexOf(value) === index; });
     var list = el("ol", "dnd-list");
-    list.setAttribute("aria-label", "Items in order, first at the top");
+    list.setAttribute("aria-label", t("Items in order, first at the top"));
     var status = el("p", "hint dnd-status");
     status.tabIndex = -1;
     // The shuffled order may already be the learner's answer: one press says so.
-    var keep = button("button secondary small dnd-keep", "Keep this order");
+    var keep = button("button secondary small dnd-keep", t("Keep this order"));
     var current = complete ? chosen : words.tokens.slice();
 
     function save() {
       current.forEach(function (token, index) { write(selects[index], token); });
       keep.hidden = true;
-      status.textContent = "Your order is set; move items to change it.";
+      status.textContent = t("Your order is set; move items to change it.");
     }
 
     function render(focusToken, which) {
@@ -96,11 +100,12 @@
         var item = el("li");
         item.setAttribute("data-token", token);
         item.appendChild(grip());
-        item.appendChild(el("span", "dnd-place", (index + 1) + "."));
-        item.appendChild(el("span", "dnd-text", texts[token]));
-        [["up", "↑", -1], ["down", "↓", 1]].forEach(function (spec) {
+        item.appendChild(el("span", "dnd-place", t("%(place)s.", { place: index + 1 })));
+        item.appendChild(en(el("span", "dnd-text", texts[token])));
+        [["up", "↑", -1, t("Move “%(item)s” up", { item: texts[token] })],
+         ["down", "↓", 1, t("Move “%(item)s” down", { item: texts[token] })]].forEach(function (spec) {
           var to = index + spec[2];
-          var arrow = button("dnd-" + spec[0], spec[1], "Move “" + texts[token] + "” " + spec[0]);
+          var arrow = button("dnd-" + spec[0], spec[1], spec[3]);
           arrow.disabled = to < 0 || to >= current.length;
           arrow.addEventListener("click", function () { move(index, to, spec[0]); });
           item.appendChild(arrow);
@@ -117,7 +122,7 @@
       current.splice(to, 0, token);
       save();
       render(token, which);
-      say("“" + texts[token] + "” is now in place " + (to + 1) + " of " + current.length + ".");
+      say(t("“%(item)s” is now in place %(place)s of %(total)s.", { item: texts[token], place: to + 1, total: current.length }));
     }
 
     function drag(event, item, token) {
@@ -141,9 +146,9 @@
     }
 
     keep.hidden = complete;
-    keep.addEventListener("click", function () { save(); status.focus(); say("Your order is set as shown."); });
-    status.textContent = complete ? "Your order is set; move items to change it."
-      : "Not answered yet: drag an item by its handle, or use its arrows, to set the order (or keep it as it is).";
+    keep.addEventListener("click", function () { save(); status.focus(); say(t("Your order is set as shown.")); });
+    status.textContent = complete ? t("Your order is set; move items to change it.")
+      : t("Not answered yet: drag an item by its handle, or use its arrows, to set the order (or keep it as it is).");
     render();
     [status, list, keep].forEach(function (node) { slots.parentNode.insertBefore(node, slots); });
     slots.closest(".question").classList.add("dnd-enhanced");
@@ -163,16 +168,16 @@
     var board = el("div", "match-board");
     var status = el("p", "hint dnd-status");
     var pool = el("ul", "match-pool");
-    pool.setAttribute("aria-label", "Answers");
+    pool.setAttribute("aria-label", t("Answers"));
     var list = el("ul", "match-slots");
-    list.setAttribute("aria-label", "Items to match");
+    list.setAttribute("aria-label", t("Items to match"));
 
     var chips = words.tokens.map(function (token) {
       var chip = button("match-chip");
       chip.setAttribute("data-token", token);
       chip.appendChild(grip());
-      chip.appendChild(el("span", "match-text", texts[token]));
-      chip.appendChild(el("span", "match-used", "✓ placed"));
+      chip.appendChild(en(el("span", "match-text", texts[token])));
+      chip.appendChild(el("span", "match-used", t("✓ placed")));
       chip.addEventListener("click", function () {
         if (!dragged) { pick(held === token ? null : token); }
         dragged = false;
@@ -184,16 +189,17 @@
 
     var slots = selects.map(function (select, index) {
       var label = pairs.querySelector('label[for="' + select.id + '"]');
-      var left = el("span", "match-left", label ? label.textContent.trim() : "Item " + (index + 1));
+      var left = el("span", "match-left", label ? label.textContent.trim() : t("Item %(n)s", { n: index + 1 }));
+      if (label) { en(left); }
       left.id = select.id + "-left";
       var target = button("match-target");
       target.id = select.id + "-target";
       target.setAttribute("aria-labelledby", left.id + " " + target.id);
       target.addEventListener("click", function () { place(index); });
-      var clear = button("match-clear", "✕", "Clear the answer for “" + left.textContent + "”");
+      var clear = button("match-clear", "✕", t("Clear the answer for “%(item)s”", { item: left.textContent }));
       clear.addEventListener("click", function () {
         set(index, "");
-        say("Cleared the answer for “" + left.textContent + "”.");
+        say(t("Cleared the answer for “%(item)s”.", { item: left.textContent }));
         target.focus();
       });
       var item = el("li", "match-slot");
@@ -208,7 +214,8 @@
       slots.forEach(function (slot) {
         var value = slot.select.value;
         placed += value ? 1 : 0;
-        slot.target.textContent = value ? texts[value] : (held ? "Place it here" : "Empty");
+        slot.target.textContent = value ? "" : held ? t("Place it here") : t("Empty");
+        if (value) { slot.target.appendChild(en(el("span", null, texts[value]))); }
         slot.item.classList.toggle("filled", !!value);
         slot.clear.hidden = !value;
       });
@@ -218,9 +225,10 @@
         chip.classList.toggle("used", slots.some(function (slot) { return slot.select.value === token; }));
       });
       board.classList.toggle("holding", !!held);
-      status.textContent = held ? "Now choose the item “" + texts[held] + "” goes with."
-        : !placed ? "Not answered yet: choose an answer, then the item it goes with, or drag it there."
-        : placed + " of " + slots.length + " matched." + (placed < slots.length ? " Choose an answer, then its item." : "");
+      status.textContent = held ? t("Now choose the item “%(answer)s” goes with.", { answer: texts[held] })
+        : !placed ? t("Not answered yet: choose an answer, then the item it goes with, or drag it there.")
+        : placed < slots.length ? t("%(placed)s of %(total)s matched. Choose an answer, then its item.", { placed: placed, total: slots.length })
+        : t("%(placed)s of %(total)s matched.", { placed: placed, total: slots.length });
     }
 
     function set(index, token) {
@@ -231,7 +239,7 @@
     function pick(token) {
       held = token;
       show();
-      say(token ? "Picked “" + texts[token] + "”. Now choose the item it goes with." : "Put back.");
+      say(token ? t("Picked “%(answer)s”. Now choose the item it goes with.", { answer: texts[token] }) : t("Put back."));
     }
 
     function place(index) {
@@ -244,13 +252,13 @@
           set(index, "");
           pick(token);
         } else {
-          say("Choose an answer first, then this item.");
+          say(t("Choose an answer first, then this item."));
         }
         return;
       }
       held = null;
       set(index, token);
-      say("“" + texts[token] + "” goes with “" + slot.left + "”.");
+      say(t("“%(answer)s” goes with “%(item)s”.", { answer: texts[token], item: slot.left }));
     }
 
     function drag(event, chip, token) {

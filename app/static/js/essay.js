@@ -6,6 +6,7 @@
   var ESSAY_DRAFTS = "backchannel.essay.";
   var announce = window.backchannel.announce;
   var shortcutsOn = window.backchannel.shortcutsOn;
+  var t = window.backchannel.t, tn = window.backchannel.tn;
 
   /* An essay: a live word count against its limits, and autosave to this browser (localStorage, per
      attempt and question) so a closed tab or a lost connection loses nothing; a draft comes back only
@@ -24,10 +25,11 @@
       function words() { var found = box.value.trim().match(/\S+/g); return found ? found.length : 0; }
       function update() {
         var n = words();
-        var text = n + (n === 1 ? " word" : " words");
-        if (!isNaN(low) && n < low) { text += " (at least " + low + ")"; }
-        if (!isNaN(high) && n > high) { text += " — over the limit of " + high; }
-        if (count) { count.textContent = text; count.classList.toggle("over", !isNaN(high) && n > high); }
+        var over = !isNaN(high) && n > high;  // the server keeps min_words at most max_words: never both
+        var text = !isNaN(low) && n < low ? tn("%(n)s word (at least %(min)s)", "%(n)s words (at least %(min)s)", n, { min: low })
+          : over ? tn("%(n)s word — over the limit of %(max)s", "%(n)s words — over the limit of %(max)s", n, { max: high })
+          : tn("%(n)s word", "%(n)s words", n);
+        if (count) { count.textContent = text; count.classList.toggle("over", over); }
       }
       var timer = null;
       box.addEventListener("input", function () {
@@ -82,7 +84,7 @@
         var next = criteria[criteria.indexOf(current) + 1];
         var target = next ? (next.querySelector("input:checked") || next.querySelector("input[type=radio]")) : form.querySelector("[data-shortcut=next], button[type=submit]");
         if (target) { target.focus(); }
-        announce(current.querySelector("legend").textContent.trim().split("(")[0] + ": level " + level + " chosen.");
+        announce(t("%(criterion)s: level %(level)s chosen.", { criterion: current.querySelector("legend").textContent.trim().split("(")[0], level: level }));
       });
     });
   }

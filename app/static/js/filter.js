@@ -5,6 +5,7 @@
 (function () {
   "use strict";
 
+  var t = window.backchannel.t;
   var form = document.querySelector("form[data-filter]");
   if (!form) { return; }
   var box = form.querySelector("input[name=q]");
@@ -45,7 +46,8 @@
       var group = document.getElementById(link.getAttribute("data-filter-letter"));
       link.hidden = !group || group.closest("[data-filter-group]").hidden;
     });
-    count.textContent = shown === total ? "Showing all " + total + "." : "Showing " + shown + " of " + total + ".";
+    count.textContent = shown === total ? t("Showing all %(total)s.", { total: total })
+      : t("Showing %(shown)s of %(total)s.", { shown: shown, total: total });
     if (empty) { empty.hidden = shown !== 0; }
     if (clear) { clear.hidden = shown === total && !box.value && facets.every(function (s) { return !s.value; }); }
     if (searchLink) {

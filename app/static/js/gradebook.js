@@ -5,6 +5,7 @@
 (function () {
   "use strict";
 
+  var t = window.backchannel.t;
   var table = document.getElementById("gradebook");
   if (!table) { return; }
   var sortSelect = document.getElementById("gradebook-sort");
@@ -94,8 +95,9 @@
     refreshLinks();
     var label = headings[index].querySelector("[data-sort-key]").firstChild.textContent.trim();
     if (!numeric) { label = label.toLowerCase(); }
-    say("Sorted by " + label + (numeric ? (dir === "desc" ? ", highest first." : ", lowest first.")
-                                        : (dir === "desc" ? ", Z to A." : ", A to Z.")));
+    var values = { column: label };
+    say(numeric ? (dir === "desc" ? t("Sorted by %(column)s, highest first.", values) : t("Sorted by %(column)s, lowest first.", values))
+                : (dir === "desc" ? t("Sorted by %(column)s, Z to A.", values) : t("Sorted by %(column)s, A to Z.", values)));
   }
 
   function filter() {
@@ -119,7 +121,7 @@
       var heading = body.querySelector("tr.group-heading");
       if (heading) { heading.hidden = none; }
     });
-    count.textContent = "Showing " + shown + " of " + rows.length + " students.";
+    count.textContent = t("Showing %(shown)s of %(total)s students.", { shown: shown, total: rows.length });
     refreshLinks();
   }
 

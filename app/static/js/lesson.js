@@ -17,12 +17,7 @@
   var slug = article.getAttribute("data-slug");
   var POSITION_KEY = "backchannel.position." + slug;
 
-  function announce(text) {
-    var region = document.getElementById("announcer");
-    if (!region) { return; }
-    region.textContent = "";
-    window.setTimeout(function () { region.textContent = text; }, 50);
-  }
+  var announce = window.backchannel.announce, t = window.backchannel.t, number = window.backchannel.number;
 
   function store(action, value) {
     try {
@@ -69,8 +64,8 @@
     var fraction = readFraction();
     var percent = Math.round(fraction * 100);
     if (bar) { bar.value = percent; }
-    if (percentText) { percentText.textContent = String(percent); }
-    if (minutesText) { minutesText.textContent = String(Math.max(0, Math.ceil(minutes * (1 - fraction)))); }
+    if (percentText) { percentText.textContent = number(percent); }
+    if (minutesText) { minutesText.textContent = number(Math.max(0, Math.ceil(minutes * (1 - fraction)))); }
     if (percent >= 98) {
       store("remove");
     } else if (now && sections.indexOf(now) > 0) {
@@ -100,9 +95,9 @@
         tick.setAttribute("aria-hidden", "true");
         tick.textContent = "✓";
         done.appendChild(tick);
-        done.appendChild(document.createTextNode(" You read to the end, so this lesson is marked as read."));
+        done.appendChild(document.createTextNode(" " + t("You read to the end, so this lesson is marked as read.")));
         form.replaceWith(done);
-        announce("Lesson marked as read.");
+        announce(t("Lesson marked as read."));
       })
       .catch(function () { /* offline or refused: the button stays for the learner to press */ });
   }
@@ -123,11 +118,17 @@
     var link = document.createElement("a");
     link.className = "button secondary small";
     link.href = "#" + saved;
-    link.textContent = "Continue where you left off: " + entry.link.textContent.trim();
+    // One sentence round the section's title, which stays English (course text) on a page in another language.
+    var words = t("Continue where you left off: %(section)s").split("%(section)s");
+    var title = document.createElement("span");
+    title.lang = "en";
+    title.dir = "ltr";
+    title.textContent = entry.link.textContent.trim();
+    link.append(words[0], title, words[1] || "");
     var dismiss = document.createElement("button");
     dismiss.type = "button";
     dismiss.className = "button quiet small";
-    dismiss.textContent = "Start from the top";
+    dismiss.textContent = t("Start from the top");
     dismiss.addEventListener("click", function () { store("remove"); place.hidden = true; });
     link.addEventListener("click", function () { place.hidden = true; });
     place.appendChild(link);

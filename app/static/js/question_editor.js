@@ -6,6 +6,7 @@
   var form = document.getElementById("question-form");
   if (!form) { return; }
   var say = (window.backchannel && window.backchannel.announce) || function () {};
+  var t = window.backchannel.t;
   var ROW_NAME = /^([a-z_]+)-(\d+)-([a-z_]+)$/;
 
   function groupOf(fieldset) { return fieldset.getAttribute("data-group"); }
@@ -33,7 +34,8 @@
     var rows = fieldset.querySelectorAll("[data-row]");
     rows.forEach(function (row, index) {
       row.id = group + "-" + index;
-      row.querySelector("[data-row-name]").textContent = capital(noun) + " " + (index + 1);
+      var values = { noun: noun, Noun: capital(noun), n: index + 1 };
+      row.querySelector("[data-row-name]").textContent = t("%(Noun)s %(n)s", values);
       row.querySelectorAll("[name]").forEach(function (element) {
         var match = ROW_NAME.exec(element.name);
         if (!match) { return; }
@@ -44,7 +46,7 @@
         if (label) {
           label.htmlFor = name;
           var hidden = label.querySelector(".visually-hidden");
-          if (hidden) { hidden.textContent = ", " + noun + " " + (index + 1); }
+          if (hidden) { hidden.textContent = t(", %(noun)s %(n)s", values); }
         }
         var described = (element.getAttribute("aria-describedby") || "").split(" ").filter(Boolean).map(function (id) {
           var piece = document.getElementById(id);
@@ -57,8 +59,8 @@
       row.querySelectorAll("[data-row-action]").forEach(function (button) {
         var verb = button.getAttribute("data-row-action");
         button.value = verb + ":" + group + ":" + index;
-        button.setAttribute("aria-label", { up: "Move ", down: "Move ", remove: "Remove " }[verb] + noun + " " + (index + 1) +
-                            (verb === "up" ? " up" : verb === "down" ? " down" : ""));
+        button.setAttribute("aria-label", verb === "up" ? t("Move %(noun)s %(n)s up", values)
+          : verb === "down" ? t("Move %(noun)s %(n)s down", values) : t("Remove %(noun)s %(n)s", values));
         button.disabled = (verb === "up" && index === 0) || (verb === "down" && index === rows.length - 1);
       });
     });
@@ -99,14 +101,17 @@
     if (verb === "add") {
       var added = addRow(fieldset);
       renumber(fieldset);
-      if (added) { firstInput(added).focus(); say(capital(noun) + " " + fieldset.querySelectorAll("[data-row]").length + " added."); }
+      if (added) {
+        firstInput(added).focus();
+        say(t("%(Noun)s %(n)s added.", { Noun: capital(noun), n: fieldset.querySelectorAll("[data-row]").length }));
+      }
     } else if (verb === "remove") {
       var next = row.nextElementSibling || row.previousElementSibling;
       var rows = fieldset.querySelectorAll("[data-row]");
       if (rows.length === 1) { addRow(fieldset); next = row.nextElementSibling; }  // keep one row to type into (and to copy)
       row.remove();
       renumber(fieldset);
-      say(capital(noun) + " removed.");
+      say(t("%(Noun)s removed.", { Noun: capital(noun) }));
       (next ? firstInput(next) : fieldset.querySelector('[data-row-action="add"]')).focus();
     } else {
       var other = verb === "up" ? row.previousElementSibling : row.nextElementSibling;
@@ -116,7 +121,7 @@
       var place = Array.prototype.indexOf.call(fieldset.querySelectorAll("[data-row]"), row) + 1;
       var again = row.querySelector('[data-row-action="' + verb + '"]');
       (again.disabled ? row.querySelector('[data-row-action="' + (verb === "up" ? "down" : "up") + '"]') : again).focus();
-      say(capital(noun) + " moved to place " + place + ".");
+      say(t("%(Noun)s moved to place %(place)s.", { Noun: capital(noun), place: place }));
     }
     schedulePreview();
   });
@@ -130,9 +135,9 @@
       var headings = anchors[lesson.value] || [];
       var kept = anchor.value;
       anchor.innerHTML = "";
-      anchor.appendChild(new Option(headings.length ? "Choose a part of the lesson…" : "Choose the lesson first", ""));
+      anchor.appendChild(new Option(headings.length ? t("Choose a part of the lesson…") : t("Choose the lesson first"), ""));
       headings.forEach(function (heading) { anchor.appendChild(new Option(heading[1], heading[0], false, heading[0] === kept)); });
-      say("The lesson's parts are listed under " + anchor.labels[0].textContent + ".");
+      say(t("The lesson's parts are listed under %(field)s.", { field: anchor.labels[0].textContent }));
     });
   }
 
@@ -160,9 +165,15 @@
         target.innerHTML = html;
         var status = target.querySelector(".preview-status");
         var said = status ? status.textContent.trim() : "";
-        if (said !== lastStatus) { say("Preview: " + said); lastStatus = said; }  // the status, not the whole preview, each time
+        if (said !== lastStatus) { say(t("Preview: %(status)s", { status: said })); lastStatus = said; }  // the status, not the whole preview, each time
       })
-      .catch(function () { if (ticket === asked) { target.innerHTML = '<p class="hint">The preview could not be updated; press Preview to see it.</p>'; } })
+      .catch(function () {
+        if (ticket !== asked) { return; }
+        var note = document.createElement("p");
+        note.className = "hint";
+        note.textContent = t("The preview could not be updated; press Preview to see it.");
+        target.replaceChildren(note);
+      })
       .then(function () { target.setAttribute("aria-busy", "false"); });
   }
   form.addEventListener("input", function (event) { if (event.target.type !== "file") { schedulePreview(); } });

@@ -13,12 +13,8 @@
   var DRAFT_KEY = "backchannel.test." + attemptId;
   var FLAGS_KEY = "backchannel.flags." + attemptId;
 
-  function announce(text) {
-    var region = document.getElementById("announcer");
-    if (!region) { return; }
-    region.textContent = "";
-    window.setTimeout(function () { region.textContent = text; }, 50);
-  }
+  var announce = window.backchannel.announce, number = window.backchannel.number;
+  var t = window.backchannel.t, tn = window.backchannel.tn;
 
   function readStore(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
@@ -56,7 +52,7 @@
         writeStore(FLAGS_KEY, flags.length ? flags : null);
         button.setAttribute("aria-pressed", on ? "true" : "false");
         showFlags();
-        announce(on ? "Flagged for later." : "Flag removed.");
+        announce(on ? t("Flagged for later.") : t("Flag removed."));
       });
     });
     showFlags();
@@ -111,10 +107,10 @@
       var label = link.querySelector(".state");
       label.className = "state state-" + (done ? "answered" : "unanswered");
       label.querySelector(".state-icon").textContent = done ? "✓" : "○";
-      label.querySelector(".visually-hidden").textContent = done ? ", answered" : ", not answered";
+      label.querySelector(".visually-hidden").textContent = done ? t(", answered") : t(", not answered");
     });
     var count = document.querySelector("[data-answered-count]");
-    if (count) { count.textContent = String(answered); }
+    if (count) { count.textContent = number(answered); }
     var bar = document.querySelector(".quiz-bar progress");
     if (bar) { bar.value = answered; }
   }
@@ -139,7 +135,7 @@
     }
 
     function offline() {
-      show("Saved · Offline, will send", "offline");
+      show(t("Saved · Offline, will send"), "offline");
       window.clearTimeout(retry);
       retry = window.setTimeout(send, RETRY_DELAY);
     }
@@ -151,7 +147,7 @@
       if (resultUrl && status) {
         var link = document.createElement("a");
         link.href = resultUrl;
-        link.textContent = " See the result";
+        link.textContent = " " + t("See the result");
         status.appendChild(link);
       }
     }
@@ -166,7 +162,7 @@
       writeStore(DRAFT_KEY, { entries: entries, at: Date.now() });
       if (navigator.onLine === false) { offline(); return; }
       sending = true;
-      show("Saving…");
+      show(t("Saving…"));
       var body = new FormData(form);
       body.append("save", "save");
       fetch(form.action, {
@@ -176,16 +172,17 @@
         if (response.ok) {
           saved = snapshot;
           if (JSON.stringify(answerEntries(form)) === snapshot) { writeStore(DRAFT_KEY, null); }
-          show("Saved");
+          show(t("Saved"));
           return null;
         }
         if (response.status >= 500 || response.status === 429) { throw new Error("status " + response.status); }
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (response.status === 409) {
-            stop(answer.reason || "This attempt was already handed in.", answer.result);
+            stop(answer.reason || t("This attempt was already handed in."), answer.result);
           } else {
             stopped = true;  // a refusal (a changed page, a lost session): keep the local copy, stop asking
-            show("Not saved: " + (answer.reason || "reload the page and try again."), "refused");
+            show(answer.reason ? t("Not saved: %(reason)s", { reason: answer.reason })
+              : t("Not saved: reload the page and try again."), "refused");
           }
           return null;
         });
@@ -211,7 +208,7 @@
     if (local && local.entries && JSON.stringify(local.entries) !== saved) {
       applyEntries(form, local.entries);
       showProgress(form);
-      show("Restored from this browser; sending…");
+      show(t("Restored from this browser; sending…"));
       send();
     } else if (local) {
       writeStore(DRAFT_KEY, null);
@@ -233,17 +230,17 @@
     function tick() {
       var ms = deadline - (Date.now() + skew);
       var left = Math.max(0, Math.floor(ms / 1000));
-      clock.textContent = Math.floor(left / 60) + ":" + (left % 60 < 10 ? "0" : "") + (left % 60);
+      clock.textContent = number(Math.floor(left / 60)) + ":" + (left % 60 < 10 ? number(0) : "") + number(left % 60);
       box.classList.toggle("urgent", left <= 60);
       [5, 1].forEach(function (mark) {
         if (left <= mark * 60 && left > 5 && !warned[mark]) {
           warned[mark] = true;
-          announce(mark + (mark === 1 ? " minute" : " minutes") + " left on this test.");
+          announce(tn("%(n)s minute left on this test.", "%(n)s minutes left on this test.", mark));
         }
       });
       // Handed in just after the deadline (within the server's grace), so the result can say time ran out.
       if (ms <= -250) {
-        if (!handedIn) { handedIn = true; announce("Time is up: handing in your answers."); handIn(); }
+        if (!handedIn) { handedIn = true; announce(t("Time is up: handing in your answers.")); handIn(); }
         return;
       }
       window.setTimeout(tick, Math.min(1000, Math.max(50, ms % 1000 || 1000)));

@@ -35,6 +35,7 @@ from app.course.qtypes.choice import credit_value, list_html
 from app.course.qtypes.fields import MAX_KNOWN_ANSWERS, Checker, LineDict, credit_field, number_field, wrong_and_spelling
 from app.course.qtypes.forms import AnswerForm, ForgedResponse, chosen, one, typed_text
 from app.course.qtypes.typed import number_text, other_feedback, text_answers
+from app.course.words import _, N_
 
 BLANK = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\]\]")
 _BLANKS = re.compile(r"\[\[[^\]]*\]\]")  # a cloze's blanks: their ids are never shown to the learner
@@ -136,7 +137,7 @@ class ClozeForm(AnswerForm):
 
 class Cloze(QuestionType):
     name = "cloze"
-    label = "Cloze"
+    label = N_("Cloze")
     fields = frozenset({"text", "blanks", "spelling"})
     typed = True
     json_type = dict
@@ -420,7 +421,7 @@ class Cloze(QuestionType):
             mark, found, note = blank_mark(data, blank, response.get(blank["id"]), context)
             marks[blank["id"]], parts[blank["id"]] = mark, math.isclose(mark, 1.0)
             if note:
-                notes.append(f"Blank {number}: {note}")
+                notes.append(_("Blank %(number)s: %(note)s", number=number, note=note))
             if found is not None:
                 matched[blank["id"]] = found
         weights = {blank["id"]: blank.get("weight", 1) for blank in data["blanks"]}
@@ -524,13 +525,13 @@ class Cloze(QuestionType):
 
     # --- authoring -----------------------------------------------------------------------
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("text", "Passage with blanks written [[name]] (Markdown)", "text",
-                        "Write [[city]] where a learner fills in the blank named city; give each blank a row below."),
-                FormRow("blanks", "Blanks", "rows", BLANK_ROWS_HINT, columns=BLANK_COLUMNS, noun="blank", at_least=2),
-                FormRow("wrong_answers", "Known wrong answers of short blanks (optional)", "rows",
-                        "A wrong answer learners often type in a blank, with feedback", columns=WRONG_COLUMNS,
-                        noun="wrong answer", at_least=1),
-                FormRow("spelling", "Spelling", "select", choices=rows.SPELLING_CHOICES))
+        return (FormRow("text", N_("Passage with blanks written [[name]] (Markdown)"), "text",
+                        N_("Write [[city]] where a learner fills in the blank named city; give each blank a row below.")),
+                FormRow("blanks", N_("Blanks"), "rows", BLANK_ROWS_HINT, columns=BLANK_COLUMNS, noun=N_("blank"), at_least=2),
+                FormRow("wrong_answers", N_("Known wrong answers of short blanks (optional)"), "rows",
+                        N_("A wrong answer learners often type in a blank, with feedback"), columns=WRONG_COLUMNS,
+                        noun=N_("wrong answer"), at_least=1),
+                FormRow("spelling", N_("Spelling"), "select", choices=rows.SPELLING_CHOICES))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"text": fields.get("text", ""),
@@ -617,7 +618,7 @@ def blank_mark(data: dict, blank: dict, given: Any, context: tuple[Any, str]) ->
         reading = read_number(given, NumberFrame(prompt=shown))
         if reading.problem:
             return 0.0, None, reading.problem
-        for value, _ in reading.values:
+        for value, _unit in reading.values:
             answer = next((answer for answer in blank["answers"] if same_number(value, answer["value"], answer["tolerance"])), None)
             if answer is not None:
                 return answer["credit"], numeric_key(answer), ""
@@ -625,23 +626,23 @@ def blank_mark(data: dict, blank: dict, given: Any, context: tuple[Any, str]) ->
     answers = text_answers(accepted(blank), blank.get("wrong_answers", []))
     found = match_text(given, answers, data.get("spelling", "lenient"), seen=seen)
     if blank.get("case") == "sensitive" and found.credit > 0 and not same_case(given, found.matched or ""):
-        return 0.0, None, "this blank minds capitals: write it with the capitals it takes."
+        return 0.0, None, _("this blank minds capitals: write it with the capitals it takes.")
     return found.credit, found.matched, found.note
 
 
 # --- Authoring lines -----------------------------------------------------------------------
 
-BLANK_ROWS_HINT = (
+BLANK_ROWS_HINT = N_(
     "One row per blank. Answers are separated by ; and each may end in *part marks and #feedback: a short blank: "
     "Islamabad; Isl*0.5#Write it in full; a numeric one: 2000±1*0.5#Close; a choice or multi one: a=Lahore*1#Yes; b=Delhi. "
     "Settings, separated by bars, all optional: dropdown, vertical or horizontal (choice, multi), shuffle, weight=2, "
     "case=sensitive (short), other=feedback for any other answer (short, numeric). Write \\ before a | ; # * = that is "
     "part of a text.")
-BLANK_COLUMNS = (rows.Column("id", "Blank name", hint="As written [[name]] in the passage"),
-                 rows.Column("kind", "Kind", "select", choices=(("short", "Short: typed words"), ("numeric", "Numeric: a typed number"),
-                                                                ("choice", "Choice: pick one"), ("multi", "Multi: tick several"))),
-                 rows.Column("answers", "Answers"), rows.Column("settings", "Settings (optional)"))
-WRONG_COLUMNS = (rows.Column("blank", "Blank name"), rows.Column("text", "Wrong answer"), rows.Column("feedback", "Feedback (optional)"))
+BLANK_COLUMNS = (rows.Column("id", N_("Blank name"), hint=N_("As written [[name]] in the passage")),
+                 rows.Column("kind", N_("Kind"), "select", choices=(("short", N_("Short: typed words")), ("numeric", N_("Numeric: a typed number")),
+                                                                ("choice", N_("Choice: pick one")), ("multi", N_("Multi: tick several")))),
+                 rows.Column("answers", N_("Answers")), rows.Column("settings", N_("Settings (optional)")))
+WRONG_COLUMNS = (rows.Column("blank", N_("Blank name")), rows.Column("text", N_("Wrong answer")), rows.Column("feedback", N_("Feedback (optional)")))
 
 
 def line_of_row(row: dict[str, str]) -> str:

@@ -31,6 +31,7 @@ from app.course.formats.moodle_text import CLOZE_HEAD, cloze_blanks, text_of
 from app.course.qtypes.cloze import BLANK, DISPLAYS
 from app.course.qtypes.choice_moodle import options_ids
 from app.course.qtypes.typed import number_text
+from app.course.words import _
 
 MOODLE_TYPES = ("cloze", "multianswer", "gapselect", "ddwtos")
 GAP_CHOICES = {"gapselect": "selectoption", "ddwtos": "dragbox"}  # where each of these types keeps its choices
@@ -82,16 +83,18 @@ def escape(text: str) -> str:
 def read_blank(ident: str, kind_name: str, answers: str, meta: dict, notes: list[str]) -> dict:
     """One blank of ours from Moodle's kind and answers."""
     if kind_name not in SUBQUESTIONS:
-        raise ValueError(f"cloze blank type {kind_name} has no equivalent here")
+        raise ValueError(_("cloze blank type %(kind_name)s has no equivalent here", kind_name=kind_name))
     if head := CLOZE_HEAD.search(answers):
-        raise ValueError(f"blank {ident} holds another blank ({head.group(0)}…): cloze blanks cannot nest")
+        raise ValueError(_("blank %(ident)s holds another blank (%(given)s…): cloze blanks cannot nest",
+                           ident=ident, given=head.group(0)))
     kind, extra = SUBQUESTIONS[kind_name]
     found = alternatives(answers)
     blank: dict = {"id": ident, **({} if kind == "short" else {"kind": kind})}
-    for share, text, said, _ in found:
+    for share, text, said, _line in found:
         if text == "*":
             if share > 0:
-                raise ValueError(f"blank {ident}: a “*” answer worth {share:.0%} gives credit for anything; that has no equivalent here")
+                raise ValueError(_("blank %(ident)s: a “*” answer worth %(share)s gives credit for anything; that has "
+                                   "no equivalent here", ident=ident, share=format(share, ".0%")))
             if said:
                 blank["other_feedback"] = said
     found = [entry for entry in found if entry[1] != "*"]
@@ -107,7 +110,7 @@ def read_blank(ident: str, kind_name: str, answers: str, meta: dict, notes: list
                             for option, share, (_, text, said, _) in zip(ids, shares, found, strict=True)]
         blank.update({key: setting for key, setting in extra.items() if key != "case"})
     if any(share < 0 for share, *_ in found) and kind in ("short", "numeric"):
-        notes.append(f"blank {ident}: answers of negative credit dropped")
+        notes.append(_("blank %(ident)s: answers of negative credit dropped", ident=ident))
     return blank
 
 
@@ -117,12 +120,13 @@ def _short(ident: str, found: list[tuple[float, str, str, bool]], extra: dict, n
                 for share, text, said, _ in found if share > 0]
     right = {(entry if isinstance(entry, str) else entry["text"]).casefold() for entry in accepted}
     wrong = []
-    for share, text, said, _ in found:
+    for share, text, said, _line in found:
         if share != 0:
             continue
         if extra.get("case") and text.casefold() in right:  # Moodle's way of marking capitals wrong; ours is ``case``
-            notes.append(f"blank {ident}: the wrong answer “{text}” differs from a right one only in capitals, which "
-                         "the blank's case rule marks wrong already; its feedback dropped")
+            notes.append(_("blank %(ident)s: the wrong answer “%(given)s” differs from a right one only in capitals, "
+                           "which the blank's case rule marks wrong already; its feedback dropped",
+                           ident=ident, given=text))
             continue
         wrong.append({"text": text, **({"feedback": said} if said else {})})
     return {"accept": accepted, **({"wrong_answers": wrong} if wrong else {}), **extra}
@@ -132,7 +136,8 @@ def _number(ident: str, share: float, text: str, said: str) -> dict:
     """A numeric blank's answer from ``value:tolerance``."""
     match = _NUMBER.match(text)
     if match is None:
-        raise ValueError(f"blank {ident}: “{text}” is not a number (value or value:tolerance)")
+        raise ValueError(_("blank %(ident)s: “%(given)s” is not a number (value or value:tolerance)",
+                           ident=ident, given=text))
     value, tolerance = (float(part.replace(",", ".")) for part in (match.group(1), match.group(2) or "0"))
     return {"value": value, "tolerance": tolerance, "credit": share, **({"feedback": said} if said else {})}
 
@@ -155,14 +160,15 @@ def read_gaps(question: ET.Element, notes: list[str]) -> dict:
     choices = [(text_of(choice), text_of(choice, "group") or "1") for choice in question.findall(GAP_CHOICES[kind])]
     shuffle = text_of(question, "shuffleanswers") in ("1", "true")
     if kind == "ddwtos":
-        notes.append("drag and drop became a choice from a list in each gap")
+        notes.append(_("drag and drop became a choice from a list in each gap"))
     text, blanks = text_of(question.find("questiontext")), []
 
     def blank(gap: re.Match) -> str:
         """A gap as its choice blank's placeholder."""
         number = int(gap.group(1))
         if not 1 <= number <= len(choices):
-            raise ValueError(f"gap [[{number}]] names no choice (there are {len(choices)})")
+            raise ValueError(_("gap [[%(number)s]] names no choice (there are %(count)s)",
+                               number=number, count=len(choices)))
         group = [index for index, (_, in_group) in enumerate(choices, start=1) if in_group == choices[number - 1][1]]
         ident = f"b{len(blanks) + 1}"
         blanks.append({"id": ident, "kind": "choice", **({"shuffle": True} if shuffle else {}), "options": [
@@ -172,7 +178,7 @@ def read_gaps(question: ET.Element, notes: list[str]) -> dict:
 
     text = _GAP.sub(blank, text)
     if not blanks:
-        raise ValueError("a question without gaps ([[1]])")
+        raise ValueError(_("a question without gaps ([[1]])"))
     return {"type": "cloze", "prompt": DEFAULT_PROMPT, "text": text, "blanks": blanks}
 
 
@@ -194,9 +200,9 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
         pieces += [text[position:start], f"[[{ident}]]"]
         position = end
     if head := CLOZE_HEAD.search(text, position):
-        raise ValueError(f"the blank “{head.group(0)}…” is never closed: no unescaped '}}' follows it")
+        raise ValueError(_("the blank “%(given)s…” is never closed: no unescaped '}' follows it", given=head.group(0)))
     if not blanks:
-        raise ValueError("a cloze question without blanks ({1:SHORTANSWER:=answer})")
+        raise ValueError(_("a cloze question without blanks ({1:SHORTANSWER:=answer})"))
     return {"type": "cloze", "prompt": prompt or DEFAULT_PROMPT, "text": "".join(pieces) + text[position:], "blanks": blanks}
 
 

@@ -15,14 +15,15 @@ from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, QuestionType, outcome
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import typed_text
+from app.course.words import N_
 
 MAX_WORDS = 2000
 MAX_ESSAY_CHARS = 20_000  # 2,000 words of long ones
 MAX_CRITERIA, MIN_LEVELS, MAX_LEVELS = 8, 2, 6
 _WORD = re.compile(r"\S+")
 
-RUBRIC_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("criterion", "Criterion"),
-                  rows.Column("points", "Points", "number"), rows.Column("description", "What an answer at this level does", "text"))
+RUBRIC_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("criterion", N_("Criterion")),
+                  rows.Column("points", N_("Points"), "number"), rows.Column("description", N_("What an answer at this level does"), "text"))
 
 
 def criterion_id(title: str, taken: set[str]) -> str:
@@ -62,7 +63,7 @@ def graded(data: dict, chosen: dict[str, float]) -> Outcome:
 
 class Essay(QuestionType):
     name = "essay"
-    label = "Essay"
+    label = N_("Essay")
     fields = frozenset({"min_words", "max_words", "model_answer", "rubric"})
     json_help = "the essay's text"
     single_try: ClassVar[bool] = True
@@ -170,12 +171,12 @@ class Essay(QuestionType):
     api_schema = {"min_words": {"type": ["integer", "null"]}, "max_words": {"type": ["integer", "null"]}}
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("min_words", "Fewest words (optional)", "line"),
-                FormRow("max_words", "Most words (optional)", "line"),
-                FormRow("model_answer", "Model answer (Markdown), shown after submitting", "text"),
-                FormRow("rubric", "Rubric", "rows", "One row per level of a criterion, lowest first; rows with the same "
-                        "criterion name make one criterion. Points rise from level to level.",
-                        columns=RUBRIC_COLUMNS, noun="level", at_least=4))
+        return (FormRow("min_words", N_("Fewest words (optional)"), "line"),
+                FormRow("max_words", N_("Most words (optional)"), "line"),
+                FormRow("model_answer", N_("Model answer (Markdown), shown after submitting"), "text"),
+                FormRow("rubric", N_("Rubric"), "rows", N_("One row per level of a criterion, lowest first; rows with the same "
+                        "criterion name make one criterion. Points rise from level to level."),
+                        columns=RUBRIC_COLUMNS, noun=N_("level"), at_least=4))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"model_answer": fields.get("model_answer", ""), "rubric": []}

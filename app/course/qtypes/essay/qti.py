@@ -14,6 +14,7 @@ from lxml import etree
 
 from app.course.formats.qti_item import ItemReader, ItemWriter, block_markdown, content_of, el, local, number, our_id, q
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 MODEL_ANSWER = "model-answer"  # the class of the rubric block that holds the model answer
 DEFAULT_RUBRIC = [{"id": "overall", "title": "Overall", "levels": [
@@ -81,9 +82,9 @@ def read(item: ItemReader) -> dict:
         rubric = []
     if not rubric:
         rubric = DEFAULT_RUBRIC
-        item.notes.append("the item has no rubric of ours: given one criterion, 'Overall' (0, 1 or 2 points)")
+        item.notes.append(_("the item has no rubric of ours: given one criterion, 'Overall' (0, 1 or 2 points)"))
     if model is None:
-        item.notes.append("the item has no model answer: write one before learners grade themselves against it")
+        item.notes.append(_("the item has no model answer: write one before learners grade themselves against it"))
     answer = item.text("model_answer", block_markdown(content_of(model))) if model is not None else (
         "No model answer was given in the imported file.")
     return {"model_answer": answer, "rubric": rubric}

@@ -13,15 +13,16 @@ from app.course.qtypes.base import CANDIDATE, HTML_LIST, FormRow, Outcome, Quest
 from app.course.qtypes.choice import list_html
 from app.course.qtypes.fields import Checker, LineDict, labelled_items
 from app.course.qtypes.forms import AnswerForm, ForgedResponse, chosen, one
+from app.course.words import N_
 
 
-PAIR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("left", "Left"), rows.Column("right", "Matches"))
-DISTRACTOR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", "Extra answer"))
+PAIR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("left", N_("Left")), rows.Column("right", N_("Matches")))
+DISTRACTOR_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", N_("Extra answer")))
 
 
 class Matching(QuestionType):
     name = "matching"
-    label = "Matching"
+    label = N_("Matching")
     fields = frozenset({"pairs", "distractors"})
     json_type = dict
     json_help = "an object: left id → right id"
@@ -107,10 +108,10 @@ class Matching(QuestionType):
                 + [(f"distractor {item['id']}", CANDIDATE, item["text"]) for item in data["distractors"]])
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("pairs", "Pairs", "rows", "One row per pair: learners match each left-hand text to its right-hand one.",
-                        columns=PAIR_COLUMNS, noun="pair", at_least=3),
-                FormRow("distractors", "Extra right-hand answers (optional)", "rows", "Right-hand answers that match nothing",
-                        columns=DISTRACTOR_COLUMNS, noun="extra answer", at_least=1))
+        return (FormRow("pairs", N_("Pairs"), "rows", N_("One row per pair: learners match each left-hand text to its right-hand one."),
+                        columns=PAIR_COLUMNS, noun=N_("pair"), at_least=3),
+                FormRow("distractors", N_("Extra right-hand answers (optional)"), "rows", N_("Right-hand answers that match nothing"),
+                        columns=DISTRACTOR_COLUMNS, noun=N_("extra answer"), at_least=1))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         taken: set[str] = set()  # pairs and extra answers share one set of ids

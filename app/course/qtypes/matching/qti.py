@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, q, set_outcome)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 
 def fit(item: ItemReader) -> int:
@@ -49,7 +50,7 @@ def read(item: ItemReader) -> dict:
     interaction = only(item, "qti-match-interaction")
     sets = interaction.findall(q("qti-simple-match-set"))
     if len(sets) != 2:
-        raise ValueError("a match interaction has two sets of choices")
+        raise ValueError(_("a match interaction has two sets of choices"))
     lefts, rights = ([choice for choice in match_set if local(choice) == "qti-simple-associable-choice"] for match_set in sets)
     declaration = item.declaration(interaction.get("response-identifier"))
     chosen = dict(value.split(None, 1) for value in declaration.correct if len(value.split()) == 2)
@@ -58,7 +59,8 @@ def read(item: ItemReader) -> dict:
     for index, left in enumerate(lefts):
         name = left.get("identifier", "")
         if chosen.get(name) not in right_of:
-            raise ValueError(f"left-hand choice '{name}' has no right-hand answer in the correct response")
+            raise ValueError(_("left-hand choice '%(name)s' has no right-hand answer in the correct response",
+                               name=name))
         target = writer.setdefault(chosen[name], index)
         pairs.append({"id": our_id(name), "left": item.inline(f"pairs.{index}.left", left),
                       "right": item.inline(f"pairs.{target}.right", right_of[chosen[name]])})

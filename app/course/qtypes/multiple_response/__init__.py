@@ -18,6 +18,7 @@ from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.choice import ChoiceType, options
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import chosen
+from app.course.words import N_
 
 SCORING_RULES = ("per_pick", "weights")
 CREDIT_SUM_SLACK = 1e-6  # Moodle writes fractions such as 33.33333: three of them make 1 within this
@@ -25,18 +26,18 @@ CREDIT_SUM_SLACK = 1e-6  # Moodle writes fractions such as 33.33333: three of th
 
 class MultipleResponse(ChoiceType):
     name = "multiple_response"
-    label = "Multiple response"
+    label = N_("Multiple response")
     fields = ChoiceType.fields | {"scoring"}
     json_type = list
     json_help = "a list of option ids"
     option_columns = (rows.Column("id", "Id", "hidden"),
-                      rows.Column("correct", "Correct", "check"),
-                      rows.Column("text", "Option"),
-                      rows.Column("feedback", "Feedback when chosen"),
-                      rows.Column("credit", "Weight (weights scoring only)", "number",
-                                  "From -1 to 1; the right options' weights add up to 1"))
+                      rows.Column("correct", N_("Correct"), "check"),
+                      rows.Column("text", N_("Option")),
+                      rows.Column("feedback", N_("Feedback when chosen")),
+                      rows.Column("credit", N_("Weight (weights scoring only)"), "number",
+                                  N_("From -1 to 1; the right options' weights add up to 1")))
     option_key = ""  # a tick box per row (the "correct" column) names the answers
-    options_hint = "One row per option. Tick every right one; feedback says why each option is right or wrong."
+    options_hint = N_("One row per option. Tick every right one; feedback says why each option is right or wrong.")
 
     def keyed(self, data: dict) -> set[str]:
         return set(data["answer"])
@@ -115,9 +116,9 @@ class MultipleResponse(ChoiceType):
         return list(data["answer"])
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        scoring = FormRow("scoring", "Scoring", "select", choices=(
-            ("", "Per pick (the default): each right pick earns 1/k of the mark, each wrong pick costs 1/k"),
-            ("weights", "Weights: the sum of the picked options' weights (Moodle's fractions)")))
+        scoring = FormRow("scoring", N_("Scoring"), "select", choices=(
+            ("", N_("Per pick (the default): each right pick earns 1/k of the mark, each wrong pick costs 1/k")),
+            ("weights", N_("Weights: the sum of the picked options' weights (Moodle's fractions)"))))
         first, *rest = super().form_rows()
         return (first, scoring, *rest)
 

@@ -17,6 +17,7 @@ from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, known_answers, number_field
 from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, number_text, other_feedback
+from app.course.words import _, N_
 
 
 
@@ -25,15 +26,15 @@ def number_frame(data: dict) -> NumberFrame:
     return NumberFrame(data.get("unit") or "", data.get("units", {}), data.get("prompt", ""))
 
 
-UNIT_COLUMNS = (rows.Column("name", "Unit"), rows.Column("factor", "Worth (in the unit above)", "number"))
-WRONG_COLUMNS = (rows.Column("text", "Wrong number"), rows.Column("feedback", "Feedback (optional)"))
-OTHER_COLUMNS = (rows.Column("text", "Number"), rows.Column("tolerance", "Tolerance (optional)", "number"),
-                 rows.Column("credit", "Part marks", "number"), rows.Column("feedback", "Feedback (optional)"))
+UNIT_COLUMNS = (rows.Column("name", N_("Unit")), rows.Column("factor", N_("Worth (in the unit above)"), "number"))
+WRONG_COLUMNS = (rows.Column("text", N_("Wrong number")), rows.Column("feedback", N_("Feedback (optional)")))
+OTHER_COLUMNS = (rows.Column("text", N_("Number")), rows.Column("tolerance", N_("Tolerance (optional)"), "number"),
+                 rows.Column("credit", N_("Part marks"), "number"), rows.Column("feedback", N_("Feedback (optional)")))
 
 
 class Numeric(TypedType):
     name = "numeric"
-    label = "Numeric"
+    label = N_("Numeric")
     fields = frozenset({"answer", "tolerance", "unit", "units", "wrong_answers", "other_answers", "other_feedback"})
     json_help = "the number typed, as text"
     api_schema = {"unit": {"type": ["string", "null"]}}
@@ -110,7 +111,8 @@ class Numeric(TypedType):
         tolerance = data["tolerance"]
         targets = [(w, 0.0) for w in data.get("wrong_answers", [])] + [(o, o["credit"]) for o in data.get("other_answers", [])]
         for value, assumed in reading.values:
-            read_as = f"Read as {shown_number(value)} {assumed}, the question's unit." if assumed else ""
+            read_as = _("Read as %(number)s %(unit)s, the question's unit.",
+                        number=shown_number(value), unit=assumed) if assumed else ""
             if same_number(value, data["answer"], tolerance):  # the answer first, as Moodle reads its first answer
                 return outcome(1.0, True, note=read_as)
             for target, credit in targets:
@@ -120,8 +122,8 @@ class Numeric(TypedType):
         value, assumed = reading.values[0]
         note = ""
         if assumed and len(reading.values) > 1:  # a bare number in a question with a scale (million)
-            note = (f"Read as {shown_number(value)} {assumed}, the question's unit; if you meant another scale, "
-                    "write it (thousand, lakh, crore, billion…).")
+            note = _("Read as %(number)s %(unit)s, the question's unit; if you meant another scale, "
+                     "write it (thousand, lakh, crore, billion…).", number=shown_number(value), unit=assumed)
         return outcome(0.0, True, note=note)
 
     def key_response(self, data: dict) -> Any:
@@ -142,16 +144,16 @@ class Numeric(TypedType):
         return [keys.numeric(data)]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("answer", "Answer (a number)", "line"),
-                FormRow("tolerance", "Tolerance (±, optional)", "line", "How far off an answer may be and still be right"),
-                FormRow("unit", "Unit a bare number is read in (optional)", "line"),
-                FormRow("units", "Other accepted units (optional)", "rows", "Each with how many of the unit above it makes",
-                        columns=UNIT_COLUMNS, noun="unit", at_least=1),
-                FormRow("wrong_answers", "Known wrong answers (optional)", "rows", "Numbers learners often give, with feedback",
-                        columns=WRONG_COLUMNS, noun="wrong answer", at_least=1),
-                FormRow("other_answers", "Other answers with part marks (optional)", "rows",
-                        "A near miss worth part of the mark, with its own tolerance if it needs one",
-                        columns=OTHER_COLUMNS, noun="answer", at_least=1),
+        return (FormRow("answer", N_("Answer (a number)"), "line"),
+                FormRow("tolerance", N_("Tolerance (±, optional)"), "line", N_("How far off an answer may be and still be right")),
+                FormRow("unit", N_("Unit a bare number is read in (optional)"), "line"),
+                FormRow("units", N_("Other accepted units (optional)"), "rows", N_("Each with how many of the unit above it makes"),
+                        columns=UNIT_COLUMNS, noun=N_("unit"), at_least=1),
+                FormRow("wrong_answers", N_("Known wrong answers (optional)"), "rows", N_("Numbers learners often give, with feedback"),
+                        columns=WRONG_COLUMNS, noun=N_("wrong answer"), at_least=1),
+                FormRow("other_answers", N_("Other answers with part marks (optional)"), "rows",
+                        N_("A near miss worth part of the mark, with its own tolerance if it needs one"),
+                        columns=OTHER_COLUMNS, noun=N_("answer"), at_least=1),
                 OTHER_FEEDBACK_ROW)
 
     def from_fields(self, fields: dict[str, str]) -> dict:

@@ -14,6 +14,7 @@ from app.course.answers import read_number
 from app.course.formats.moodle_text import answer, answers_of, question_text, text_of, value
 from app.course.qtypes.numeric import number_frame
 from app.course.qtypes.typed import number_text
+from app.course.words import _
 
 MOODLE_TYPES = ("numerical",)
 
@@ -22,16 +23,17 @@ def sort_answers(found: list[tuple[float, str, float, str]], meta: dict, notes: 
     """Our numeric from Moodle's (credit, value, tolerance, feedback) answers, GIFT's or XML's (value "*": any other)."""
     key = next((entry for entry in found if entry[0] >= 1 and entry[1] != "*"), None)
     if key is None:
-        raise ValueError("a numerical question without a full-credit number")
-    _, key_value, key_tolerance, key_feedback = key
+        raise ValueError(_("a numerical question without a full-credit number"))
+    _share, key_value, key_tolerance, key_feedback = key
     data: dict = {"type": "numeric", "answer": number(key_value), "tolerance": key_tolerance}
     if key_feedback:
-        notes.append("the right answer's feedback dropped: the explanation says why it is right")
+        notes.append(_("the right answer's feedback dropped: the explanation says why it is right"))
     other, wrong = [], []
     for share, text, tolerance, said in (entry for entry in found if entry is not key):
         if text == "*":
             if share > 0:
-                raise ValueError(f"a “*” answer worth {share:.0%} gives credit for any number; that has no equivalent here")
+                raise ValueError(_("a “*” answer worth %(share)s gives credit for any number; that has no equivalent "
+                                   "here", share=format(share, ".0%")))
             if said:
                 data["other_feedback"] = said
         elif share > 0:
@@ -40,9 +42,11 @@ def sort_answers(found: list[tuple[float, str, float, str]], meta: dict, notes: 
         elif share == 0:
             wrong.append({"text": number_text(number(text)), **({"feedback": said} if said else {})})
             if tolerance != key_tolerance:
-                notes.append(f"the tolerance of the wrong answer {text} became the question's ({key_tolerance:g})")
+                notes.append(_("the tolerance of the wrong answer %(given)s became the question's (%(key_tolerance)s)",
+                               given=text, key_tolerance=format(key_tolerance, "g")))
         else:
-            notes.append(f"answer {text} ({share:.0%}) dropped: negative credit has no equivalent here")
+            notes.append(_("answer %(given)s (%(share)s) dropped: negative credit has no equivalent here",
+                           given=text, share=format(share, ".0%")))
     if "other_answers" not in meta and "wrong_answers" not in meta:  # else ours, as typed, come back from the metadata
         data.update({key: entries for key, entries in (("other_answers", other), ("wrong_answers", wrong)) if entries})
     return data

@@ -19,6 +19,7 @@ from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, ch
                                          set_outcome, show, var)
 from app.course.qtypes.short_answer.qti import text_entry
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")  # what xs:double reads, less INF and NaN
 
@@ -111,7 +112,7 @@ def read(item: ItemReader) -> dict:
     declaration = item.declaration(response)
     branches, any_id = read_number_rules(item, response)
     if not declaration.correct:
-        raise ValueError("a numeric question needs its correct number")
+        raise ValueError(_("a numeric question needs its correct number"))
     answer = float(declaration.correct[0])
     tolerance = next((branch.tolerance for branch in branches if branch.value is None), 0.0)
     data: dict = {"answer": answer, "tolerance": tolerance, "unit": None, "units": {}}

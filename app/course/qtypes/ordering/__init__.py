@@ -13,14 +13,15 @@ from app.course.qtypes.base import HTML_LIST, STATEMENT, FormRow, Outcome, Quest
 from app.course.qtypes.choice import list_html
 from app.course.qtypes.fields import Checker, LineDict, labelled_items
 from app.course.qtypes.forms import AnswerForm, ForgedResponse, chosen, one
+from app.course.words import N_
 
 
-ITEM_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", "Item"))
+ITEM_COLUMNS = (rows.Column("id", "Id", "hidden"), rows.Column("text", N_("Item")))
 
 
 class Ordering(QuestionType):
     name = "ordering"
-    label = "Ordering"
+    label = N_("Ordering")
     fields = frozenset({"items"})
     json_type = list
     json_help = "a list of item ids, first to last"
@@ -82,8 +83,8 @@ class Ordering(QuestionType):
         return [(f"item {item['id']}", STATEMENT, item["text"]) for item in data["items"]]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("items", "Items in the right order", "rows", "One row per item, first to last; learners see them shuffled.",
-                        columns=ITEM_COLUMNS, noun="item", at_least=4),)
+        return (FormRow("items", N_("Items in the right order"), "rows", N_("One row per item, first to last; learners see them shuffled."),
+                        columns=ITEM_COLUMNS, noun=N_("item"), at_least=4),)
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         return {"items": [{"id": row["id"], "text": row["text"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.course.formats.moodle_text import answers_of, question_text, sub, text_of, value
+from app.course.words import _
 
 MOODLE_TYPES = ("ordering",)
 # Our rule: each adjacent pair in the key's order earns 1/(n-1). The plugin's other rules have no equivalent.
@@ -21,7 +22,8 @@ def items(texts: list[str], meta: dict) -> dict:
 def grading_note(grading: str, notes: list[str]) -> None:
     """Say so when the file grades by another rule than ours."""
     if grading and grading.upper() not in (GRADING, "RELATIVE", "REL"):
-        notes.append(f"graded {grading} in Moodle; here each pair of neighbours in the right order earns its share")
+        notes.append(_("graded %(grading)s in Moodle; here each pair of neighbours in the right order earns its share",
+                       grading=grading))
 
 
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, condition, el, identifier, local, number,
                                          our_id, set_outcome, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 
 def fit(item: ItemReader) -> int:
@@ -39,6 +40,6 @@ def read(item: ItemReader) -> dict:
     choices = {choice.get("identifier", ""): (index, choice)
                for index, choice in enumerate(choice for choice in interaction if local(choice) == "qti-simple-choice")}
     if sorted(declaration.correct) != sorted(choices):
-        raise ValueError("an ordering question needs its correct order of every choice")
+        raise ValueError(_("an ordering question needs its correct order of every choice"))
     return {"items": [{"id": our_id(name), "text": item.inline(f"items.{choices[name][0]}.text", choices[name][1])}
                       for name in declaration.correct]}

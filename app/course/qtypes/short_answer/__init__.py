@@ -18,16 +18,17 @@ from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, credit_field, wrong_and_spelling
 from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, other_feedback, text_answers
+from app.course.words import N_
 
 
-ACCEPTED_COLUMNS = (rows.Column("text", "Answer"), rows.Column("credit", "Part marks (optional)", "number"),
-                    rows.Column("feedback", "Feedback (optional)"))
-WRONG_COLUMNS = (rows.Column("text", "Wrong answer"), rows.Column("feedback", "Feedback (optional)"))
+ACCEPTED_COLUMNS = (rows.Column("text", N_("Answer")), rows.Column("credit", N_("Part marks (optional)"), "number"),
+                    rows.Column("feedback", N_("Feedback (optional)")))
+WRONG_COLUMNS = (rows.Column("text", N_("Wrong answer")), rows.Column("feedback", N_("Feedback (optional)")))
 
 
 class ShortAnswer(TypedType):
     name = "short_answer"
-    label = "Short answer"
+    label = N_("Short answer")
     fields = frozenset({"answers", "wrong_answers", "spelling", "other_feedback"})
 
     def check(self, check: Checker, q: LineDict, where: str) -> dict | None:
@@ -93,13 +94,13 @@ class ShortAnswer(TypedType):
         return [key for answer in data["answers"] if answer["credit"] == 1.0 for key in keys.text(answer["text"], among_candidates=True)]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("answers", "Accepted answers", "rows", "One row per answer a learner may type. Part marks: from above 0 "
-                        "to 1 (empty is full marks); at least one answer earns full marks.",
-                        columns=ACCEPTED_COLUMNS, noun="answer", at_least=2),
-                FormRow("wrong_answers", "Known wrong answers (optional)", "rows", "Answers learners often give, with feedback "
-                        "that helps them.", columns=WRONG_COLUMNS, noun="wrong answer", at_least=1),
+        return (FormRow("answers", N_("Accepted answers"), "rows", N_("One row per answer a learner may type. Part marks: from above 0 "
+                        "to 1 (empty is full marks); at least one answer earns full marks."),
+                        columns=ACCEPTED_COLUMNS, noun=N_("answer"), at_least=2),
+                FormRow("wrong_answers", N_("Known wrong answers (optional)"), "rows", N_("Answers learners often give, with feedback "
+                        "that helps them."), columns=WRONG_COLUMNS, noun=N_("wrong answer"), at_least=1),
                 OTHER_FEEDBACK_ROW,
-                FormRow("spelling", "Spelling", "select", choices=rows.SPELLING_CHOICES))
+                FormRow("spelling", N_("Spelling"), "select", choices=rows.SPELLING_CHOICES))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"answers": rows.known(rows.read_rows(fields, "answers", ACCEPTED_COLUMNS), with_credit=True)}

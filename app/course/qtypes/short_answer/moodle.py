@@ -6,6 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.course.formats.moodle_text import answer, answers_of, question_text, text_of, value
+from app.course.words import _
 
 MOODLE_TYPES = ("shortanswer",)
 
@@ -20,11 +21,13 @@ def sort_answers(found: list[tuple[float, str, str]], notes: list[str]) -> dict:
     for share, text, said in found:
         if text == "*":
             if share > 0:
-                raise ValueError(f"a “*” answer worth {share:.0%} gives credit for anything typed; that has no equivalent here")
+                raise ValueError(_("a “*” answer worth %(share)s gives credit for anything typed; that has no "
+                                   "equivalent here", share=format(share, ".0%")))
             if said:
                 data["other_feedback"] = said
         elif share < 0:
-            notes.append(f"answer “{text}” ({share:.0%}) dropped: negative credit has no equivalent here")
+            notes.append(_("answer “%(given)s” (%(share)s) dropped: negative credit has no equivalent here",
+                           given=text, share=format(share, ".0%")))
         elif share == 0:
             wrong.append({"text": text, **({"feedback": said} if said else {})})
         else:
@@ -35,7 +38,7 @@ def sort_answers(found: list[tuple[float, str, str]], notes: list[str]) -> dict:
 def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     """Our short answer from Moodle's answers."""
     if text_of(question, "usecase") == "1":
-        notes.append("case-sensitive matching became case-insensitive")
+        notes.append(_("case-sensitive matching became case-insensitive"))
     return sort_answers([(share, text, said) for share, text, said, _ in answers_of(question)], notes)
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 from app.course.formats.qti_item import (SCORE, ItemReader, ItemWriter, base, child_text, condition, el, local, set_outcome,
                                          show, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 
 def _match(response: str, text: str, case_sensitive: bool) -> etree._Element:
@@ -53,7 +54,8 @@ def read_answers(item: ItemReader, response: str, path: str,
     answers = []
     for index, (text, credit) in enumerate(mapping.items()):
         if credit <= 0:
-            item.notes.append(f"answer “{text}” ({credit:g}) dropped: an accepted answer here earns some credit")
+            item.notes.append(_("answer “%(given)s” (%(credit)s) dropped: an accepted answer here earns some credit",
+                                given=text, credit=format(credit, "g")))
             continue
         entry = {"text": text, "credit": min(1.0, credit)}
         feedback = item.feedback_for(f"{response}-ACCEPT-{index + 1}", f"{path}{answers_key}.{index}.feedback")
@@ -96,7 +98,7 @@ def read(item: ItemReader) -> dict:
     response = interaction.get("response-identifier")
     declaration = item.declaration(response)
     if declaration.case_sensitive and declaration.mapping:
-        item.notes.append("case-sensitive matching became case-insensitive")
+        item.notes.append(_("case-sensitive matching became case-insensitive"))
     answers, wrong, other = read_answers(item, response, "")
     data: dict = {"answers": answers}
     if wrong:

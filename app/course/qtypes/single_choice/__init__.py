@@ -12,11 +12,12 @@ from app.course.qtypes.base import Outcome, outcome
 from app.course.qtypes.choice import ChoiceType, options
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import chosen, one
+from app.course.words import N_
 
 
 class SingleChoice(ChoiceType):
     name = "single_choice"
-    label = "Single choice"
+    label = N_("Single choice")
     json_help = "an option id"
     one_key = True
 

@@ -12,6 +12,7 @@ from lxml import etree
 
 from app.course.formats.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, el, identifier, local, our_id, set_outcome,
                                          var)
+from app.course.words import _
 
 RESPONSE = "RESPONSE"
 
@@ -62,7 +63,7 @@ def only(item: ItemReader, tag: str) -> etree._Element:
     """The item's single interaction, which must be a ``tag``."""
     interactions = item.interactions()
     if len(interactions) != 1 or local(interactions[0]) != tag:
-        raise ValueError(f"expected one {tag}")
+        raise ValueError(_("expected one %(tag)s", tag=tag))
     return interactions[0]
 
 
@@ -90,7 +91,7 @@ def read(item: ItemReader) -> dict:
     key = declaration.correct[0] if declaration.correct else max(credits, key=credits.get, default=None)
     options, ids = read_options(item, interaction, right={key})
     if key not in ids:
-        raise ValueError("a single choice needs a correct choice among its choices")
+        raise ValueError(_("a single choice needs a correct choice among its choices"))
     full = credits.get(key) or 1.0  # another tool may give the key 2 points, or 100: credits are shares of it
     for name, option in zip(ids, options, strict=True):
         credit = credits.get(name, full if name == key else 0.0) / full

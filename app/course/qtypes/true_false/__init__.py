@@ -10,11 +10,12 @@ from typing import Any, Callable
 from app.course.qtypes.base import FormRow, Outcome, QuestionType, outcome
 from app.course.qtypes.fields import Checker, LineDict
 from app.course.qtypes.forms import chosen, one
+from app.course.words import N_
 
 
 class TrueFalse(QuestionType):
     name = "true_false"
-    label = "True / false"
+    label = N_("True / false")
     fields = frozenset({"answer", "feedback"})
     json_type = bool
     json_help = "true or false"
@@ -58,9 +59,9 @@ class TrueFalse(QuestionType):
         return data["answer"]
 
     def form_rows(self) -> tuple[FormRow, ...]:
-        return (FormRow("answer", "The statement is", "radio", choices=(("true", "True"), ("false", "False"))),
-                FormRow("feedback_true", "Feedback for “True” (optional)", "text"),
-                FormRow("feedback_false", "Feedback for “False” (optional)", "text"))
+        return (FormRow("answer", N_("The statement is"), "radio", choices=(("true", N_("True")), ("false", N_("False")))),
+                FormRow("feedback_true", N_("Feedback for “True” (optional)"), "text"),
+                FormRow("feedback_false", N_("Feedback for “False” (optional)"), "text"))
 
     def from_fields(self, fields: dict[str, str]) -> dict:
         data: dict = {"answer": {"true": True, "false": False}.get((fields.get("answer") or "").strip().lower(), fields.get("answer"))}

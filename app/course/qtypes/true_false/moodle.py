@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from app.course.formats.moodle_text import answer, answers_of, question_text
+from app.course.words import _
 
 MOODLE_TYPES = ("truefalse",)
 
@@ -14,7 +15,7 @@ def read(question: ET.Element, meta: dict, notes: list[str]) -> dict:
     answers = answers_of(question)
     key = next((text.lower() == "true" for share, text, _, _ in answers if share >= 1), None)
     if key is None:
-        raise ValueError("a true/false question without a right answer")
+        raise ValueError(_("a true/false question without a right answer"))
     data: dict = {"type": "true_false", "answer": key}
     feedback = {text.lower(): said for _, text, said, _ in answers if said and text.lower() in ("true", "false")}
     if feedback:

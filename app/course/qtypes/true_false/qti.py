@@ -9,6 +9,7 @@ from __future__ import annotations
 from app.course.formats.qti_item import (FEEDBACK, SCORE, ItemReader, ItemWriter, base, condition, el, inline_markdown,
                                          set_outcome, var)
 from app.course.qtypes.single_choice.qti import RESPONSE, only
+from app.course.words import _
 
 VALUES = ("true", "false")
 
@@ -47,7 +48,7 @@ def read(item: ItemReader) -> dict:
     texts = _texts(item)
     declaration = item.declaration(only(item, "qti-choice-interaction").get("response-identifier"))
     if not declaration.correct or texts.get(declaration.correct[0]) not in VALUES:
-        raise ValueError("a true/false question needs its correct choice")
+        raise ValueError(_("a true/false question needs its correct choice"))
     data: dict = {"answer": texts[declaration.correct[0]] == "true"}
     feedback = {}
     for name, value in texts.items():
