@@ -17,6 +17,7 @@ from flask import Flask, g, has_request_context, request, session
 from markupsafe import Markup
 import flask_wtf.form
 from flask_babel import Babel, get_locale, get_translations
+from flask_login import current_user, user_logged_out
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -72,20 +73,30 @@ def account_setting(name: str) -> str | None:
     at login and whenever they change it), so a JSON autosave costs no extra statement."""
     if g.get("database_down"):
         return None
-    if "_login_user" in g:
-        user = g._login_user
-        return getattr(user, name, None) if user is not None and user.is_authenticated else None
-    return session.get(SESSION_KEYS[name]) if session else None
+    user = g.get("_login_user")
+    if user is not None and not user.is_authenticated:
+        return None
+    if user is not None and name in vars(user):  # loaded and not expired by a commit: reading it costs nothing
+        return vars(user)[name]
+    if not session or "_user_id" not in session:
+        return None
+    if SESSION_KEYS[name] not in session:  # a login from before the copy was kept: read the account once, keep it
+        if not current_user.is_authenticated:
+            return None
+        remember_settings(current_user)
+    return session.get(SESSION_KEYS[name]) or None
 
 
 def remember_settings(user) -> None:
     """Keep the account's language and digits in the session (call at login and when either changes)."""
     for name, key in SESSION_KEYS.items():
-        value = getattr(user, name, None)
-        if value:
-            session[key] = value
-        else:
-            session.pop(key, None)
+        session[key] = getattr(user, name, None) or ""  # "" says "none chosen", unlike a missing key
+
+
+def forget_settings(_app, **_extra) -> None:
+    """At logout the browser is a visitor again: its pages follow the switcher's cookie and the browser."""
+    for key in SESSION_KEYS.values():
+        session.pop(key, None)
 
 
 def select_locale() -> str:
@@ -132,15 +143,17 @@ def number(value, digits: int | None = None) -> str:
         return "–"
     if digits is not None:
         value = round(value, digits)
-    return format_decimal(value, locale=language().code, numbering_system=numbering_system())
+    system = numbering_system()  # Babel takes the system's separators (٬ in Urdu); the digits are ours to write
+    return in_digits(format_decimal(value, locale=language().code, numbering_system=system), system)
 
 
 def percent(value, digits: int = 0) -> str:
     """Jinja filter ``percent``: a fraction (0.75) as "75%", "٧٥٪" or "75%" by the learner's language and digits."""
     if value is None:
         return "–"
-    return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%",
-                          locale=language().code, numbering_system=numbering_system())
+    system = numbering_system()
+    return in_digits(format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%",
+                                    locale=language().code, numbering_system=system), system)
 
 
 def course_text(value) -> Markup:
@@ -232,6 +245,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    user_logged_out.connect(forget_settings, app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks' line breaks and indents are not in the msgid
     app.add_template_filter(number, "number")
     app.add_template_filter(percent, "percent")

@@ -107,3 +107,54 @@ def test_the_stylesheets_say_start_and_end_never_left_and_right():
         text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
         found += [f"{path.name}: {match.group(0)}" for match in PHYSICAL.finditer(text)]
     assert not found, found
+
+
+def test_after_logging_out_the_browser_is_a_visitor_again(app, client, auth):
+    """The account's language was kept in the session; logging out forgets it."""
+    auth.register()
+    from tests.conftest import csrf_token
+    client.post("/account/language/ur?next=/", data={"csrf_token": csrf_token(client, "/")})
+    assert 'lang="ur"' in html_tag(client.get("/me"))
+    client.delete_cookie(i18n.COOKIE)
+    auth.logout()
+    assert 'lang="hi"' in html_tag(client.get("/glossary", headers={"Accept-Language": "hi"}))
+    with client.session_transaction() as stored:
+        assert "language" not in stored and "digits" not in stored
+
+
+def test_a_json_autosave_reads_the_language_without_loading_the_account(app, client, auth):
+    """The language chosen in Settings is copied into the session at login, so a request that never loads the
+    account (an autosave) still answers in it; test_statement_budgets counts the statements."""
+    auth.register()
+    from tests.conftest import csrf_token
+    client.post("/account/language/hi?next=/", data={"csrf_token": csrf_token(client, "/")})
+    client.delete_cookie(i18n.COOKIE)
+    with client.session_transaction() as stored:
+        assert stored["language"] == "hi"
+    assert 'lang="hi"' in html_tag(client.get("/glossary"))
+
+
+def test_numbers_are_grouped_as_each_language_groups_them(app):
+    for header, expected in (("hi", "12,34,567"), ("ur", "1,234,567"), ("en", "1,234,567")):
+        with app.test_request_context(headers={"Accept-Language": header}):
+            assert i18n.number(1234567) == expected
+            assert i18n.percent(0.75).startswith("75")
+
+
+def test_a_learner_may_have_the_language_s_own_digits(app, client, auth):
+    auth.register()
+    from tests.conftest import csrf_token
+    saved = client.post("/account/preferences", data={
+        "language": "ur", "digits": "native", "time_zone": "Asia/Karachi", "daily_goal": "",
+        "csrf_token": csrf_token(client, "/account/")})
+    assert saved.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="ur" dir="rtl" data-numbers="ur-u-nu-arabext"' in page
+    shown = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])
+    assert "۱۱" in shown and not re.search(r"\b11\b", shown)  # "eleven lessons", in Urdu digits
+    forged = client.post("/account/preferences", data={
+        "language": "fr", "digits": "roman", "time_zone": "", "daily_goal": "", "csrf_token": csrf_token(client, "/account/")})
+    assert forged.status_code == 400
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "amina"))
+        assert (user.language, user.digits) == ("ur", "native")

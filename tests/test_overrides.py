@@ -162,7 +162,7 @@ def test_a_group_override_moves_its_members_attempts_and_a_students_own_wins(app
     assert post_override(timed["teacher"], timed["assignment"], who=f"group:{group}", extra_minutes="20").status_code == 302
     assert minutes_given(app, sana_attempt) == timedelta(minutes=50)
     assert minutes_given(app, omar_attempt) == timedelta(minutes=35)  # his own (+5) wins
-    html = timed["teacher"].get(overrides_url(timed["assignment"])).get_data(as_text=True)
+    html = re.sub(r"</?bdi[^>]*>", "", timed["teacher"].get(overrides_url(timed["assignment"])).get_data(as_text=True))
     assert "Group Evening" in html and "omar has an override of their own, which wins over this one" in html
 
 

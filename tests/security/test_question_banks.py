@@ -220,7 +220,7 @@ def test_an_admin_reviews_who_asked_when_and_the_diff_then_publishes_or_declines
     ask_to_publish(teacher, "brand-new")
     assert teacher.get("/teach/publish").status_code == 403
 
-    page = admin.get("/teach/publish").get_data(as_text=True)
+    page = re.sub(r"</?bdi[^>]*>", "", admin.get("/teach/publish").get_data(as_text=True))  # names are isolated
     assert "Asked by teachA on" in page and "mfn-puzzle-better" in page and "brand-new" in page
     assert "Changes from the course question trade-mfn-puzzle" in page
     assert "<del>-prompt: Which statement best describes what happened after India granted Pakistan MFN status?</del>" in page
@@ -232,7 +232,7 @@ def test_an_admin_reviews_who_asked_when_and_the_diff_then_publishes_or_declines
     assert post(admin, f"/teach/publish/{pending_request(app, 'brand-new')}/decline",
                 {"note": "Cite the paragraph it tests."}).status_code == 302
     assert "Cite the paragraph it tests." in teacher.get("/teach/questions/brand-new").get_data(as_text=True)
-    assert "declined — Cite the paragraph it tests." in teacher.get("/teach/questions?lesson=trade").get_data(as_text=True)
+    assert "declined — Cite the paragraph it tests." in re.sub(r"</?bdi[^>]*>", "", teacher.get("/teach/questions?lesson=trade").get_data(as_text=True))
 
     first = pending_request(app, "mfn-puzzle-better")
     edit = "/teach/questions/mfn-puzzle-better/edit"
@@ -324,7 +324,7 @@ def test_a_co_instructor_teaches_the_class_but_only_its_owner_manages_it(app):
     assert co.get(f"/teach/classes/{classroom_id}").status_code == 403
     assert post(owner, f"/teach/classes/{classroom_id}/instructors", {"username": "teachc"}).status_code == 302
     assert "History 101" in co.get("/teach/").get_data(as_text=True)
-    page = co.get(f"/teach/classes/{classroom_id}").get_data(as_text=True)
+    page = re.sub(r"</?bdi[^>]*>", "", co.get(f"/teach/classes/{classroom_id}").get_data(as_text=True))
     assert "Owner: teachA" in page and "Leave this class" in page and "Add co-instructor" not in page
     student = person(app, "sana")
     join(student, code)
