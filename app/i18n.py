@@ -8,6 +8,7 @@ browser's ``Accept-Language``, else English. ``negotiate`` decides it without Fl
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +167,12 @@ def course_text(value) -> Markup:
     return Markup('<span lang="en" dir="ltr">%s</span>') % value
 
 
+def english() -> Markup:
+    """Jinja global: `` lang="en" dir="ltr"`` for an element holding course text, on a page in another language
+    (nothing on an English page, where it would only add bytes)."""
+    return Markup("") if language().code == DEFAULT else Markup(' lang="en" dir="ltr"')
+
+
 def user_text(value) -> Markup:
     """Jinja filter ``user_text``: what a person typed (a username, a class's or an assignment's name): isolated
     from the text around it (a Latin name inside Urdu keeps its order) and never machine-translated."""
@@ -241,6 +248,15 @@ def script_words() -> dict[str, str | list[str]]:
             for one, many in script_messages()}
 
 
+def script_words_json() -> Markup:
+    """``script_words()`` as JSON safe inside <script type="application/json">: Urdu and Hindi letters as UTF-8 (two or
+    three bytes, where Jinja's ``tojson`` writes six for each), with <, >, & and ' escaped as ``tojson`` does."""
+    text = json.dumps(script_words(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -252,9 +268,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(course_text)
     app.add_template_filter(user_text)
     app.add_template_filter(shown, "translated")
+    app.add_template_global(english)
     app.add_template_global(language, "page_language")
     app.add_template_global(LANGUAGES, "languages")
-    app.add_template_global(script_words)
+    app.add_template_global(script_words_json)
     app.add_template_global(numbering_system)
     # Every FlaskForm's built-in messages from our catalogue (Flask-WTF would look in WTForms' own, which has no
     # Urdu or Hindi).

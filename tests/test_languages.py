@@ -66,7 +66,7 @@ def test_a_signed_in_learner_s_choice_is_saved_to_the_account(app, client, auth)
     auth.register()
     from tests.conftest import csrf_token
     token = csrf_token(client, "/")
-    assert client.post("/account/language/hi?next=/dashboard", data={"csrf_token": token}).status_code == 303
+    assert client.post("/account/language?next=/dashboard", data={"csrf_token": token, "code": "hi"}).status_code == 303
     with app.app_context():
         assert db.session.scalar(db.select(User.language).where(User.username == "amina")) == "hi"
     other = app.test_client()  # another browser: the account's language, whatever that browser asks for
@@ -158,3 +158,26 @@ def test_a_learner_may_have_the_language_s_own_digits(app, client, auth):
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "amina"))
         assert (user.language, user.digits) == ("ur", "native")
+
+
+def test_the_scripts_words_are_sent_as_safe_compact_json(client):
+    import json
+    page = client.get("/lessons/trade", headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    sent = re.search(r'<script type="application/json" id="i18n-words">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in sent and "\\u06" not in sent  # no tag can end the script early; Urdu letters as UTF-8
+    words = json.loads(sent)
+    assert words["Saved"] and words["Saved"] != "Saved" and all(isinstance(key, str) for key in words)
+    assert 'id="i18n-words"' not in client.get("/lessons/trade").get_data(as_text=True)  # English pages: none
+
+
+def test_the_signed_in_switcher_posts_the_button_pressed(app, client, auth):
+    auth.register()
+    from tests.conftest import csrf_token
+    page = client.get("/glossary?q=track").get_data(as_text=True)
+    assert 'action="/account/language?next=/glossary?q%3Dtrack"' in page and 'name="code" value="ur"' in page
+    token = csrf_token(client, "/")
+    assert client.post("/account/language?next=/glossary", data={"csrf_token": token, "code": "xx"}).status_code == 404
+    back = client.post("/account/language?next=/glossary", data={"csrf_token": token, "code": "ur"})
+    assert back.status_code == 303 and back.headers["Location"] == "/glossary"
+    with app.app_context():
+        assert db.session.scalar(db.select(User.language).where(User.username == "amina")) == "ur"

@@ -101,3 +101,26 @@ def test_an_instructors_pages_are_under_the_budget(app):
         size, files = weight(teacher, response.get_data(as_text=True))
         assert "css/teach.css" in files
         assert size <= BUDGET, f"{path}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
+
+
+# Urdu and Hindi letters take two or three bytes each in UTF-8 where English takes one, and their pages carry the
+# scripts' words (app/i18n.py) and css/languages.css: a budget of their own, a quarter above English's.
+TRANSLATED_BUDGET = 125_000
+
+
+@pytest.mark.parametrize("code", ["ur", "hi"])
+def test_urdu_and_hindi_pages_are_under_their_budget(app, client, auth, code):
+    auth.register("weigher")
+    client.set_cookie("lang", code)
+    pages = {f"test {n}": client.get(f"/attempts/{start(client, 'kashmir-non-paper', mode='test')}") for n in range(3)}
+    public_id = start(client, "kashmir-non-paper", mode="test")
+    client.post(f"/attempts/{public_id}/submit", data={**key_form(app, public_id),
+                                                       "csrf_token": csrf_token(client, f"/attempts/{public_id}")})
+    for name, path in {"result": f"/attempts/{public_id}/result", "home": "/", "dashboard": "/me",
+                       "lesson": "/lessons/kashmir-non-paper", "settings": "/account/"}.items():
+        pages[name] = client.get(path)
+    for name, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and f'lang="{code}"' in html, name
+        size, files = weight(client, html)
+        assert size <= TRANSLATED_BUDGET, f"{code} {name}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"

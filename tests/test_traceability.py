@@ -245,7 +245,7 @@ def give_passage(app, question_id: str) -> dict:
 
 def assert_passage_above_prompt(html: str, data: dict) -> None:
     """The page quotes the passage in a captioned figure, before the question's prompt."""
-    figure = re.search(r'<figure class="passage" id="([^"]+)" aria-labelledby="\1-caption">\s*<blockquote lang="en" dir="ltr"><p>(.*?)</p></blockquote>'
+    figure = re.search(r'<figure class="passage" id="([^"]+)" aria-labelledby="\1-caption">\s*<blockquote(?: lang="en" dir="ltr")?><p>(.*?)</p></blockquote>'
                        r'\s*<figcaption id="\1-caption">([^<]*)</figcaption>', html, re.S)
     assert figure, "no captioned passage on the page"
     assert figure.group(2) == "Exports “to India” … were 312 in the year — a figure without a unit"

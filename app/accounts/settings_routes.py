@@ -67,6 +67,12 @@ def change_email():
     return redirect(url_for("accounts.settings") + "#email")
 
 
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    """The switcher's form for a signed-in learner: the button pressed names the language (``code``)."""
+    return language(request.form.get("code", ""))
+
+
 @bp.route("/language/<code>", methods=["GET", "POST"])
 def language(code: str):
     """Switch the interface's language and go back to the page it was asked from (``next``, a path on this site).
@@ -74,7 +80,7 @@ def language(code: str):
     Everyone gets the ``lang`` cookie; a signed-in learner's POST (from the switcher's form, with its CSRF token)
     also saves it to the account, so it follows them to other browsers. A GET never changes the account."""
     if code not in i18n.LANGUAGES:
-        abort(404)
+        abort(404, description=_("There is no such language here: English, اردو and हिन्दी are."))
     response = redirect(safe_next(url_for("learning.index")), 303)
     response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                         secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
