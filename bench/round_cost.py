@@ -5,6 +5,7 @@ baseline commit) and after (this tree), in one run.
     .venv/bin/python bench/round_cost.py                      # 200 rounds after 20 warm-up rounds, both trees
     .venv/bin/python bench/round_cost.py --rounds 50 --no-baseline
     .venv/bin/python bench/round_cost.py --profile submit     # where this tree's time goes in one step (cProfile)
+    .venv/bin/python bench/round_cost.py --baseline dc2a58a --languages en,ur,hi   # issue 20: the cost of a language
 
 Each tree runs in its own process (the baseline extracted with ``git archive`` into a temporary folder, run with
 ``PYTHONPATH`` and ``cwd`` there) on its own migrated SQLite database with the course loaded, and one signed-in learner
@@ -78,6 +79,7 @@ def worker(profile: str | None) -> None:
     client = app.test_client()
     client.post("/account/register", data={"username": "amina", "password": PASSWORD, "password2": PASSWORD,
                                            "csrf_token": csrf_token(client, "/account/register")})
+    client.set_cookie("lang", os.environ.get("ROUND_COST_LANGUAGE", "en"))  # the switcher's cookie (issue 20 on)
     with app.app_context():  # a review a round for hundreds of rounds: past the default daily limit otherwise
         db.session.execute(sa.update(User).values(daily_review_limit=100_000))
         db.session.commit()
@@ -150,9 +152,9 @@ def worker(profile: str | None) -> None:
 class Tree:
     """A worker process for one tree."""
 
-    def __init__(self, label: str, folder: Path, profile: str | None = None):
+    def __init__(self, label: str, folder: Path, profile: str | None = None, language: str = "en"):
         self.label = label
-        env = {**os.environ, "PYTHONPATH": str(folder)}
+        env = {**os.environ, "PYTHONPATH": str(folder), "ROUND_COST_LANGUAGE": language}
         command = [sys.executable, str(Path(__file__).resolve()), "--worker"] + (["--profile", profile] if profile else [])
         self.process = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=None if profile else subprocess.DEVNULL, text=True)
@@ -199,6 +201,8 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--profile", choices=STEPS + PAGES, help="profile this step in this tree (cProfile, on stderr)")
+    parser.add_argument("--languages", default="en",
+                        help="this tree's interface languages to time, comma-separated (en,ur,hi); the baseline's is English")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -207,7 +211,8 @@ def main() -> None:
     print(f"# bench/round_cost.py · {machine()}")
     print(f"# {args.rounds} rounds after {args.warmup} warm-up rounds; one signed-in learner; lesson 'trade' (10-question test)")
     with contextlib.ExitStack() as stack:
-        trees = [Tree("after", ROOT, args.profile)]
+        languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+        trees = [Tree("after" if code == "en" else f"after, {code}", ROOT, args.profile, code) for code in languages]
         if not (args.no_baseline or args.profile):
             trees.insert(0, Tree(f"before ({args.baseline})", stack.enter_context(baseline_tree(args.baseline))))
         for tree in trees:
@@ -221,6 +226,7 @@ def main() -> None:
         for tree in trees:
             tree.close()
     results = {tree.label: summary(tree) for tree in trees}
+    judged = next((tree for tree in trees if tree.label == "after"), trees[-1]).label  # the goals: this tree, English
     print(f"\n{'step':10s}" + "".join(f" | {label:>34s}" for label in results) + " | goal")
     print(f"{'':10s}" + " | median ms   p95 ms   statements    " * len(results))
     for name in (*STEPS, "round"):
@@ -229,7 +235,7 @@ def main() -> None:
                         (results[label][name] for label in results))
         verdict = ""
         if goal is not None:
-            median = results[trees[-1].label][name][0]
+            median = results[judged][name][0]
             verdict = f"median <= {goal:g} ms: {'met' if median <= goal else 'NOT met'} ({median:.2f})"
         print(f"{name:10s}{cells} | {verdict}")
     print(f"\n{'page':13s}" + "".join(f" | {label:>34s}" for label in results) + " | goal")
@@ -238,7 +244,7 @@ def main() -> None:
         cells = "".join(f" | {median:9.2f} {high:8.2f} {count:10.0f}    " for median, high, count in
                         (results[label][name] for label in results))
         goal = STATEMENT_GOALS.get(name)
-        count = results[trees[-1].label][name][2]
+        count = results[judged][name][2]
         verdict = f"statements <= {goal}: {'met' if count <= goal else 'NOT met'} ({count:.0f})" if goal else ""
         print(f"{name:13s}{cells} | {verdict}")
 

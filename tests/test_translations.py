@@ -373,3 +373,26 @@ def test_every_message_uses_the_glossary_s_words(code):
                 if not any(form in translated for form in accepted):
                     off.append(f"{term} ({' / '.join(accepted)}): {source!r} -> {translated!r}")
     assert not off, f"{len(off)} {code} messages do not use the glossary's word:\n" + "\n".join(off[:40])
+
+
+# Scripts: words put on the page go through t()/tn() (app/static/app.js), never as a bare English literal.
+SCRIPT_WORDS = re.compile(r"""(?:textContent|innerText|\.title|\.placeholder)\s*=\s*(?:[^;]*?[?:]\s*)?["'][A-Za-z]"""
+                          r"""|setAttribute\(\s*["'](?:aria-label|title|placeholder|alt)["']\s*,\s*["'][A-Za-z]"""
+                          r"""|\b(?:announce|say|alert|confirm)\(\s*["'][A-Za-z]""")
+
+
+def test_scripts_never_show_a_bare_english_string():
+    found = []
+    for path in sorted((PROJECT_ROOT / "app" / "static").rglob("*.js")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if SCRIPT_WORDS.search(line):
+                found.append(f"{path.name}:{number}: {line.strip()[:100]}")
+    assert not found, "script text shown without t():\n" + "\n".join(found)
+
+
+def test_the_script_check_would_catch_a_bare_string():
+    for line in ('el.textContent = "Saved";', 'b.setAttribute("aria-label", "Close");', 'announce("Done.");',
+                 'x.textContent = ok ? "Yes" : t("No");'):
+        assert SCRIPT_WORDS.search(line), line
+    for line in ('el.textContent = t("Saved");', 'b.setAttribute("aria-label", t("Close"));', 'el.textContent = "";'):
+        assert not SCRIPT_WORDS.search(line), line
