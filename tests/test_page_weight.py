@@ -124,3 +124,13 @@ def test_urdu_and_hindi_pages_are_under_their_budget(app, client, auth, code):
         assert response.status_code == 200 and f'lang="{code}"' in html, name
         size, files = weight(client, html)
         assert size <= TRANSLATED_BUDGET, f"{code} {name}: {size:,} bytes of HTML+CSS+JS ({', '.join(files)})"
+
+
+def test_templates_are_sent_without_their_indentation_but_pre_and_textarea_keep_theirs(app):
+    """``static_files.Unindent``: the spaces that indent a template's lines are not sent; a line break stays (no two
+    words run together), and what a <pre> or a <textarea> holds is left exactly as written."""
+    template = app.jinja_env.from_string(
+        "<ul>\n    <li>one</li>\n    <li>two</li>\n</ul>\n<pre>\n  kept\n    as is\n</pre>\n"
+        "<textarea name=\"a\"\n          rows=\"2\">\n  typed\n</textarea>\n    <p>after</p>")
+    assert template.render() == ("<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<pre>\n  kept\n    as is\n</pre>\n"
+                                 "<textarea name=\"a\"\n          rows=\"2\">\n  typed\n</textarea>\n<p>after</p>")
