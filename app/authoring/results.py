@@ -67,9 +67,9 @@ def override_words(rules: Rules) -> tuple[str, ...]:
     """An override in words, naming the group it came from and the new due date."""
     if rules.override is None or not rules.changes():
         return ()
-    words = list(rules.changes())
+    words = rules.shown_changes()  # in the reader's language, in the order changes() has them
     if rules.override.due_at is not None and words:
-        # ``changes()`` says "later due date" last (in the reader's language): here it names the date.
+        # The later due date comes last: here it names the date.
         words[-1] = _("later due date: %(when)s", when=local_time(rules.due_at))
     if rules.override.kind == "group":
         words.insert(0, _("group %(name)s", name=rules.override.group_name))
