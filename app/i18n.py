@@ -42,7 +42,6 @@ LANGUAGES = {
     "ur": Language("ur", "اردو", "rtl", "arabext"),
     "hi": Language("hi", "हिन्दी", "ltr", "deva"),
 }
-DIGITS = ("latn", "native")  # a learner's setting: the locale's default (Latin digits in CLDR for both) or its own
 
 
 def negotiate(setting: str | None, cookie: str | None, accept_language: str | None) -> str:
@@ -65,7 +64,7 @@ def environ_language(environ) -> str:
     return negotiate(None, cookie, environ.get("HTTP_ACCEPT_LANGUAGE"))
 
 
-SESSION_KEYS = {"language": "language", "digits": "digits"}
+SESSION_KEYS = ("language", "digits")  # the account's settings the session keeps a copy of, under the same names
 
 
 def account_setting(name: str) -> str | None:
@@ -81,23 +80,23 @@ def account_setting(name: str) -> str | None:
         return vars(user)[name]
     if not session or "_user_id" not in session:
         return None
-    if SESSION_KEYS[name] not in session:  # a login from before the copy was kept: read the account once, keep it
+    if name not in session:  # a login from before the copy was kept: read the account once, keep it
         if not current_user.is_authenticated:
             return None
         remember_settings(current_user)
-    return session.get(SESSION_KEYS[name]) or None
+    return session.get(name) or None
 
 
 def remember_settings(user) -> None:
     """Keep the account's language and digits in the session (call at login and when either changes)."""
-    for name, key in SESSION_KEYS.items():
-        session[key] = getattr(user, name, None) or ""  # "" says "none chosen", unlike a missing key
+    for name in SESSION_KEYS:
+        session[name] = getattr(user, name, None) or ""  # "" says "none chosen", unlike a missing key
 
 
 def forget_settings(_app, **_extra) -> None:
     """At logout the browser is a visitor again: its pages follow the switcher's cookie and the browser."""
-    for key in SESSION_KEYS.values():
-        session.pop(key, None)
+    for name in SESSION_KEYS:
+        session.pop(name, None)
 
 
 def select_locale() -> str:
@@ -208,7 +207,7 @@ def shown(text: str | None) -> str:
     return get_translations().gettext(text) if text else (text or "")
 
 
-def catalogues_missing(app: Flask) -> list[str]:
+def catalogues_missing() -> list[str]:
     """Languages whose compiled catalogue is absent or older than its ``.po`` (``make`` compiles them)."""
     stale = []
     for code in LANGUAGES:
@@ -279,7 +278,7 @@ def init_app(app: Flask) -> None:
     # No formatting here: words._ fills the fields itself (Flask-Babel's ngettext would fill %(num)s first).
     words.install(lambda text: get_translations().gettext(text),
                   lambda one, many, n: get_translations().ngettext(one, many, n))
-    stale = catalogues_missing(app)
+    stale = catalogues_missing()
     if stale and not os.environ.get("BACKCHANNEL_SKIP_CATALOGUE_CHECK"):
         app.logger.warning("The %s catalogue(s) are not compiled or are older than their .po: those pages show "
                            "English. Run: make translations", ", ".join(stale))
