@@ -86,8 +86,10 @@ def test_urdu_runs_right_to_left_where_order_matters(app, world, serve, new_page
     # The navigator counts from the right: question 1 is right of question 2.
     first, second = page.locator(".quiz-nav .nav-item").nth(0), page.locator(".quiz-nav .nav-item").nth(1)
     assert box(first)["x"] > box(second)["x"]
-    # A choice's radio button is on the right of its words, as in an Urdu form.
-    option = page.locator("main input[type=radio]").first
+    # A choice card's radio button is on the right of its words, as in an Urdu form. (A cloze's radio buttons sit inside
+    # its English text, which runs left to right, so the card is the one to look at; the test draws 10 of the bank's
+    # 22 questions, 10 of them choice cards.)
+    option = page.locator("main label.choice input[type=radio]").first
     words = option.locator("xpath=ancestor::label[1]")
     assert box(option)["x"] + box(option)["width"] > box(words)["x"] + box(words)["width"] / 2
     # The course's own text inside stays English and left to right.
