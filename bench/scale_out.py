@@ -123,12 +123,16 @@ def redis(folder: Path):
 
 
 @contextlib.contextmanager
-def nginx(folder: Path, backends: list[str]):
-    """nginx on a free port balancing across ``backends`` (base URLs) with deploy/nginx-proxy.conf."""
+def nginx(folder: Path, backends: list[str], cache: bool = False):
+    """nginx on a free port balancing across ``backends`` (base URLs) with deploy/nginx-proxy.conf, and with
+    ``cache`` deploy/nginx-cache.conf too (its cache in the run's folder, declared as the file's comment says)."""
     here = service_folder(folder, f"nginx-{free_port()}")
     port = free_port()
     servers = "\n".join(f"    server {base.removeprefix('http://')};" for base in backends)
     temp = "\n".join(f"  {kind}_temp_path {here}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    cache_path = (f"  proxy_cache_path {here}/cache levels=1:2 keys_zone=backchannel_pages:10m max_size=100m inactive=10m"
+                  " use_temp_path=off;") if cache else ""
+    cache_include = f'      include {DEPLOY / "nginx-cache.conf"};' if cache else ""
     (here / "nginx.conf").write_text(f"""daemon off;
 pid {here}/nginx.pid;
 error_log stderr warn;
@@ -137,6 +141,7 @@ events {{ worker_connections 4096; }}
 http {{
   access_log off;
 {temp}
+{cache_path}
   upstream backchannel {{
     least_conn;
 {servers}
@@ -147,6 +152,7 @@ http {{
     location / {{
       proxy_pass http://backchannel;
       include {DEPLOY / "nginx-proxy.conf"};
+{cache_include}
     }}
   }}
 }}
