@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, has_request_context, request, session
 from markupsafe import Markup
 import flask_wtf.form
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_login import current_user, user_logged_out
+from jinja2 import pass_context
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -178,6 +180,42 @@ def user_text(value) -> Markup:
     return Markup('<bdi translate="no">%s</bdi>') % ("" if value is None else value)
 
 
+QUANTITIES = ("num", "least", "most")  # a message's counts and bounds: grouped as amounts are
+
+
+def written(values: dict) -> dict:
+    """A message's values with their numbers as the page writes them: a count or a bound (``QUANTITIES``: ngettext's
+    ``num``, a range's ``least`` and ``most``) as ``number`` does (10,000; 12,34,567 in Hindi), any other number (an
+    id, a line, a version) in the learner's digits only. English is unchanged but for the amounts' separators."""
+    system = None
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if name in QUANTITIES:
+                out[name] = number(value)
+            else:
+                system = system or numbering_system()
+                out[name] = in_digits(str(value), system)
+    return out
+
+
+class NumberedDomain(Domain):
+    """Flask-Babel's ``gettext`` and ``ngettext`` for Python code (flashes, form errors, the API's reasons), writing
+    the numbers they fill in as the page around them does (templates use the ``number`` filter themselves)."""
+
+    def gettext(self, string, **variables):
+        return super().gettext(string, **written(variables))
+
+    def ngettext(self, singular, plural, num, **variables):
+        return self.get_translations().ungettext(singular, plural, num) % written({"num": num, **variables})
+
+
+class NumberedBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return NumberedDomain(domain=self.domain)
+
+
 class FormTranslations:
     """What WTForms asks for its own messages ("This field is required."): our catalogue, which holds them
     (``app/form_messages.py``), without filling fields (WTForms fills them itself)."""
@@ -259,11 +297,13 @@ def script_words_json() -> Markup:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    NumberedBabel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     user_logged_out.connect(forget_settings, app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks' line breaks and indents are not in the msgid
-    app.add_template_filter(number, "number")
-    app.add_template_filter(percent, "percent")
+    # Passed the context so that Jinja never works out ``{{ 10 | number }}`` once, when the template is compiled (in
+    # English, outside any request): a literal is written in each reader's digits too.
+    app.add_template_filter(pass_context(lambda _context, value, digits=None: number(value, digits)), "number")
+    app.add_template_filter(pass_context(lambda _context, value, digits=0: percent(value, digits)), "percent")
     app.add_template_filter(course_text)
     app.add_template_filter(user_text)
     app.add_template_filter(shown, "translated")
@@ -277,7 +317,7 @@ def init_app(app: Flask) -> None:
     flask_wtf.form.translations = FormTranslations()
     # No formatting here: words._ fills the fields itself (Flask-Babel's ngettext would fill %(num)s first).
     words.install(lambda text: get_translations().gettext(text),
-                  lambda one, many, n: get_translations().ngettext(one, many, n))
+                  lambda one, many, n: get_translations().ngettext(one, many, n), written)
     stale = catalogues_missing()
     if stale and not os.environ.get("BACKCHANNEL_SKIP_CATALOGUE_CHECK"):
         app.logger.warning("The %s catalogue(s) are not compiled or are older than their .po: those pages show "

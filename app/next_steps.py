@@ -291,7 +291,7 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     if not lessons:
         return []
     first = lessons[0]
-    start_first = Step("start", _("Start with lesson 1: %(title)s", title=first.lesson.title),
+    start_first = Step("start", _("Start with lesson %(number)s: %(title)s", number=1, title=first.lesson.title),
                        first.lesson.summary + " " + _("About %(minutes)s min.", minutes=first.lesson.reading_minutes),
                        url_for("learning.lesson", slug=first.lesson.slug), _("Start the first lesson"))
     if owner is None:

@@ -181,3 +181,24 @@ def test_the_signed_in_switcher_posts_the_button_pressed(app, client, auth):
     assert back.status_code == 303 and back.headers["Location"] == "/glossary"
     with app.app_context():
         assert db.session.scalar(db.select(User.language).where(User.username == "amina")) == "ur"
+
+
+def test_numbers_in_messages_made_in_python_follow_the_learner_s_digits(app, client, auth):
+    """A form error, a flash or a reason is written in Python, not a template: its numbers are the page's too."""
+    from tests.conftest import PASSWORD, csrf_token
+    auth.register()
+    client.post("/account/preferences", data={"language": "hi", "digits": "native", "time_zone": "", "daily_goal": "",
+                                              "csrf_token": csrf_token(client, "/account/")})
+    refused = client.post("/account/password", data={"current": PASSWORD, "password": "short", "password2": "short",
+                                                     "csrf_token": csrf_token(client, "/account/")})
+    assert refused.status_code == 400
+    error = re.sub(r"<[^>]+>", "", refused.get_data(as_text=True).split('id="password-error"', 1)[-1])
+    assert "१०" in error and "10" not in error.split("</", 1)[0]  # "at least ten characters" in Devanagari digits
+    with app.test_request_context(headers={"Accept-Language": "hi"}):
+        from flask_babel import gettext, ngettext
+        from app.course import words
+        assert "1,00,000" in ngettext("%(num)s student", "%(num)s students", 100000)  # a count grouped by lakh
+        assert words.ngettext("%(num)s card", "%(num)s cards", 1234567).startswith("12,34,567 ")  # a pure module's too
+        assert gettext("Question %(id)s", id=1234) == "Question 1234"  # an id is not an amount: never grouped
+    with app.test_request_context():
+        assert ngettext("%(num)s student", "%(num)s students", 1234) == "1,234 students"  # as the pages write it

@@ -67,7 +67,7 @@ def strong_password(form, field) -> None:
 
 def new_password_fields():
     return (
-        PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200, message=_l("Use at most 200 characters.")),
+        PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200, message=_l("Use at most %(most)s characters.", most=200)),
                                               strong_password],
                       render_kw={"autocomplete": "new-password", "data-reveal": ""}),
         PasswordField(_l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]),
@@ -260,7 +260,7 @@ class SettingsForm(FlaskForm):
     desired_retention = DecimalRangeField(_l("Desired retention"), places=2, validators=[
         InputRequired(), NumberRange(min=0.70, max=0.97, message=_l("Choose a retention between 0.70 and 0.97."))])
     daily_review_limit = IntegerField(_l("Reviews per day at most"), validators=[
-        InputRequired(), NumberRange(min=5, max=500, message=_l("Choose between 5 and 500 reviews a day."))])
+        InputRequired(), NumberRange(min=5, max=500, message=_l("Choose between %(least)s and %(most)s reviews a day.", least=5, most=500))])
     submit = SubmitField(_l("Save settings"))
 
 

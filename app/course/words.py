@@ -9,24 +9,27 @@ from collections.abc import Callable
 
 _gettext: Callable[[str], str] = lambda text: text
 _ngettext: Callable[[str, str, int], str] = lambda one, many, n: one if n == 1 else many
+_written: Callable[[dict], dict] = lambda values: values
 
 
-def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> None:
-    """Translate from now on with these (Flask-Babel's, which read the request's language)."""
-    global _gettext, _ngettext
-    _gettext, _ngettext = gettext, ngettext
+def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str],
+            written: Callable[[dict], dict] = _written) -> None:
+    """Translate from now on with these (Flask-Babel's, which read the request's language); ``written`` writes the
+    numbers among a message's values as the reader's page does (their digits, a count's grouping)."""
+    global _gettext, _ngettext, _written
+    _gettext, _ngettext, _written = gettext, ngettext, written
 
 
 def _(text: str, **values) -> str:
     """``text`` in the reader's language, ``%(name)s`` fields filled from ``values``."""
     translated = _gettext(text)
-    return translated % values if values else translated
+    return translated % _written(values) if values else translated
 
 
 def ngettext(one: str, many: str, n: int, **values) -> str:
     """The form for ``n`` in the reader's language; ``%(num)s`` is ``n``."""
     translated = _ngettext(one, many, n)
-    return translated % {"num": n, **values}
+    return translated % _written({"num": n, **values})
 
 
 def N_(text: str) -> str:

@@ -277,8 +277,8 @@ def practice_view(current: Attempt, items: list[dict]):
     default = next((item["position"] for item in items if item["position"] not in finished and not item["withheld"]), 0)
     position = request.args.get("q", default, type=int)
     if not 0 <= position < len(items):
-        abort(404, description=_("This attempt has questions 1 to %(last)s; there is no question %(num)s.",
-                                 last=len(items), num=position + 1))
+        abort(404, description=_("This attempt has questions %(first)s to %(last)s; there is no question %(num)s.",
+                                 first=1, last=len(items), num=position + 1))
     item = items[position]
     its_tries = tries.get(position, [])
     last = its_tries[-1] if its_tries else None

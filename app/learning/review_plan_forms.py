@@ -79,8 +79,8 @@ class PostponeForm(FlaskForm):
         csrf = False  # a preview changes nothing; confirming it carries the token
 
     keep = IntegerField(_l("Keep for today"), validators=[
-        InputRequired(message=_l("Say how many cards to keep for today (0 is fine).")),
-        NumberRange(min=0, max=10_000, message=_l("Keep between 0 and 10,000 cards."))])
+        InputRequired(message=_l("Say how many cards to keep for today (%(none)s is fine).", none=0)),
+        NumberRange(min=0, max=10_000, message=_l("Keep between %(least)s and %(most)s cards.", least=0, most=10_000))])
     submit = SubmitField(_l("Preview the postponement"))
 
 
