@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from babel.numbers import format_decimal, format_percent
+from decimal import Decimal
+
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 from flask import Flask, g, has_request_context, request, session
 from markupsafe import Markup
 import flask_wtf.form
@@ -139,6 +142,19 @@ def in_digits(text: str, system: str) -> str:
     return text.translate(str.maketrans("0123456789", digits)) if digits else text
 
 
+def as_written(text) -> str:
+    """Jinja filter ``digits``: numerals already formatted (``"%.2f" | format(x)``, a slider's value, a clock) in the
+    learner's digits and with their language's decimal sign (``٫`` in Urdu's own digits); English text unchanged."""
+    text = str(text)
+    system = numbering_system()
+    if system == "latn":
+        return text
+    code = language().code
+    signs = str.maketrans({".": get_decimal_symbol(code, numbering_system=system),
+                           ",": get_group_symbol(code, numbering_system=system)})
+    return in_digits(text.translate(signs), system)
+
+
 def number(value, digits: int | None = None) -> str:
     """Jinja filter ``number``: 1234567 as the learner's language writes it (12,34,567 in Hindi), in their digits."""
     if value is None:
@@ -181,21 +197,21 @@ def user_text(value) -> Markup:
 
 
 QUANTITIES = ("num", "least", "most")  # a message's counts and bounds: grouped as amounts are
+NUMERAL = re.compile(r"[-+−]?\d[\d,]*(\.\d+)?")  # a number already written out ("1,312.5"): a value all the same
 
 
 def written(values: dict) -> dict:
     """A message's values with their numbers as the page writes them: a count or a bound (``QUANTITIES``: ngettext's
     ``num``, a range's ``least`` and ``most``) as ``number`` does (10,000; 12,34,567 in Hindi), any other number (an
-    id, a line, a version) in the learner's digits only. English is unchanged but for the amounts' separators."""
-    system = None
+    id, a line, a version) in the learner's digits only; a ``Decimal`` keeps its places (``Decimal("0.70")``), and so
+    does a number already written out as text (a feedback's "1,312"). English is unchanged but for the amounts'
+    separators."""
     out = dict(values)
     for name, value in values.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if name in QUANTITIES:
-                out[name] = number(value)
-            else:
-                system = system or numbering_system()
-                out[name] = in_digits(str(value), system)
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            out[name] = number(value) if name in QUANTITIES and not isinstance(value, Decimal) else as_written(value)
+        elif isinstance(value, str) and NUMERAL.fullmatch(value):
+            out[name] = as_written(value)
     return out
 
 
@@ -304,6 +320,7 @@ def init_app(app: Flask) -> None:
     # English, outside any request): a literal is written in each reader's digits too.
     app.add_template_filter(pass_context(lambda _context, value, digits=None: number(value, digits)), "number")
     app.add_template_filter(pass_context(lambda _context, value, digits=0: percent(value, digits)), "percent")
+    app.add_template_filter(pass_context(lambda _context, value: as_written(value)), "digits")
     app.add_template_filter(course_text)
     app.add_template_filter(user_text)
     app.add_template_filter(shown, "translated")

@@ -158,8 +158,10 @@ def pattern(path: str) -> str:
     return re.sub(r"/[0-9a-z_-]*\d[0-9a-z_-]*", "/N", path)
 
 
-def crawl(client, seeds: list[str], limit: int = 160) -> dict[str, list[str]]:
-    """Follow a person's links from ``seeds`` (GET only); the unmarked texts of each page, by path."""
+def crawl(client, seeds: list[str], limit: int = 160, check=None) -> dict[str, list[str]]:
+    """Follow a person's links from ``seeds`` (GET only); what ``check`` finds on each page (by default the unmarked
+    texts), by path."""
+    check = check or unmarked
     queue, seen, patterns, problems = deque(seeds), set(), set(), {}
     while queue and len(seen) < limit:
         path = queue.popleft()
@@ -171,7 +173,7 @@ def crawl(client, seeds: list[str], limit: int = 160) -> dict[str, list[str]]:
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = response.get_data(as_text=True)
-        texts = unmarked(page)
+        texts = check(page)
         if texts:
             problems[path] = texts
         for href in re.findall(r'href="(/[^"/][^"]*|/)"', page):
@@ -235,6 +237,72 @@ def test_forms_sent_wrong_show_their_errors_translated(pseudo_app):
     problems = {f"POST {i}": unmarked(page.get_data(as_text=True)) for i, page in enumerate(pages)}
     problems = {where: texts for where, texts in problems.items() if texts}
     assert not problems, report(problems)
+
+
+LATIN_DIGIT = re.compile(r"[0-9]")
+LATIN_ON_PURPOSE = "0123456789"  # Settings → Digits: the Latin choice shows what it means
+
+
+def latin_digits(page: str) -> list[str]:
+    """The texts a person reads with a Latin digit in them, outside course content (English, its own numerals), what
+    a person typed, code, scripts and the form's values (which a browser reads as Latin digits)."""
+    root = lxml_html.document_fromstring(page)
+    found: list[str] = []
+
+    def skipped(element) -> bool:
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre"):
+            return True
+        return element.get("translate") == "no" or element.get("lang", root.get("lang")) != root.get("lang")
+
+    def read(text: str | None) -> None:
+        if text and LATIN_DIGIT.search(text) and LATIN_ON_PURPOSE not in text:
+            found.append(" ".join(text.split())[:80])
+
+    def walk(element) -> None:
+        if not skipped(element):
+            for name in ("title", "aria-label", "placeholder", "alt", "aria-valuetext"):
+                read(element.get(name))
+            read(element.text)
+            for child in element:
+                walk(child)
+        if element is not root:
+            read(element.tail)
+
+    walk(root.find("body"))
+    return found
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_a_student_with_the_language_s_own_digits_sees_no_latin_digit(make_app, code):
+    """Settings → Digits → the language's own: every number a student reads is in them, the pages' own (counts,
+    dates, marks, a timer) and those Python writes into a message (a form error, a feedback's reading of a number)."""
+    app = make_app("loaded")
+    teacher = person(app, "teacher", "instructor")
+    classroom_id, join_code = create_class(teacher)
+    student = person(app, "sana")
+    join(student, join_code)
+    take(app, student, create_assignment(app, teacher, classroom_id, time_limit_minutes=20), right=False)
+    timed = create_assignment(app, teacher, classroom_id, time_limit_minutes=30)
+    saved = student.post("/account/preferences", data={"language": code, "digits": "native", "time_zone": "Asia/Karachi",
+                                                       "daily_goal": "", "csrf_token": csrf_token(student, "/account/")})
+    assert saved.status_code == 302
+    started = student.post(f"/assignments/{timed}/start", data={"csrf_token": csrf_token(student, "/assignments")})
+    assert started.status_code == 302
+    in_progress = started.headers["Location"]
+    assert "countdown" in student.get(in_progress).get_data(as_text=True)  # the page with a timer is crawled
+    problems = crawl(student, [in_progress, "/", "/me", "/review", "/assignments", "/account/", "/lessons/trade",
+                               "/lessons/trade/quiz", "/progress"], check=latin_digits)
+    refused = student.post("/account/", data={"desired_retention": "0.5", "daily_review_limit": "3",
+                                              "csrf_token": csrf_token(student, "/account/")})
+    problems["POST /account/ (out of range)"] = latin_digits(refused.get_data(as_text=True))
+    problems = {where: texts for where, texts in problems.items() if texts}
+    assert not problems, "\n".join(f"{where}: {sorted(set(texts))[:8]}" for where, texts in sorted(problems.items()))
+
+
+def test_the_digit_check_finds_a_latin_digit():
+    page = ('<!doctype html><html lang="ur"><body><p>۱۲ <span lang="en">1999</span> <bdi translate="no">sana42</bdi>'
+            '<input value="0.90"></p><p title="3">۰٫۹۰</p><p>Latin 7 here</p></body></html>')
+    assert latin_digits(page) == ["3", "Latin 7 here"]
 
 
 # Python: a string shown to a person must go through a translation function where it is written.

@@ -1,6 +1,7 @@
 """Account forms. Database checks live in ``validate_<field>`` methods; the rules in ``rules``."""
 
 import zoneinfo
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -258,7 +259,7 @@ class PreferencesForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     desired_retention = DecimalRangeField(_l("Desired retention"), places=2, validators=[
-        InputRequired(), NumberRange(min=0.70, max=0.97, message=_l("Choose a retention between 0.70 and 0.97."))])
+        InputRequired(), NumberRange(min=0.70, max=0.97, message=_l("Choose a retention between %(low)s and %(high)s.", low=Decimal("0.70"), high=Decimal("0.97")))])
     daily_review_limit = IntegerField(_l("Reviews per day at most"), validators=[
         InputRequired(), NumberRange(min=5, max=500, message=_l("Choose between %(least)s and %(most)s reviews a day.", least=5, most=500))])
     submit = SubmitField(_l("Save settings"))

@@ -16,8 +16,9 @@
   })();
   var NUMBERS = document.documentElement.getAttribute("data-numbers") || document.documentElement.lang || "en";
 
-  function number(n) {
-    try { return new Intl.NumberFormat(NUMBERS).format(n); } catch (error) { return String(n); }
+  function number(n, places) {
+    var fixed = places ? { minimumFractionDigits: places, maximumFractionDigits: places } : undefined;
+    try { return new Intl.NumberFormat(NUMBERS, fixed).format(n); } catch (error) { return String(n); }
   }
 
   function fill(text, values) {

@@ -123,3 +123,21 @@ def test_the_switcher_keeps_the_page_and_the_answers(app, world, serve, new_page
     student.wait_for_load_state()
     assert student.locator("html").get_attribute("dir") == "rtl" and f"/attempts/{world['test']}" in student.url
     assert student.locator("main input[type=radio]").first.is_checked()  # the answer was kept
+
+
+def test_a_slider_moves_in_the_learner_s_own_digits(app, world, serve, new_page):  # noqa: F811
+    import sqlalchemy as sa
+    from app.extensions import db
+    from app.models import User
+    with app.app_context():
+        sami = db.session.scalar(sa.select(User).where(User.username == "sami"))
+        sami.language, sami.digits = "ur", "native"
+        db.session.commit()
+    base = serve(app)
+    page = new_page("phone")
+    log_in(page, base, "sami")
+    page.goto(base + "/account/#review-settings")
+    value = page.locator("#desired_retention-value")
+    assert value.text_content() == "۰٫۹۰"  # as served
+    page.locator("#desired_retention").fill("0.85")
+    assert value.text_content() == "۰٫۸۵"  # as it moves (js/range.js), two places still

@@ -5,6 +5,9 @@
   document.querySelectorAll("output[for]").forEach(function (output) {
     var slider = document.getElementById(output.htmlFor.value);
     if (!slider || slider.type !== "range") { return; }
-    slider.addEventListener("input", function () { output.value = slider.value; });
+    var places = (output.value.split(/[.٫]/)[1] || "").length;  // as many decimals as the page was served with (0.90)
+    slider.addEventListener("input", function () {
+      output.value = window.backchannel ? window.backchannel.number(Number(slider.value), places) : slider.value;
+    });
   });
 })();
