@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from babel.numbers import format_decimal, format_percent, get_decimal_symbol, ge
 from flask import Flask, g, has_request_context, request, session
 from markupsafe import Markup
 import flask_wtf.form
-from flask_babel import Babel, Domain, get_locale, get_translations
+from flask_babel import Babel, Domain, get_locale, get_translations, refresh
 from flask_login import current_user, user_logged_out
 from jinja2 import pass_context
 from werkzeug.datastructures import LanguageAccept
@@ -74,28 +75,32 @@ SESSION_KEYS = ("language", "digits")  # the account's settings the session keep
 
 def account_setting(name: str) -> str | None:
     """The signed-in learner's ``language`` or ``digits``, without loading the account just for it: from the user
-    this request has already loaded (every page does), else from the copy the session keeps (``remember_settings``,
-    at login and whenever they change it), so a JSON autosave costs no extra statement."""
+    this request has already loaded, else from the copy the session keeps (``remember_settings``: at login, when they
+    change it, and each time the account is loaded), so a JSON autosave costs no extra statement.
+
+    A page (a GET) loads the account first: every page shows it in its header, so that costs no statement of its own,
+    and a change made in another browser shows on the very next page. So does a login from before the copy was kept."""
     if g.get("database_down"):
         return None
     user = g.get("_login_user")
+    if user is None and session and "_user_id" in session and (name not in session or request.method == "GET"):
+        user = current_user._get_current_object()  # loads it (and brings the copy in step)
     if user is not None and not user.is_authenticated:
         return None
     if user is not None and name in vars(user):  # loaded and not expired by a commit: reading it costs nothing
         return vars(user)[name]
     if not session or "_user_id" not in session:
         return None
-    if name not in session:  # a login from before the copy was kept: read the account once, keep it
-        if not current_user.is_authenticated:
-            return None
-        remember_settings(current_user)
     return session.get(name) or None
 
 
 def remember_settings(user) -> None:
-    """Keep the account's language and digits in the session (call at login and when either changes)."""
+    """Keep the account's language and digits in the session (at login, when either changes, and whenever the account
+    is loaded and they were changed in another browser); the cookie is sent again only when one of them differs."""
     for name in SESSION_KEYS:
-        session[name] = getattr(user, name, None) or ""  # "" says "none chosen", unlike a missing key
+        value = getattr(user, name, None) or ""  # "" says "none chosen", unlike a missing key
+        if session.get(name) != value:
+            session[name] = value
 
 
 def forget_settings(_app, **_extra) -> None:
@@ -112,6 +117,26 @@ def select_locale() -> str:
         g.language = negotiate(account_setting("language"), request.cookies.get(COOKIE),
                                request.headers.get("Accept-Language"))
     return g.language
+
+
+def choose_again() -> None:
+    """Forget this request's language, worked out before the learner changed it (Flask-Babel's copy too)."""
+    g.pop("language", None)
+    refresh()
+
+
+def page_to_return_to() -> str | None:
+    """Jinja global: where the switcher brings the learner back to, in the language chosen. This page, if a GET can
+    show it again; a page drawn in answer to a form (a POST-only address, like a settings form sent wrong) sends
+    them back to the page the form was on, when it is on this site, else to the home page (None)."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    if request.url_rule is not None and "GET" in request.url_rule.methods:
+        return request.full_path.rstrip("?")
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and came_from.path.startswith("/"):
+        return came_from.path + ("?" + came_from.query if came_from.query else "")
+    return None
 
 
 def select_timezone() -> str:
@@ -197,20 +222,19 @@ def user_text(value) -> Markup:
 
 
 QUANTITIES = ("num", "least", "most")  # a message's counts and bounds: grouped as amounts are
-NUMERAL = re.compile(r"[-+−]?\d[\d,]*(\.\d+)?")  # a number already written out ("1,312.5"): a value all the same
 
 
 def written(values: dict) -> dict:
     """A message's values with their numbers as the page writes them: a count or a bound (``QUANTITIES``: ngettext's
     ``num``, a range's ``least`` and ``most``) as ``number`` does (10,000; 12,34,567 in Hindi), any other number (an
     id, a line, a version) in the learner's digits only; a ``Decimal`` keeps its places (``Decimal("0.70")``), and so
-    does a number already written out as text (a feedback's "1,312"). English is unchanged but for the amounts'
-    separators."""
+    does a number a pure module has written out (``words.Numeral``: a feedback's "1,312"). Text is never touched, even
+    text that looks like a number (a class named "2024"). English is unchanged but for the amounts' separators."""
     out = dict(values)
     for name, value in values.items():
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             out[name] = number(value) if name in QUANTITIES and not isinstance(value, Decimal) else as_written(value)
-        elif isinstance(value, str) and NUMERAL.fullmatch(value):
+        elif isinstance(value, words.Numeral):
             out[name] = as_written(value)
     return out
 
@@ -232,15 +256,25 @@ class NumberedBabel(Babel):
         return NumberedDomain(domain=self.domain)
 
 
+class FilledByWTForms(str):
+    """A WTForms message, which WTForms fills itself (``message % dict(min=…, max=…)``): its numbers written as the
+    page writes them (``written``), so ``%(max)d`` becomes ``%(max)s``."""
+
+    def __mod__(self, values):
+        if not isinstance(values, dict):
+            return str.__mod__(self, values)
+        return str.__mod__(re.sub(r"%\((\w+)\)d", r"%(\1)s", self), written(values))
+
+
 class FormTranslations:
     """What WTForms asks for its own messages ("This field is required."): our catalogue, which holds them
     (``app/form_messages.py``), without filling fields (WTForms fills them itself)."""
 
     def gettext(self, string: str) -> str:
-        return get_translations().gettext(string)
+        return FilledByWTForms(get_translations().gettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ngettext(singular, plural, n)
+        return FilledByWTForms(get_translations().ngettext(singular, plural, n))
 
 
 def course_option() -> dict[str, str]:
@@ -325,6 +359,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(user_text)
     app.add_template_filter(shown, "translated")
     app.add_template_global(english)
+    app.add_template_global(page_to_return_to)
     app.add_template_global(language, "page_language")
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(script_words_json)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _, ngettext
+from markupsafe import Markup
 
 from app.course.assignment_rules import marks_released
 from app.course.clock import local_day
@@ -25,6 +26,7 @@ from app.course.scheduling import DEFAULT_RETENTION, CardState, Plan, aware, ret
 from app.course.streaks import DayProgress, current_streak, study_days
 from app.course_cache import LessonInfo, snapshot
 from app.extensions import db
+from app.i18n import course_text
 from app.models import Answer, Assignment, Attempt, LessonProgress, ReviewCard, ReviewLog, User
 from app.review_plan import fitted_parameters, owner_user
 from app.secrecy import held_back
@@ -41,7 +43,7 @@ class Step:
     """One thing to do next: what it is, why, and the one link that does it."""
 
     kind: str  # one of STEP_KINDS
-    title: str
+    title: str  # Markup where it names a lesson: its title is course text, marked English on a page in another language
     detail: str
     url: str
     action: str
@@ -277,10 +279,10 @@ def _with_fading(step: Step, fading: list[Standing]) -> Step:
         count = fading[0].mastery.to_review
         why = ngettext("“%(title)s” needs review: %(num)s card brings it back to Mastered.",
                        "“%(title)s” needs review: %(num)s cards bring it back to Mastered.", count,
-                       title=fading[0].lesson.title)
+                       title=course_text(fading[0].lesson.title))
     else:
         why = _("%(num)s lessons need review to be Mastered again.", num=len(fading))
-    return replace(step, detail=f"{step.detail} {why}")
+    return replace(step, detail=Markup("%s %s") % (step.detail, Markup(why)))
 
 
 def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Record | None = None) -> list[Step]:
@@ -291,8 +293,10 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     if not lessons:
         return []
     first = lessons[0]
-    start_first = Step("start", _("Start with lesson %(number)s: %(title)s", number=1, title=first.lesson.title),
-                       first.lesson.summary + " " + _("About %(minutes)s min.", minutes=first.lesson.reading_minutes),
+    start_first = Step("start", Markup(_("Start with lesson %(number)s: %(title)s", number=1,
+                                         title=course_text(first.lesson.title))),
+                       Markup("%s %s") % (course_text(first.lesson.summary),
+                                          _("About %(minutes)s min.", minutes=first.lesson.reading_minutes)),
                        url_for("learning.lesson", slug=first.lesson.slug), _("Start the first lesson"))
     if owner is None:
         return [start_first]
@@ -306,14 +310,14 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     unread = [s for s in lessons if s.visited and not s.read and LEVELS.index(s.mastery.level) < LEVELS.index("familiar")]
     if unread:
         latest = max(unread, key=lambda s: s.last_visit)
-        steps.append(Step("continue-lesson", _("Continue reading: %(title)s", title=latest.lesson.title),
+        steps.append(Step("continue-lesson", Markup(_("Continue reading: %(title)s", title=course_text(latest.lesson.title))),
                           _("Lesson %(number)s · about %(minutes)s min", number=latest.number,
                             minutes=latest.lesson.reading_minutes),
                           url_for("learning.lesson", slug=latest.lesson.slug), _("Continue reading")))
     tried = [s for s in lessons if s.answered and s.mastery.level != "mastered"]
     if tried:
         weakest = min(tried, key=lambda s: (LEVELS.index(s.mastery.level), s.mastery.accuracy, s.number))
-        steps.append(Step("weakest", _("Practise: %(title)s", title=weakest.lesson.title),
+        steps.append(Step("weakest", Markup(_("Practise: %(title)s", title=course_text(weakest.lesson.title))),
                           f"{weakest.mastery.name} · {weakest.reason}",
                           url_for("learning.quiz", slug=weakest.lesson.slug), _("Practise this lesson")))
     if not any(s.started for s in lessons):
@@ -322,7 +326,7 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
         furthest = max(s.number for s in lessons if s.started)
         following = next((s for s in lessons[furthest:] if not s.started), None)
         if following:
-            steps.append(Step("start", _("Next lesson: %(title)s", title=following.lesson.title),
+            steps.append(Step("start", Markup(_("Next lesson: %(title)s", title=course_text(following.lesson.title))),
                               _("Lesson %(number)s · about %(minutes)s min", number=following.number,
                                 minutes=following.lesson.reading_minutes),
                               url_for("learning.lesson", slug=following.lesson.slug),

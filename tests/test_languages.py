@@ -202,3 +202,91 @@ def test_numbers_in_messages_made_in_python_follow_the_learner_s_digits(app, cli
         assert gettext("Question %(id)s", id=1234) == "Question 1234"  # an id is not an amount: never grouped
     with app.test_request_context():
         assert ngettext("%(num)s student", "%(num)s students", 1234) == "1,234 students"  # as the pages write it
+
+
+def save_preferences(client, language: str = "", digits: str = "", **headers):
+    from tests.conftest import csrf_token
+    return client.post("/account/preferences", headers=headers, data={
+        "language": language, "digits": digits, "time_zone": "", "daily_goal": "", "csrf_token": csrf_token(client, "/account/")})
+
+
+def test_a_change_made_in_another_browser_shows_on_the_next_page(app, client, auth):
+    from tests.conftest import AuthActions
+    auth.register()
+    other = app.test_client()
+    AuthActions(other).login()
+    assert save_preferences(other, "ur", "native").status_code == 302
+    for path in ("/timeline", "/nothing-here", "/"):  # pages that ask the language before they load the account too
+        assert 'lang="ur"' in html_tag(client.get(path)), path
+    autosave_language = client.get("/").get_data(as_text=True)  # and the session's copy is in step again
+    assert 'data-numbers="ur-u-nu-arabext"' in autosave_language
+
+
+def test_switching_on_a_page_drawn_for_a_form_goes_back_to_the_form_s_page(client, auth):
+    auth.register()
+    from tests.conftest import csrf_token
+    refused = client.post("/account/preferences", headers={"Referer": "http://localhost/account/"}, data={
+        "language": "", "digits": "", "time_zone": "", "daily_goal": "-5", "csrf_token": csrf_token(client, "/account/")})
+    assert refused.status_code == 400
+    action = re.search(r'<form method="post" action="(/account/language[^"]*)"', refused.get_data(as_text=True)).group(1)
+    assert action == "/account/language?next=/account/"  # not the POST-only /account/preferences (a 405 on a GET)
+    switched = client.post(action.replace("&amp;", "&"), data={"code": "hi", "csrf_token": csrf_token(client, "/")})
+    assert switched.status_code == 303 and client.get(switched.headers["Location"]).status_code == 200
+    elsewhere = client.post("/account/preferences", headers={"Referer": "https://evil.example/account/"}, data={
+        "language": "", "digits": "", "time_zone": "", "daily_goal": "-5", "csrf_token": csrf_token(client, "/account/")})
+    assert 'action="/account/language"' in elsewhere.get_data(as_text=True)  # another site's address: the home page
+
+
+@pytest.mark.parametrize("target", ["/x%0D%0ASet-Cookie:%20a=b", "/x%0AY", "/%09/evil.example", "/x%7F"])
+def test_a_return_address_with_a_control_character_goes_home(client, target):
+    response = client.get(f"/account/language/ur?next={target}")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_preferences_saved_is_said_in_the_language_just_chosen(app, client, auth):
+    auth.register()
+    saved = save_preferences(client, "ur")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    with app.test_request_context(headers={"Accept-Language": "ur"}):
+        from flask_babel import gettext
+        urdu = gettext("Preferences saved.")
+    assert urdu != "Preferences saved." and urdu in page and "Preferences saved." not in page
+
+
+def test_my_browser_s_language_forgets_the_switcher_s_choice(client, auth):
+    auth.register()
+    client.get("/account/language/ur")  # the footer's choice, as a visitor would make it
+    saved = save_preferences(client, "")
+    assert "lang=;" in saved.headers.get("Set-Cookie", "") and "Expires=Thu, 01 Jan 1970" in saved.headers["Set-Cookie"]
+    assert 'lang="hi"' in html_tag(client.get("/", headers={"Accept-Language": "hi"}))
+
+
+def test_text_that_looks_like_a_number_is_never_rewritten(app):
+    from app.course.words import Numeral
+    with app.test_request_context(headers={"Accept-Language": "ur"}):
+        from unittest import mock
+        with mock.patch.object(i18n, "numbering_system", return_value="arabext"):
+            shown = i18n.written({"name": "2024", "group": "1,312.5", "read": Numeral("1,312.5"), "num": 1312, "id": 7})
+    assert shown == {"name": "2024", "group": "1,312.5", "read": "۱٬۳۱۲٫۵", "num": "۱٬۳۱۲", "id": "۷"}
+
+
+def test_wtforms_own_messages_are_in_the_learner_s_digits(client, auth):
+    from tests.conftest import csrf_token
+    auth.register()
+    save_preferences(client, "hi", "native")
+    refused = client.post("/account/tokens", data={"name": "x" * 81, "lifetime": "30", "scope": "read",
+                                                    "csrf_token": csrf_token(client, "/account/")})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "८०" in page and not re.search(r"\b80\b", re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1]))
+
+
+def test_lesson_titles_in_the_next_steps_are_marked_english(client, auth):
+    from tests.conftest import csrf_token
+    auth.register()
+    client.post("/lessons/trade/read", data={"csrf_token": csrf_token(client, "/lessons/trade")})
+    page = client.get("/me", headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    step = re.search(r'<p class="up-next-step-title">(.*?)</p>', page, re.S).group(1)
+    assert '<span lang="en" dir="ltr">' in step and "&lt;span" not in step  # marked, and the mark is not escaped
+    english = client.get("/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<span lang=" not in re.search(r'<p class="up-next-step-title">(.*?)</p>', english, re.S).group(1)

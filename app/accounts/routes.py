@@ -37,6 +37,8 @@ BAD_LOGIN = _l("Invalid username or password.")
 def safe_next(default: str) -> str:
     """The ``next`` target if it stays on this site (a path, no scheme, no host), else ``default``."""
     target = request.args.get("next", "")
+    if any(char < " " or char == "\x7f" for char in target):  # urlsplit drops tabs and line breaks; a header may not
+        return default
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in target:
         return target

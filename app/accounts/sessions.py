@@ -41,6 +41,7 @@ def load_user(token: str) -> User | None:
         return None
     if user is not None:
         user.session_token = token
+        i18n.remember_settings(user)  # in step with the account, if another browser changed its language
     return user
 
 

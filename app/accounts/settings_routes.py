@@ -28,8 +28,12 @@ def preferences():
     current_user.digits = form.digits.data or None
     db.session.commit()
     i18n.remember_settings(current_user)
+    i18n.choose_again()  # the message below, in the language just chosen
     flash(_("Preferences saved."), "success")
-    return redirect(url_for("accounts.settings") + "#preferences")
+    response = redirect(url_for("accounts.settings") + "#preferences")
+    if current_user.language is None:  # "my browser's language": the footer switcher's earlier choice goes too
+        response.delete_cookie(i18n.COOKIE)
+    return response
 
 
 @bp.route("/email", methods=["POST"])

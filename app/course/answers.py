@@ -31,7 +31,7 @@ import yaml
 from rapidfuzz.distance import OSA
 
 from app.course.lessons import NoAliasLoader, Problem, yaml_problem
-from app.course.words import _
+from app.course.words import Numeral, _
 
 RULES_FILE = Path("quizzes") / "rules" / "answers.yaml"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -658,9 +658,9 @@ def read_number(text: str, frame: NumberFrame, rules: Rules | None = None) -> Re
     return Reading(((value, ""),))
 
 
-def shown_number(value: float) -> str:
+def shown_number(value: float) -> Numeral:
     """A number as the feedback writes it: 403, 1.96, 22,000."""
-    return f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}"
+    return Numeral(f"{value:,.10g}" if abs(value) >= 10000 else f"{value:.10g}")
 
 
 def same_number(value: float, target: float, tolerance: float) -> bool:

@@ -32,6 +32,11 @@ def ngettext(one: str, many: str, n: int, **values) -> str:
     return translated % _written({"num": n, **values})
 
 
+class Numeral(str):
+    """A number a pure module has written out itself ("1,312", "0.5"): shown in the reader's digits, as a number is,
+    where plain text (a name) never is."""
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for the catalogue without translating it now (a constant read before any request)."""
     return text
