@@ -236,6 +236,8 @@ def written(values: dict) -> dict:
             out[name] = number(value) if name in QUANTITIES and not isinstance(value, Decimal) else as_written(value)
         elif isinstance(value, words.Numeral):
             out[name] = as_written(value)
+        elif isinstance(value, words.English):
+            out[name] = course_text(value)
     return out
 
 

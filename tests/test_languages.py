@@ -290,3 +290,17 @@ def test_lesson_titles_in_the_next_steps_are_marked_english(client, auth):
     assert '<span lang="en" dir="ltr">' in step and "&lt;span" not in step  # marked, and the mark is not escaped
     english = client.get("/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<span lang=" not in re.search(r'<p class="up-next-step-title">(.*?)</p>', english, re.S).group(1)
+
+
+def test_a_course_word_in_a_pure_module_s_message_is_marked_english(app):
+    """A numeric question's feedback names the question's unit ("million"), which a student types in English."""
+    from app.course.words import English, Numeral, _
+    message = "Read as %(number)s %(unit)s, the question's unit."
+    with app.test_request_context(headers={"Accept-Language": "ur"}):
+        note = _(message, number=Numeral("2960"), unit=English("million"))
+        hostile = _(message, number=Numeral("1"), unit=English("<script>x</script>"))
+    assert hasattr(note, "__html__") and '<span lang="en" dir="ltr">million</span>' in note
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+    with app.test_request_context():
+        english = _(message, number=Numeral("2960"), unit=English("million"))
+    assert "<span" not in english and english.striptags() == "Read as 2960 million, the question's unit."  # as shown

@@ -59,20 +59,41 @@ def messages() -> Catalog:
 @pytest.fixture(scope="module")
 def pseudo_translations(messages, tmp_path_factory) -> str:
     """A compiled catalogue of the pseudo-language: each message bracketed, its fields and tags untouched."""
+    return compile_pseudo(messages, tmp_path_factory.mktemp("pseudo"), lambda text: OPEN + text + CLOSE)
+
+
+# The second pseudo-language: each message's own letters become their full-width forms (Ｔｒａｄｅ), its fields and tags
+# left as they are. A Latin letter on such a page came from outside any message, or was filled into one: a lesson's
+# title in "Next lesson: %(title)s" must then be marked English, an assignment's name as typed (translate="no").
+KEPT = re.compile(r"(<[^>]*>|%\(\w+\)[sd]|%%|&#?\w+;)")
+
+
+def full_width(text: str) -> str:
+    parts = KEPT.split(text)
+    return "".join(part if kept else "".join(chr(ord(char) + 0xFEE0) if char.isascii() and char.isalpha() else char
+                                              for char in part)
+                   for part, kept in zip(parts, [False, True] * len(parts)))
+
+
+def compile_pseudo(messages, folder, write) -> str:
     catalog = Catalog(locale=PSEUDO)
     for message in messages:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            forms = [OPEN + form + CLOSE for form in message.id]
+            forms = [write(form) for form in message.id]
             catalog.add(message.id, tuple(forms + forms[-1:] * (catalog.num_plurals - len(forms))))
         else:
-            catalog.add(message.id, OPEN + message.id + CLOSE)
-    folder = tmp_path_factory.mktemp("pseudo")
+            catalog.add(message.id, write(message.id))
     (folder / PSEUDO / "LC_MESSAGES").mkdir(parents=True)
     with open(folder / PSEUDO / "LC_MESSAGES" / "messages.mo", "wb") as out:
         write_mo(out, catalog)
     return str(folder)
+
+
+@pytest.fixture(scope="module")
+def full_width_translations(messages, tmp_path_factory) -> str:
+    return compile_pseudo(messages, tmp_path_factory.mktemp("full-width"), full_width)
 
 
 @pytest.fixture
@@ -303,6 +324,62 @@ def test_the_digit_check_finds_a_latin_digit():
     page = ('<!doctype html><html lang="ur"><body><p>۱۲ <span lang="en">1999</span> <bdi translate="no">sana42</bdi>'
             '<input value="0.90"></p><p title="3">۰٫۹۰</p><p>Latin 7 here</p></body></html>')
     assert latin_digits(page) == ["3", "Latin 7 here"]
+
+
+def latin_letters(page: str) -> list[str]:
+    """On a full-width pseudo page: the texts with a Latin letter outside course text (lang="en") and typed words
+    (translate="no"). Attributes and an SVG's <title> hold text only and cannot mark a part of it as English, so
+    they are left to the bracket check, which finds any of their words nobody marked."""
+    root = lxml_html.document_fromstring(page)
+    found: list[str] = []
+
+    def skipped(element) -> bool:
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre", "title"):
+            return True
+        lang = element.get("lang")
+        return element.get("translate") == "no" or (lang is not None and lang != PSEUDO)
+
+    def read(text: str | None) -> None:
+        if text and ENGLISH.search(ABBREVIATIONS.sub("", text)):
+            found.append(" ".join(text.split())[:90])
+
+    def walk(element) -> None:
+        if not skipped(element):
+            read(element.text)
+            for child in element:
+                walk(child)
+        if element is not root:
+            read(element.tail)
+
+    walk(root.find("body"))
+    return found
+
+
+def test_the_full_width_check_finds_english_filled_into_a_message():
+    page = ('<!doctype html><html lang="ru"><body><p>Ｎｅｘｔ ｌｅｓｓｏｎ: Trade</p><p>Ｎｅｘｔ ｌｅｓｓｏｎ: <span lang="en">Trade'
+            '</span></p><p><bdi translate="no">amina</bdi> ２０２６</p></body></html>')
+    assert latin_letters(page) == ["Ｎｅｘｔ ｌｅｓｓｏｎ: Trade"]
+
+
+def test_course_text_and_typed_names_filled_into_messages_are_marked(make_app, full_width_translations, monkeypatch):
+    """A visitor's and a student's pages in the full-width pseudo-language: any Latin letter left is English course
+    text or a typed name shown without its mark (a screen reader would read "Trade" with Urdu rules)."""
+    monkeypatch.setitem(i18n.LANGUAGES, PSEUDO, i18n.Language(PSEUDO, full_width("Pseudo"), "ltr", "latn"))
+    app = make_app("loaded", BABEL_TRANSLATION_DIRECTORIES=full_width_translations)
+    teacher = person(app, "teacher", "instructor")
+    classroom_id, code = create_class(teacher)
+    student = person(app, "sana")
+    speak_pseudo(student)
+    join(student, code)
+    take(app, student, create_assignment(app, teacher, classroom_id), right=False)
+    student.post("/lessons/trade/read", data={"csrf_token": csrf_token(student, "/lessons/trade")})
+    visitor = app.test_client()
+    speak_pseudo(visitor)
+    problems = crawl(visitor, ["/", "/lessons/trade", "/timeline", "/people", "/glossary", "/search?q=Kashmir",
+                               "/account/login"], limit=60, check=latin_letters)
+    problems.update(crawl(student, ["/", "/me", "/review", "/assignments", "/account/", "/lessons/trade",
+                                    "/lessons/trade/quiz", "/lessons/trade/practice"], check=latin_letters))
+    assert not problems, report(problems)
 
 
 # Python: a string shown to a person must go through a translation function where it is written.

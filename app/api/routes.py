@@ -141,11 +141,16 @@ def submit_attempt(slug: str):
     return jsonify(attempt_json(attempt, result_rows(attempt))), 201
 
 
+def plain(note: str | None) -> str | None:
+    """A marking note as text: one that marks a course word as English (Markup) loses the mark, not its words."""
+    return note.striptags() if hasattr(note, "striptags") else note
+
+
 def attempt_json(attempt: Attempt, rows: list[dict]) -> dict:
     return {"id": attempt.public_id, "lesson": attempt.lesson.slug, "score": attempt.score, "max_score": attempt.max_score,
             "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
             "questions": [{"id": row["data"]["id"], "score": row["mark"], "status": row["outcome"].status,
-                           "explanation_html": row["html"]["explanation"], "note": row["outcome"].note} if not row["withheld"] else
+                           "explanation_html": row["html"]["explanation"], "note": plain(row["outcome"].note)} if not row["withheld"] else
                           {"id": row["data"]["id"], "score": None, "status": None, "explanation_html": None,
                            "withheld": row["withheld"].reason} for row in rows]}
 

@@ -7,6 +7,8 @@ test) the English is returned, with its ``%(name)s`` fields filled in.
 
 from collections.abc import Callable
 
+from markupsafe import escape
+
 _gettext: Callable[[str], str] = lambda text: text
 _ngettext: Callable[[str, str, int], str] = lambda one, many, n: one if n == 1 else many
 _written: Callable[[dict], dict] = lambda values: values
@@ -20,16 +22,28 @@ def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], s
     _gettext, _ngettext, _written = gettext, ngettext, written
 
 
+def _fill(translated: str, values: dict) -> str:
+    """``translated`` with its fields filled; Markup (the rest escaped) when a value came back marked up (``English``)."""
+    written = _written(values)
+    if any(hasattr(value, "__html__") for value in written.values()):
+        return escape(translated) % written
+    return translated % written
+
+
 def _(text: str, **values) -> str:
     """``text`` in the reader's language, ``%(name)s`` fields filled from ``values``."""
     translated = _gettext(text)
-    return translated % _written(values) if values else translated
+    return _fill(translated, values) if values else translated
 
 
 def ngettext(one: str, many: str, n: int, **values) -> str:
     """The form for ``n`` in the reader's language; ``%(num)s`` is ``n``."""
-    translated = _ngettext(one, many, n)
-    return translated % _written({"num": n, **values})
+    return _fill(_ngettext(one, many, n), {"num": n, **values})
+
+
+class English(str):
+    """Course text a pure module puts into a message (a question's unit, "million"): on a page in another language it
+    is marked English (the message then comes back as Markup, everything else in it escaped)."""
 
 
 class Numeral(str):

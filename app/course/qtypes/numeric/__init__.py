@@ -17,7 +17,7 @@ from app.course.qtypes import rows
 from app.course.qtypes.base import FormRow, Outcome, outcome
 from app.course.qtypes.fields import Checker, LineDict, known_answers, number_field
 from app.course.qtypes.typed import OTHER_FEEDBACK_ROW, TypedType, number_text, other_feedback
-from app.course.words import _, N_
+from app.course.words import English, N_, _
 
 
 
@@ -112,7 +112,7 @@ class Numeric(TypedType):
         targets = [(w, 0.0) for w in data.get("wrong_answers", [])] + [(o, o["credit"]) for o in data.get("other_answers", [])]
         for value, assumed in reading.values:
             read_as = _("Read as %(number)s %(unit)s, the question's unit.",
-                        number=shown_number(value), unit=assumed) if assumed else ""
+                        number=shown_number(value), unit=English(assumed)) if assumed else ""
             if same_number(value, data["answer"], tolerance):  # the answer first, as Moodle reads its first answer
                 return outcome(1.0, True, note=read_as)
             for target, credit in targets:
@@ -123,7 +123,7 @@ class Numeric(TypedType):
         note = ""
         if assumed and len(reading.values) > 1:  # a bare number in a question with a scale (million)
             note = _("Read as %(number)s %(unit)s, the question's unit; if you meant another scale, "
-                     "write it (thousand, lakh, crore, billion…).", number=shown_number(value), unit=assumed)
+                     "write it (thousand, lakh, crore, billion…).", number=shown_number(value), unit=English(assumed))
         return outcome(0.0, True, note=note)
 
     def key_response(self, data: dict) -> Any:
