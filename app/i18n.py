@@ -12,11 +12,10 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from decimal import Decimal
 
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 from flask import Flask, g, has_request_context, request, session
