@@ -240,15 +240,26 @@ def written(values: dict) -> dict:
     return out
 
 
+def filled(translated: str, values: dict) -> str:
+    """A translated message with its fields filled, numbers written as the page writes them. When a value carries its
+    own mark (``user_text``: a class's name in a flash; ``course_text``) the message comes back as Markup, its own
+    words escaped, so the mark reaches the page and nothing else can."""
+    values = written(values)
+    if any(hasattr(value, "__html__") for value in values.values()):
+        return Markup.escape(translated) % values
+    return translated % values
+
+
 class NumberedDomain(Domain):
     """Flask-Babel's ``gettext`` and ``ngettext`` for Python code (flashes, form errors, the API's reasons), writing
     the numbers they fill in as the page around them does (templates use the ``number`` filter themselves)."""
 
     def gettext(self, string, **variables):
-        return super().gettext(string, **written(variables))
+        translated = self.get_translations().ugettext(string)
+        return filled(translated, variables) if variables else translated
 
     def ngettext(self, singular, plural, num, **variables):
-        return self.get_translations().ungettext(singular, plural, num) % written({"num": num, **variables})
+        return filled(self.get_translations().ungettext(singular, plural, num), {"num": num, **variables})
 
 
 class NumberedBabel(Babel):
@@ -370,7 +381,7 @@ def init_app(app: Flask) -> None:
     flask_wtf.form.translations = FormTranslations()
     # No formatting here: words._ fills the fields itself (Flask-Babel's ngettext would fill %(num)s first).
     words.install(lambda text: get_translations().gettext(text),
-                  lambda one, many, n: get_translations().ngettext(one, many, n), written)
+                  lambda one, many, n: get_translations().ngettext(one, many, n), filled)
     stale = catalogues_missing()
     if stale and not os.environ.get("BACKCHANNEL_SKIP_CATALOGUE_CHECK"):
         app.logger.warning("The %s catalogue(s) are not compiled or are older than their .po: those pages show "

@@ -282,7 +282,7 @@ def _with_fading(step: Step, fading: list[Standing]) -> Step:
                        title=course_text(fading[0].lesson.title))
     else:
         why = _("%(num)s lessons need review to be Mastered again.", num=len(fading))
-    return replace(step, detail=Markup("%s %s") % (step.detail, Markup(why)))
+    return replace(step, detail=Markup("%s %s") % (step.detail, why))
 
 
 def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Record | None = None) -> list[Step]:
@@ -293,8 +293,7 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     if not lessons:
         return []
     first = lessons[0]
-    start_first = Step("start", Markup(_("Start with lesson %(number)s: %(title)s", number=1,
-                                         title=course_text(first.lesson.title))),
+    start_first = Step("start", _("Start with lesson %(number)s: %(title)s", number=1, title=course_text(first.lesson.title)),
                        Markup("%s %s") % (course_text(first.lesson.summary),
                                           _("About %(minutes)s min.", minutes=first.lesson.reading_minutes)),
                        url_for("learning.lesson", slug=first.lesson.slug), _("Start the first lesson"))
@@ -310,14 +309,14 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
     unread = [s for s in lessons if s.visited and not s.read and LEVELS.index(s.mastery.level) < LEVELS.index("familiar")]
     if unread:
         latest = max(unread, key=lambda s: s.last_visit)
-        steps.append(Step("continue-lesson", Markup(_("Continue reading: %(title)s", title=course_text(latest.lesson.title))),
+        steps.append(Step("continue-lesson", _("Continue reading: %(title)s", title=course_text(latest.lesson.title)),
                           _("Lesson %(number)s · about %(minutes)s min", number=latest.number,
                             minutes=latest.lesson.reading_minutes),
                           url_for("learning.lesson", slug=latest.lesson.slug), _("Continue reading")))
     tried = [s for s in lessons if s.answered and s.mastery.level != "mastered"]
     if tried:
         weakest = min(tried, key=lambda s: (LEVELS.index(s.mastery.level), s.mastery.accuracy, s.number))
-        steps.append(Step("weakest", Markup(_("Practise: %(title)s", title=course_text(weakest.lesson.title))),
+        steps.append(Step("weakest", _("Practise: %(title)s", title=course_text(weakest.lesson.title)),
                           f"{weakest.mastery.name} · {weakest.reason}",
                           url_for("learning.quiz", slug=weakest.lesson.slug), _("Practise this lesson")))
     if not any(s.started for s in lessons):
@@ -326,7 +325,7 @@ def up_next(owner: str | None, lessons: list[Standing] | None = None, record: Re
         furthest = max(s.number for s in lessons if s.started)
         following = next((s for s in lessons[furthest:] if not s.started), None)
         if following:
-            steps.append(Step("start", Markup(_("Next lesson: %(title)s", title=course_text(following.lesson.title))),
+            steps.append(Step("start", _("Next lesson: %(title)s", title=course_text(following.lesson.title)),
                               _("Lesson %(number)s · about %(minutes)s min", number=following.number,
                                 minutes=following.lesson.reading_minutes),
                               url_for("learning.lesson", slug=following.lesson.slug),

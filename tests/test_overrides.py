@@ -190,7 +190,7 @@ def test_an_attempt_whose_time_ran_out_is_not_reopened(app, timed):
 
 @pytest.mark.parametrize("fields, message", [
     ({}, "Give at least one change"),
-    ({"extra_minutes": "0"}, "Give between 1 and 1440 extra minutes"),
+    ({"extra_minutes": "0"}, "Give between 1 and 1,440 extra minutes"),  # a bound, written as an amount
     ({"extra_attempts": "99"}, "Give between 1 and 20 extra attempts"),
     ({"due_at": "2000-01-01T10:00"}, "must come after the assignment opens"),
     ({"due_at": "not a date", "extra_minutes": "5"}, "Not a valid datetime value"),
@@ -334,7 +334,7 @@ def test_releasing_by_hand_shows_the_marks_and_hiding_takes_them_back(app, held)
     result = held["sana"].get(f"/attempts/{held['attempt']}/result").get_data(as_text=True)
     assert "You scored" in result and "Submitted." not in result
     with app.app_context():  # the released result still names the assignment, not only its lesson
-        assert f"{db.session.get(Assignment, held['assignment']).title} · result</p>" in result
+        assert f"<bdi translate=\"no\">{db.session.get(Assignment, held['assignment']).title}</bdi> · result</p>" in result
     assert "Quiz best 100 %" in held["sana"].get("/me").get_data(as_text=True)
     assert release_now(held["teacher"], held["assignment"], "hide").status_code == 302
     with app.app_context():

@@ -35,7 +35,7 @@ def create_class(client, name="History 101") -> tuple[int, str]:
     response = client.post("/teach/", data={"name": name, "csrf_token": csrf_token(client, "/teach/")})
     assert response.status_code == 302, response.get_data(as_text=True)
     classroom_id = int(response.headers["Location"].rsplit("/", 1)[-1])
-    code = re.search(r'class="code">([A-Z0-9]+)<', client.get(f"/teach/classes/{classroom_id}").get_data(as_text=True)).group(1)
+    code = re.search(r'class="code">(?:<bdi[^>]*>)?([A-Z0-9]+)<', client.get(f"/teach/classes/{classroom_id}").get_data(as_text=True)).group(1)
     return classroom_id, code
 
 

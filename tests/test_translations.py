@@ -328,13 +328,14 @@ def test_the_digit_check_finds_a_latin_digit():
 
 def latin_letters(page: str) -> list[str]:
     """On a full-width pseudo page: the texts with a Latin letter outside course text (lang="en") and typed words
-    (translate="no"). Attributes and an SVG's <title> hold text only and cannot mark a part of it as English, so
-    they are left to the bracket check, which finds any of their words nobody marked."""
+    (translate="no"). Attributes, an SVG's <title> and a select's <option> hold text only and cannot mark a part of
+    it as English, so they are left to the bracket check, which finds any of their words nobody marked."""
     root = lxml_html.document_fromstring(page)
     found: list[str] = []
 
     def skipped(element) -> bool:
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre", "title"):
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre", "title",
+                                                              "option"):
             return True
         lang = element.get("lang")
         return element.get("translate") == "no" or (lang is not None and lang != PSEUDO)
@@ -367,6 +368,7 @@ def test_course_text_and_typed_names_filled_into_messages_are_marked(make_app, f
     monkeypatch.setitem(i18n.LANGUAGES, PSEUDO, i18n.Language(PSEUDO, full_width("Pseudo"), "ltr", "latn"))
     app = make_app("loaded", BABEL_TRANSLATION_DIRECTORIES=full_width_translations)
     teacher = person(app, "teacher", "instructor")
+    speak_pseudo(teacher)  # before the class is made: the flash that says so is shown on the next page
     classroom_id, code = create_class(teacher)
     student = person(app, "sana")
     speak_pseudo(student)
@@ -379,6 +381,9 @@ def test_course_text_and_typed_names_filled_into_messages_are_marked(make_app, f
                                "/account/login"], limit=60, check=latin_letters)
     problems.update(crawl(student, ["/", "/me", "/review", "/assignments", "/account/", "/lessons/trade",
                                     "/lessons/trade/quiz", "/lessons/trade/practice"], check=latin_letters))
+    problems.update(crawl(teacher, ["/teach/", f"/teach/classes/{classroom_id}", "/teach/questions",
+                                    f"/teach/classes/{classroom_id}/gradebook", "/teach/import"], limit=200,
+                          check=latin_letters))
     assert not problems, report(problems)
 
 

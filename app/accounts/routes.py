@@ -22,6 +22,7 @@ from app.accounts.sessions import active_sessions, current_session, end_every_se
 from app.course import clock
 from app.course.scheduling import aware
 from app.extensions import db
+from app.i18n import user_text
 from app.mail import MailError, mail_enabled
 from app.models import ApiToken, User, username_key, utcnow
 from app.progress import export_owner_data, merge_guest
@@ -249,5 +250,5 @@ def revoke_token(token_id: int):
     if RevokeForm().validate_on_submit() and token.revoked_at is None:
         token.revoked_at = datetime.now(timezone.utc)
         db.session.commit()
-        flash(_("Token “%(name)s” revoked.", name=token.name), "success")
+        flash(_("Token “%(name)s” revoked.", name=user_text(token.name)), "success")
     return redirect(url_for("accounts.settings") + "#tokens")

@@ -22,7 +22,7 @@ from app.course.assignment_rules import Rules
 from app.course.clock import attempt_deadline, format_local
 from app.course.scheduling import aware
 from app.extensions import db
-from app.i18n import course_option, person_option
+from app.i18n import course_option, person_option, user_text
 
 # Modules, not names: the students' side imports this package's forms, so its names exist only once both are loaded.
 from app.learning import class_routes as students
@@ -113,7 +113,7 @@ def delete_assignment(assignment_id: int):
         require_form(form)
         current.deleted_at = datetime.now(timezone.utc)
         db.session.commit()
-        flash(_("“%(title)s” deleted. Its attempts are kept; restore it from “Deleted assignments”.", title=current.title),
+        flash(_("“%(title)s” deleted. Its attempts are kept; restore it from “Deleted assignments”.", title=user_text(current.title)),
               "success")
         return redirect(url_for("authoring.classroom", classroom_id=current.classroom_id) + "#deleted-assignments")
     return render_template("authoring/assignment_delete.html", assignment=current, classroom=current.classroom, form=form,
@@ -157,7 +157,7 @@ def duplicate_assignment(assignment_id: int):
             **{name: getattr(current, name) for name in SETTINGS if name != "title"}, title=form.title.data.strip())
         db.session.add(copy)
         db.session.commit()
-        flash(_("Copied as a draft into %(name)s. Check its dates, then publish it.", name=target.name), "success")
+        flash(_("Copied as a draft into %(name)s. Check its dates, then publish it.", name=user_text(target.name)), "success")
         return redirect(url_for("authoring.assignment", assignment_id=copy.id))
     return render_template("authoring/assignment_duplicate.html", form=form, assignment=current,
                            classroom=current.classroom), 400 if form.errors else 200

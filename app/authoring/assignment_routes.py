@@ -20,6 +20,7 @@ from app.course.assignment_rules import points_of
 from app.course.clock import as_utc, attempt_deadline, format_local, to_utc
 from app.course.scheduling import aware
 from app.extensions import db
+from app.i18n import user_text
 from app.models import Answer, Assignment, Attempt, User
 from app.progress import owner_id
 from app.timezones import learner_zone
@@ -88,10 +89,10 @@ def new_assignment(classroom_id: int):
         db.session.add(assignment)
         db.session.commit()
         if draft:
-            flash(_("Draft “%(title)s” saved. Students cannot see it until you publish it.", title=assignment.title), "success")
+            flash(_("Draft “%(title)s” saved. Students cannot see it until you publish it.", title=user_text(assignment.title)), "success")
         else:
             flash(ngettext("Assignment “%(title)s” published with %(num)s question.",
-                           "Assignment “%(title)s” published with %(num)s questions.", len(chosen), title=assignment.title),
+                           "Assignment “%(title)s” published with %(num)s questions.", len(chosen), title=user_text(assignment.title)),
                   "success")
         return redirect(url_for("authoring.assignment", assignment_id=assignment.id))
     return render_template("authoring/assignment_form.html", **page), 400 if form.errors else 200

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from app.authoring import bp
@@ -20,7 +21,7 @@ from app.course.limits import MAX_TAG_CHARS
 from app.course.ownership import Actor, QuestionFacts, may
 from app.course.quiz import choice_order
 from app.extensions import db
-from app.i18n import course_option, person_option
+from app.i18n import course_option, person_option, user_text
 from app.models import Classroom, Lesson, PublishRequest, Question, QuestionShare, QuestionVersion, User
 from app.secrecy import with_answer_form
 
@@ -59,16 +60,19 @@ def preview_item(data: dict, html: dict, position: int = 0) -> dict:
                              "order": choice_order(data, random.Random(0))}, "preview")
 
 
-def bank_label(question: Question, classes: dict[int, str], authors: dict[int, str]) -> str:
-    """Where a question lives, in words: shipped file, course bank, my drafts, someone's shared draft, a class."""
+def bank_label(question: Question, classes: dict[int, str], authors: dict[int, str]) -> Markup:
+    """Where a question lives, in words: shipped file, course bank, my drafts, someone's shared draft, a class. A file's,
+    a class's or a person's name is kept as written (``user_text``; the message then comes back as Markup)."""
     if question.bank == "course":
-        return (_("course bank (%(file)s)", file="quizzes/" + question.lesson.slug + ".yaml") if question.origin == "bank"
-                else _("course bank (published)"))
+        return (_("course bank (%(file)s)", file=user_text("quizzes/" + question.lesson.slug + ".yaml"))
+                if question.origin == "bank" else escape(_("course bank (published)")))
     if question.bank == "class":
-        return _("class bank: %(name)s", name=classes.get(question.classroom_id) or _("a class"))
+        name = classes.get(question.classroom_id)
+        return _("class bank: %(name)s", name=user_text(name)) if name else escape(_("class bank: %(name)s", name=_("a class")))
     if question.author_id == current_user.id:
-        return _("my drafts")
-    return _("shared by %(name)s", name=authors.get(question.author_id) or _("a former instructor"))
+        return escape(_("my drafts"))
+    name = authors.get(question.author_id)
+    return _("shared by %(name)s", name=user_text(name)) if name else escape(_("shared by %(name)s", name=_("a former instructor")))
 
 
 def current_version(question: Question) -> QuestionVersion:
@@ -273,7 +277,7 @@ def share_question(question_id: str):
         except sa.exc.IntegrityError:
             db.session.rollback()  # the same share posted twice at once: one row is enough
     flash(_("%(id)s is shared with %(user)s: they can preview, use and copy it, not edit it.", id=question.id,
-            user=user.username), "success")
+            user=user_text(user.username)), "success")
     return back_to(question)
 
 
@@ -310,6 +314,6 @@ def move_question(question_id: str):
         abort(409, description=_("%(name)s is archived; unarchive it to add to its bank. Nothing changed.", name=target.name))
     question.bank, question.classroom_id = "class", target.id
     db.session.commit()
-    flash(_("%(id)s is now in the bank of %(name)s: its instructors can use and edit it.", id=question.id, name=target.name),
+    flash(_("%(id)s is now in the bank of %(name)s: its instructors can use and edit it.", id=question.id, name=user_text(target.name)),
           "success")
     return back_to(question)

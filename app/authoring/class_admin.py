@@ -13,6 +13,7 @@ from app.authoring.access import classroom_or_abort, instructor_required
 from app.authoring.class_admin_forms import ClassDetailsForm, DeleteClassForm
 from app.authoring.forms import ConfirmForm
 from app.extensions import db
+from app.i18n import user_text
 from app.models import Answer, Assignment, Attempt, ClassOverride, Classroom, Enrollment, Question
 
 INCOMPLETE = _l("The request was incomplete; reload the page and try again. Nothing changed.")
@@ -62,10 +63,10 @@ def archive_class(classroom_id: int):
     if current.archived_at is None:
         current.archived_at = datetime.now(timezone.utc)
         flash(_("%(name)s is archived. Students and instructors still see its marks; nobody can join, start "
-                "an attempt or change anything until you unarchive it.", name=current.name), "success")
+                "an attempt or change anything until you unarchive it.", name=user_text(current.name)), "success")
     else:
         current.archived_at = None
-        flash(_("%(name)s is open again.", name=current.name), "success")
+        flash(_("%(name)s is open again.", name=user_text(current.name)), "success")
     db.session.commit()
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 

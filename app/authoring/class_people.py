@@ -17,7 +17,7 @@ from app.authoring.forms import ConfirmForm
 from app.class_rules import visible_to_students
 from app.course.grading import grade
 from app.extensions import db
-from app.i18n import person_option
+from app.i18n import person_option, user_text
 from app.learning.quiz_routes import attempt_items, close_test
 from app.models import (Assignment, AssignmentOverride, Attempt, ClassGroup, Classroom, Enrollment, LessonProgress,
                         ReviewLog, User)
@@ -133,7 +133,7 @@ def remove_student(classroom_id: int, user_id: int):
         hand_in_open_attempts(current, enrollment.user)
         db.session.commit()
         flash(_("%(student)s is no longer in %(name)s. Their attempts stay in the gradebook, under “No longer in the class”.",
-                student=name, name=current.name), "success")
+                student=user_text(name), name=user_text(current.name)), "success")
         return redirect(url_for("authoring.roster", classroom_id=current.id))
     attempts = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(
         Attempt.owner_key == enrollment.user.owner_key,
@@ -172,7 +172,7 @@ def move_student(classroom_id: int, user_id: int):
         hand_in_open_attempts(current, student)
         db.session.commit()
         flash(_("%(student)s moved to %(target)s. Their attempts so far stay in %(name)s's gradebook.",
-                student=student.username, target=target.name, name=current.name), "success")
+                student=user_text(student.username), target=target.name, name=user_text(current.name)), "success")
         return redirect(url_for("authoring.roster", classroom_id=current.id))
     return render_template("authoring/class_student_move.html", classroom=current, student=enrollment.user,
                            targets=targets, form=form)
@@ -234,7 +234,7 @@ def groups(classroom_id: int):
         else:
             db.session.add(ClassGroup(classroom_id=current.id, name=name))
             db.session.commit()
-            flash(_("Group “%(name)s” created. Put students in it from the roster.", name=name), "success")
+            flash(_("Group “%(name)s” created. Put students in it from the roster.", name=user_text(name)), "success")
             return redirect(url_for("authoring.groups", classroom_id=current.id))
     listed = class_groups(current)
     members: dict[int, list[str]] = {}
@@ -263,7 +263,7 @@ def rename_group(classroom_id: int, group_id: int):
         abort(400, description=_("This class has a group called “%(name)s” already. Nothing changed.", name=name))
     group.name = name
     db.session.commit()
-    flash(_("Group renamed to “%(name)s”.", name=name), "success")
+    flash(_("Group renamed to “%(name)s”.", name=user_text(name)), "success")
     return redirect(url_for("authoring.groups", classroom_id=current.id))
 
 
@@ -277,5 +277,5 @@ def delete_group(classroom_id: int, group_id: int):
     name = group.name
     db.session.delete(group)
     db.session.commit()
-    flash(_("Group “%(name)s” deleted. Its students are still in the class, in no group.", name=name), "success")
+    flash(_("Group “%(name)s” deleted. Its students are still in the class, in no group.", name=user_text(name)), "success")
     return redirect(url_for("authoring.groups", classroom_id=current.id))

@@ -31,7 +31,7 @@ from app.course.qtypes import rows
 from app.course.quiz import choice_order
 from app.course_loader import apply_lesson
 from app.extensions import db
-from app.i18n import course_option
+from app.i18n import course_option, course_text, user_text
 from app.media.store import stored_images
 from app.models import ClassOverride, Classroom, Lesson, Question, QuestionVersion
 from app.search.index import rebuild_index
@@ -341,7 +341,7 @@ def new_lesson():
             db.session.add(lesson)
             rebuild_index()
             db.session.commit()
-            flash(_("Lesson “%(title)s” published. Add its questions below.", title=doc.title), "success")
+            flash(_("Lesson “%(title)s” published. Add its questions below.", title=course_text(doc.title)), "success")
             return redirect(url_for("authoring.questions", lesson=doc.slug))
         preview = doc
     status = 400 if messages or form.errors else 200
@@ -390,7 +390,7 @@ def override_question(question_id: str):
             db.session.add(existing)
         existing.question_version_id = version.id
         db.session.commit()
-        flash(_("%(name)s now uses its own version of %(id)s in new attempts.", name=classroom.name, id=question.id),
+        flash(_("%(name)s now uses its own version of %(id)s in new attempts.", name=user_text(classroom.name), id=question.id),
               "success")
         return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
     preview = preview_of(checked.data, messages) if checked is not None else None

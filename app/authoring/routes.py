@@ -11,6 +11,7 @@ from app.authoring.class_admin import random_join_code
 from app.authoring.class_forms import ClassroomForm
 from app.authoring.forms import ConfirmForm, UsernameForm
 from app.extensions import db
+from app.i18n import user_text
 from app.models import Assignment, ClassGroup, Classroom, ClassroomInstructor, Enrollment, User
 
 
@@ -73,7 +74,7 @@ def add_co_instructor(classroom_id: int):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # added twice at once: the first one counts
-    flash(_("%(user)s now teaches %(name)s with you.", user=user.username, name=current.name), "success")
+    flash(_("%(user)s now teaches %(name)s with you.", user=user_text(user.username), name=user_text(current.name)), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 
@@ -94,9 +95,9 @@ def remove_co_instructor(classroom_id: int, user_id: int):
     db.session.delete(link)
     db.session.commit()
     if user_id == current_user.id:
-        flash(_("You no longer teach %(name)s.", name=current.name), "success")
+        flash(_("You no longer teach %(name)s.", name=user_text(current.name)), "success")
         return redirect(url_for("authoring.classes"))
-    flash(_("%(user)s no longer teaches %(name)s.", user=name, name=current.name), "success")
+    flash(_("%(user)s no longer teaches %(name)s.", user=user_text(name), name=user_text(current.name)), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))
 
 

@@ -7,27 +7,18 @@ test) the English is returned, with its ``%(name)s`` fields filled in.
 
 from collections.abc import Callable
 
-from markupsafe import escape
-
 _gettext: Callable[[str], str] = lambda text: text
 _ngettext: Callable[[str, str, int], str] = lambda one, many, n: one if n == 1 else many
-_written: Callable[[dict], dict] = lambda values: values
+_fill: Callable[[str, dict], str] = lambda translated, values: translated % values
 
 
 def install(gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str],
-            written: Callable[[dict], dict] = _written) -> None:
-    """Translate from now on with these (Flask-Babel's, which read the request's language); ``written`` writes the
-    numbers among a message's values as the reader's page does (their digits, a count's grouping)."""
-    global _gettext, _ngettext, _written
-    _gettext, _ngettext, _written = gettext, ngettext, written
-
-
-def _fill(translated: str, values: dict) -> str:
-    """``translated`` with its fields filled; Markup (the rest escaped) when a value came back marked up (``English``)."""
-    written = _written(values)
-    if any(hasattr(value, "__html__") for value in written.values()):
-        return escape(translated) % written
-    return translated % written
+            fill: Callable[[str, dict], str] = _fill) -> None:
+    """Translate from now on with these (Flask-Babel's, which read the request's language); ``fill`` fills a message's
+    fields as the reader's page writes them (``i18n.filled``: their digits, a count's grouping, an ``English`` value
+    marked, the message then Markup)."""
+    global _gettext, _ngettext, _fill
+    _gettext, _ngettext, _fill = gettext, ngettext, fill
 
 
 def _(text: str, **values) -> str:

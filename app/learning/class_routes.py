@@ -24,6 +24,7 @@ from app.course.clock import as_utc, attempt_deadline
 from app.course.grading import grade
 from app.course.quiz import choice_order
 from app.extensions import db
+from app.i18n import user_text
 from app.learning import bp
 from app.models import (Assignment, Attempt, ClassOverride, Classroom, ClassroomInstructor, Enrollment, Question,
                         QuestionVersion)
@@ -67,7 +68,7 @@ def join_class(code: str | None = None):
         if classroom is None:
             form.code.errors.append(_("No class has this code. Check it with your instructor."))
         elif exists:
-            flash(_("You are already in %(name)s.", name=classroom.name), "info")
+            flash(_("You are already in %(name)s.", name=user_text(classroom.name)), "info")
             return redirect(url_for("learning.assignments"))
         elif classroom.archived_at is not None:
             form.code.errors.append(_("%(name)s is archived: its course has ended, so it takes no new students. "
@@ -75,7 +76,7 @@ def join_class(code: str | None = None):
         else:
             db.session.add(Enrollment(classroom_id=classroom.id, user_id=current_user.id))
             db.session.commit()
-            flash(_("You joined %(name)s.", name=classroom.name), "success")
+            flash(_("You joined %(name)s.", name=user_text(classroom.name)), "success")
             return redirect(url_for("learning.assignments"))
     return render_template("learning/join.html", form=form), 400 if form.errors else 200
 
