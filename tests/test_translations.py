@@ -10,10 +10,12 @@ the catalogues: complete, not fuzzy, every ``%(field)s`` and tag kept, and the g
 import ast
 import re
 from collections import deque
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -23,6 +25,8 @@ from lxml import html as lxml_html
 
 from app import i18n
 from app.config import PROJECT_ROOT
+from app.extensions import db
+from app.models import ReviewCard
 from tests.conftest import AuthActions, csrf_token
 from tests.test_teaching import create_assignment, create_class, join, person, take
 
@@ -303,6 +307,10 @@ def test_a_student_with_the_language_s_own_digits_sees_no_latin_digit(make_app, 
     student = person(app, "sana")
     join(student, join_code)
     take(app, student, create_assignment(app, teacher, classroom_id, time_limit_minutes=20), right=False)
+    with app.app_context():  # the review page shows a card, and its answer says when the card comes back
+        for card in db.session.scalars(sa.select(ReviewCard)):
+            card.due = datetime.now(timezone.utc)
+        db.session.commit()
     timed = create_assignment(app, teacher, classroom_id, time_limit_minutes=30)
     saved = student.post("/account/preferences", data={"language": code, "digits": "native", "time_zone": "Asia/Karachi",
                                                        "daily_goal": "", "csrf_token": csrf_token(student, "/account/")})
@@ -316,6 +324,10 @@ def test_a_student_with_the_language_s_own_digits_sees_no_latin_digit(make_app, 
     refused = student.post("/account/", data={"desired_retention": "0.5", "daily_review_limit": "3",
                                               "csrf_token": csrf_token(student, "/account/")})
     problems["POST /account/ (out of range)"] = latin_digits(refused.get_data(as_text=True))
+    card = re.search(r'action="(/review/\d+)"', student.get("/review").get_data(as_text=True))
+    assert card, "no review card to answer"
+    answered = student.post(card.group(1), data={"csrf_token": csrf_token(student, "/review")}, follow_redirects=True)
+    problems["POST a review card"] = latin_digits(answered.get_data(as_text=True))
     problems = {where: texts for where, texts in problems.items() if texts}
     assert not problems, "\n".join(f"{where}: {sorted(set(texts))[:8]}" for where, texts in sorted(problems.items()))
 
