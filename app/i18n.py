@@ -133,7 +133,8 @@ def page_to_return_to() -> str | None:
     if request.url_rule is not None and "GET" in request.url_rule.methods:
         return request.full_path.rstrip("?")
     came_from = urlsplit(request.referrer or "")
-    if came_from.netloc == request.host and came_from.path.startswith("/"):
+    if came_from.netloc == request.host and came_from.path.startswith("/") and not came_from.path.startswith("//") \
+            and "\\" not in came_from.path:
         return came_from.path + ("?" + came_from.query if came_from.query else "")
     return None
 
@@ -245,7 +246,7 @@ def filled(translated: str, values: dict) -> str:
     own mark (``user_text``: a class's name in a flash; ``course_text``) the message comes back as Markup, its own
     words escaped, so the mark reaches the page and nothing else can."""
     values = written(values)
-    if any(hasattr(value, "__html__") for value in values.values()):
+    if any(isinstance(value, Markup) for value in values.values()):  # not a lazy label, which has __html__ too
         return Markup.escape(translated) % values
     return translated % values
 

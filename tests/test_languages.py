@@ -304,3 +304,21 @@ def test_a_course_word_in_a_pure_module_s_message_is_marked_english(app):
     with app.test_request_context():
         english = _(message, number=Numeral("2960"), unit=English("million"))
     assert "<span" not in english and english.striptags() == "Read as 2960 million, the question's unit."  # as shown
+
+
+def test_a_lazy_label_in_a_refusal_is_escaped_once(app):
+    """A form field's label (a lazy string, which has __html__ too) filled into a message is not a mark: what the
+    learner typed beside it is escaped once, by the page, never twice."""
+    from flask_babel import gettext, lazy_gettext
+    with app.test_request_context(headers={"Accept-Language": "ur"}):
+        said = gettext("%(field)s: “%(value)s” is not one of its choices.", field=lazy_gettext("Type"), value="<b>'x&y")
+    assert not hasattr(said, "__html__") and "<b>'x&y" in said
+
+
+def test_the_switcher_never_points_off_site_from_a_referrer(client, auth):
+    from tests.conftest import csrf_token
+    auth.register()
+    for referrer in ("http://localhost//evil.example/x", "http://localhost/\\evil.example", "http://evil.example/account/"):
+        refused = client.post("/account/preferences", headers={"Referer": referrer}, data={
+            "language": "", "digits": "", "time_zone": "", "daily_goal": "-5", "csrf_token": csrf_token(client, "/account/")})
+        assert 'action="/account/language"' in refused.get_data(as_text=True), referrer

@@ -43,8 +43,8 @@ def publish_assignment(assignment_id: int):
     if (wanted := request.form.get("to")) not in (None, "published", "draft"):
         abort(400, description=_("Publish or go back to draft: nothing else. Nothing changed."))
     if wanted == current.status:
-        flash(_("“%(title)s” is already published. Nothing changed.", title=current.title) if wanted == "published" else
-              _("“%(title)s” is already a draft. Nothing changed.", title=current.title), "info")
+        flash(_("“%(title)s” is already published. Nothing changed.", title=user_text(current.title)) if wanted == "published" else
+              _("“%(title)s” is already a draft. Nothing changed.", title=user_text(current.title)), "info")
         return redirect(_back_to(current))
     if current.status == "draft":
         if not current.question_ids:
@@ -92,11 +92,11 @@ def move_assignment(assignment_id: int):
         for position, item in enumerate(listed, start=1):
             item.position = position
         db.session.commit()
-        flash(_("“%(title)s” moved up.", title=current.title) if form.direction.data == "up" else
-              _("“%(title)s” moved down.", title=current.title), "success")
+        flash(_("“%(title)s” moved up.", title=user_text(current.title)) if form.direction.data == "up" else
+              _("“%(title)s” moved down.", title=user_text(current.title)), "success")
     else:
-        flash(_("“%(title)s” is already first.", title=current.title) if there < 0 else
-              _("“%(title)s” is already last.", title=current.title), "info")
+        flash(_("“%(title)s” is already first.", title=user_text(current.title)) if there < 0 else
+              _("“%(title)s” is already last.", title=user_text(current.title)), "info")
     return redirect(url_for("authoring.classroom", classroom_id=current.classroom_id) + "#assignments")
 
 
@@ -131,8 +131,8 @@ def restore_assignment(assignment_id: int):
     current.deleted_at = None
     current.position = next_position(current.classroom_id)
     db.session.commit()
-    flash(_("“%(title)s” restored: students see it again.", title=current.title) if current.status == "published" else
-          _("“%(title)s” restored as a draft.", title=current.title), "success")
+    flash(_("“%(title)s” restored: students see it again.", title=user_text(current.title)) if current.status == "published" else
+          _("“%(title)s” restored as a draft.", title=user_text(current.title)), "success")
     return redirect(url_for("authoring.assignment", assignment_id=current.id))
 
 

@@ -276,7 +276,7 @@ def share_question(question_id: str):
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()  # the same share posted twice at once: one row is enough
-    flash(_("%(id)s is shared with %(user)s: they can preview, use and copy it, not edit it.", id=question.id,
+    flash(_("%(id)s is shared with %(user)s: they can preview, use and copy it, not edit it.", id=user_text(question.id),
             user=user_text(user.username)), "success")
     return back_to(question)
 
@@ -294,7 +294,7 @@ def revoke_share(question_id: str, user_id: int):
         abort(404, description=_("%(id)s is not shared with that instructor.", id=question.id))
     db.session.delete(share)
     db.session.commit()
-    flash(_("%(id)s is no longer shared with that instructor; their assignments that use it keep it.", id=question.id),
+    flash(_("%(id)s is no longer shared with that instructor; their assignments that use it keep it.", id=user_text(question.id)),
           "success")
     return back_to(question)
 
@@ -314,6 +314,6 @@ def move_question(question_id: str):
         abort(409, description=_("%(name)s is archived; unarchive it to add to its bank. Nothing changed.", name=target.name))
     question.bank, question.classroom_id = "class", target.id
     db.session.commit()
-    flash(_("%(id)s is now in the bank of %(name)s: its instructors can use and edit it.", id=question.id, name=user_text(target.name)),
+    flash(_("%(id)s is now in the bank of %(name)s: its instructors can use and edit it.", id=user_text(question.id), name=user_text(target.name)),
           "success")
     return back_to(question)

@@ -57,8 +57,8 @@ def archive_class(classroom_id: int):
     if (wanted := request.form.get("to")) not in (None, "archived", "open"):
         abort(400, description=str(INCOMPLETE))
     if wanted == ("open" if current.archived_at is None else "archived"):
-        flash(_("%(name)s is already open. Nothing changed.", name=current.name) if wanted == "open" else
-              _("%(name)s is already archived. Nothing changed.", name=current.name), "info")
+        flash(_("%(name)s is already open. Nothing changed.", name=user_text(current.name)) if wanted == "open" else
+              _("%(name)s is already archived. Nothing changed.", name=user_text(current.name)), "info")
         return redirect(url_for("authoring.classroom", classroom_id=current.id))
     if current.archived_at is None:
         current.archived_at = datetime.now(timezone.utc)
@@ -124,7 +124,7 @@ def delete_class(classroom_id: int):
             db.session.commit()
             flash(ngettext("%(name)s is deleted. Its %(num)s class-bank question moved to the owner's own bank.",
                            "%(name)s is deleted. Its %(num)s class-bank questions moved to the owner's own bank.", moved,
-                           name=name) if moved else _("%(name)s is deleted.", name=name), "success")
+                           name=user_text(name)) if moved else _("%(name)s is deleted.", name=user_text(name)), "success")
             return redirect(url_for("authoring.classes"))
     return render_template("authoring/class_delete.html", classroom=current, form=form,
                            goes=what_goes(current)), 400 if form.errors else 200
@@ -141,5 +141,5 @@ def new_join_code(classroom_id: int):
     current.join_code = next(code for code in iter(random_join_code, None) if code not in taken and code != old)
     db.session.commit()
     flash(_("The new join code is %(code)s. The old code %(old)s no longer works; students who joined "
-            "with it stay in the class.", code=current.join_code, old=old), "success")
+            "with it stay in the class.", code=user_text(current.join_code), old=old), "success")
     return redirect(url_for("authoring.classroom", classroom_id=current.id))

@@ -172,7 +172,7 @@ def move_student(classroom_id: int, user_id: int):
         hand_in_open_attempts(current, student)
         db.session.commit()
         flash(_("%(student)s moved to %(target)s. Their attempts so far stay in %(name)s's gradebook.",
-                student=user_text(student.username), target=target.name, name=user_text(current.name)), "success")
+                student=user_text(student.username), target=user_text(target.name), name=user_text(current.name)), "success")
         return redirect(url_for("authoring.roster", classroom_id=current.id))
     return render_template("authoring/class_student_move.html", classroom=current, student=enrollment.user,
                            targets=targets, form=form)
@@ -203,7 +203,7 @@ def set_group(classroom_id: int):
         enrollment.group_id = form.group.data or None
     db.session.commit()
     flash(ngettext("%(num)s student now in %(group)s.", "%(num)s students now in %(group)s.", len(enrollments),
-                   group=groups[form.group.data].name) if form.group.data else
+                   group=user_text(groups[form.group.data].name)) if form.group.data else
           ngettext("%(num)s student now in no group.", "%(num)s students now in no group.", len(enrollments)), "success")
     return redirect(url_for("authoring.roster", classroom_id=current.id))
 

@@ -20,6 +20,7 @@ from app.authoring.banks import back_to, current_version, preview_item
 from app.authoring.forms import ConfirmForm, DeclineForm
 from app.course.ownership import version_diff
 from app.extensions import db
+from app.i18n import course_text, user_text
 from app.models import PublishRequest, Question, QuestionVersion
 
 RECENT_DECISIONS = 20
@@ -61,14 +62,14 @@ def request_publish(question_id: str):
     pending = pending_requests(question.id)
     if any(asked.question_version_id == version.id for asked in pending):
         flash(_("Version %(version)s of %(id)s is already waiting for an administrator.", version=version.version,
-                id=question.id), "info")
+                id=user_text(question.id)), "info")
         return back_to(question)
     close_requests(pending, "withdrawn", f"Replaced by a request for version {version.version}.")
     db.session.add(PublishRequest(question_id=question.id, question_version_id=version.id, requested_by_id=current_user.id))
     db.session.commit()
     flash(_("Asked an administrator to publish version %(version)s of %(id)s. "
             "It stays a draft, visible to you alone (and whoever you shared it with), until then.", version=version.version,
-            id=question.id), "success")
+            id=user_text(question.id)), "success")
     return back_to(question)
 
 
@@ -83,7 +84,7 @@ def withdraw_publish(question_id: str):
         abort(400, description=_("No request to publish %(id)s is waiting. Nothing changed.", id=question.id))
     close_requests(pending, "withdrawn", "Withdrawn by the instructor.")
     db.session.commit()
-    flash(_("The request to publish %(id)s is withdrawn.", id=question.id), "success")
+    flash(_("The request to publish %(id)s is withdrawn.", id=user_text(question.id)), "success")
     return back_to(question)
 
 
@@ -149,8 +150,8 @@ def approve_publish(request_id: int):
     close_requests([other for other in pending_requests(question.id) if other.id != asked.id], "withdrawn",
                    f"Version {version.version} was published instead.")
     db.session.commit()
-    flash(_("%(id)s (version %(version)s) is in the course bank now: learners meet it in %(lesson)s.", id=question.id,
-            version=version.version, lesson=question.lesson.title), "success")
+    flash(_("%(id)s (version %(version)s) is in the course bank now: learners meet it in %(lesson)s.", id=user_text(question.id),
+            version=version.version, lesson=course_text(question.lesson.title)), "success")
     return redirect(url_for("authoring.publish_requests"))
 
 
@@ -165,5 +166,5 @@ def decline_publish(request_id: int):
               _("The request was incomplete; reload the page and try again."))
     close_requests([asked], "declined", form.note.data.strip())
     db.session.commit()
-    flash(_("Declined the request to publish %(id)s; its author sees your note.", id=asked.question_id), "success")
+    flash(_("Declined the request to publish %(id)s; its author sees your note.", id=user_text(asked.question_id)), "success")
     return redirect(url_for("authoring.publish_requests"))

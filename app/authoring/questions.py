@@ -227,8 +227,8 @@ def handle_question_form(qtype: str, form, existing: Question | None, copied_fro
     existing.lesson_id = lesson.id
     changed = save_version(existing, checked.data)
     db.session.commit()
-    flash(_("Saved %(id)s as a new version.", id=existing.id) if changed else
-          _("Saved %(id)s (nothing changed).", id=existing.id), "success")
+    flash(_("Saved %(id)s as a new version.", id=user_text(existing.id)) if changed else
+          _("Saved %(id)s (nothing changed).", id=user_text(existing.id)), "success")
     return redirect(url_for("authoring.question_page", question_id=existing.id))
 
 
@@ -297,7 +297,7 @@ def retire_question(question_id: str):
         abort(400, description=_("The request was incomplete; reload the page and try again."))
     question.retired = not question.retired
     db.session.commit()
-    flash(_("%(id)s is retired.", id=question.id) if question.retired else _("%(id)s is back in use.", id=question.id),
+    flash(_("%(id)s is retired.", id=user_text(question.id)) if question.retired else _("%(id)s is back in use.", id=user_text(question.id)),
           "success")
     return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
 
@@ -390,7 +390,7 @@ def override_question(question_id: str):
             db.session.add(existing)
         existing.question_version_id = version.id
         db.session.commit()
-        flash(_("%(name)s now uses its own version of %(id)s in new attempts.", name=user_text(classroom.name), id=question.id),
+        flash(_("%(name)s now uses its own version of %(id)s in new attempts.", name=user_text(classroom.name), id=user_text(question.id)),
               "success")
         return redirect(url_for("authoring.questions", lesson=question.lesson.slug))
     preview = preview_of(checked.data, messages) if checked is not None else None

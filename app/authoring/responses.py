@@ -27,6 +27,7 @@ from app.course.responses_report import (ANALYSED_TYPES, FULL, PARTIAL_CREDITS, 
                                          file_snippet, group_responses, marker_key, short_parts, tidy, with_accepted)
 from app.course.scoring import score
 from app.extensions import db
+from app.i18n import user_text
 from app.models import Answer, Assignment, Attempt, Lesson, Question, QuestionVersion, User
 from app.progress import owner_id
 
@@ -176,7 +177,7 @@ def accept_response(question_id: str):
     now = credit_now(current.data, text, blank)
     if now >= credit - 1e-9:
         flash(_("“%(text)s” already earns %(credit)s of the mark on the current version (%(version)s). Nothing changed.",
-                text=text, credit=format(now, "g"), version=current.version), "info")
+                text=user_text(text), credit=format(now, "g"), version=current.version), "info")
         return back
     given = {(group.blank, group.key) for group in group_responses(
         [given for _, given in answers_in_reach(Answer.question_id == question.id)])}
@@ -195,7 +196,7 @@ def accept_response(question_id: str):
                                  .values(version=current.version).execution_options(synchronize_session=False)).rowcount == 1
     if not claimed:
         db.session.rollback()
-        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=question.id, text=text),
+        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=user_text(question.id), text=user_text(text)),
               "warning")
         return back
     save_version(question, checked.data)
@@ -203,13 +204,13 @@ def accept_response(question_id: str):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=question.id, text=text),
+        flash(_("%(id)s changed while you were accepting “%(text)s”; look again. Nothing changed.", id=user_text(question.id), text=user_text(text)),
               "warning")
         return back
     flash(_("“%(text)s” now earns %(credit)s of the mark in blank %(blank)s (version %(version)s). Below is the regrade's "
-            "dry run: nothing changes in anyone's marks until you apply it.", text=text, credit=format(credit, "g"), blank=blank,
+            "dry run: nothing changes in anyone's marks until you apply it.", text=user_text(text), credit=format(credit, "g"), blank=blank,
             version=question.version) if blank else
           _("“%(text)s” now earns %(credit)s of the mark (version %(version)s). Below is the regrade's dry run: nothing "
-            "changes in anyone's marks until you apply it.", text=text, credit=format(credit, "g"), version=question.version),
+            "changes in anyone's marks until you apply it.", text=user_text(text), credit=format(credit, "g"), version=question.version),
           "success")
     return redirect(url_for("authoring.regrade", question_id=question.id))

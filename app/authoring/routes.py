@@ -24,7 +24,7 @@ def classes():
         classroom = Classroom(name=form.name.data.strip(), instructor_id=current_user.id, join_code=random_join_code())
         db.session.add(classroom)
         db.session.commit()
-        flash(_("Class created. Students join with the code %(code)s.", code=classroom.join_code), "success")
+        flash(_("Class created. Students join with the code %(code)s.", code=user_text(classroom.join_code)), "success")
         return redirect(url_for("authoring.classroom", classroom_id=classroom.id))
     mine = db.session.scalars(sa.select(Classroom).where(Classroom.id.in_(taught_classroom_ids(current_user)))
                               .order_by(Classroom.created_at)).all()
