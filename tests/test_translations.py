@@ -268,33 +268,37 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 LATIN_ON_PURPOSE = "0123456789"  # Settings → Digits: the Latin choice shows what it means
 
 
-def latin_digits(page: str) -> list[str]:
-    """The texts a person reads with a Latin digit in them, outside course content (English, its own numerals), what
-    a person typed, code, scripts and the form's values (which a browser reads as Latin digits)."""
+def page_texts(page: str, skipped_tags: tuple[str, ...], attributes: tuple[str, ...] = ()) -> list[str]:
+    """The texts a person reads on ``page`` in the page's own language: outside course text (another ``lang``), what
+    a person typed (``translate="no"``), scripts, styles, code and the elements in ``skipped_tags``; with the values
+    of ``attributes`` (read aloud or shown) of every element read."""
     root = lxml_html.document_fromstring(page)
-    found: list[str] = []
+    texts: list[str] = []
 
     def skipped(element) -> bool:
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre"):
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre") + skipped_tags:
             return True
         return element.get("translate") == "no" or element.get("lang", root.get("lang")) != root.get("lang")
 
-    def read(text: str | None) -> None:
-        if text and LATIN_DIGIT.search(text) and LATIN_ON_PURPOSE not in text:
-            found.append(" ".join(text.split())[:80])
-
     def walk(element) -> None:
         if not skipped(element):
-            for name in ("title", "aria-label", "placeholder", "alt", "aria-valuetext"):
-                read(element.get(name))
-            read(element.text)
+            texts.extend(element.get(name) for name in attributes if element.get(name))
+            texts.extend([element.text] if element.text else [])
             for child in element:
                 walk(child)
-        if element is not root:
-            read(element.tail)
+        if element is not root and element.tail:
+            texts.append(element.tail)
 
     walk(root.find("body"))
-    return found
+    return texts
+
+
+def latin_digits(page: str) -> list[str]:
+    """The texts a person reads with a Latin digit in them (form values, which a browser reads as Latin digits, are
+    not read)."""
+    return [" ".join(text.split())[:80] for text in page_texts(page, (), ("title", "aria-label", "placeholder", "alt",
+                                                                            "aria-valuetext"))
+            if LATIN_DIGIT.search(text) and LATIN_ON_PURPOSE not in text]
 
 
 @pytest.mark.parametrize("code", SHIPPED)
@@ -342,30 +346,8 @@ def latin_letters(page: str) -> list[str]:
     """On a full-width pseudo page: the texts with a Latin letter outside course text (lang="en") and typed words
     (translate="no"). Attributes, an SVG's <title> and a select's <option> hold text only and cannot mark a part of
     it as English, so they are left to the bracket check, which finds any of their words nobody marked."""
-    root = lxml_html.document_fromstring(page)
-    found: list[str] = []
-
-    def skipped(element) -> bool:
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "textarea", "code", "pre", "title",
-                                                              "option"):
-            return True
-        lang = element.get("lang")
-        return element.get("translate") == "no" or (lang is not None and lang != PSEUDO)
-
-    def read(text: str | None) -> None:
-        if text and ENGLISH.search(ABBREVIATIONS.sub("", text)):
-            found.append(" ".join(text.split())[:90])
-
-    def walk(element) -> None:
-        if not skipped(element):
-            read(element.text)
-            for child in element:
-                walk(child)
-        if element is not root:
-            read(element.tail)
-
-    walk(root.find("body"))
-    return found
+    return [" ".join(text.split())[:90] for text in page_texts(page, ("title", "option"))
+            if ENGLISH.search(ABBREVIATIONS.sub("", text))]
 
 
 def test_the_full_width_check_finds_english_filled_into_a_message():
