@@ -187,6 +187,11 @@ def number(value, digits: int | None = None) -> str:
     if digits is not None:
         value = round(value, digits)
     system = numbering_system()  # Babel takes the system's separators (٬ in Urdu); the digits are ours to write
+    if type(value) is int:  # most numbers on a page (counts): what Babel writes, without its pattern machinery
+        if 0 <= value < 1000:  # no separator in any of our languages
+            return in_digits(str(value), system)
+        if system == "latn" and language().code == DEFAULT:
+            return f"{value:,}"
     return in_digits(format_decimal(value, locale=language().code, numbering_system=system), system)
 
 
