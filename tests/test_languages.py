@@ -322,3 +322,17 @@ def test_the_switcher_never_points_off_site_from_a_referrer(client, auth):
         refused = client.post("/account/preferences", headers={"Referer": referrer}, data={
             "language": "", "digits": "", "time_zone": "", "daily_goal": "-5", "csrf_token": csrf_token(client, "/account/")})
         assert 'action="/account/language"' in refused.get_data(as_text=True), referrer
+
+
+@pytest.mark.parametrize("code", ["en", "ur", "hi"])
+def test_a_whole_number_is_written_exactly_as_babel_writes_it(app, code):
+    """number() skips Babel for whole numbers where it knows the answer: it must be Babel's answer, in both digits."""
+    from unittest import mock
+    from babel.numbers import format_decimal
+    samples = list(range(-1100, 1100, 7)) + [999, 1000, 12345, 123456, 1234567, -1234567, 10 ** 12]
+    for system in ("latn", i18n.LANGUAGES[code].native_digits):
+        with app.test_request_context(headers={"Accept-Language": code}), \
+                mock.patch.object(i18n, "numbering_system", return_value=system):
+            for value in samples:
+                assert i18n.number(value) == i18n.in_digits(format_decimal(value, locale=code, numbering_system=system),
+                                                            system), (code, system, value)
